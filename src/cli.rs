@@ -1,0 +1,247 @@
+//! The command line: argument definitions and one handler per command.
+//!
+//! Handlers call the library's stage functions and render their results and diagnostics;
+//! this is the edge where errors are printed and turned into exit codes
+//! (0 ok, 1 problems found or a failed query, 2 usage or IO).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::data::{self, DataFiles};
+use crate::diag::{self, Diagnostic, Style};
+use crate::fsutil::write_atomic;
+use crate::graph::KnowledgeGraph;
+use crate::render;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kgq",
+    version,
+    about = "Build a knowledge graph from curated data files and ask it questions."
+)]
+pub struct Cli {
+    /// Use this graph-data folder instead of the built-in graph.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate graph-data and report every problem (exit 1 if any).
+    Check {
+        /// The graph-data folder to check (default: --data, else the built-in graph).
+        dir: Option<PathBuf>,
+        /// Also verify every evidence locator against the source documents in this folder.
+        #[arg(long, value_name = "DIR")]
+        sources: Option<PathBuf>,
+        /// Treat warnings (isolated entities, uncited sources, stray files) as problems.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Counts: entities by kind, relations by kind, evidence by source.
+    Stats {
+        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+        format: StatsFormat,
+    },
+    /// Write the whole graph in a machine-readable format.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum StatsFormat {
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ExportFormat {
+    Json,
+}
+
+/// Exit statuses.
+const OK: u8 = 0;
+const PROBLEMS: u8 = 1;
+const USAGE: u8 = 2;
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { USAGE } else { OK };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(run(cli))
+}
+
+/// Runs a parsed command line; returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let Some(command) = cli.command else {
+        eprintln!("kgq: no command given; try `kgq --help`");
+        return USAGE;
+    };
+    match command {
+        Command::Check {
+            dir,
+            sources,
+            deny_warnings,
+        } => check(
+            dir.or(cli.data).as_deref(),
+            sources.as_deref(),
+            deny_warnings,
+        ),
+        Command::Stats { format } => with_graph(cli.data.as_deref(), |kg| {
+            let stats = kg.stats();
+            let text = match format {
+                StatsFormat::Text => render::stats::text(&stats),
+                StatsFormat::Json => to_json(&stats),
+            };
+            emit(&text)
+        }),
+        Command::Export {
+            format: ExportFormat::Json,
+            output,
+        } => with_graph(cli.data.as_deref(), |kg| {
+            write_output(output.as_deref(), &render::json::graph(kg))
+        }),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut out = serde_json::to_string_pretty(value).expect("plain data serialises");
+    out.push('\n');
+    out
+}
+
+/// Reads graph-data from `dir`, or the built-in copy.
+fn read_files(dir: Option<&Path>) -> Result<DataFiles, u8> {
+    match dir {
+        None => Ok(DataFiles::builtin()),
+        Some(dir) => DataFiles::read_dir(dir).map_err(|err| {
+            eprintln!("kgq: {err}");
+            USAGE
+        }),
+    }
+}
+
+/// Loads the graph and runs `f` on it, or prints the load errors.
+fn with_graph(dir: Option<&Path>, f: impl FnOnce(&KnowledgeGraph) -> u8) -> u8 {
+    let files = match read_files(dir) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
+    let loaded = data::load(&files);
+    match loaded.dataset {
+        Some(dataset) => f(&KnowledgeGraph::build(dataset)),
+        None => {
+            let errors: Vec<Diagnostic> = loaded
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect();
+            eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
+            eprintln!(
+                "kgq: the graph-data has {}; run `kgq check` for details",
+                diag::plural(errors.len(), "error")
+            );
+            PROBLEMS
+        }
+    }
+}
+
+fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 {
+    let files = match read_files(dir) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
+    if let Some(src) = sources.filter(|s| !s.is_dir()) {
+        eprintln!("kgq: --sources {}: no such folder", src.display());
+        return USAGE;
+    }
+    let loaded = data::load(&files);
+    let mut diags = loaded.diagnostics;
+    let mut verified = 0;
+    if let (Some(dataset), Some(dir)) = (&loaded.dataset, sources) {
+        diags.extend(data::verify_sources(dataset, dir));
+        data::sort(&mut diags);
+        verified = dataset
+            .entity_evidence()
+            .chain(dataset.relation_evidence())
+            .count();
+    }
+    eprint!("{}", diag::render(&diags, &files.map, Style::for_stderr()));
+    let root = files.schema.map_or("graph-data".to_string(), |f| {
+        parent_name(&files.map.get(f).name)
+    });
+    let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
+    match (&loaded.dataset, failed) {
+        (Some(ds), false) => {
+            let locators = if sources.is_some() {
+                format!(", {verified} evidence locators verified")
+            } else {
+                String::new()
+            };
+            let warnings = if diags.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", diag::plural(diags.len(), "warning"))
+            };
+            emit(&format!(
+                "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
+                ds.entities.len(),
+                ds.relations.len()
+            ))
+        }
+        _ => {
+            eprintln!("{root}: {}", diag::summary(&diags));
+            PROBLEMS
+        }
+    }
+}
+
+fn parent_name(path: &str) -> String {
+    path.rsplit_once('/')
+        .map_or(path, |(dir, _)| dir)
+        .to_string()
+}
+
+/// Writes to a file atomically, or to standard output.
+fn write_output(path: Option<&Path>, text: &str) -> u8 {
+    match path {
+        None => emit(text),
+        Some(path) => match write_atomic(path, text.as_bytes()) {
+            Ok(()) => OK,
+            Err(err) => {
+                eprintln!("kgq: cannot write {}: {err}", path.display());
+                USAGE
+            }
+        },
+    }
+}
+
+/// Prints to standard output; a closed pipe (`kgq ... | head`) is not an error.
+fn emit(text: &str) -> u8 {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => OK,
+        Err(err) => {
+            eprintln!("kgq: cannot write output: {err}");
+            USAGE
+        }
+    }
+}

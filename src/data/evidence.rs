@@ -1,0 +1,126 @@
+//! Evidence verification: every `{ source, line, quote }` locator must point at a line of
+//! the cited document that contains the quote.
+//!
+//! Comparison normalises whitespace and typographic quote marks only; everything else
+//! (case, punctuation) must match, so a quote is verbatim. Reads the source documents and
+//! nothing else.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::Dataset;
+use crate::diag::Diagnostic;
+use crate::model::Evidence;
+
+/// Collapses whitespace runs to one space and maps curly quotes and apostrophes to straight ones.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+            other => other,
+        });
+    }
+    out
+}
+
+/// Checks every evidence locator of `data` against the documents in `dir`.
+pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut documents: HashMap<&str, Vec<String>> = HashMap::new();
+    for source in &data.sources {
+        let path = dir.join(&source.file);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                documents.insert(&source.id, text.lines().map(normalise).collect());
+            }
+            Err(err) => diags.push(
+                Diagnostic::error(format!(
+                    "cannot read source `{}` at {}: {err}",
+                    source.id,
+                    path.display()
+                ))
+                .at(source.origin.clone(), "declared here")
+                .help(format!(
+                    "put {} in {}, or correct `file`",
+                    source.file,
+                    dir.display()
+                )),
+            ),
+        }
+    }
+    for ev in data.entity_evidence().chain(data.relation_evidence()) {
+        if let Some(lines) = documents.get(ev.source.as_str()) {
+            diags.extend(check_locator(ev, lines));
+        }
+    }
+    diags
+}
+
+fn check_locator(ev: &Evidence, lines: &[String]) -> Option<Diagnostic> {
+    let quote = normalise(&ev.quote);
+    let index = ev.line as usize - 1;
+    let Some(line) = lines.get(index) else {
+        return Some(
+            Diagnostic::error(format!(
+                "source {} has {} lines; there is no line {}",
+                ev.source,
+                lines.len(),
+                ev.line
+            ))
+            .at(ev.origin.clone(), "line out of range")
+            .help(hint(&quote, lines)),
+        );
+    };
+    if line.contains(&quote) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!(
+            "the quote is not on line {} of source {}",
+            ev.line, ev.source
+        ))
+        .at(ev.origin.clone(), "quote not found on that line")
+        .help(hint(&quote, lines)),
+    )
+}
+
+/// Where the quote does occur, if anywhere, so the fix is one edit.
+fn hint(quote: &str, lines: &[String]) -> String {
+    let found: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains(quote))
+        .map(|(i, _)| (i + 1).to_string())
+        .take(5)
+        .collect();
+    match found.as_slice() {
+        [] => "the quote occurs nowhere in that source: copy a short phrase verbatim from the cited line".into(),
+        [one] => format!("the quote occurs on line {one}: set `line = {one}`"),
+        many => format!("the quote occurs on lines {}: set `line` to the one meant", many.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn normalises_space_and_quote_marks_only() {
+        assert_eq!(
+            normalise("  North\u{2019}s \n \u{201C}toughest\u{201D}  ever "),
+            "North's \"toughest\" ever"
+        );
+        assert_eq!(normalise("A-B, c."), "A-B, c.");
+    }
+}

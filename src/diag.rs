@@ -1,0 +1,258 @@
+//! Diagnostics: located problems in data files or query text, and their rendering.
+//!
+//! Every layer reports problems as [`Diagnostic`]s that point into a file held by a
+//! [`SourceMap`] (a data file, a source document, or the text of a query). They are
+//! rendered once, at the edge (CLI or REPL), with a snippet of the offending text and a
+//! caret, by miette. Nothing here decides what is a problem.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    pub fn new(file: FileId, span: Range<usize>) -> Location {
+        Location { file, span }
+    }
+}
+
+/// A named text that diagnostics can point into.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown to people, e.g. `graph-data/relations/labour.toml`.
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// The files that diagnostics point into.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
+        FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// `name:line:col` (1-based) of a location, for messages that name a second place.
+    pub fn describe(&self, loc: &Location) -> String {
+        let file = self.get(loc.file);
+        let (line, col) = line_col(&file.text, loc.span.start);
+        format!("{}:{line}:{col}", file.name)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, with where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    /// Text under the caret.
+    pub label: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, location: Location, label: impl Into<String>) -> Diagnostic {
+        self.location = Some(location);
+        self.label = label.into();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Whether rendered diagnostics may use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Colour,
+}
+
+impl Style {
+    /// Colour only on a terminal, and never when `NO_COLOR` is set.
+    pub fn for_stderr() -> Style {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if std::io::stderr().is_terminal() && !no_color {
+            Style::Colour
+        } else {
+            Style::Plain
+        }
+    }
+}
+
+/// Renders diagnostics with snippets and carets, the way `kgq` prints them.
+pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
+    let theme = match style {
+        Style::Plain => GraphicalTheme::unicode_nocolor(),
+        Style::Colour => GraphicalTheme::unicode(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for diag in diags {
+        let source = diag.location.as_ref().map(|loc| {
+            let file = sources.get(loc.file);
+            NamedSource::new(file.name.clone(), Arc::clone(&file.text)).with_language("toml")
+        });
+        let report = Report { diag, source };
+        if handler.render_report(&mut out, &report).is_err() {
+            // Rendering into a String only fails on a formatter bug; fall back to the bare message.
+            out.push_str(&diag.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A one-line summary: "3 errors, 1 warning".
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Adapts a [`Diagnostic`] to miette's reporting traits.
+struct Report<'a> {
+    diag: &'a Diagnostic,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Error => miette::Severity::Error,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let loc = self.diag.location.as_ref()?;
+        let label = (!self.diag.label.is_empty()).then(|| self.diag.label.clone());
+        let span = LabeledSpan::new_primary_with_span(label, loc.span.clone());
+        Some(Box::new(std::iter::once(span)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        None
+    }
+
+    fn diagnostic_source(&self) -> Option<&dyn miette::Diagnostic> {
+        None
+    }
+}

@@ -1,0 +1,151 @@
+//! The knowledge graph: entities and relations in a petgraph graph, with the indexes that
+//! queries need (id, case-insensitive name and alias, kind, relation kind).
+//!
+//! Built once from a validated [`Dataset`]; read-only afterwards. petgraph's indices are
+//! an in-memory detail: the data format and the output formats speak of ids only.
+
+mod resolve;
+mod stats;
+
+pub use resolve::{Candidate, ResolveError};
+pub use stats::{SourceCoverage, Stats};
+
+use std::collections::{BTreeMap, HashMap};
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+
+use crate::data::Dataset;
+use crate::model::{Entity, Relation, Schema, Source};
+
+/// A node of the graph.
+pub type EntityRef = NodeIndex<u32>;
+/// An edge of the graph.
+pub type RelationRef = EdgeIndex<u32>;
+
+/// Entities, relations, their vocabulary and sources, indexed for lookup.
+#[derive(Debug, Clone)]
+pub struct KnowledgeGraph {
+    pub schema: Schema,
+    pub sources: Vec<Source>,
+    graph: DiGraph<Entity, Relation, u32>,
+    by_id: HashMap<String, EntityRef>,
+    /// Lower-cased id, name or alias -> the entities it names.
+    by_label: HashMap<String, Vec<EntityRef>>,
+    by_kind: BTreeMap<String, Vec<EntityRef>>,
+    by_rel: BTreeMap<String, Vec<RelationRef>>,
+}
+
+impl KnowledgeGraph {
+    /// Builds the graph. The dataset must be validated: every relation end is a known id.
+    pub fn build(data: Dataset) -> KnowledgeGraph {
+        let Dataset {
+            schema,
+            sources,
+            entities,
+            relations,
+        } = data;
+        let mut graph = DiGraph::with_capacity(entities.len(), relations.len());
+        let mut by_id = HashMap::with_capacity(entities.len());
+        let mut by_label: HashMap<String, Vec<EntityRef>> = HashMap::new();
+        let mut by_kind: BTreeMap<String, Vec<EntityRef>> = BTreeMap::new();
+        for entity in entities {
+            let labels: Vec<String> = std::iter::once(&entity.id)
+                .chain(std::iter::once(&entity.name))
+                .chain(&entity.aliases)
+                .map(|l| l.to_lowercase())
+                .collect();
+            let kind = entity.kind.clone();
+            let id = entity.id.clone();
+            let node = graph.add_node(entity);
+            by_id.insert(id, node);
+            by_kind.entry(kind).or_default().push(node);
+            for label in labels {
+                let nodes = by_label.entry(label).or_default();
+                if !nodes.contains(&node) {
+                    nodes.push(node);
+                }
+            }
+        }
+        let mut by_rel: BTreeMap<String, Vec<RelationRef>> = BTreeMap::new();
+        for relation in relations {
+            let from = by_id[&relation.from];
+            let to = by_id[&relation.to];
+            let rel = relation.rel.clone();
+            let edge = graph.add_edge(from, to, relation);
+            by_rel.entry(rel).or_default().push(edge);
+        }
+        KnowledgeGraph {
+            schema,
+            sources,
+            graph,
+            by_id,
+            by_label,
+            by_kind,
+            by_rel,
+        }
+    }
+
+    pub fn entity(&self, node: EntityRef) -> &Entity {
+        &self.graph[node]
+    }
+
+    pub fn relation(&self, edge: RelationRef) -> &Relation {
+        &self.graph[edge]
+    }
+
+    /// The two ends of a relation, as stored (from, to).
+    pub fn ends(&self, edge: RelationRef) -> (EntityRef, EntityRef) {
+        self.graph
+            .edge_endpoints(edge)
+            .expect("edge refs come from this graph")
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<EntityRef> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn relation_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// All entities, in the order they were declared.
+    pub fn entities(&self) -> impl Iterator<Item = (EntityRef, &Entity)> {
+        self.graph.node_indices().map(|n| (n, &self.graph[n]))
+    }
+
+    /// All relations, in the order they were declared.
+    pub fn relations(&self) -> impl Iterator<Item = (RelationRef, &Relation)> {
+        self.graph.edge_indices().map(|e| (e, &self.graph[e]))
+    }
+
+    /// Entities of one kind.
+    pub fn of_kind(&self, kind: &str) -> &[EntityRef] {
+        self.by_kind.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// Relations of one kind.
+    pub fn of_rel(&self, rel: &str) -> &[RelationRef] {
+        self.by_rel.get(rel).map_or(&[], Vec::as_slice)
+    }
+
+    /// Relations touching `node`, in either direction.
+    pub fn incident(&self, node: EntityRef) -> impl Iterator<Item = RelationRef> + '_ {
+        use petgraph::Direction::{Incoming, Outgoing};
+        let out = self.graph.edges_directed(node, Outgoing);
+        let inc = self.graph.edges_directed(node, Incoming);
+        out.chain(inc).map(|e| petgraph::visit::EdgeRef::id(&e))
+    }
+
+    /// The underlying petgraph graph, for algorithms.
+    pub fn petgraph(&self) -> &DiGraph<Entity, Relation, u32> {
+        &self.graph
+    }
+}

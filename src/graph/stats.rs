@@ -1,0 +1,106 @@
+//! Counts over the graph: entities by kind, relations by kind, and how much of the graph
+//! each source document supports (so thin coverage of a document is visible).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::KnowledgeGraph;
+
+#[derive(Debug, Serialize)]
+pub struct Stats {
+    pub entities: usize,
+    pub relations: usize,
+    /// (kind, count) for every declared kind, in schema order.
+    pub entities_by_kind: Vec<(String, usize)>,
+    /// (relation, count) for every declared relation, in schema order.
+    pub relations_by_rel: Vec<(String, usize)>,
+    pub sources: Vec<SourceCoverage>,
+}
+
+/// How much of the graph one source document supports.
+#[derive(Debug, Serialize)]
+pub struct SourceCoverage {
+    pub id: String,
+    pub title: String,
+    /// Entities with at least one locator into the source.
+    pub entities: usize,
+    /// Relations with at least one locator into the source.
+    pub relations: usize,
+    /// Locators into the source, in all.
+    pub locators: usize,
+    /// Distinct lines of the source cited.
+    pub lines: usize,
+}
+
+/// What cites one source, while counting.
+#[derive(Default)]
+struct Tally {
+    entities: BTreeSet<usize>,
+    relations: BTreeSet<usize>,
+    locators: usize,
+    lines: BTreeSet<u32>,
+}
+
+impl Tally {
+    fn count(&mut self, entity: Option<usize>, relation: Option<usize>, line: u32) {
+        self.entities.extend(entity);
+        self.relations.extend(relation);
+        self.locators += 1;
+        self.lines.insert(line);
+    }
+}
+
+impl KnowledgeGraph {
+    pub fn stats(&self) -> Stats {
+        let entities_by_kind = self
+            .schema
+            .kinds
+            .iter()
+            .map(|k| (k.name.clone(), self.of_kind(&k.name).len()))
+            .collect();
+        let relations_by_rel = self
+            .schema
+            .relations
+            .iter()
+            .map(|r| (r.name.clone(), self.of_rel(&r.name).len()))
+            .collect();
+        let mut cov: BTreeMap<&str, Tally> = BTreeMap::new();
+        for (i, (_, e)) in self.entities().enumerate() {
+            for ev in &e.evidence {
+                cov.entry(&ev.source)
+                    .or_default()
+                    .count(Some(i), None, ev.line);
+            }
+        }
+        for (i, (_, r)) in self.relations().enumerate() {
+            for ev in &r.evidence {
+                cov.entry(&ev.source)
+                    .or_default()
+                    .count(None, Some(i), ev.line);
+            }
+        }
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| {
+                let c = cov.remove(s.id.as_str()).unwrap_or_default();
+                SourceCoverage {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    entities: c.entities.len(),
+                    relations: c.relations.len(),
+                    locators: c.locators,
+                    lines: c.lines.len(),
+                }
+            })
+            .collect();
+        Stats {
+            entities: self.entity_count(),
+            relations: self.relation_count(),
+            entities_by_kind,
+            relations_by_rel,
+            sources,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! kgq builds a knowledge graph from curated data files and answers questions about it.
+//!
+//! The pipeline, one module per stage:
+//! `data` (graph-data files to a validated [`data::Dataset`], with located diagnostics) →
+//! `graph` ([`graph::KnowledgeGraph`]: petgraph plus indexes) → `render` (JSON and the
+//! other output formats). `diag` renders problems with snippets and carets; `cli` is the
+//! command line, which the binary only calls.
+
+pub mod cli;
+pub mod data;
+pub mod diag;
+pub mod fsutil;
+pub mod graph;
+pub mod model;
+pub mod render;
+pub mod suggest;

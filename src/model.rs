@@ -1,0 +1,301 @@
+//! The validated vocabulary shared by every stage: schema, sources, entities, relations,
+//! evidence, partial dates and attribute values.
+//!
+//! These are plain data. `data/` produces them from files (and is the only place that
+//! knows about TOML); `graph/` indexes them; `render/` writes them out. Nothing here does
+//! IO or knows about petgraph.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::diag::Location;
+
+/// An entity kind declared in `schema.toml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindDef {
+    pub name: String,
+    pub description: String,
+}
+
+/// A relation kind declared in `schema.toml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelDef {
+    pub name: String,
+    /// Entity kinds allowed at the `from` end; empty means any kind.
+    pub from: Vec<String>,
+    /// Entity kinds allowed at the `to` end; empty means any kind.
+    pub to: Vec<String>,
+    pub directed: bool,
+    /// How the relation reads forwards: "A supplies B".
+    pub reads: String,
+    /// How it reads backwards: "B is supplied by A".
+    pub inverse: String,
+    pub description: String,
+}
+
+impl RelDef {
+    pub fn allows_from(&self, kind: &str) -> bool {
+        self.from.is_empty() || self.from.iter().any(|k| k == kind)
+    }
+
+    pub fn allows_to(&self, kind: &str) -> bool {
+        self.to.is_empty() || self.to.iter().any(|k| k == kind)
+    }
+}
+
+/// The graph's vocabulary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Schema {
+    pub kinds: Vec<KindDef>,
+    pub relations: Vec<RelDef>,
+}
+
+impl Schema {
+    pub fn kind(&self, name: &str) -> Option<&KindDef> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+
+    pub fn relation(&self, name: &str) -> Option<&RelDef> {
+        self.relations.iter().find(|r| r.name == name)
+    }
+}
+
+/// A document that evidence cites.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub date: String,
+    pub file: String,
+    /// Where the source is declared.
+    #[serde(skip)]
+    pub origin: Location,
+}
+
+/// A located piece of evidence: a line of a source document and an anchor phrase on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub source: String,
+    pub line: u32,
+    pub quote: String,
+    /// Where the locator is written in the data files.
+    #[serde(skip)]
+    pub origin: Location,
+}
+
+/// A typed attribute value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AttrValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    List(Vec<AttrValue>),
+}
+
+impl fmt::Display for AttrValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrValue::Bool(b) => write!(f, "{b}"),
+            AttrValue::Int(i) => write!(f, "{i}"),
+            AttrValue::Float(x) => write!(f, "{x}"),
+            AttrValue::Text(s) => f.write_str(s),
+            AttrValue::List(items) => {
+                let parts: Vec<String> = items.iter().map(ToString::to_string).collect();
+                write!(f, "[{}]", parts.join(", "))
+            }
+        }
+    }
+}
+
+pub type Attrs = BTreeMap<String, AttrValue>;
+
+/// A node of the graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub country: Option<String>,
+    pub attrs: Attrs,
+    pub note: Option<String>,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip)]
+    pub origin: Location,
+}
+
+/// How a relation is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Official,
+    Reported,
+    Alleged,
+    Disputed,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 4] = [
+        ("official", Status::Official),
+        ("reported", Status::Reported),
+        ("alleged", Status::Alleged),
+        ("disputed", Status::Disputed),
+    ];
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, s)| *s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map(|(name, _)| *name)
+            .expect("every status is listed")
+    }
+}
+
+/// An edge of the graph, with its period and evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relation {
+    pub from: String,
+    pub rel: String,
+    pub to: String,
+    pub since: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    /// A decision or event date (a designation, a law signed).
+    pub date: Option<PartialDate>,
+    pub status: Status,
+    pub attrs: Attrs,
+    pub note: Option<String>,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip)]
+    pub origin: Location,
+}
+
+/// A date known to the year, the month or the day: "2016", "2016-06", "2016-06-01".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// Parses the ISO forms `YYYY`, `YYYY-MM` and `YYYY-MM-DD`, rejecting impossible dates.
+    pub fn parse(text: &str) -> Result<PartialDate, String> {
+        let parts: Vec<&str> = text.split('-').collect();
+        let number = |s: &str, digits: usize, what: &str| -> Result<u16, String> {
+            if s.len() != digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("the {what} must be {digits} digits"));
+            }
+            Ok(s.parse().expect("checked to be digits"))
+        };
+        if parts.is_empty() || parts.len() > 3 {
+            return Err("expected YYYY, YYYY-MM or YYYY-MM-DD".into());
+        }
+        let year = number(parts[0], 4, "year")?;
+        let month = match parts.get(1) {
+            Some(m) => {
+                let m = number(m, 2, "month")?;
+                if !(1..=12).contains(&m) {
+                    return Err(format!("there is no month {m}"));
+                }
+                Some(m as u8)
+            }
+            None => None,
+        };
+        let day = match (parts.get(2), month) {
+            (Some(d), Some(m)) => {
+                let d = number(d, 2, "day")?;
+                let last = days_in_month(year, m);
+                if d == 0 || d > u16::from(last) {
+                    return Err(format!("{year}-{m:02} has no day {d}"));
+                }
+                Some(d as u8)
+            }
+            _ => None,
+        };
+        Ok(PartialDate { year, month, day })
+    }
+
+    /// The first day the date covers, as (year, month, day).
+    pub fn first_day(self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The last day the date covers, as (year, month, day).
+    pub fn last_day(self) -> (u16, u8, u8) {
+        let month = self.month.unwrap_or(12);
+        (
+            self.year,
+            month,
+            self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+        )
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_dates_cover_their_whole_period() {
+        let d = PartialDate::parse("2016").unwrap();
+        assert_eq!(
+            (d.first_day(), d.last_day()),
+            ((2016, 1, 1), (2016, 12, 31))
+        );
+        let d = PartialDate::parse("2016-02").unwrap();
+        assert_eq!(d.last_day(), (2016, 2, 29));
+        assert_eq!(
+            PartialDate::parse("2017-02-29").unwrap_err(),
+            "2017-02 has no day 29"
+        );
+        assert!(PartialDate::parse("2016-13").is_err());
+        assert!(PartialDate::parse("16").is_err());
+        assert!(PartialDate::parse("2016-6").is_err());
+        assert_eq!(
+            PartialDate::parse("2016-06-01").unwrap().to_string(),
+            "2016-06-01"
+        );
+    }
+}

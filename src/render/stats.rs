@@ -1,0 +1,39 @@
+//! `kgq stats` as aligned text.
+
+use std::fmt::Write as _;
+
+use crate::graph::Stats;
+
+pub fn text(stats: &Stats) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} entities, {} relations\n",
+        stats.entities, stats.relations
+    );
+    section(&mut out, "entities by kind", &stats.entities_by_kind);
+    section(&mut out, "relations by kind", &stats.relations_by_rel);
+    let _ = writeln!(out, "evidence by source");
+    let _ = writeln!(
+        out,
+        "  {:<6} {:>8} {:>9} {:>8} {:>6}  title",
+        "source", "entities", "relations", "locators", "lines"
+    );
+    for s in &stats.sources {
+        let _ = writeln!(
+            out,
+            "  {:<6} {:>8} {:>9} {:>8} {:>6}  {}",
+            s.id, s.entities, s.relations, s.locators, s.lines, s.title
+        );
+    }
+    out
+}
+
+fn section(out: &mut String, title: &str, rows: &[(String, usize)]) {
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let _ = writeln!(out, "{title}");
+    for (name, count) in rows {
+        let _ = writeln!(out, "  {name:<width$}  {count:>5}");
+    }
+    out.push('\n');
+}

@@ -1,0 +1,75 @@
+//! Broken-data fixtures: each `tests/check/*.case` overlays files on the valid fixture
+//! `tests/fixtures/base`, loads it, and snapshots the rendered diagnostics.
+//!
+//! A case file starts with comment lines (`#`); a line `#! sources` asks for evidence
+//! verification against `tests/fixtures/docs`. Each `=== PATH` line starts a file that
+//! replaces (or adds) `PATH` in the base folder; `=== -PATH` removes it.
+
+use kgq::data::{self, DataFiles};
+use kgq::diag::{self, Style};
+
+use crate::support::{fixture, read_tree};
+
+pub fn overlay(case: &str) -> (Vec<(String, String)>, bool) {
+    let mut files = read_tree(&fixture("base"));
+    let verify = case.lines().any(|l| l.trim() == "#! sources");
+    let mut current: Option<(String, String)> = None;
+    let mut sections = Vec::new();
+    for line in case.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix("=== ") {
+            sections.extend(current.take());
+            current = Some((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+        }
+    }
+    sections.extend(current);
+    for (path, text) in sections {
+        let removed = path.strip_prefix('-').map(str::to_string);
+        let key = removed.clone().unwrap_or_else(|| path.clone());
+        files.retain(|(p, _)| *p != key);
+        if removed.is_none() {
+            files.push((key, text));
+        }
+    }
+    files.sort();
+    (files, verify)
+}
+
+fn report(case: &str) -> String {
+    let (files, verify) = overlay(case);
+    let files = DataFiles::from_files("fixture", files);
+    let loaded = data::load(&files);
+    let mut diags = loaded.diagnostics;
+    if let (Some(dataset), true) = (&loaded.dataset, verify) {
+        diags.extend(data::verify_sources(dataset, &fixture("docs")));
+        data::sort(&mut diags);
+    }
+    assert!(
+        !diags.is_empty(),
+        "a broken-data case must produce diagnostics"
+    );
+    format!(
+        "{}{}\n",
+        diag::render(&diags, &files.map, Style::Plain),
+        diag::summary(&diags)
+    )
+}
+
+#[test]
+fn broken_data_cases() {
+    insta::glob!("check/*.case", |path| {
+        let case = std::fs::read_to_string(path).expect("case file is readable");
+        insta::assert_snapshot!(report(&case));
+    });
+}
+
+#[test]
+fn the_base_fixture_is_clean() {
+    let (files, _) = overlay("");
+    let files = DataFiles::from_files("fixture", files);
+    let loaded = data::load(&files);
+    let dataset = loaded.dataset.expect("base fixture is valid");
+    assert!(loaded.diagnostics.is_empty());
+    assert!(data::verify_sources(&dataset, &fixture("docs")).is_empty());
+}

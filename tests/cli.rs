@@ -1,0 +1,195 @@
+//! The real binary: exit codes, output files and formats.
+
+use std::path::Path;
+
+use crate::check_cases::overlay;
+use crate::support::{fixture, kgq, root, stderr, stdout};
+
+fn write_tree(dir: &Path, files: &[(String, String)]) {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("files have a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write fixture file");
+    }
+}
+
+#[test]
+fn check_passes_a_clean_folder_and_verifies_its_locators() {
+    let base = fixture("base");
+    let docs = fixture("docs");
+    let out = kgq(
+        &[
+            "check",
+            base.to_str().unwrap(),
+            "--sources",
+            docs.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).ends_with("ok, 5 entities, 4 relations, 9 evidence locators verified\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_reports_problems_in_every_file_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = std::fs::read_to_string(root().join("tests/check/many_problems.case")).unwrap();
+    write_tree(dir.path(), &overlay(&case).0);
+    let out = kgq(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for file in [
+        "./schema.toml",
+        "./entities/more.toml",
+        "./relations/more.toml",
+    ] {
+        assert!(
+            err.contains(&format!("[{file}:")),
+            "no diagnostic in {file}:\n{err}"
+        );
+    }
+    assert!(
+        err.lines().last().unwrap().starts_with(".: 8 errors"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn check_of_a_missing_folder_is_a_usage_error() {
+    let out = kgq(&["check", "no/such/folder"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "kgq: cannot read no/such/folder: no such folder\n"
+    );
+    let out = kgq(&["check", "tests"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "kgq: tests is not a graph-data folder: it has no schema.toml\n"
+    );
+}
+
+#[test]
+fn unknown_commands_and_flags_are_usage_errors() {
+    assert_eq!(kgq(&["frobnicate"], &root()).status.code(), Some(2));
+    assert_eq!(
+        kgq(&["export", "--format", "yaml"], &root()).status.code(),
+        Some(2)
+    );
+    assert_eq!(kgq(&["--help"], &root()).status.code(), Some(0));
+}
+
+#[test]
+fn stats_counts_by_kind_relation_and_source() {
+    let base = fixture("base");
+    let out = kgq(&["--data", base.to_str().unwrap(), "stats"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn export_json_writes_the_documented_schema_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = fixture("base");
+    let target = dir.path().join("graph.json");
+    let out = kgq(
+        &[
+            "--data",
+            base.to_str().unwrap(),
+            "export",
+            "--format",
+            "json",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["graph.json"],
+        "no temporary file is left behind"
+    );
+    let text = std::fs::read_to_string(&target).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["format"], "kgq-graph");
+    assert_eq!(json["version"], 1);
+    let acme = &json["entities"][1];
+    assert_eq!(acme["id"], "acme");
+    assert_eq!(acme["aliases"], serde_json::json!(["Acme"]));
+    let rel = &json["relations"][0];
+    for key in [
+        "from", "rel", "to", "since", "until", "date", "status", "attrs", "note", "evidence",
+    ] {
+        assert!(rel.get(key).is_some(), "relation lacks `{key}`");
+    }
+    assert_eq!(rel["since"], "2015");
+    assert_eq!(rel["until"], serde_json::Value::Null);
+    assert_eq!(rel["attrs"]["headcount"], 120);
+    assert_eq!(
+        rel["evidence"][0],
+        serde_json::json!({"source": "memo", "line": 3, "quote": "sent 120 welders to the Harbour Shipyard"})
+    );
+    assert_eq!(json["sources"][0]["id"], "memo");
+    // Standard output carries the same document.
+    let out = kgq(
+        &[
+            "--data",
+            base.to_str().unwrap(),
+            "export",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(stdout(&out), text);
+}
+
+#[test]
+fn export_into_a_missing_folder_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("missing/graph.json");
+    let base = fixture("base");
+    let out = kgq(
+        &[
+            "--data",
+            base.to_str().unwrap(),
+            "export",
+            "--format",
+            "json",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("kgq: cannot write "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_broken_data_folder_stops_other_commands_with_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = std::fs::read_to_string(root().join("tests/check/unknown_kind.case")).unwrap();
+    write_tree(dir.path(), &overlay(&case).0);
+    let out = kgq(&["--data", ".", "stats"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown kind `contry`"),
+        "{}",
+        stderr(&out)
+    );
+}

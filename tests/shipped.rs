@@ -1,0 +1,87 @@
+//! Quality gates on the shipped graph-data.
+
+use std::collections::HashSet;
+
+use kgq::data::{self, DataFiles};
+use kgq::diag::{self, Style};
+use kgq::graph::KnowledgeGraph;
+
+use crate::support::{kgq, root, shared_sources, stdout};
+
+fn shipped() -> (DataFiles, data::Loaded) {
+    let files = DataFiles::read_dir(&root().join("graph-data")).expect("graph-data is readable");
+    let loaded = data::load(&files);
+    (files, loaded)
+}
+
+#[test]
+fn shipped_data_has_no_problems_at_all() {
+    let (files, loaded) = shipped();
+    let report = diag::render(&loaded.diagnostics, &files.map, Style::Plain);
+    assert!(loaded.diagnostics.is_empty(), "{report}");
+}
+
+#[test]
+fn every_shipped_locator_points_at_its_quote() {
+    let Some(sources) = shared_sources() else {
+        eprintln!("../shared/sources is not beside the checkout; locators not verified");
+        return;
+    };
+    let (files, loaded) = shipped();
+    let dataset = loaded.dataset.expect("shipped data loads");
+    let diags = data::verify_sources(&dataset, &sources);
+    assert!(
+        diags.is_empty(),
+        "{}",
+        diag::render(&diags, &files.map, Style::Plain)
+    );
+    let out = kgq(
+        &[
+            "check",
+            "--sources",
+            sources.to_str().unwrap(),
+            "--deny-warnings",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("evidence locators verified"));
+}
+
+#[test]
+fn the_builtin_graph_is_the_shipped_folder() {
+    let builtin = data::load(&DataFiles::builtin())
+        .dataset
+        .expect("built-in data loads");
+    let (_, loaded) = shipped();
+    let on_disk = loaded.dataset.expect("shipped data loads");
+    let ids = |d: &data::Dataset| d.entities.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&builtin), ids(&on_disk));
+    assert_eq!(builtin.relations.len(), on_disk.relations.len());
+}
+
+#[test]
+fn every_entity_is_related_and_every_source_cited() {
+    let (_, loaded) = shipped();
+    let dataset = loaded.dataset.expect("shipped data loads");
+    let linked: HashSet<&str> = dataset
+        .relations
+        .iter()
+        .flat_map(|r| [r.from.as_str(), r.to.as_str()])
+        .collect();
+    let isolated: Vec<&str> = dataset
+        .entities
+        .iter()
+        .map(|e| e.id.as_str())
+        .filter(|id| !linked.contains(id))
+        .collect();
+    assert!(isolated.is_empty(), "entities in no relation: {isolated:?}");
+    let kg = KnowledgeGraph::build(dataset);
+    for s in kg.stats().sources {
+        assert!(
+            s.entities > 0 && s.relations > 0,
+            "source {} supports nothing",
+            s.id
+        );
+    }
+}

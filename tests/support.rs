@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    root().join("tests/fixtures").join(path)
+}
+
+/// The source documents of the shipped graph, when they are beside the checkout.
+pub fn shared_sources() -> Option<PathBuf> {
+    let dir = root().join("../shared/sources");
+    dir.is_dir().then_some(dir)
+}
+
+/// Runs the real `kgq` binary with `NO_COLOR` set.
+pub fn kgq(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kgq"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the kgq binary runs")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Reads every file of a fixture folder as `(relative path, text)`.
+pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).expect("fixture folder exists") {
+        let path = entry.expect("readable entry").path();
+        if path.is_dir() {
+            walk(root, &path, out);
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .expect("below root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((
+                rel,
+                std::fs::read_to_string(&path).expect("fixture is UTF-8"),
+            ));
+        }
+    }
+}

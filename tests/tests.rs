@@ -1,0 +1,6 @@
+//! All integration tests, in one test binary.
+
+mod check_cases;
+mod cli;
+mod shipped;
+mod support;
