@@ -4,11 +4,14 @@
 //! Built once from a validated [`Dataset`]; read-only afterwards. petgraph's indices are
 //! an in-memory detail: the data format and the output formats speak of ids only.
 
+pub mod paths;
 mod resolve;
 mod stats;
+pub mod topology;
 
 pub use resolve::{Candidate, ResolveError};
 pub use stats::{SourceCoverage, Stats};
+pub use topology::Topology;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +36,7 @@ pub struct KnowledgeGraph {
     by_label: HashMap<String, Vec<EntityRef>>,
     by_kind: BTreeMap<String, Vec<EntityRef>>,
     by_rel: BTreeMap<String, Vec<RelationRef>>,
+    topology: Topology,
 }
 
 impl KnowledgeGraph {
@@ -74,6 +78,8 @@ impl KnowledgeGraph {
             let edge = graph.add_edge(from, to, relation);
             by_rel.entry(rel).or_default().push(edge);
         }
+        let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+        let topology = Topology::build(&graph, &schema, &source_ids);
         KnowledgeGraph {
             schema,
             sources,
@@ -82,6 +88,7 @@ impl KnowledgeGraph {
             by_label,
             by_kind,
             by_rel,
+            topology,
         }
     }
 
@@ -142,6 +149,11 @@ impl KnowledgeGraph {
         let out = self.graph.edges_directed(node, Outgoing);
         let inc = self.graph.edges_directed(node, Incoming);
         out.chain(inc).map(|e| petgraph::visit::EdgeRef::id(&e))
+    }
+
+    /// The compact adjacency that path searches run on.
+    pub fn topology(&self) -> &Topology {
+        &self.topology
     }
 
     /// The underlying petgraph graph, for algorithms.

@@ -1,0 +1,154 @@
+//! The compact topology that path algorithms run on: CSR adjacency in both directions,
+//! with each edge's relation kind, validity period and citing sources, and each node's kind.
+//!
+//! Built once from the petgraph graph. Nodes and edges are numbered as in petgraph
+//! (`NodeIndex::index()`, `EdgeIndex::index()`), so results map straight back to entities
+//! and relations. Knows nothing of names or text.
+
+use std::collections::HashMap;
+
+use petgraph::graph::DiGraph;
+use petgraph::visit::EdgeRef;
+
+use crate::model::{Entity, PartialDate, Relation, Schema};
+
+/// A day number, for comparing validity periods: year * 372 + (month - 1) * 31 + (day - 1).
+/// Not a calendar count, but monotone, which is all the comparisons need.
+pub type Day = i32;
+
+pub fn day(ymd: (u16, u8, u8)) -> Day {
+    i32::from(ymd.0) * 372 + (i32::from(ymd.1) - 1) * 31 + (i32::from(ymd.2) - 1)
+}
+
+/// The period a partial date covers, as inclusive day numbers.
+pub fn period(date: PartialDate) -> (Day, Day) {
+    (day(date.first_day()), day(date.last_day()))
+}
+
+/// Adjacency and per-edge facts, in flat arrays.
+#[derive(Debug, Clone, Default)]
+pub struct Topology {
+    /// `out_start[n]..out_start[n + 1]` indexes `out_edges` for node `n`.
+    pub out_start: Vec<u32>,
+    /// (neighbour, edge) of each outgoing edge, grouped by source node.
+    pub out_edges: Vec<(u32, u32)>,
+    pub in_start: Vec<u32>,
+    /// (neighbour, edge) of each incoming edge, grouped by target node.
+    pub in_edges: Vec<(u32, u32)>,
+    /// Kind of each node, as an index into `Schema::kinds`.
+    pub node_kind: Vec<u16>,
+    /// Relation kind of each edge, as an index into `Schema::relations`.
+    pub edge_rel: Vec<u16>,
+    /// Whether each relation kind is directed (undirected ones are always traversable both ways).
+    pub rel_directed: Vec<bool>,
+    /// Inclusive validity period of each edge; `Day::MIN`/`Day::MAX` when open.
+    pub edge_valid: Vec<(Day, Day)>,
+    /// Sources citing each edge, as indexes into `source_ids`.
+    pub edge_sources: Vec<Vec<u16>>,
+    pub source_ids: Vec<String>,
+}
+
+impl Topology {
+    pub fn build(
+        graph: &DiGraph<Entity, Relation, u32>,
+        schema: &Schema,
+        source_ids: &[String],
+    ) -> Topology {
+        let kind_ix: HashMap<&str, u16> = schema
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.name.as_str(), i as u16))
+            .collect();
+        let rel_ix: HashMap<&str, u16> = schema
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i as u16))
+            .collect();
+        let src_ix: HashMap<&str, u16> = source_ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i as u16))
+            .collect();
+        let n = graph.node_count();
+        let mut t = Topology {
+            node_kind: graph
+                .node_weights()
+                .map(|e| kind_ix.get(e.kind.as_str()).copied().unwrap_or(u16::MAX))
+                .collect(),
+            rel_directed: schema.relations.iter().map(|r| r.directed).collect(),
+            source_ids: source_ids.to_vec(),
+            ..Topology::default()
+        };
+        for edge in graph.edge_references() {
+            let r = edge.weight();
+            t.edge_rel
+                .push(rel_ix.get(r.rel.as_str()).copied().unwrap_or(u16::MAX));
+            t.edge_valid.push(validity(r));
+            let mut srcs: Vec<u16> = r
+                .evidence
+                .iter()
+                .filter_map(|ev| src_ix.get(ev.source.as_str()).copied())
+                .collect();
+            srcs.sort_unstable();
+            srcs.dedup();
+            t.edge_sources.push(srcs);
+        }
+        let ends: Vec<(u32, u32, u32)> = graph
+            .edge_references()
+            .map(|e| {
+                (
+                    e.source().index() as u32,
+                    e.target().index() as u32,
+                    e.id().index() as u32,
+                )
+            })
+            .collect();
+        (t.out_start, t.out_edges) = csr(n, ends.iter().map(|&(s, d, e)| (s, d, e)));
+        (t.in_start, t.in_edges) = csr(n, ends.iter().map(|&(s, d, e)| (d, s, e)));
+        t
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.node_kind.len()
+    }
+
+    pub fn out(&self, node: u32) -> &[(u32, u32)] {
+        &self.out_edges
+            [self.out_start[node as usize] as usize..self.out_start[node as usize + 1] as usize]
+    }
+
+    pub fn inc(&self, node: u32) -> &[(u32, u32)] {
+        &self.in_edges
+            [self.in_start[node as usize] as usize..self.in_start[node as usize + 1] as usize]
+    }
+}
+
+/// An edge's validity: from `since` (or the event `date`) to `until`; undated ends are open.
+fn validity(r: &Relation) -> (Day, Day) {
+    let start = r.since.or(r.date).map_or(Day::MIN, |d| period(d).0);
+    let end = r.until.map_or(Day::MAX, |d| period(d).1);
+    (start, end)
+}
+
+/// Compressed sparse rows from (row, neighbour, edge) triples.
+fn csr(
+    n: usize,
+    triples: impl Iterator<Item = (u32, u32, u32)> + Clone,
+) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut start = vec![0u32; n + 1];
+    for (row, _, _) in triples.clone() {
+        start[row as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut items = vec![(0u32, 0u32); start[n] as usize];
+    for (row, nb, edge) in triples {
+        items[fill[row as usize] as usize] = (nb, edge);
+        fill[row as usize] += 1;
+    }
+    (start, items)
+}
