@@ -4,10 +4,32 @@
 //! Filters (relation kinds, avoided nodes and kinds, direction, date, citing source) are
 //! applied while expanding, never afterwards. Every search is bounded by a hop cap, a row
 //! cap, a deadline and a cancellation flag, checked inside the expansion loops.
+//!
+//! Results are deterministic: lists of paths are sorted by (nodes, hops) within each
+//! length, and single paths come from searches that visit nodes in a fixed order. All
+//! search state is sparse, so a query costs what it explores rather than the graph's size.
+//!
+//! The pieces, in `paths/`: `rules` compiles a [`Filter`] and polls the [`Limits`]; `bfs`
+//! holds the breadth-first searches; `enumerate` is the ordered, pruned depth-first walk;
+//! `search` combines them into the four searches.
+
+mod bfs;
+mod enumerate;
+mod fx;
+#[cfg(test)]
+mod oracle;
+#[cfg(test)]
+mod proptests;
+mod rules;
+mod search;
+#[cfg(test)]
+mod tests;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use self::rules::{Budget, Rules};
+use self::search::Rows;
 use super::topology::{Day, Topology};
 
 /// One traversed edge: `forward` when walked from its `from` end to its `to` end.
@@ -103,6 +125,10 @@ impl Limits<'_> {
 
 impl Topology {
     /// One shortest path from `from` to `to` (through `through`, when given), or None.
+    ///
+    /// Without `through` this is a bidirectional BFS; with it, the first row of a
+    /// shortest-first simple-path enumeration, since a shortest walk through a node need
+    /// not be simple.
     pub fn shortest_path(
         &self,
         from: u32,
@@ -111,11 +137,32 @@ impl Topology {
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Option<Path>, Stop> {
-        let _ = (from, to, through, filter, limits);
-        todo!("bidirectional BFS")
+        match self.plan(from, to, through, filter, limits)? {
+            Plan::Done(path) => Ok(path),
+            Plan::Search {
+                rules,
+                through: None,
+                hops,
+                mut budget,
+            } => search::shortest(&rules, from, to, hops, &mut budget),
+            Plan::Search {
+                rules,
+                through,
+                hops,
+                mut budget,
+            } => {
+                let rows = Rows {
+                    want: 1,
+                    shortest_only: true,
+                };
+                let mut found = search::simple(&rules, from, to, through, hops, rows, &mut budget)?;
+                Ok(found.pop())
+            }
+        }
     }
 
-    /// Every shortest path from `from` to `to` (through `through`, when given).
+    /// Every shortest path from `from` to `to` (through `through`, when given), sorted by
+    /// (nodes, hops).
     pub fn all_shortest_paths(
         &self,
         from: u32,
@@ -124,12 +171,33 @@ impl Topology {
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Found<Path>, Stop> {
-        let _ = (from, to, through, filter, limits);
-        todo!("layered enumeration")
+        let want = limits.max_rows.saturating_add(1);
+        let found = match self.plan(from, to, through, filter, limits)? {
+            Plan::Done(path) => path.into_iter().collect(),
+            Plan::Search {
+                rules,
+                through: None,
+                hops,
+                mut budget,
+            } => search::all_shortest(&rules, from, to, hops, want, &mut budget)?,
+            Plan::Search {
+                rules,
+                through,
+                hops,
+                mut budget,
+            } => {
+                let rows = Rows {
+                    want,
+                    shortest_only: true,
+                };
+                search::simple(&rules, from, to, through, hops, rows, &mut budget)?
+            }
+        };
+        Ok(capped(found, limits.max_rows))
     }
 
     /// Every simple path from `from` to `to` of at most `limits.max_hops` hops (through
-    /// `through`, when given), shortest first.
+    /// `through`, when given), shortest first, then by (nodes, hops).
     pub fn simple_paths(
         &self,
         from: u32,
@@ -138,18 +206,102 @@ impl Topology {
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Found<Path>, Stop> {
-        let _ = (from, to, through, filter, limits);
-        todo!("bounded DFS pruned by distance to target")
+        // One row past the cap tells whether the cap cut anything off.
+        let rows = Rows {
+            want: limits.max_rows.saturating_add(1),
+            shortest_only: false,
+        };
+        let found = match self.plan(from, to, through, filter, limits)? {
+            Plan::Done(path) => path.into_iter().collect(),
+            Plan::Search {
+                rules,
+                through,
+                hops,
+                mut budget,
+            } => search::simple(&rules, from, to, through, hops, rows, &mut budget)?,
+        };
+        Ok(capped(found, limits.max_rows))
     }
 
     /// Every node within `limits.max_hops` of `from`, nearest first, each with a shortest path.
+    ///
+    /// Ordered by (distance, node id). Nodes the filter avoids are neither reported nor
+    /// passed through: only `from` is an endpoint here.
     pub fn neighbourhood(
         &self,
         from: u32,
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Found<Reached>, Stop> {
-        let _ = (from, filter, limits);
-        todo!("BFS")
+        let mut budget = Budget::start(limits)?;
+        let rules = Rules::new(self, filter, &[from]);
+        let hops = self.hop_cap(limits.max_hops);
+        bfs::neighbourhood(&rules, from, hops, limits.max_rows, &mut budget)
+    }
+
+    /// Settles what needs no search (a node to itself, a zero hop cap) and sets up the
+    /// rest: the compiled filter, the work budget, and `through` dropped when it is an end
+    /// (every path visits its ends, so it constrains nothing).
+    fn plan<'l>(
+        &self,
+        from: u32,
+        to: u32,
+        through: Option<u32>,
+        filter: &Filter,
+        limits: &Limits<'l>,
+    ) -> Result<Plan<'_, 'l>, Stop> {
+        let budget = Budget::start(limits)?;
+        if from == to {
+            // The only simple path from a node to itself is the zero-hop one.
+            let zero = Path {
+                nodes: vec![from],
+                hops: Vec::new(),
+            };
+            return Ok(Plan::Done(
+                through.is_none_or(|x| x == from).then_some(zero),
+            ));
+        }
+        let hops = self.hop_cap(limits.max_hops);
+        if hops == 0 {
+            return Ok(Plan::Done(None));
+        }
+        let through = through.filter(|&x| x != from && x != to);
+        let ends: Vec<u32> = [from, to].into_iter().chain(through).collect();
+        Ok(Plan::Search {
+            rules: Rules::new(self, filter, &ends),
+            through,
+            hops,
+            budget,
+        })
+    }
+
+    /// The hop cap, clamped to the longest possible simple path (which also keeps it in
+    /// `u32`).
+    fn hop_cap(&self, max_hops: usize) -> u32 {
+        let longest = self.node_count().saturating_sub(1);
+        u32::try_from(max_hops.min(longest)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A path search after the checks every search shares.
+enum Plan<'t, 'l> {
+    /// Answered without searching.
+    Done(Option<Path>),
+    /// `from != to`, `hops >= 1`, and `through` differs from both ends.
+    Search {
+        rules: Rules<'t>,
+        through: Option<u32>,
+        hops: u32,
+        budget: Budget<'l>,
+    },
+}
+
+/// Cuts `rows` to `max_rows`, saying whether anything was cut.
+fn capped(mut rows: Vec<Path>, max_rows: usize) -> Found<Path> {
+    let truncated = rows.len() > max_rows;
+    rows.truncate(max_rows);
+    Found {
+        items: rows,
+        truncated,
     }
 }

@@ -125,6 +125,42 @@ impl Topology {
     }
 }
 
+/// One edge for [`Topology::from_edges`]: from, to, relation kind, validity, sources.
+#[cfg(test)]
+pub(crate) type TestEdge = (u32, u32, u16, (Day, Day), Vec<u16>);
+
+#[cfg(test)]
+impl Topology {
+    /// Builds a topology straight from edge lists, so path tests need no schema or dataset.
+    /// Edges are numbered in the order given.
+    pub(crate) fn from_edges(
+        node_kind: Vec<u16>,
+        rel_directed: Vec<bool>,
+        edges: &[TestEdge],
+    ) -> Topology {
+        let n = node_kind.len();
+        let ends = edges.iter().enumerate().map(|(i, e)| (e.0, e.1, i as u32));
+        let sources = edges
+            .iter()
+            .flat_map(|e| e.4.iter().map(|&s| usize::from(s) + 1));
+        let source_count = sources.max().unwrap_or(0);
+        let (out_start, out_edges) = csr(n, ends.clone());
+        let (in_start, in_edges) = csr(n, ends.map(|(s, d, e)| (d, s, e)));
+        Topology {
+            out_start,
+            out_edges,
+            in_start,
+            in_edges,
+            node_kind,
+            edge_rel: edges.iter().map(|e| e.2).collect(),
+            rel_directed,
+            edge_valid: edges.iter().map(|e| e.3).collect(),
+            edge_sources: edges.iter().map(|e| e.4.clone()).collect(),
+            source_ids: (0..source_count).map(|i| format!("s{i}")).collect(),
+        }
+    }
+}
+
 /// An edge's validity: from `since` (or the event `date`) to `until`; undated ends are open.
 fn validity(r: &Relation) -> (Day, Day) {
     let start = r.since.or(r.date).map_or(Day::MIN, |d| period(d).0);

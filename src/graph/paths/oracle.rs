@@ -1,0 +1,155 @@
+//! A brute-force oracle for the path tests: every simple path by plain depth-first search
+//! over the whole edge list, with the filter checked edge by edge. Deliberately shares no
+//! code with the engine (no CSR walks, no pruning, no compiled filter), so that the two can
+//! disagree.
+
+use std::collections::BTreeMap;
+
+use super::{Filter, Hop, Path};
+use crate::graph::topology::Topology;
+
+pub(super) struct Oracle<'a> {
+    topo: &'a Topology,
+    filter: &'a Filter,
+    /// (from, to) of every edge, by edge number.
+    ends: Vec<(u32, u32)>,
+}
+
+impl<'a> Oracle<'a> {
+    pub(super) fn new(topo: &'a Topology, filter: &'a Filter) -> Oracle<'a> {
+        let mut ends = vec![(0, 0); topo.edge_rel.len()];
+        for from in 0..topo.node_count() as u32 {
+            for &(to, edge) in topo.out(from) {
+                ends[edge as usize] = (from, to);
+            }
+        }
+        Oracle { topo, filter, ends }
+    }
+
+    /// The filter's verdict on one edge, ignoring direction.
+    pub(super) fn edge_allowed(&self, edge: u32) -> bool {
+        let e = edge as usize;
+        let rel = self.topo.edge_rel[e];
+        let f = self.filter;
+        let (start, end) = self.topo.edge_valid[e];
+        f.via.as_ref().is_none_or(|v| v.contains(&rel))
+            && !f.except_via.contains(&rel)
+            && f.as_of.is_none_or(|(a, b)| start <= b && end >= a)
+            && f.cited_by
+                .is_none_or(|s| self.topo.edge_sources[e].contains(&s))
+    }
+
+    /// Whether `hop` may be walked, and from which node to which.
+    pub(super) fn walk(&self, hop: Hop) -> Option<(u32, u32)> {
+        let (from, to) = self.ends[hop.edge as usize];
+        let rel = usize::from(self.topo.edge_rel[hop.edge as usize]);
+        let against_ok = !self.filter.directed || !self.topo.rel_directed[rel];
+        let ok = from != to && self.edge_allowed(hop.edge) && (hop.forward || against_ok);
+        ok.then_some(if hop.forward { (from, to) } else { (to, from) })
+    }
+
+    /// Whether a path may pass through `node`, given the search's endpoints.
+    pub(super) fn node_allowed(&self, node: u32, exempt: &[u32]) -> bool {
+        exempt.contains(&node)
+            || (!self.filter.avoid.contains(&node)
+                && !(self.filter.avoid_kinds).contains(&self.topo.node_kind[node as usize]))
+    }
+
+    /// Every simple path starting at `from` (the zero-hop one included) of at most
+    /// `max_hops` hops whose nodes are all allowed.
+    pub(super) fn all_from(&self, from: u32, exempt: &[u32], max_hops: usize) -> Vec<Path> {
+        let mut out = Vec::new();
+        let start = Path {
+            nodes: vec![from],
+            hops: vec![],
+        };
+        self.extend(start, exempt, max_hops, &mut out);
+        out
+    }
+
+    fn extend(&self, path: Path, exempt: &[u32], max_hops: usize, out: &mut Vec<Path>) {
+        if path.hops.len() < max_hops {
+            let at = *path.nodes.last().expect("paths are never empty");
+            for edge in 0..self.ends.len() as u32 {
+                for forward in [true, false] {
+                    let hop = Hop { edge, forward };
+                    let Some((a, b)) = self.walk(hop) else {
+                        continue;
+                    };
+                    if a == at && !path.nodes.contains(&b) && self.node_allowed(b, exempt) {
+                        let mut longer = path.clone();
+                        longer.nodes.push(b);
+                        longer.hops.push(hop);
+                        self.extend(longer, exempt, max_hops, out);
+                    }
+                }
+            }
+        }
+        out.push(path);
+    }
+
+    /// Every simple path from `from` to `to` within `max_hops` (visiting `through`, when
+    /// given), sorted shortest first, then by (nodes, hops).
+    pub(super) fn paths(
+        &self,
+        from: u32,
+        to: u32,
+        through: Option<u32>,
+        max_hops: usize,
+    ) -> Vec<Path> {
+        let exempt: Vec<u32> = [from, to].into_iter().chain(through).collect();
+        let mut found: Vec<Path> = (self.all_from(from, &exempt, max_hops).into_iter())
+            .filter(|p| p.nodes.last() == Some(&to))
+            .filter(|p| through.is_none_or(|x| p.nodes.contains(&x)))
+            .collect();
+        found.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+        found
+    }
+
+    /// Hop distance from `from` of every node reachable within `max_hops`, `from` excluded.
+    pub(super) fn distances(&self, from: u32, max_hops: usize) -> BTreeMap<u32, usize> {
+        let mut dist = BTreeMap::new();
+        for path in self.all_from(from, &[from], max_hops) {
+            let end = *path.nodes.last().expect("paths are never empty");
+            if end != from {
+                let d = dist.entry(end).or_insert(usize::MAX);
+                *d = (*d).min(path.len());
+            }
+        }
+        dist
+    }
+
+    /// Asserts `path` is a real path from `from` to `to`: consecutive hops connect, every
+    /// hop is walkable under the filter (direction, kinds, period, source), no node repeats,
+    /// every node but the endpoints is allowed, and it is within `max_hops`.
+    pub(super) fn assert_valid(
+        &self,
+        path: &Path,
+        (from, to): (u32, u32),
+        exempt: &[u32],
+        max_hops: usize,
+    ) {
+        assert_eq!(path.nodes.len(), path.hops.len() + 1, "{path:?}");
+        assert_eq!(path.nodes.first(), Some(&from), "{path:?}");
+        assert_eq!(path.nodes.last(), Some(&to), "{path:?}");
+        assert!(path.len() <= max_hops, "{path:?} exceeds {max_hops} hops");
+        for (i, &hop) in path.hops.iter().enumerate() {
+            let walked = self.walk(hop);
+            assert_eq!(walked, Some((path.nodes[i], path.nodes[i + 1])), "{path:?}");
+            if let Some((a, b)) = self.filter.as_of {
+                let (start, end) = self.topo.edge_valid[hop.edge as usize];
+                assert!(
+                    start <= b && end >= a,
+                    "{path:?} uses an edge outside as_of"
+                );
+            }
+        }
+        let mut sorted = path.nodes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), path.nodes.len(), "{path:?} is not simple");
+        for &node in &path.nodes {
+            assert!(self.node_allowed(node, exempt), "{path:?} enters {node}");
+        }
+    }
+}
