@@ -11,22 +11,14 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
-    let mut out =
-        String::from("/// Files of the shipped graph-data folder, by path relative to it.\n");
+    let mut out = String::from("/// Files of the shipped graph-data folder, by path relative to it.\n");
     out.push_str("pub static FILES: &[(&str, &str)] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path.strip_prefix(&root).expect("collected under root");
-        let rel = rel
-            .to_str()
-            .expect("graph-data paths are UTF-8")
-            .replace('\\', "/");
-        writeln!(
-            out,
-            "    ({rel:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .expect("writing to a String cannot fail");
+        let rel = rel.to_str().expect("graph-data paths are UTF-8").replace('\\', "/");
+        writeln!(out, "    ({rel:?}, include_str!({:?})),", path.display().to_string())
+            .expect("writing to a String cannot fail");
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -42,10 +34,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, files);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("toml" | "kgq")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq")) {
             files.push(path);
         }
     }

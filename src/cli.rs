@@ -7,21 +7,20 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::data::{self, DataFiles};
-use crate::diag::{self, Diagnostic, Style};
+use crate::diag::{self, Diagnostic, SourceMap, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
+use crate::query::ast::Format;
+use crate::query::{self, Failure, Rows, Settings};
 use crate::render;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "kgq",
-    version,
-    about = "Build a knowledge graph from curated data files and ask it questions."
-)]
+#[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
     /// Use this graph-data folder instead of the built-in graph.
     #[arg(long, global = true, value_name = "DIR")]
@@ -49,13 +48,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
         format: StatsFormat,
     },
-    /// Write the whole graph in a machine-readable format.
+    /// Write the whole graph, or a query's result, in a machine-readable format.
     Export {
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// Export this statement's result instead of the whole graph.
+        #[arg(long, value_name = "STATEMENT")]
+        query: Option<String>,
         /// Write to this file (atomically) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Run one statement and print its result (exit 1 if the statement fails).
+    Query {
+        statement: String,
+        /// Output format; `as FORMAT` at the end of the statement takes precedence.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Stop the statement after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+        timeout: f64,
     },
 }
 
@@ -68,6 +80,27 @@ pub enum StatsFormat {
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum ExportFormat {
     Json,
+    Dot,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Dot,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Dot => Format::Dot,
+        }
+    }
 }
 
 /// Exit statuses.
@@ -95,15 +128,9 @@ pub fn run(cli: Cli) -> u8 {
         return USAGE;
     };
     match command {
-        Command::Check {
-            dir,
-            sources,
-            deny_warnings,
-        } => check(
-            dir.or(cli.data).as_deref(),
-            sources.as_deref(),
-            deny_warnings,
-        ),
+        Command::Check { dir, sources, deny_warnings } => {
+            check(dir.or(cli.data).as_deref(), sources.as_deref(), deny_warnings)
+        }
         Command::Stats { format } => with_graph(cli.data.as_deref(), |kg| {
             let stats = kg.stats();
             let text = match format {
@@ -112,13 +139,66 @@ pub fn run(cli: Cli) -> u8 {
             };
             emit(&text)
         }),
-        Command::Export {
-            format: ExportFormat::Json,
-            output,
-        } => with_graph(cli.data.as_deref(), |kg| {
-            write_output(output.as_deref(), &render::json::graph(kg))
+        Command::Export { format, query, output } => with_graph(cli.data.as_deref(), |kg| {
+            let text = match (format, query) {
+                (ExportFormat::Json, None) => render::json::graph(kg),
+                (ExportFormat::Dot, None) => render::dot::graph(kg),
+                (ExportFormat::Csv, None) => {
+                    eprintln!("kgq: CSV holds one table; give --query 'STATEMENT', or export the whole graph as json");
+                    return USAGE;
+                }
+                (format, Some(statement)) => {
+                    let format = match format {
+                        ExportFormat::Json => Format::Json,
+                        ExportFormat::Dot => Format::Dot,
+                        ExportFormat::Csv => Format::Csv,
+                    };
+                    match run_statement(kg, &statement, &Settings::default()) {
+                        Ok((rows, _)) => render::rows(kg, &rows, format, None),
+                        Err(code) => return code,
+                    }
+                }
+            };
+            write_output(output.as_deref(), &text)
+        }),
+        Command::Query { statement, format, timeout } => with_graph(cli.data.as_deref(), |kg| {
+            let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
+                eprintln!("kgq: --timeout must be a positive number of seconds");
+                return USAGE;
+            };
+            let settings = Settings { timeout, cancel: None };
+            match run_statement(kg, &statement, &settings) {
+                Ok((rows, written)) => {
+                    let format = written.or(format.map(Format::from)).unwrap_or(Format::Table);
+                    emit(&render::rows(kg, &rows, format, terminal_width()))
+                }
+                Err(code) => code,
+            }
         }),
     }
+}
+
+/// Runs one statement, printing its error (with a caret under the query text) on failure.
+fn run_statement(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result<(Rows, Option<Format>), u8> {
+    query::run(kg, text, settings).map_err(|failure| {
+        let mut map = SourceMap::default();
+        let file = map.add("query", query::QueryError::source_text(text));
+        let diag = match failure {
+            Failure::Query(err) => err.to_diagnostic(file),
+            Failure::Eval(err) => Diagnostic::error(err.to_string()).help(err.help()),
+        };
+        eprint!("{}", diag::render(&[diag], &map, Style::for_stderr()));
+        PROBLEMS
+    })
+}
+
+/// The terminal's width when standard output is one; None (no cutting) otherwise.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -148,16 +228,9 @@ fn with_graph(dir: Option<&Path>, f: impl FnOnce(&KnowledgeGraph) -> u8) -> u8 {
     match loaded.dataset {
         Some(dataset) => f(&KnowledgeGraph::build(dataset)),
         None => {
-            let errors: Vec<Diagnostic> = loaded
-                .diagnostics
-                .into_iter()
-                .filter(Diagnostic::is_error)
-                .collect();
+            let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
-            eprintln!(
-                "kgq: the graph-data has {}; run `kgq check` for details",
-                diag::plural(errors.len(), "error")
-            );
+            eprintln!("kgq: the graph-data has {}; run `kgq check` for details", diag::plural(errors.len(), "error"));
             PROBLEMS
         }
     }
@@ -178,28 +251,17 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
     if let (Some(dataset), Some(dir)) = (&loaded.dataset, sources) {
         diags.extend(data::verify_sources(dataset, dir));
         data::sort(&mut diags);
-        verified = dataset
-            .entity_evidence()
-            .chain(dataset.relation_evidence())
-            .count();
+        verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
     }
     eprint!("{}", diag::render(&diags, &files.map, Style::for_stderr()));
-    let root = files.schema.map_or("graph-data".to_string(), |f| {
-        parent_name(&files.map.get(f).name)
-    });
+    let root = files.schema.map_or("graph-data".to_string(), |f| parent_name(&files.map.get(f).name));
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
     match (&loaded.dataset, failed) {
         (Some(ds), false) => {
-            let locators = if sources.is_some() {
-                format!(", {verified} evidence locators verified")
-            } else {
-                String::new()
-            };
-            let warnings = if diags.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", diag::plural(diags.len(), "warning"))
-            };
+            let locators =
+                if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
+            let warnings =
+                if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
             emit(&format!(
                 "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
                 ds.entities.len(),
@@ -214,9 +276,7 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
 }
 
 fn parent_name(path: &str) -> String {
-    path.rsplit_once('/')
-        .map_or(path, |(dir, _)| dir)
-        .to_string()
+    path.rsplit_once('/').map_or(path, |(dir, _)| dir).to_string()
 }
 
 /// Writes to a file atomically, or to standard output.

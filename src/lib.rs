@@ -12,5 +12,6 @@ pub mod diag;
 pub mod fsutil;
 pub mod graph;
 pub mod model;
+pub mod query;
 pub mod render;
 pub mod suggest;

@@ -148,18 +148,11 @@ impl Status {
     ];
 
     pub fn parse(text: &str) -> Option<Status> {
-        Self::ALL
-            .iter()
-            .find(|(name, _)| *name == text)
-            .map(|(_, s)| *s)
+        Self::ALL.iter().find(|(name, _)| *name == text).map(|(_, s)| *s)
     }
 
     pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map(|(name, _)| *name)
-            .expect("every status is listed")
+        Self::ALL.iter().find(|(_, s)| *s == self).map(|(name, _)| *name).expect("every status is listed")
     }
 }
 
@@ -179,6 +172,19 @@ pub struct Relation {
     pub evidence: Vec<Evidence>,
     #[serde(skip)]
     pub origin: Location,
+}
+
+impl Relation {
+    /// The period or date as people write it: "2008 – 2016", "since 2016", "2016-12-02".
+    pub fn period(&self) -> Option<String> {
+        Some(match (self.since, self.until, self.date) {
+            (Some(s), Some(u), _) => format!("{s} – {u}"),
+            (Some(s), None, _) => format!("since {s}"),
+            (None, Some(u), _) => format!("until {u}"),
+            (None, None, Some(d)) => d.to_string(),
+            (None, None, None) => return None,
+        })
+    }
 }
 
 /// A date known to the year, the month or the day: "2016", "2016-06", "2016-06-01".
@@ -235,19 +241,13 @@ impl PartialDate {
     /// The last day the date covers, as (year, month, day).
     pub fn last_day(self) -> (u16, u8, u8) {
         let month = self.month.unwrap_or(12);
-        (
-            self.year,
-            month,
-            self.day.unwrap_or_else(|| days_in_month(self.year, month)),
-        )
+        (self.year, month, self.day.unwrap_or_else(|| days_in_month(self.year, month)))
     }
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -280,22 +280,13 @@ mod tests {
     #[test]
     fn partial_dates_cover_their_whole_period() {
         let d = PartialDate::parse("2016").unwrap();
-        assert_eq!(
-            (d.first_day(), d.last_day()),
-            ((2016, 1, 1), (2016, 12, 31))
-        );
+        assert_eq!((d.first_day(), d.last_day()), ((2016, 1, 1), (2016, 12, 31)));
         let d = PartialDate::parse("2016-02").unwrap();
         assert_eq!(d.last_day(), (2016, 2, 29));
-        assert_eq!(
-            PartialDate::parse("2017-02-29").unwrap_err(),
-            "2017-02 has no day 29"
-        );
+        assert_eq!(PartialDate::parse("2017-02-29").unwrap_err(), "2017-02 has no day 29");
         assert!(PartialDate::parse("2016-13").is_err());
         assert!(PartialDate::parse("16").is_err());
         assert!(PartialDate::parse("2016-6").is_err());
-        assert_eq!(
-            PartialDate::parse("2016-06-01").unwrap().to_string(),
-            "2016-06-01"
-        );
+        assert_eq!(PartialDate::parse("2016-06-01").unwrap().to_string(), "2016-06-01");
     }
 }

@@ -1,20 +1,13 @@
 //! "Did you mean" suggestions for misspelt names, keys, kinds and relations.
 
 /// The candidate closest to `word`, if any is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     nearest(word, candidates, 1).into_iter().next()
 }
 
 /// Up to `n` candidates close to `word`, best first. Closeness is Jaro-Winkler similarity on
 /// lower-cased text, so "munitions dept" finds "Munitions Industry Department".
-pub fn nearest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    n: usize,
-) -> Vec<&'a str> {
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
     let word = word.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
@@ -28,28 +21,17 @@ pub fn nearest<'a>(
 
 /// Help for an unknown word: the likely intended one, or the full list when none is close.
 /// `what` names the list in the plural, e.g. "kinds".
-pub fn help_for_unknown<'a>(
-    word: &str,
-    known: impl IntoIterator<Item = &'a str> + Clone,
-    what: &str,
-) -> String {
+pub fn help_for_unknown<'a>(word: &str, known: impl IntoIterator<Item = &'a str> + Clone, what: &str) -> String {
     match did_you_mean(word, known.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None => format!(
-            "known {what}: {}",
-            known.into_iter().collect::<Vec<_>>().join(", ")
-        ),
+        None => format!("known {what}: {}", known.into_iter().collect::<Vec<_>>().join(", ")),
     }
 }
 
 fn similarity(a: &str, b: &str) -> f64 {
     let whole = strsim::jaro_winkler(a, b);
     // A word typed as the start of a longer name ("munitions") is a strong hint too.
-    let prefix = if b.starts_with(a) && a.len() >= 3 {
-        0.9
-    } else {
-        0.0
-    };
+    let prefix = if b.starts_with(a) && a.len() >= 3 { 0.9 } else { 0.0 };
     whole.max(prefix)
 }
 
@@ -60,10 +42,7 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         let known = ["supplies_workers", "employs", "works_in"];
-        assert_eq!(
-            did_you_mean("suplies_workers", known),
-            Some("supplies_workers")
-        );
+        assert_eq!(did_you_mean("suplies_workers", known), Some("supplies_workers"));
         assert_eq!(did_you_mean("employ", known), Some("employs"));
         assert_eq!(did_you_mean("zzz", known), None);
     }

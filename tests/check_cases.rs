@@ -45,15 +45,8 @@ fn report(case: &str) -> String {
         diags.extend(data::verify_sources(dataset, &fixture("docs")));
         data::sort(&mut diags);
     }
-    assert!(
-        !diags.is_empty(),
-        "a broken-data case must produce diagnostics"
-    );
-    format!(
-        "{}{}\n",
-        diag::render(&diags, &files.map, Style::Plain),
-        diag::summary(&diags)
-    )
+    assert!(!diags.is_empty(), "a broken-data case must produce diagnostics");
+    format!("{}{}\n", diag::render(&diags, &files.map, Style::Plain), diag::summary(&diags))
 }
 
 #[test]

@@ -17,21 +17,9 @@ fn write_tree(dir: &Path, files: &[(String, String)]) {
 fn check_passes_a_clean_folder_and_verifies_its_locators() {
     let base = fixture("base");
     let docs = fixture("docs");
-    let out = kgq(
-        &[
-            "check",
-            base.to_str().unwrap(),
-            "--sources",
-            docs.to_str().unwrap(),
-        ],
-        &root(),
-    );
+    let out = kgq(&["check", base.to_str().unwrap(), "--sources", docs.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).ends_with("ok, 5 entities, 4 relations, 9 evidence locators verified\n"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).ends_with("ok, 5 entities, 4 relations, 9 evidence locators verified\n"), "{}", stdout(&out));
 }
 
 #[test]
@@ -42,20 +30,10 @@ fn check_reports_problems_in_every_file_and_exits_1() {
     let out = kgq(&["check", "."], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    for file in [
-        "./schema.toml",
-        "./entities/more.toml",
-        "./relations/more.toml",
-    ] {
-        assert!(
-            err.contains(&format!("[{file}:")),
-            "no diagnostic in {file}:\n{err}"
-        );
+    for file in ["./schema.toml", "./entities/more.toml", "./relations/more.toml"] {
+        assert!(err.contains(&format!("[{file}:")), "no diagnostic in {file}:\n{err}");
     }
-    assert!(
-        err.lines().last().unwrap().starts_with(".: 8 errors"),
-        "{err}"
-    );
+    assert!(err.lines().last().unwrap().starts_with(".: 8 errors"), "{err}");
     assert!(!err.contains("panicked"));
 }
 
@@ -63,25 +41,16 @@ fn check_reports_problems_in_every_file_and_exits_1() {
 fn check_of_a_missing_folder_is_a_usage_error() {
     let out = kgq(&["check", "no/such/folder"], &root());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "kgq: cannot read no/such/folder: no such folder\n"
-    );
+    assert_eq!(stderr(&out), "kgq: cannot read no/such/folder: no such folder\n");
     let out = kgq(&["check", "tests"], &root());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "kgq: tests is not a graph-data folder: it has no schema.toml\n"
-    );
+    assert_eq!(stderr(&out), "kgq: tests is not a graph-data folder: it has no schema.toml\n");
 }
 
 #[test]
 fn unknown_commands_and_flags_are_usage_errors() {
     assert_eq!(kgq(&["frobnicate"], &root()).status.code(), Some(2));
-    assert_eq!(
-        kgq(&["export", "--format", "yaml"], &root()).status.code(),
-        Some(2)
-    );
+    assert_eq!(kgq(&["export", "--format", "yaml"], &root()).status.code(), Some(2));
     assert_eq!(kgq(&["--help"], &root()).status.code(), Some(0));
 }
 
@@ -98,28 +67,11 @@ fn export_json_writes_the_documented_schema_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let base = fixture("base");
     let target = dir.path().join("graph.json");
-    let out = kgq(
-        &[
-            "--data",
-            base.to_str().unwrap(),
-            "export",
-            "--format",
-            "json",
-            "-o",
-            target.to_str().unwrap(),
-        ],
-        &root(),
-    );
+    let out =
+        kgq(&["--data", base.to_str().unwrap(), "export", "--format", "json", "-o", target.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        names,
-        vec!["graph.json"],
-        "no temporary file is left behind"
-    );
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec!["graph.json"], "no temporary file is left behind");
     let text = std::fs::read_to_string(&target).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["format"], "kgq-graph");
@@ -128,9 +80,7 @@ fn export_json_writes_the_documented_schema_atomically() {
     assert_eq!(acme["id"], "acme");
     assert_eq!(acme["aliases"], serde_json::json!(["Acme"]));
     let rel = &json["relations"][0];
-    for key in [
-        "from", "rel", "to", "since", "until", "date", "status", "attrs", "note", "evidence",
-    ] {
+    for key in ["from", "rel", "to", "since", "until", "date", "status", "attrs", "note", "evidence"] {
         assert!(rel.get(key).is_some(), "relation lacks `{key}`");
     }
     assert_eq!(rel["since"], "2015");
@@ -142,16 +92,7 @@ fn export_json_writes_the_documented_schema_atomically() {
     );
     assert_eq!(json["sources"][0]["id"], "memo");
     // Standard output carries the same document.
-    let out = kgq(
-        &[
-            "--data",
-            base.to_str().unwrap(),
-            "export",
-            "--format",
-            "json",
-        ],
-        &root(),
-    );
+    let out = kgq(&["--data", base.to_str().unwrap(), "export", "--format", "json"], &root());
     assert_eq!(stdout(&out), text);
 }
 
@@ -160,24 +101,10 @@ fn export_into_a_missing_folder_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("missing/graph.json");
     let base = fixture("base");
-    let out = kgq(
-        &[
-            "--data",
-            base.to_str().unwrap(),
-            "export",
-            "--format",
-            "json",
-            "-o",
-            target.to_str().unwrap(),
-        ],
-        &root(),
-    );
+    let out =
+        kgq(&["--data", base.to_str().unwrap(), "export", "--format", "json", "-o", target.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).starts_with("kgq: cannot write "),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("kgq: cannot write "), "{}", stderr(&out));
 }
 
 #[test]
@@ -187,9 +114,5 @@ fn a_broken_data_folder_stops_other_commands_with_its_errors() {
     write_tree(dir.path(), &overlay(&case).0);
     let out = kgq(&["--data", ".", "stats"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("unknown kind `contry`"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("unknown kind `contry`"), "{}", stderr(&out));
 }

@@ -30,29 +30,15 @@ fn every_shipped_locator_points_at_its_quote() {
     let (files, loaded) = shipped();
     let dataset = loaded.dataset.expect("shipped data loads");
     let diags = data::verify_sources(&dataset, &sources);
-    assert!(
-        diags.is_empty(),
-        "{}",
-        diag::render(&diags, &files.map, Style::Plain)
-    );
-    let out = kgq(
-        &[
-            "check",
-            "--sources",
-            sources.to_str().unwrap(),
-            "--deny-warnings",
-        ],
-        &root(),
-    );
+    assert!(diags.is_empty(), "{}", diag::render(&diags, &files.map, Style::Plain));
+    let out = kgq(&["check", "--sources", sources.to_str().unwrap(), "--deny-warnings"], &root());
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("evidence locators verified"));
 }
 
 #[test]
 fn the_builtin_graph_is_the_shipped_folder() {
-    let builtin = data::load(&DataFiles::builtin())
-        .dataset
-        .expect("built-in data loads");
+    let builtin = data::load(&DataFiles::builtin()).dataset.expect("built-in data loads");
     let (_, loaded) = shipped();
     let on_disk = loaded.dataset.expect("shipped data loads");
     let ids = |d: &data::Dataset| d.entities.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
@@ -64,24 +50,12 @@ fn the_builtin_graph_is_the_shipped_folder() {
 fn every_entity_is_related_and_every_source_cited() {
     let (_, loaded) = shipped();
     let dataset = loaded.dataset.expect("shipped data loads");
-    let linked: HashSet<&str> = dataset
-        .relations
-        .iter()
-        .flat_map(|r| [r.from.as_str(), r.to.as_str()])
-        .collect();
-    let isolated: Vec<&str> = dataset
-        .entities
-        .iter()
-        .map(|e| e.id.as_str())
-        .filter(|id| !linked.contains(id))
-        .collect();
+    let linked: HashSet<&str> = dataset.relations.iter().flat_map(|r| [r.from.as_str(), r.to.as_str()]).collect();
+    let isolated: Vec<&str> =
+        dataset.entities.iter().map(|e| e.id.as_str()).filter(|id| !linked.contains(id)).collect();
     assert!(isolated.is_empty(), "entities in no relation: {isolated:?}");
     let kg = KnowledgeGraph::build(dataset);
     for s in kg.stats().sources {
-        assert!(
-            s.entities > 0 && s.relations > 0,
-            "source {} supports nothing",
-            s.id
-        );
+        assert!(s.entities > 0 && s.relations > 0, "source {} supports nothing", s.id);
     }
 }

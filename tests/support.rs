@@ -49,15 +49,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         if path.is_dir() {
             walk(root, &path, out);
         } else {
-            let rel = path
-                .strip_prefix(root)
-                .expect("below root")
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push((
-                rel,
-                std::fs::read_to_string(&path).expect("fixture is UTF-8"),
-            ));
+            let rel = path.strip_prefix(root).expect("below root").to_string_lossy().replace('\\', "/");
+            out.push((rel, std::fs::read_to_string(&path).expect("fixture is UTF-8")));
         }
     }
 }

@@ -2,5 +2,7 @@
 
 mod check_cases;
 mod cli;
+mod queries;
+mod readme;
 mod shipped;
 mod support;

@@ -45,17 +45,9 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
                 documents.insert(&source.id, text.lines().map(normalise).collect());
             }
             Err(err) => diags.push(
-                Diagnostic::error(format!(
-                    "cannot read source `{}` at {}: {err}",
-                    source.id,
-                    path.display()
-                ))
-                .at(source.origin.clone(), "declared here")
-                .help(format!(
-                    "put {} in {}, or correct `file`",
-                    source.file,
-                    dir.display()
-                )),
+                Diagnostic::error(format!("cannot read source `{}` at {}: {err}", source.id, path.display()))
+                    .at(source.origin.clone(), "declared here")
+                    .help(format!("put {} in {}, or correct `file`", source.file, dir.display())),
             ),
         }
     }
@@ -72,38 +64,25 @@ fn check_locator(ev: &Evidence, lines: &[String]) -> Option<Diagnostic> {
     let index = ev.line as usize - 1;
     let Some(line) = lines.get(index) else {
         return Some(
-            Diagnostic::error(format!(
-                "source {} has {} lines; there is no line {}",
-                ev.source,
-                lines.len(),
-                ev.line
-            ))
-            .at(ev.origin.clone(), "line out of range")
-            .help(hint(&quote, lines)),
+            Diagnostic::error(format!("source {} has {} lines; there is no line {}", ev.source, lines.len(), ev.line))
+                .at(ev.origin.clone(), "line out of range")
+                .help(hint(&quote, lines)),
         );
     };
     if line.contains(&quote) {
         return None;
     }
     Some(
-        Diagnostic::error(format!(
-            "the quote is not on line {} of source {}",
-            ev.line, ev.source
-        ))
-        .at(ev.origin.clone(), "quote not found on that line")
-        .help(hint(&quote, lines)),
+        Diagnostic::error(format!("the quote is not on line {} of source {}", ev.line, ev.source))
+            .at(ev.origin.clone(), "quote not found on that line")
+            .help(hint(&quote, lines)),
     )
 }
 
 /// Where the quote does occur, if anywhere, so the fix is one edit.
 fn hint(quote: &str, lines: &[String]) -> String {
-    let found: Vec<String> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.contains(quote))
-        .map(|(i, _)| (i + 1).to_string())
-        .take(5)
-        .collect();
+    let found: Vec<String> =
+        lines.iter().enumerate().filter(|(_, l)| l.contains(quote)).map(|(i, _)| (i + 1).to_string()).take(5).collect();
     match found.as_slice() {
         [] => "the quote occurs nowhere in that source: copy a short phrase verbatim from the cited line".into(),
         [one] => format!("the quote occurs on line {one}: set `line = {one}`"),
@@ -117,10 +96,7 @@ mod tests {
 
     #[test]
     fn normalises_space_and_quote_marks_only() {
-        assert_eq!(
-            normalise("  North\u{2019}s \n \u{201C}toughest\u{201D}  ever "),
-            "North's \"toughest\" ever"
-        );
+        assert_eq!(normalise("  North\u{2019}s \n \u{201C}toughest\u{201D}  ever "), "North's \"toughest\" ever");
         assert_eq!(normalise("A-B, c."), "A-B, c.");
     }
 }

@@ -40,9 +40,7 @@ pub enum ReadError {
 impl DataFiles {
     /// The graph-data folder shipped inside the binary.
     pub fn builtin() -> DataFiles {
-        let files = builtin::FILES
-            .iter()
-            .map(|(path, text)| (path.to_string(), text.to_string()));
+        let files = builtin::FILES.iter().map(|(path, text)| (path.to_string(), text.to_string()));
         DataFiles::from_files("graph-data", files)
     }
 
@@ -51,10 +49,7 @@ impl DataFiles {
         if !root.join("schema.toml").is_file() {
             if !root.is_dir() {
                 let source = io::Error::new(io::ErrorKind::NotFound, "no such folder");
-                return Err(ReadError::Io {
-                    path: root.to_path_buf(),
-                    source,
-                });
+                return Err(ReadError::Io { path: root.to_path_buf(), source });
             }
             return Err(ReadError::NoSchema(root.to_path_buf()));
         }
@@ -91,9 +86,12 @@ impl DataFiles {
         self.stray
             .iter()
             .map(|&id| {
-                Diagnostic::warning(format!("{} is not part of the graph-data layout and is ignored", self.map.get(id).name))
-                    .at(Location::new(id, 0..0), "ignored")
-                    .help("entities go in entities/*.toml, relations in relations/*.toml, scripts in queries/*.kgq")
+                Diagnostic::warning(format!(
+                    "{} is not part of the graph-data layout and is ignored",
+                    self.map.get(id).name
+                ))
+                .at(Location::new(id, 0..0), "ignored")
+                .help("entities go in entities/*.toml, relations in relations/*.toml, scripts in queries/*.kgq")
             })
             .collect()
     }
@@ -111,10 +109,7 @@ fn rank(rel: &str) -> u8 {
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> Result<(), ReadError> {
     fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ReadError + '_ {
-        move |source| ReadError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        move |source| ReadError::Io { path: path.to_path_buf(), source }
     }
     for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
         let path = entry.map_err(io_err(dir))?.path();
@@ -122,10 +117,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> Result
             collect(root, &path, files)?;
             continue;
         }
-        if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("toml" | "kgq")
-        ) {
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq")) {
             continue;
         }
         let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;

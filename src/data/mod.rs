@@ -48,10 +48,7 @@ pub fn load(files: &DataFiles) -> Loaded {
     let (dataset, mut diagnostics) = validate::validate(files);
     sort(&mut diagnostics);
     let failed = diagnostics.iter().any(Diagnostic::is_error);
-    Loaded {
-        dataset: (!failed).then_some(dataset),
-        diagnostics,
-    }
+    Loaded { dataset: (!failed).then_some(dataset), diagnostics }
 }
 
 /// Orders diagnostics by file and position, so each file's problems read top to bottom.

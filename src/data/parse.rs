@@ -63,9 +63,7 @@ pub fn records<T: DeserializeOwned>(
             diags.push(
                 Diagnostic::error(format!("`{table}` must be an array of tables"))
                     .at(loc, "not an array of tables")
-                    .help(format!(
-                        "write each record under its own `[[{table}]]` header"
-                    )),
+                    .help(format!("write each record under its own `[[{table}]]` header")),
             );
             continue;
         };
@@ -122,18 +120,10 @@ fn in_user_words(message: &str) -> String {
         ("expected a string", "expected a quoted string"),
         ("invalid type: ", ""),
     ];
-    WORDS
-        .iter()
-        .fold(message.to_string(), |m, (rust, toml)| m.replace(rust, toml))
+    WORDS.iter().fold(message.to_string(), |m, (rust, toml)| m.replace(rust, toml))
 }
 
-fn check_keys(
-    file: FileId,
-    table: &DeTable<'_>,
-    allowed: &[&str],
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn check_keys(file: FileId, table: &DeTable<'_>, allowed: &[&str], what: &str, diags: &mut Vec<Diagnostic>) {
     for key in table.keys() {
         let name: &str = key.get_ref().as_ref();
         if allowed.contains(&name) {
@@ -142,11 +132,7 @@ fn check_keys(
         diags.push(
             Diagnostic::error(format!("unknown {what} `{name}`"))
                 .at(Location::new(file, key.span()), format!("unknown {what}"))
-                .help(help_for_unknown(
-                    name,
-                    allowed.iter().copied(),
-                    &format!("{what}s"),
-                )),
+                .help(help_for_unknown(name, allowed.iter().copied(), &format!("{what}s"))),
         );
     }
 }
@@ -176,10 +162,7 @@ pub struct RawKind {
     pub description: String,
 }
 
-pub const KIND_FIELDS: Fields = Fields {
-    names: &["name", "description"],
-    evidence: false,
-};
+pub const KIND_FIELDS: Fields = Fields { names: &["name", "description"], evidence: false };
 
 /// `[[relation]]` in schema.toml.
 #[derive(Deserialize)]
@@ -199,18 +182,8 @@ fn yes() -> bool {
     true
 }
 
-pub const REL_DEF_FIELDS: Fields = Fields {
-    names: &[
-        "name",
-        "from",
-        "to",
-        "directed",
-        "reads",
-        "inverse",
-        "description",
-    ],
-    evidence: false,
-};
+pub const REL_DEF_FIELDS: Fields =
+    Fields { names: &["name", "from", "to", "directed", "reads", "inverse", "description"], evidence: false };
 
 /// `[[source]]` in sources.toml.
 #[derive(Deserialize)]
@@ -224,10 +197,7 @@ pub struct RawSource {
     pub file: Text,
 }
 
-pub const SOURCE_FIELDS: Fields = Fields {
-    names: &["id", "title", "publisher", "date", "file"],
-    evidence: false,
-};
+pub const SOURCE_FIELDS: Fields = Fields { names: &["id", "title", "publisher", "date", "file"], evidence: false };
 
 /// One `{ source, line, quote }` locator.
 #[derive(Deserialize)]
@@ -251,12 +221,8 @@ pub struct RawEntity {
     pub evidence: Option<Spanned<Vec<Spanned<RawEvidence>>>>,
 }
 
-pub const ENTITY_FIELDS: Fields = Fields {
-    names: &[
-        "id", "kind", "name", "aliases", "country", "attrs", "note", "evidence",
-    ],
-    evidence: true,
-};
+pub const ENTITY_FIELDS: Fields =
+    Fields { names: &["id", "kind", "name", "aliases", "country", "attrs", "note", "evidence"], evidence: true };
 
 /// `[[relation]]` in relations/*.toml.
 #[derive(Deserialize)]
@@ -274,8 +240,6 @@ pub struct RawRelation {
 }
 
 pub const RELATION_FIELDS: Fields = Fields {
-    names: &[
-        "from", "rel", "to", "since", "until", "date", "status", "attrs", "note", "evidence",
-    ],
+    names: &["from", "rel", "to", "since", "until", "date", "status", "attrs", "note", "evidence"],
     evidence: true,
 };

@@ -10,8 +10,7 @@ use super::parse::{self, RawEntity, RawEvidence, RawRelation, Record, Text};
 use super::{DataFiles, Dataset};
 use crate::diag::{Diagnostic, FileId, Location};
 use crate::model::{
-    AttrValue, Attrs, Entity, Evidence, KindDef, PartialDate, RelDef, Relation, Schema, Source,
-    Status,
+    AttrValue, Attrs, Entity, Evidence, KindDef, PartialDate, RelDef, Relation, Schema, Source, Status,
 };
 use crate::suggest::{help_for_unknown, nearest};
 
@@ -26,34 +25,22 @@ struct Checker {
 impl Checker {
     fn error(&mut self, file: FileId, text: &Text, message: String, label: &str, help: String) {
         let loc = Location::new(file, text.span());
-        self.diags
-            .push(Diagnostic::error(message).at(loc, label).help(help));
+        self.diags.push(Diagnostic::error(message).at(loc, label).help(help));
     }
 
     fn non_empty(&mut self, file: FileId, text: &Text, what: &str) -> bool {
         if !text.get_ref().trim().is_empty() {
             return true;
         }
-        self.error(
-            file,
-            text,
-            format!("empty {what}"),
-            "empty",
-            format!("give the {what} a value, or remove it"),
-        );
+        self.error(file, text, format!("empty {what}"), "empty", format!("give the {what} a value, or remove it"));
         false
     }
 }
 
 /// Checks every record of every file; returns what is valid and every problem found.
 pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
-    let mut ck = Checker {
-        diags: files.stray_warnings(),
-    };
-    let schema = files
-        .schema
-        .map(|f| schema(&mut ck, files, f))
-        .unwrap_or_default();
+    let mut ck = Checker { diags: files.stray_warnings() };
+    let schema = files.schema.map(|f| schema(&mut ck, files, f)).unwrap_or_default();
     let sources = match files.sources {
         Some(f) => sources(&mut ck, files, f),
         None => {
@@ -69,9 +56,7 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let mut entities = Vec::new();
     for &file in &files.entities {
         let text = &files.map.get(file).text;
-        for rec in
-            parse::records::<RawEntity>(file, text, "entity", &parse::ENTITY_FIELDS, &mut ck.diags)
-        {
+        for rec in parse::records::<RawEntity>(file, text, "entity", &parse::ENTITY_FIELDS, &mut ck.diags) {
             entities.extend(entity(&mut ck, &schema, &source_ids, file, rec, &mut refs));
         }
     }
@@ -80,59 +65,27 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let mut relations = Vec::new();
     for &file in &files.relations {
         let text = &files.map.get(file).text;
-        for rec in parse::records::<RawRelation>(
-            file,
-            text,
-            "relation",
-            &parse::RELATION_FIELDS,
-            &mut ck.diags,
-        ) {
-            relations.extend(relation(
-                &mut ck,
-                &schema,
-                &source_ids,
-                file,
-                rec,
-                &mut refs,
-            ));
+        for rec in parse::records::<RawRelation>(file, text, "relation", &parse::RELATION_FIELDS, &mut ck.diags) {
+            relations.extend(relation(&mut ck, &schema, &source_ids, file, rec, &mut refs));
         }
     }
     let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
     let names = NameIndex::new(&entities);
-    let ref_ok: Vec<bool> = refs
-        .iter()
-        .map(|r| check_ref(&mut ck, &by_id, &names, r))
-        .collect();
-    let relations = relations
-        .into_iter()
-        .filter(|(_, first)| ref_ok[*first] && ref_ok[*first + 1])
-        .map(|(r, _)| r)
-        .collect();
-    let dataset = Dataset {
-        schema,
-        sources,
-        entities,
-        relations,
-    };
+    let ref_ok: Vec<bool> = refs.iter().map(|r| check_ref(&mut ck, &by_id, &names, r)).collect();
+    let relations =
+        relations.into_iter().filter(|(_, first)| ref_ok[*first] && ref_ok[*first + 1]).map(|(r, _)| r).collect();
+    let dataset = Dataset { schema, sources, entities, relations };
     ck.diags.extend(coverage_warnings(&dataset));
     (dataset, ck.diags)
 }
 
 fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
     let text = &files.map.get(file).text;
-    let raw_kinds =
-        parse::records::<parse::RawKind>(file, text, "kind", &parse::KIND_FIELDS, &mut ck.diags);
-    let raw_rels = parse::records::<parse::RawRelDef>(
-        file,
-        text,
-        "relation",
-        &parse::REL_DEF_FIELDS,
-        &mut ck.diags,
-    );
+    let raw_kinds = parse::records::<parse::RawKind>(file, text, "kind", &parse::KIND_FIELDS, &mut ck.diags);
+    let raw_rels = parse::records::<parse::RawRelDef>(file, text, "relation", &parse::REL_DEF_FIELDS, &mut ck.diags);
     // schema.toml holds two tables; each `records` call reports the other as unexpected.
     ck.diags.retain(|d| {
-        !(d.message.starts_with("unexpected top-level key")
-            && d.location.as_ref().is_some_and(|l| l.file == file))
+        !(d.message.starts_with("unexpected top-level key") && d.location.as_ref().is_some_and(|l| l.file == file))
     });
     report_unexpected_schema_keys(ck, file, text);
     let mut schema = Schema::default();
@@ -143,19 +96,10 @@ fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
         }
         if !seen.insert(k.name.get_ref().clone()) {
             let msg = format!("kind `{}` is declared twice", k.name.get_ref());
-            ck.error(
-                file,
-                &k.name,
-                msg,
-                "declared again here",
-                "remove one of the two declarations".into(),
-            );
+            ck.error(file, &k.name, msg, "declared again here", "remove one of the two declarations".into());
             continue;
         }
-        schema.kinds.push(KindDef {
-            name: k.name.into_inner(),
-            description: k.description,
-        });
+        schema.kinds.push(KindDef { name: k.name.into_inner(), description: k.description });
     }
     let kind_names: Vec<String> = schema.kinds.iter().map(|k| k.name.clone()).collect();
     let mut seen = HashSet::new();
@@ -165,13 +109,7 @@ fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
         }
         if !seen.insert(r.name.get_ref().clone()) {
             let msg = format!("relation `{}` is declared twice", r.name.get_ref());
-            ck.error(
-                file,
-                &r.name,
-                msg,
-                "declared again here",
-                "remove one of the two declarations".into(),
-            );
+            ck.error(file, &r.name, msg, "declared again here", "remove one of the two declarations".into());
             continue;
         }
         let from = kind_list(ck, file, &kind_names, r.from);
@@ -196,10 +134,7 @@ fn report_unexpected_schema_keys(ck: &mut Checker, file: FileId, text: &str) {
         if name != "kind" && name != "relation" {
             ck.diags.push(
                 Diagnostic::error(format!("unexpected top-level key `{name}`"))
-                    .at(
-                        Location::new(file, key.span()),
-                        "not expected in schema.toml",
-                    )
+                    .at(Location::new(file, key.span()), "not expected in schema.toml")
                     .help("schema.toml holds `[[kind]]` and `[[relation]]` tables only"),
             );
         }
@@ -236,38 +171,22 @@ fn check_known<'a>(
         return true;
     }
     let help = help_for_unknown(name, known, &plural_noun(what));
-    ck.error(
-        file,
-        text,
-        format!("unknown {what} `{name}`"),
-        &format!("not a declared {what}"),
-        help,
-    );
+    ck.error(file, text, format!("unknown {what} `{name}`"), &format!("not a declared {what}"), help);
     false
 }
 
 fn sources(ck: &mut Checker, files: &DataFiles, file: FileId) -> Vec<Source> {
     let text = &files.map.get(file).text;
     let mut out: Vec<Source> = Vec::new();
-    for Record { value: s, location } in parse::records::<parse::RawSource>(
-        file,
-        text,
-        "source",
-        &parse::SOURCE_FIELDS,
-        &mut ck.diags,
-    ) {
+    for Record { value: s, location } in
+        parse::records::<parse::RawSource>(file, text, "source", &parse::SOURCE_FIELDS, &mut ck.diags)
+    {
         if !ck.non_empty(file, &s.id, "source id") || !ck.non_empty(file, &s.title, "title") {
             continue;
         }
         if out.iter().any(|o| o.id == *s.id.get_ref()) {
             let msg = format!("source `{}` is declared twice", s.id.get_ref());
-            ck.error(
-                file,
-                &s.id,
-                msg,
-                "declared again here",
-                "give each source its own id".into(),
-            );
+            ck.error(file, &s.id, msg, "declared again here", "give each source its own id".into());
             continue;
         }
         out.push(Source {
@@ -284,12 +203,9 @@ fn sources(ck: &mut Checker, files: &DataFiles, file: FileId) -> Vec<Source> {
 
 fn is_slug(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && id
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// A reference to another entity, checked once every entity is known.
@@ -323,24 +239,13 @@ fn entity(
         );
         ok = false;
     }
-    ok &= check_known(
-        ck,
-        file,
-        &e.kind,
-        "kind",
-        schema.kinds.iter().map(|k| k.name.as_str()),
-    );
+    ok &= check_known(ck, file, &e.kind, "kind", schema.kinds.iter().map(|k| k.name.as_str()));
     for alias in &e.aliases {
         ok &= ck.non_empty(file, alias, "alias");
     }
     if let Some(country) = &e.country {
         let kinds = vec!["country".to_string()];
-        refs.push(PendingRef {
-            file,
-            text: country.clone(),
-            kinds,
-            role: "`country`".into(),
-        });
+        refs.push(PendingRef { file, text: country.clone(), kinds, role: "`country`".into() });
     }
     let evidence = evidence_list(ck, sources, file, &location, e.evidence, "entity");
     let attrs = attrs(ck, file, e.attrs);
@@ -349,11 +254,7 @@ fn entity(
         id: e.id.into_inner(),
         kind: e.kind.into_inner(),
         name: e.name.into_inner().trim().to_string(),
-        aliases: e
-            .aliases
-            .into_iter()
-            .map(|a| a.into_inner().trim().to_string())
-            .collect(),
+        aliases: e.aliases.into_iter().map(|a| a.into_inner().trim().to_string()).collect(),
         country: e.country.map(Spanned::into_inner),
         attrs,
         note: e.note,
@@ -385,12 +286,7 @@ fn unique_ids(ck: &mut Checker, files: &DataFiles, entities: Vec<Entity>) -> Vec
 }
 
 /// Checks references to entities (relation ends, `country`): they exist and have an allowed kind.
-fn check_ref(
-    ck: &mut Checker,
-    by_id: &HashMap<&str, &Entity>,
-    names: &NameIndex,
-    r: &PendingRef,
-) -> bool {
+fn check_ref(ck: &mut Checker, by_id: &HashMap<&str, &Entity>, names: &NameIndex, r: &PendingRef) -> bool {
     let id = r.text.get_ref();
     let Some(target) = by_id.get(id.as_str()) else {
         let help = match names.exact.get(&id.to_lowercase()) {
@@ -416,12 +312,7 @@ fn check_ref(
         return false;
     };
     if !r.kinds.is_empty() && !r.kinds.contains(&target.kind) {
-        let msg = format!(
-            "`{id}` is {}, but {} must be {}",
-            a_or_an(&target.kind),
-            r.role,
-            a_kind(&r.kinds)
-        );
+        let msg = format!("`{id}` is {}, but {} must be {}", a_or_an(&target.kind), r.role, a_kind(&r.kinds));
         ck.error(
             r.file,
             &r.text,
@@ -435,11 +326,7 @@ fn check_ref(
 }
 
 fn plural_noun(word: &str) -> String {
-    if word.ends_with('s') {
-        format!("{word}es")
-    } else {
-        format!("{word}s")
-    }
+    if word.ends_with('s') { format!("{word}es") } else { format!("{word}s") }
 }
 
 /// "a country", "a company or a worker_group".
@@ -450,11 +337,7 @@ fn a_kind(kinds: &[String]) -> String {
 
 fn a_or_an(word: &str) -> String {
     let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
-    if vowel {
-        format!("an {word}")
-    } else {
-        format!("a {word}")
-    }
+    if vowel { format!("an {word}") } else { format!("a {word}") }
 }
 
 fn join_or(items: &[String]) -> String {
@@ -481,18 +364,12 @@ impl NameIndex {
             labels.push((e.name.clone(), e.id.clone()));
             labels.extend(e.aliases.iter().map(|a| (a.clone(), e.id.clone())));
         }
-        let exact = labels
-            .iter()
-            .map(|(l, id)| (l.to_lowercase(), id.clone()))
-            .collect();
+        let exact = labels.iter().map(|(l, id)| (l.to_lowercase(), id.clone())).collect();
         NameIndex { labels, exact }
     }
 
     fn labels_to_id<'a>(&'a self, label: &'a str) -> &'a str {
-        self.labels
-            .iter()
-            .find(|(l, _)| l == label)
-            .map_or(label, |(_, id)| id.as_str())
+        self.labels.iter().find(|(l, _)| l == label).map_or(label, |(_, id)| id.as_str())
     }
 }
 
@@ -502,9 +379,7 @@ fn check_name_claims(ck: &mut Checker, files: &DataFiles, entities: &[Entity]) {
     let mut claims: HashMap<String, (&Entity, bool)> = HashMap::new();
     for e in entities {
         let mut own: HashSet<String> = HashSet::new();
-        let labels = [(&e.id, false), (&e.name, true)]
-            .into_iter()
-            .chain(e.aliases.iter().map(|a| (a, false)));
+        let labels = [(&e.id, false), (&e.name, true)].into_iter().chain(e.aliases.iter().map(|a| (a, false)));
         for (label, is_name) in labels {
             let key = label.to_lowercase();
             if !own.insert(key.clone()) {
@@ -516,19 +391,16 @@ fn check_name_claims(ck: &mut Checker, files: &DataFiles, entities: &[Entity]) {
             };
             let place = files.map.describe(&other.origin);
             let diag = if is_name && other_is_name {
-                Diagnostic::warning(format!(
-                    "`{label}` is the name of both `{}` and `{}`",
-                    other.id, e.id
-                ))
-                .at(e.origin.clone(), "shares a name")
-                .help(format!(
-                    "queries must use the id to tell them apart; `{}` is at {place}",
-                    other.id
-                ))
+                Diagnostic::warning(format!("`{label}` is the name of both `{}` and `{}`", other.id, e.id))
+                    .at(e.origin.clone(), "shares a name")
+                    .help(format!("queries must use the id to tell them apart; `{}` is at {place}", other.id))
             } else {
                 Diagnostic::error(format!("`{label}` names both `{}` and `{}`", other.id, e.id))
                     .at(e.origin.clone(), format!("`{}` claims it too", e.id))
-                    .help(format!("an alias must pick out one entity; `{}` is at {place}. Drop it from one of them", other.id))
+                    .help(format!(
+                        "an alias must pick out one entity; `{}` is at {place}. Drop it from one of them",
+                        other.id
+                    ))
             };
             ck.diags.push(diag);
         }
@@ -545,24 +417,12 @@ fn relation(
 ) -> Option<(Relation, usize)> {
     let Record { value: r, location } = rec;
     let rel_names = schema.relations.iter().map(|d| d.name.as_str());
-    let def = check_known(ck, file, &r.rel, "relation", rel_names)
-        .then(|| schema.relation(r.rel.get_ref()))
-        .flatten();
+    let def = check_known(ck, file, &r.rel, "relation", rel_names).then(|| schema.relation(r.rel.get_ref())).flatten();
     let first_ref = refs.len();
     if let Some(def) = def {
         let role = |end: &str| format!("the `{end}` end of `{}`", def.name);
-        refs.push(PendingRef {
-            file,
-            text: r.from.clone(),
-            kinds: def.from.clone(),
-            role: role("from"),
-        });
-        refs.push(PendingRef {
-            file,
-            text: r.to.clone(),
-            kinds: def.to.clone(),
-            role: role("to"),
-        });
+        refs.push(PendingRef { file, text: r.from.clone(), kinds: def.from.clone(), role: role("from") });
+        refs.push(PendingRef { file, text: r.to.clone(), kinds: def.to.clone(), role: role("to") });
     }
     let since = date(ck, file, r.since.as_ref());
     let until = date(ck, file, r.until.as_ref());
@@ -572,25 +432,13 @@ fn relation(
         && u.last_day() < s.first_day()
     {
         let msg = format!("`until` {u} is before `since` {s}");
-        ck.error(
-            file,
-            text,
-            msg,
-            "ends before it starts",
-            "swap the dates, or correct the one that is wrong".into(),
-        );
+        ck.error(file, text, msg, "ends before it starts", "swap the dates, or correct the one that is wrong".into());
         ok = false;
     }
     let status = match &r.status {
         None => Some(Status::Reported),
         Some(text) => Status::parse(text.get_ref()).or_else(|| {
-            check_known(
-                ck,
-                file,
-                text,
-                "status",
-                Status::ALL.iter().map(|(n, _)| *n),
-            );
+            check_known(ck, file, text, "status", Status::ALL.iter().map(|(n, _)| *n));
             None
         }),
     };
@@ -619,13 +467,7 @@ fn date(ck: &mut Checker, file: FileId, text: Option<&Text>) -> Result<Option<Pa
     let Some(text) = text else { return Ok(None) };
     PartialDate::parse(text.get_ref()).map(Some).map_err(|why| {
         let msg = format!("invalid date `{}`: {why}", text.get_ref());
-        ck.error(
-            file,
-            text,
-            msg,
-            "not a date",
-            "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2016-06\"".into(),
-        );
+        ck.error(file, text, msg, "not a date", "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2016-06\"".into());
     })
 }
 
@@ -656,13 +498,7 @@ fn evidence_list(
         let words = ev.quote.get_ref().split_whitespace().count();
         if words > MAX_QUOTE_WORDS {
             let msg = format!("quote of {words} words is longer than {MAX_QUOTE_WORDS}");
-            ck.error(
-                file,
-                &ev.quote,
-                msg,
-                "too long",
-                "keep a short anchor phrase, not a sentence".into(),
-            );
+            ck.error(file, &ev.quote, msg, "too long", "keep a short anchor phrase, not a sentence".into());
             ok = false;
         }
         let line = *ev.line.get_ref();
@@ -676,12 +512,7 @@ fn evidence_list(
             ok = false;
             continue;
         }
-        out.push(Evidence {
-            source: ev.source.into_inner(),
-            line: line as u32,
-            quote: ev.quote.into_inner(),
-            origin,
-        });
+        out.push(Evidence { source: ev.source.into_inner(), line: line as u32, quote: ev.quote.into_inner(), origin });
     }
     ok.then_some(out)
 }
@@ -719,12 +550,7 @@ fn attr_value(value: toml::Value) -> Result<AttrValue, &'static str> {
         toml::Value::Float(f) if f.is_finite() => AttrValue::Float(f),
         toml::Value::Float(_) => return Err("is not a finite number"),
         toml::Value::Boolean(b) => AttrValue::Bool(b),
-        toml::Value::Array(items) => AttrValue::List(
-            items
-                .into_iter()
-                .map(attr_value)
-                .collect::<Result<_, _>>()?,
-        ),
+        toml::Value::Array(items) => AttrValue::List(items.into_iter().map(attr_value).collect::<Result<_, _>>()?),
         toml::Value::Datetime(_) => {
             return Err("is a TOML date; write dates as strings (\"2016-06\")");
         }
@@ -740,27 +566,16 @@ fn coverage_warnings(data: &Dataset) -> Vec<Diagnostic> {
         linked.insert(&r.to);
     }
     let mut out = Vec::new();
-    for e in data
-        .entities
-        .iter()
-        .filter(|e| !linked.contains(e.id.as_str()))
-    {
+    for e in data.entities.iter().filter(|e| !linked.contains(e.id.as_str())) {
         out.push(
             Diagnostic::warning(format!("entity `{}` takes part in no relation", e.id))
                 .at(e.origin.clone(), "isolated")
                 .help("add the relations the sources state for it, or remove it"),
         );
     }
-    let cited: HashSet<&str> = data
-        .entity_evidence()
-        .chain(data.relation_evidence())
-        .map(|ev| ev.source.as_str())
-        .collect();
-    for s in data
-        .sources
-        .iter()
-        .filter(|s| !cited.contains(s.id.as_str()))
-    {
+    let cited: HashSet<&str> =
+        data.entity_evidence().chain(data.relation_evidence()).map(|ev| ev.source.as_str()).collect();
+    for s in data.sources.iter().filter(|s| !cited.contains(s.id.as_str())) {
         out.push(
             Diagnostic::warning(format!("source `{}` is never cited", s.id))
                 .at(s.origin.clone(), "not cited")

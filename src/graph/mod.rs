@@ -25,6 +25,16 @@ pub type EntityRef = NodeIndex<u32>;
 /// An edge of the graph.
 pub type RelationRef = EdgeIndex<u32>;
 
+/// The entity numbered `n` in path results.
+pub fn node_ref(n: u32) -> EntityRef {
+    EntityRef::new(n as usize)
+}
+
+/// The relation numbered `e` in path results.
+pub fn edge_ref(e: u32) -> RelationRef {
+    RelationRef::new(e as usize)
+}
+
 /// Entities, relations, their vocabulary and sources, indexed for lookup.
 #[derive(Debug, Clone)]
 pub struct KnowledgeGraph {
@@ -42,12 +52,7 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Builds the graph. The dataset must be validated: every relation end is a known id.
     pub fn build(data: Dataset) -> KnowledgeGraph {
-        let Dataset {
-            schema,
-            sources,
-            entities,
-            relations,
-        } = data;
+        let Dataset { schema, sources, entities, relations } = data;
         let mut graph = DiGraph::with_capacity(entities.len(), relations.len());
         let mut by_id = HashMap::with_capacity(entities.len());
         let mut by_label: HashMap<String, Vec<EntityRef>> = HashMap::new();
@@ -80,16 +85,7 @@ impl KnowledgeGraph {
         }
         let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
         let topology = Topology::build(&graph, &schema, &source_ids);
-        KnowledgeGraph {
-            schema,
-            sources,
-            graph,
-            by_id,
-            by_label,
-            by_kind,
-            by_rel,
-            topology,
-        }
+        KnowledgeGraph { schema, sources, graph, by_id, by_label, by_kind, by_rel, topology }
     }
 
     pub fn entity(&self, node: EntityRef) -> &Entity {
@@ -102,9 +98,7 @@ impl KnowledgeGraph {
 
     /// The two ends of a relation, as stored (from, to).
     pub fn ends(&self, edge: RelationRef) -> (EntityRef, EntityRef) {
-        self.graph
-            .edge_endpoints(edge)
-            .expect("edge refs come from this graph")
+        self.graph.edge_endpoints(edge).expect("edge refs come from this graph")
     }
 
     pub fn by_id(&self, id: &str) -> Option<EntityRef> {

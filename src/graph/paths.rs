@@ -15,7 +15,6 @@
 
 mod bfs;
 mod enumerate;
-mod fx;
 #[cfg(test)]
 mod oracle;
 #[cfg(test)]
@@ -139,22 +138,11 @@ impl Topology {
     ) -> Result<Option<Path>, Stop> {
         match self.plan(from, to, through, filter, limits)? {
             Plan::Done(path) => Ok(path),
-            Plan::Search {
-                rules,
-                through: None,
-                hops,
-                mut budget,
-            } => search::shortest(&rules, from, to, hops, &mut budget),
-            Plan::Search {
-                rules,
-                through,
-                hops,
-                mut budget,
-            } => {
-                let rows = Rows {
-                    want: 1,
-                    shortest_only: true,
-                };
+            Plan::Search { rules, through: None, hops, mut budget } => {
+                search::shortest(&rules, from, to, hops, &mut budget)
+            }
+            Plan::Search { rules, through, hops, mut budget } => {
+                let rows = Rows { want: 1, shortest_only: true };
                 let mut found = search::simple(&rules, from, to, through, hops, rows, &mut budget)?;
                 Ok(found.pop())
             }
@@ -174,22 +162,11 @@ impl Topology {
         let want = limits.max_rows.saturating_add(1);
         let found = match self.plan(from, to, through, filter, limits)? {
             Plan::Done(path) => path.into_iter().collect(),
-            Plan::Search {
-                rules,
-                through: None,
-                hops,
-                mut budget,
-            } => search::all_shortest(&rules, from, to, hops, want, &mut budget)?,
-            Plan::Search {
-                rules,
-                through,
-                hops,
-                mut budget,
-            } => {
-                let rows = Rows {
-                    want,
-                    shortest_only: true,
-                };
+            Plan::Search { rules, through: None, hops, mut budget } => {
+                search::all_shortest(&rules, from, to, hops, want, &mut budget)?
+            }
+            Plan::Search { rules, through, hops, mut budget } => {
+                let rows = Rows { want, shortest_only: true };
                 search::simple(&rules, from, to, through, hops, rows, &mut budget)?
             }
         };
@@ -207,18 +184,12 @@ impl Topology {
         limits: &Limits,
     ) -> Result<Found<Path>, Stop> {
         // One row past the cap tells whether the cap cut anything off.
-        let rows = Rows {
-            want: limits.max_rows.saturating_add(1),
-            shortest_only: false,
-        };
+        let rows = Rows { want: limits.max_rows.saturating_add(1), shortest_only: false };
         let found = match self.plan(from, to, through, filter, limits)? {
             Plan::Done(path) => path.into_iter().collect(),
-            Plan::Search {
-                rules,
-                through,
-                hops,
-                mut budget,
-            } => search::simple(&rules, from, to, through, hops, rows, &mut budget)?,
+            Plan::Search { rules, through, hops, mut budget } => {
+                search::simple(&rules, from, to, through, hops, rows, &mut budget)?
+            }
         };
         Ok(capped(found, limits.max_rows))
     }
@@ -227,12 +198,7 @@ impl Topology {
     ///
     /// Ordered by (distance, node id). Nodes the filter avoids are neither reported nor
     /// passed through: only `from` is an endpoint here.
-    pub fn neighbourhood(
-        &self,
-        from: u32,
-        filter: &Filter,
-        limits: &Limits,
-    ) -> Result<Found<Reached>, Stop> {
+    pub fn neighbourhood(&self, from: u32, filter: &Filter, limits: &Limits) -> Result<Found<Reached>, Stop> {
         let mut budget = Budget::start(limits)?;
         let rules = Rules::new(self, filter, &[from]);
         let hops = self.hop_cap(limits.max_hops);
@@ -253,13 +219,8 @@ impl Topology {
         let budget = Budget::start(limits)?;
         if from == to {
             // The only simple path from a node to itself is the zero-hop one.
-            let zero = Path {
-                nodes: vec![from],
-                hops: Vec::new(),
-            };
-            return Ok(Plan::Done(
-                through.is_none_or(|x| x == from).then_some(zero),
-            ));
+            let zero = Path { nodes: vec![from], hops: Vec::new() };
+            return Ok(Plan::Done(through.is_none_or(|x| x == from).then_some(zero)));
         }
         let hops = self.hop_cap(limits.max_hops);
         if hops == 0 {
@@ -267,12 +228,7 @@ impl Topology {
         }
         let through = through.filter(|&x| x != from && x != to);
         let ends: Vec<u32> = [from, to].into_iter().chain(through).collect();
-        Ok(Plan::Search {
-            rules: Rules::new(self, filter, &ends),
-            through,
-            hops,
-            budget,
-        })
+        Ok(Plan::Search { rules: Rules::new(self, filter, &ends), through, hops, budget })
     }
 
     /// The hop cap, clamped to the longest possible simple path (which also keeps it in
@@ -288,20 +244,12 @@ enum Plan<'t, 'l> {
     /// Answered without searching.
     Done(Option<Path>),
     /// `from != to`, `hops >= 1`, and `through` differs from both ends.
-    Search {
-        rules: Rules<'t>,
-        through: Option<u32>,
-        hops: u32,
-        budget: Budget<'l>,
-    },
+    Search { rules: Rules<'t>, through: Option<u32>, hops: u32, budget: Budget<'l> },
 }
 
 /// Cuts `rows` to `max_rows`, saying whether anything was cut.
 fn capped(mut rows: Vec<Path>, max_rows: usize) -> Found<Path> {
     let truncated = rows.len() > max_rows;
     rows.truncate(max_rows);
-    Found {
-        items: rows,
-        truncated,
-    }
+    Found { items: rows, truncated }
 }

@@ -23,15 +23,9 @@ impl fmt::Display for Candidate {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     #[error("no entity is called \"{name}\"")]
-    Unknown {
-        name: String,
-        nearest: Vec<Candidate>,
-    },
+    Unknown { name: String, nearest: Vec<Candidate> },
     #[error("\"{name}\" names {} entities", candidates.len())]
-    Ambiguous {
-        name: String,
-        candidates: Vec<Candidate>,
-    },
+    Ambiguous { name: String, candidates: Vec<Candidate> },
 }
 
 impl ResolveError {
@@ -50,11 +44,7 @@ impl ResolveError {
 }
 
 fn list(candidates: &[Candidate]) -> String {
-    candidates
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    candidates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 impl KnowledgeGraph {
@@ -70,10 +60,7 @@ impl KnowledgeGraph {
                 name: name.to_string(),
                 candidates: many.iter().map(|&n| self.candidate(n)).collect(),
             }),
-            _ => Err(ResolveError::Unknown {
-                name: name.to_string(),
-                nearest: self.nearest(name, 3),
-            }),
+            _ => Err(ResolveError::Unknown { name: name.to_string(), nearest: self.nearest(name, 3) }),
         }
     }
 
@@ -95,10 +82,6 @@ impl KnowledgeGraph {
 
     pub fn candidate(&self, node: EntityRef) -> Candidate {
         let e = self.entity(node);
-        Candidate {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            kind: e.kind.clone(),
-        }
+        Candidate { id: e.id.clone(), name: e.name.clone(), kind: e.kind.clone() }
     }
 }

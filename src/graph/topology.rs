@@ -49,28 +49,12 @@ pub struct Topology {
 }
 
 impl Topology {
-    pub fn build(
-        graph: &DiGraph<Entity, Relation, u32>,
-        schema: &Schema,
-        source_ids: &[String],
-    ) -> Topology {
-        let kind_ix: HashMap<&str, u16> = schema
-            .kinds
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.name.as_str(), i as u16))
-            .collect();
-        let rel_ix: HashMap<&str, u16> = schema
-            .relations
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.name.as_str(), i as u16))
-            .collect();
-        let src_ix: HashMap<&str, u16> = source_ids
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i as u16))
-            .collect();
+    pub fn build(graph: &DiGraph<Entity, Relation, u32>, schema: &Schema, source_ids: &[String]) -> Topology {
+        let kind_ix: HashMap<&str, u16> =
+            schema.kinds.iter().enumerate().map(|(i, k)| (k.name.as_str(), i as u16)).collect();
+        let rel_ix: HashMap<&str, u16> =
+            schema.relations.iter().enumerate().map(|(i, r)| (r.name.as_str(), i as u16)).collect();
+        let src_ix: HashMap<&str, u16> = source_ids.iter().enumerate().map(|(i, s)| (s.as_str(), i as u16)).collect();
         let n = graph.node_count();
         let mut t = Topology {
             node_kind: graph
@@ -83,27 +67,17 @@ impl Topology {
         };
         for edge in graph.edge_references() {
             let r = edge.weight();
-            t.edge_rel
-                .push(rel_ix.get(r.rel.as_str()).copied().unwrap_or(u16::MAX));
+            t.edge_rel.push(rel_ix.get(r.rel.as_str()).copied().unwrap_or(u16::MAX));
             t.edge_valid.push(validity(r));
-            let mut srcs: Vec<u16> = r
-                .evidence
-                .iter()
-                .filter_map(|ev| src_ix.get(ev.source.as_str()).copied())
-                .collect();
+            let mut srcs: Vec<u16> =
+                r.evidence.iter().filter_map(|ev| src_ix.get(ev.source.as_str()).copied()).collect();
             srcs.sort_unstable();
             srcs.dedup();
             t.edge_sources.push(srcs);
         }
         let ends: Vec<(u32, u32, u32)> = graph
             .edge_references()
-            .map(|e| {
-                (
-                    e.source().index() as u32,
-                    e.target().index() as u32,
-                    e.id().index() as u32,
-                )
-            })
+            .map(|e| (e.source().index() as u32, e.target().index() as u32, e.id().index() as u32))
             .collect();
         (t.out_start, t.out_edges) = csr(n, ends.iter().map(|&(s, d, e)| (s, d, e)));
         (t.in_start, t.in_edges) = csr(n, ends.iter().map(|&(s, d, e)| (d, s, e)));
@@ -115,13 +89,11 @@ impl Topology {
     }
 
     pub fn out(&self, node: u32) -> &[(u32, u32)] {
-        &self.out_edges
-            [self.out_start[node as usize] as usize..self.out_start[node as usize + 1] as usize]
+        &self.out_edges[self.out_start[node as usize] as usize..self.out_start[node as usize + 1] as usize]
     }
 
     pub fn inc(&self, node: u32) -> &[(u32, u32)] {
-        &self.in_edges
-            [self.in_start[node as usize] as usize..self.in_start[node as usize + 1] as usize]
+        &self.in_edges[self.in_start[node as usize] as usize..self.in_start[node as usize + 1] as usize]
     }
 }
 
@@ -133,16 +105,10 @@ pub(crate) type TestEdge = (u32, u32, u16, (Day, Day), Vec<u16>);
 impl Topology {
     /// Builds a topology straight from edge lists, so path tests need no schema or dataset.
     /// Edges are numbered in the order given.
-    pub(crate) fn from_edges(
-        node_kind: Vec<u16>,
-        rel_directed: Vec<bool>,
-        edges: &[TestEdge],
-    ) -> Topology {
+    pub(crate) fn from_edges(node_kind: Vec<u16>, rel_directed: Vec<bool>, edges: &[TestEdge]) -> Topology {
         let n = node_kind.len();
         let ends = edges.iter().enumerate().map(|(i, e)| (e.0, e.1, i as u32));
-        let sources = edges
-            .iter()
-            .flat_map(|e| e.4.iter().map(|&s| usize::from(s) + 1));
+        let sources = edges.iter().flat_map(|e| e.4.iter().map(|&s| usize::from(s) + 1));
         let source_count = sources.max().unwrap_or(0);
         let (out_start, out_edges) = csr(n, ends.clone());
         let (in_start, in_edges) = csr(n, ends.map(|(s, d, e)| (d, s, e)));
@@ -169,10 +135,7 @@ fn validity(r: &Relation) -> (Day, Day) {
 }
 
 /// Compressed sparse rows from (row, neighbour, edge) triples.
-fn csr(
-    n: usize,
-    triples: impl Iterator<Item = (u32, u32, u32)> + Clone,
-) -> (Vec<u32>, Vec<(u32, u32)>) {
+fn csr(n: usize, triples: impl Iterator<Item = (u32, u32, u32)> + Clone) -> (Vec<u32>, Vec<(u32, u32)>) {
     let mut start = vec![0u32; n + 1];
     for (row, _, _) in triples.clone() {
         start[row as usize + 1] += 1;

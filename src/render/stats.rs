@@ -6,19 +6,12 @@ use crate::graph::Stats;
 
 pub fn text(stats: &Stats) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} entities, {} relations\n",
-        stats.entities, stats.relations
-    );
+    let _ = writeln!(out, "{} entities, {} relations\n", stats.entities, stats.relations);
     section(&mut out, "entities by kind", &stats.entities_by_kind);
     section(&mut out, "relations by kind", &stats.relations_by_rel);
     let _ = writeln!(out, "evidence by source");
-    let _ = writeln!(
-        out,
-        "  {:<6} {:>8} {:>9} {:>8} {:>6}  title",
-        "source", "entities", "relations", "locators", "lines"
-    );
+    let _ =
+        writeln!(out, "  {:<6} {:>8} {:>9} {:>8} {:>6}  title", "source", "entities", "relations", "locators", "lines");
     for s in &stats.sources {
         let _ = writeln!(
             out,

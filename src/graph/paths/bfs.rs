@@ -6,9 +6,9 @@
 
 use std::collections::hash_map::Entry;
 
-use super::fx::FxMap;
 use super::rules::{Budget, Dir, Rules};
 use super::{Found, Hop, Path, Reached, Stop};
+use rustc_hash::FxHashMap as FxMap;
 
 /// Hop distances of the nodes a bounded BFS reached.
 pub(super) type Dist = FxMap<u32, u32>;
@@ -24,19 +24,10 @@ pub(super) struct Seen {
 }
 
 /// Stands in for the hop into a search's root, which has none.
-const NO_HOP: Hop = Hop {
-    edge: u32::MAX,
-    forward: true,
-};
+const NO_HOP: Hop = Hop { edge: u32::MAX, forward: true };
 
 /// Distances from `root` (to `root`, in reverse) of every node within `max_depth` hops.
-pub(super) fn distances(
-    rules: &Rules,
-    root: u32,
-    dir: Dir,
-    max_depth: u32,
-    budget: &mut Budget,
-) -> Result<Dist, Stop> {
+pub(super) fn distances(rules: &Rules, root: u32, dir: Dir, max_depth: u32, budget: &mut Budget) -> Result<Dist, Stop> {
     let mut dist = Dist::default();
     dist.insert(root, 0);
     let mut frontier = vec![root];
@@ -74,20 +65,8 @@ impl Side {
     fn new(root: u32, dir: Dir) -> Side {
         // Sized for a typical search half, so the map rarely rehashes while it grows.
         let mut seen = FxMap::with_capacity_and_hasher(1024, Default::default());
-        seen.insert(
-            root,
-            Seen {
-                dist: 0,
-                via: root,
-                hop: NO_HOP,
-            },
-        );
-        Side {
-            seen,
-            frontier: vec![root],
-            depth: 0,
-            dir,
-        }
+        seen.insert(root, Seen { dist: 0, via: root, hop: NO_HOP });
+        Side { seen, frontier: vec![root], depth: 0, dir }
     }
 
     /// Expands one level. Returns the first node `other` already holds, if any; with
@@ -107,11 +86,7 @@ impl Side {
             let seen = &mut self.seen;
             let scanned = rules.steps(u, self.dir, |w, hop| {
                 if let Entry::Vacant(slot) = seen.entry(w) {
-                    slot.insert(Seen {
-                        dist: depth,
-                        via: u,
-                        hop,
-                    });
+                    slot.insert(Seen { dist: depth, via: u, hop });
                     next.push(w);
                     if met.is_none() && other.seen.contains_key(&w) {
                         met = Some(w);
@@ -151,8 +126,7 @@ pub(super) fn meet(
 ) -> Result<Option<Meeting>, Stop> {
     let mut fwd = Side::new(from, Dir::Forward);
     let mut back = Side::new(to, Dir::Reverse);
-    while fwd.depth + back.depth < max_hops && !fwd.frontier.is_empty() && !back.frontier.is_empty()
-    {
+    while fwd.depth + back.depth < max_hops && !fwd.frontier.is_empty() && !back.frontier.is_empty() {
         let met = if fwd.frontier.len() <= back.frontier.len() {
             fwd.expand(rules, &back, whole_level, budget)?
         } else {
@@ -160,12 +134,7 @@ pub(super) fn meet(
         };
         if let Some(node) = met {
             let len = fwd.seen[&node].dist + back.seen[&node].dist;
-            return Ok(Some(Meeting {
-                fwd,
-                back,
-                node,
-                len,
-            }));
+            return Ok(Some(Meeting { fwd, back, node, len }));
         }
     }
     Ok(None)
@@ -220,11 +189,7 @@ pub(super) fn neighbourhood(
         for &u in &frontier {
             let scanned = rules.steps(u, Dir::Forward, |w, hop| {
                 if let Entry::Vacant(slot) = seen.entry(w) {
-                    slot.insert(Seen {
-                        dist: depth,
-                        via: u,
-                        hop,
-                    });
+                    slot.insert(Seen { dist: depth, via: u, hop });
                     next.push(w);
                 }
             });
@@ -242,12 +207,6 @@ pub(super) fn neighbourhood(
         }
         frontier = next;
     }
-    let items = reached
-        .into_iter()
-        .map(|node| Reached {
-            node,
-            path: tree_path(&seen, node),
-        })
-        .collect();
+    let items = reached.into_iter().map(|node| Reached { node, path: tree_path(&seen, node) }).collect();
     Ok(Found { items, truncated })
 }

@@ -8,9 +8,9 @@
 //! all levels, so it allocates only for the rows it returns.
 
 use super::bfs::{Dist, Seen};
-use super::fx::FxMap;
 use super::rules::{Budget, Dir, Rules};
 use super::{Hop, Path, Stop};
+use rustc_hash::FxHashMap as FxMap;
 
 /// A node every path must visit, with what pruning needs to know about it.
 pub(super) struct Through<'a> {
@@ -26,19 +26,12 @@ pub(super) enum Prune<'a> {
     /// Simple paths: a node must be close enough to the target (or, before the path has
     /// visited `through`, to `through` and from there to the target). The distances ignore
     /// simplicity, so they never overestimate and never cut a real path.
-    Simple {
-        to_target: &'a Dist,
-        through: Option<Through<'a>>,
-    },
+    Simple { to_target: &'a Dist, through: Option<Through<'a>> },
     /// Shortest paths, from a bidirectional search that met after `split` forward levels.
     /// Up to `split` a step must go to a node of `prefix` (forward-half nodes that lie on a
     /// shortest path, with their distance from the start) one level further; after it, to
     /// a node one hop closer to the target.
-    Layered {
-        prefix: &'a FxMap<u32, u32>,
-        suffix: &'a FxMap<u32, Seen>,
-        split: u32,
-    },
+    Layered { prefix: &'a FxMap<u32, u32>, suffix: &'a FxMap<u32, Seen>, split: u32 },
 }
 
 impl Prune<'_> {
@@ -49,17 +42,10 @@ impl Prune<'_> {
     fn allows(&self, node: u32, depth: u32, len: u32, visited: bool) -> bool {
         match self {
             Prune::Simple { to_target, through } => match through {
-                Some(t) if !visited => t
-                    .to_node
-                    .get(&node)
-                    .is_some_and(|&d| depth + d + t.node_to_target <= len),
+                Some(t) if !visited => t.to_node.get(&node).is_some_and(|&d| depth + d + t.node_to_target <= len),
                 _ => to_target.get(&node).is_some_and(|&d| depth + d <= len),
             },
-            Prune::Layered {
-                prefix,
-                suffix,
-                split,
-            } => {
+            Prune::Layered { prefix, suffix, split } => {
                 if depth <= *split {
                     prefix.get(&node) == Some(&depth)
                 } else {
@@ -127,15 +113,7 @@ impl<'q, 't> Walk<'q, 't> {
         let at = *self.nodes.last().expect("a walk always holds its start");
         let depth = self.nodes.len() as u32;
         let base = self.cand.len();
-        let Walk {
-            rules,
-            prune,
-            target,
-            through,
-            nodes,
-            cand,
-            ..
-        } = self;
+        let Walk { rules, prune, target, through, nodes, cand, .. } = self;
         let scanned = rules.steps(at, Dir::Forward, |w, hop| {
             let admit = if nodes.contains(&w) {
                 false
@@ -178,10 +156,7 @@ impl<'q, 't> Walk<'q, 't> {
         loop {
             budget.spend(pick.len())?;
             let hops = pick.iter().map(|&k| self.cand[k].1).collect();
-            self.rows.push(Path {
-                nodes: self.nodes.clone(),
-                hops,
-            });
+            self.rows.push(Path { nodes: self.nodes.clone(), hops });
             if self.full() {
                 return Ok(());
             }

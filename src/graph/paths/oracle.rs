@@ -35,8 +35,7 @@ impl<'a> Oracle<'a> {
         f.via.as_ref().is_none_or(|v| v.contains(&rel))
             && !f.except_via.contains(&rel)
             && f.as_of.is_none_or(|(a, b)| start <= b && end >= a)
-            && f.cited_by
-                .is_none_or(|s| self.topo.edge_sources[e].contains(&s))
+            && f.cited_by.is_none_or(|s| self.topo.edge_sources[e].contains(&s))
     }
 
     /// Whether `hop` may be walked, and from which node to which.
@@ -59,10 +58,7 @@ impl<'a> Oracle<'a> {
     /// `max_hops` hops whose nodes are all allowed.
     pub(super) fn all_from(&self, from: u32, exempt: &[u32], max_hops: usize) -> Vec<Path> {
         let mut out = Vec::new();
-        let start = Path {
-            nodes: vec![from],
-            hops: vec![],
-        };
+        let start = Path { nodes: vec![from], hops: vec![] };
         self.extend(start, exempt, max_hops, &mut out);
         out
     }
@@ -90,13 +86,7 @@ impl<'a> Oracle<'a> {
 
     /// Every simple path from `from` to `to` within `max_hops` (visiting `through`, when
     /// given), sorted shortest first, then by (nodes, hops).
-    pub(super) fn paths(
-        &self,
-        from: u32,
-        to: u32,
-        through: Option<u32>,
-        max_hops: usize,
-    ) -> Vec<Path> {
+    pub(super) fn paths(&self, from: u32, to: u32, through: Option<u32>, max_hops: usize) -> Vec<Path> {
         let exempt: Vec<u32> = [from, to].into_iter().chain(through).collect();
         let mut found: Vec<Path> = (self.all_from(from, &exempt, max_hops).into_iter())
             .filter(|p| p.nodes.last() == Some(&to))
@@ -122,13 +112,7 @@ impl<'a> Oracle<'a> {
     /// Asserts `path` is a real path from `from` to `to`: consecutive hops connect, every
     /// hop is walkable under the filter (direction, kinds, period, source), no node repeats,
     /// every node but the endpoints is allowed, and it is within `max_hops`.
-    pub(super) fn assert_valid(
-        &self,
-        path: &Path,
-        (from, to): (u32, u32),
-        exempt: &[u32],
-        max_hops: usize,
-    ) {
+    pub(super) fn assert_valid(&self, path: &Path, (from, to): (u32, u32), exempt: &[u32], max_hops: usize) {
         assert_eq!(path.nodes.len(), path.hops.len() + 1, "{path:?}");
         assert_eq!(path.nodes.first(), Some(&from), "{path:?}");
         assert_eq!(path.nodes.last(), Some(&to), "{path:?}");
@@ -138,10 +122,7 @@ impl<'a> Oracle<'a> {
             assert_eq!(walked, Some((path.nodes[i], path.nodes[i + 1])), "{path:?}");
             if let Some((a, b)) = self.filter.as_of {
                 let (start, end) = self.topo.edge_valid[hop.edge as usize];
-                assert!(
-                    start <= b && end >= a,
-                    "{path:?} uses an edge outside as_of"
-                );
+                assert!(start <= b && end >= a, "{path:?} uses an edge outside as_of");
             }
         }
         let mut sorted = path.nodes.clone();

@@ -23,12 +23,7 @@ struct Case {
 
 impl Case {
     fn limits(&self, max_rows: usize) -> Limits<'static> {
-        Limits {
-            max_hops: self.max_hops,
-            max_rows,
-            deadline: None,
-            cancel: None,
-        }
+        Limits { max_hops: self.max_hops, max_rows, deadline: None, cancel: None }
     }
 
     fn oracle(&self) -> Oracle<'_> {
@@ -45,9 +40,7 @@ impl Case {
         let mut throughs = vec![None];
         throughs.extend(self.through.map(Some));
         let oracle = self.oracle();
-        (throughs.into_iter())
-            .map(|t| (t, oracle.paths(self.from, self.to, t, self.max_hops)))
-            .collect()
+        (throughs.into_iter()).map(|t| (t, oracle.paths(self.from, self.to, t, self.max_hops))).collect()
     }
 }
 
@@ -63,13 +56,7 @@ fn validity() -> impl Strategy<Value = (Day, Day)> {
 }
 
 fn edges(n: u32) -> impl Strategy<Value = Vec<TestEdge>> {
-    let edge = (
-        0..n,
-        0..n,
-        0..RELATION_KINDS,
-        validity(),
-        subsequence(vec![0u16, 1, 2], 0..=3),
-    );
+    let edge = (0..n, 0..n, 0..RELATION_KINDS, validity(), subsequence(vec![0u16, 1, 2], 0..=3));
     vec(edge, 2..=20)
 }
 
@@ -84,54 +71,31 @@ fn filter(n: u32) -> impl Strategy<Value = Filter> {
         option::weighted(0.2, (0..20, 0..10).prop_map(|(a, len)| (a, a + len))),
         option::weighted(0.15, 0u16..3),
     )
-        .prop_map(
-            |(directed, via, except_via, avoid, avoid_kinds, as_of, cited_by)| Filter {
-                directed,
-                via,
-                except_via,
-                avoid,
-                avoid_kinds,
-                as_of,
-                cited_by,
-            },
-        )
+        .prop_map(|(directed, via, except_via, avoid, avoid_kinds, as_of, cited_by)| Filter {
+            directed,
+            via,
+            except_via,
+            avoid,
+            avoid_kinds,
+            as_of,
+            cited_by,
+        })
 }
 
 fn case() -> impl Strategy<Value = Case> {
     (1u32..=9).prop_flat_map(|n| {
         let node = 0..n;
-        let topo = (
-            vec(0u16..3, n as usize),
-            vec(any::<bool>(), RELATION_KINDS as usize),
-            edges(n),
-        )
+        let topo = (vec(0u16..3, n as usize), vec(any::<bool>(), RELATION_KINDS as usize), edges(n))
             .prop_map(|(kinds, directed, edges)| Topology::from_edges(kinds, directed, &edges));
-        (
-            topo,
-            filter(n),
-            node.clone(),
-            node.clone(),
-            option::of(node),
-            0usize..=7,
-        )
-            .prop_map(|(topo, filter, from, to, through, max_hops)| Case {
-                topo,
-                filter,
-                from,
-                to,
-                through,
-                max_hops,
-            })
+        (topo, filter(n), node.clone(), node.clone(), option::of(node), 0usize..=7)
+            .prop_map(|(topo, filter, from, to, through, max_hops)| Case { topo, filter, from, to, through, max_hops })
     })
 }
 
 /// The oracle's paths of minimal length.
 fn shortest_of(paths: &[Path]) -> Vec<Path> {
     let min = paths.iter().map(Path::len).min();
-    (paths.iter())
-        .filter(|p| Some(p.len()) == min)
-        .cloned()
-        .collect()
+    (paths.iter()).filter(|p| Some(p.len()) == min).cloned().collect()
 }
 
 proptest! {

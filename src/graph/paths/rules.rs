@@ -70,16 +70,9 @@ impl Pass {
 impl<'t> Rules<'t> {
     pub(super) fn new(topo: &'t Topology, filter: &Filter, ends: &[u32]) -> Rules<'t> {
         let listed = filter.via.iter().flatten().chain(&filter.except_via);
-        let kinds = listed
-            .map(|&k| usize::from(k) + 1)
-            .chain([topo.rel_directed.len()])
-            .max()
-            .unwrap_or(0);
+        let kinds = listed.map(|&k| usize::from(k) + 1).chain([topo.rel_directed.len()]).max().unwrap_or(0);
         let bits_of = |kind: usize| {
-            let allowed = filter
-                .via
-                .as_ref()
-                .is_none_or(|v| v.contains(&(kind as u16)))
+            let allowed = filter.via.as_ref().is_none_or(|v| v.contains(&(kind as u16)))
                 && !filter.except_via.contains(&(kind as u16));
             // A kind the schema does not know is treated as directed: the safe reading.
             let directed = topo.rel_directed.get(kind).copied().unwrap_or(true);
@@ -145,10 +138,7 @@ impl<'t> Rules<'t> {
         if !self.checks_nodes || self.ends.contains(&node) {
             return true;
         }
-        self.avoid.binary_search(&node).is_err()
-            && !self
-                .avoid_kinds
-                .contains(&self.topo.node_kind[node as usize])
+        self.avoid.binary_search(&node).is_err() && !self.avoid_kinds.contains(&self.topo.node_kind[node as usize])
     }
 
     /// Calls `visit(neighbour, hop)` for every move a search may make from `node`, and
@@ -170,14 +160,7 @@ impl<'t> Rules<'t> {
     /// One pass of [`Rules::steps`]: `edges` walked the way `bit` says. Returns how many
     /// edges it looked at.
     #[inline]
-    fn scan(
-        &self,
-        node: u32,
-        edges: &[(u32, u32)],
-        pass: Pass,
-        bit: u8,
-        visit: &mut impl FnMut(u32, Hop),
-    ) -> usize {
+    fn scan(&self, node: u32, edges: &[(u32, u32)], pass: Pass, bit: u8, visit: &mut impl FnMut(u32, Hop)) -> usize {
         let forward = bit == ALONG;
         // Self-loops are skipped: they can never be part of a simple path.
         match pass {
@@ -216,10 +199,7 @@ impl<'l> Budget<'l> {
     /// Checks the limits once up front, so even a search that does no work honours them.
     pub(super) fn start(limits: &Limits<'l>) -> Result<Budget<'l>, Stop> {
         limits.check()?;
-        Ok(Budget {
-            limits: *limits,
-            work: 0,
-        })
+        Ok(Budget { limits: *limits, work: 0 })
     }
 
     /// Records `cost` units of work (plus one, so zero-cost steps still count).

@@ -8,9 +8,9 @@ use std::collections::hash_map::Entry;
 
 use super::bfs::{self, Dist, Meeting};
 use super::enumerate::{Prune, Through, Walk};
-use super::fx::FxMap;
 use super::rules::{Budget, Dir, Rules};
 use super::{Path, Stop};
+use rustc_hash::FxHashMap as FxMap;
 
 /// One shortest path, from the bidirectional search's trees.
 pub(super) fn shortest(
@@ -37,11 +37,7 @@ pub(super) fn all_shortest(
         return Ok(Vec::new());
     };
     let prefix = shortest_prefix(rules, &meeting, budget)?;
-    let prune = Prune::Layered {
-        prefix: &prefix,
-        suffix: &meeting.back.seen,
-        split: meeting.fwd.depth,
-    };
+    let prune = Prune::Layered { prefix: &prefix, suffix: &meeting.back.seen, split: meeting.fwd.depth };
     let mut walk = Walk::new(rules, prune, from, to, None, want);
     walk.run(meeting.len, budget)?;
     Ok(walk.rows)
@@ -51,18 +47,12 @@ pub(super) fn all_shortest(
 /// the start. The forward tree alone holds dead ends (nodes at the right distance from the
 /// start that lead nowhere near the target); walking back level by level from the nodes
 /// both halves reached keeps only the useful ones, so the enumeration never backtracks.
-fn shortest_prefix(
-    rules: &Rules,
-    meeting: &Meeting,
-    budget: &mut Budget,
-) -> Result<FxMap<u32, u32>, Stop> {
+fn shortest_prefix(rules: &Rules, meeting: &Meeting, budget: &mut Budget) -> Result<FxMap<u32, u32>, Stop> {
     let split = meeting.fwd.depth;
     // After a whole meeting level, every node known to both halves is on a shortest path,
     // and the forward frontier holds those at distance `split`.
-    let mut layer: Vec<u32> = (meeting.fwd.frontier.iter())
-        .copied()
-        .filter(|n| meeting.back.seen.contains_key(n))
-        .collect();
+    let mut layer: Vec<u32> =
+        (meeting.fwd.frontier.iter()).copied().filter(|n| meeting.back.seen.contains_key(n)).collect();
     let mut prefix: FxMap<u32, u32> = layer.iter().map(|&n| (n, split)).collect();
     for depth in (0..split).rev() {
         let mut below = Vec::new();
@@ -113,11 +103,7 @@ pub(super) fn simple(
             let (Some(&a), Some(&b)) = (to_node.get(&from), to_target.get(&node)) else {
                 return Ok(Vec::new());
             };
-            let through = Through {
-                node,
-                to_node,
-                node_to_target: b,
-            };
+            let through = Through { node, to_node, node_to_target: b };
             (Some(through), a + b)
         }
         // Unknown within `reach` means the distance is `max_hops` or unreachable; the
@@ -125,10 +111,7 @@ pub(super) fn simple(
         _ => (None, to_target.get(&from).copied().unwrap_or(max_hops)),
     };
     let waypoint = through.as_ref().map(|t| t.node);
-    let prune = Prune::Simple {
-        to_target: &to_target,
-        through,
-    };
+    let prune = Prune::Simple { to_target: &to_target, through };
     let mut walk = Walk::new(rules, prune, from, to, waypoint, rows.want);
     for len in shortest..=max_hops {
         walk.run(len, budget)?;

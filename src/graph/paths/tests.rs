@@ -27,47 +27,27 @@ fn graph(n: usize, edges: &[TestEdge]) -> Topology {
 }
 
 fn limits(max_hops: usize) -> Limits<'static> {
-    Limits {
-        max_hops,
-        max_rows: usize::MAX,
-        deadline: None,
-        cancel: None,
-    }
+    Limits { max_hops, max_rows: usize::MAX, deadline: None, cancel: None }
 }
 
 fn rows(max_hops: usize, max_rows: usize) -> Limits<'static> {
-    Limits {
-        max_rows,
-        ..limits(max_hops)
-    }
+    Limits { max_rows, ..limits(max_hops) }
 }
 
 fn directed() -> Filter {
-    Filter {
-        directed: true,
-        ..Filter::default()
-    }
+    Filter { directed: true, ..Filter::default() }
 }
 
 fn fwd(edge: u32) -> Hop {
-    Hop {
-        edge,
-        forward: true,
-    }
+    Hop { edge, forward: true }
 }
 
 fn back(edge: u32) -> Hop {
-    Hop {
-        edge,
-        forward: false,
-    }
+    Hop { edge, forward: false }
 }
 
 fn path(nodes: &[u32], hops: &[Hop]) -> Path {
-    Path {
-        nodes: nodes.to_vec(),
-        hops: hops.to_vec(),
-    }
+    Path { nodes: nodes.to_vec(), hops: hops.to_vec() }
 }
 
 fn node_lists(found: &Found<Path>) -> Vec<Vec<u32>> {
@@ -75,16 +55,12 @@ fn node_lists(found: &Found<Path>) -> Vec<Vec<u32>> {
 }
 
 fn shortest(t: &Topology, from: u32, to: u32, filter: &Filter) -> Option<Path> {
-    t.shortest_path(from, to, None, filter, &limits(10))
-        .expect("no limits to hit")
+    t.shortest_path(from, to, None, filter, &limits(10)).expect("no limits to hit")
 }
 
 /// 0→1→2→3 and a shortcut 0→4→3.
 fn chain_with_shortcut() -> Topology {
-    graph(
-        5,
-        &[edge(0, 1), edge(1, 2), edge(2, 3), edge(0, 4), edge(4, 3)],
-    )
+    graph(5, &[edge(0, 1), edge(1, 2), edge(2, 3), edge(0, 4), edge(4, 3)])
 }
 
 #[test]
@@ -134,10 +110,7 @@ fn directed_search_never_walks_a_directed_relation_backwards() {
 #[test]
 fn undirected_relations_are_walkable_both_ways_even_in_directed_search() {
     let t = graph(2, &[edge_of(0, 1, UNDIRECTED)]);
-    assert_eq!(
-        shortest(&t, 1, 0, &directed()),
-        Some(path(&[1, 0], &[back(0)]))
-    );
+    assert_eq!(shortest(&t, 1, 0, &directed()), Some(path(&[1, 0], &[back(0)])));
 }
 
 #[test]
@@ -150,16 +123,7 @@ fn self_loops_are_never_used() {
 
 /// Two parallel edges 0→1, then 1→3; and 0→2→3.
 fn diamond_with_parallel_edges() -> Topology {
-    graph(
-        4,
-        &[
-            edge(0, 1),
-            edge_of(0, 1, OTHER),
-            edge(1, 3),
-            edge(0, 2),
-            edge(2, 3),
-        ],
-    )
+    graph(4, &[edge(0, 1), edge_of(0, 1, OTHER), edge(1, 3), edge(0, 2), edge(2, 3)])
 }
 
 #[test]
@@ -186,31 +150,15 @@ fn all_shortest_paths_truncates_at_the_row_cap() {
 #[test]
 fn all_shortest_paths_ignores_dead_ends_at_the_right_distance() {
     // 0→1→2→3 is the only shortest route; 0→4→5 reaches the same depths and stops.
-    let t = graph(
-        6,
-        &[edge(0, 4), edge(4, 5), edge(0, 1), edge(1, 2), edge(2, 3)],
-    );
+    let t = graph(6, &[edge(0, 4), edge(4, 5), edge(0, 1), edge(1, 2), edge(2, 3)]);
     let found = t.all_shortest_paths(0, 3, None, &directed(), &limits(5));
-    assert_eq!(
-        node_lists(&found.expect("no limits to hit")),
-        vec![vec![0, 1, 2, 3]]
-    );
+    assert_eq!(node_lists(&found.expect("no limits to hit")), vec![vec![0, 1, 2, 3]]);
 }
 
 #[test]
 fn simple_paths_come_shortest_first_then_by_nodes() {
     // 0→3 directly, 0→2→3, 0→1→3, and 0→1→2→3.
-    let t = graph(
-        4,
-        &[
-            edge(0, 3),
-            edge(0, 2),
-            edge(2, 3),
-            edge(0, 1),
-            edge(1, 3),
-            edge(1, 2),
-        ],
-    );
+    let t = graph(4, &[edge(0, 3), edge(0, 2), edge(2, 3), edge(0, 1), edge(1, 3), edge(1, 2)]);
     let found = t.simple_paths(0, 3, None, &directed(), &limits(5));
     let expected = vec![vec![0, 3], vec![0, 1, 3], vec![0, 2, 3], vec![0, 1, 2, 3]];
     assert_eq!(node_lists(&found.expect("no limits to hit")), expected);
@@ -225,17 +173,7 @@ fn simple_paths_count_parallel_edges_as_distinct_paths() {
 
 #[test]
 fn simple_paths_stop_at_the_hop_cap_and_row_cap() {
-    let t = graph(
-        4,
-        &[
-            edge(0, 3),
-            edge(0, 2),
-            edge(2, 3),
-            edge(0, 1),
-            edge(1, 3),
-            edge(1, 2),
-        ],
-    );
+    let t = graph(4, &[edge(0, 3), edge(0, 2), edge(2, 3), edge(0, 1), edge(1, 3), edge(1, 2)]);
     let short = t.simple_paths(0, 3, None, &directed(), &limits(2));
     assert_eq!(short.expect("no limits to hit").items.len(), 3);
     let capped = t.simple_paths(0, 3, None, &directed(), &rows(5, 2));
@@ -248,17 +186,7 @@ fn simple_paths_stop_at_the_hop_cap_and_row_cap() {
 
 #[test]
 fn simple_paths_through_a_node_keep_only_paths_that_visit_it() {
-    let t = graph(
-        4,
-        &[
-            edge(0, 3),
-            edge(0, 2),
-            edge(2, 3),
-            edge(0, 1),
-            edge(1, 3),
-            edge(1, 2),
-        ],
-    );
+    let t = graph(4, &[edge(0, 3), edge(0, 2), edge(2, 3), edge(0, 1), edge(1, 3), edge(1, 2)]);
     let found = t.simple_paths(0, 3, Some(2), &directed(), &limits(5));
     let expected = vec![vec![0, 2, 3], vec![0, 1, 2, 3]];
     assert_eq!(node_lists(&found.expect("no limits to hit")), expected);
@@ -283,31 +211,15 @@ fn shortest_path_through_a_node_must_stay_simple() {
 
 #[test]
 fn all_shortest_paths_through_a_node_are_the_shortest_that_visit_it() {
-    let t = graph(
-        5,
-        &[
-            edge(0, 4),
-            edge(0, 1),
-            edge(1, 4),
-            edge(0, 2),
-            edge(2, 3),
-            edge(3, 4),
-        ],
-    );
+    let t = graph(5, &[edge(0, 4), edge(0, 1), edge(1, 4), edge(0, 2), edge(2, 3), edge(3, 4)]);
     let found = t.all_shortest_paths(0, 4, Some(3), &directed(), &limits(6));
-    assert_eq!(
-        node_lists(&found.expect("no limits to hit")),
-        vec![vec![0, 2, 3, 4]]
-    );
+    assert_eq!(node_lists(&found.expect("no limits to hit")), vec![vec![0, 2, 3, 4]]);
 }
 
 #[test]
 fn neighbourhood_orders_by_distance_then_id() {
     // 0→3, 0→1, 3→2, 1→4, 4→5.
-    let t = graph(
-        6,
-        &[edge(0, 3), edge(0, 1), edge(3, 2), edge(1, 4), edge(4, 5)],
-    );
+    let t = graph(6, &[edge(0, 3), edge(0, 1), edge(3, 2), edge(1, 4), edge(4, 5)]);
     let found = t.neighbourhood(0, &directed(), &limits(2));
     let found = found.expect("no limits to hit");
     let reached: Vec<(u32, usize)> = found.items.iter().map(|r| (r.node, r.path.len())).collect();
@@ -318,10 +230,7 @@ fn neighbourhood_orders_by_distance_then_id() {
 
 #[test]
 fn neighbourhood_truncates_at_the_row_cap() {
-    let t = graph(
-        6,
-        &[edge(0, 3), edge(0, 1), edge(3, 2), edge(1, 4), edge(4, 5)],
-    );
+    let t = graph(6, &[edge(0, 3), edge(0, 1), edge(3, 2), edge(1, 4), edge(4, 5)]);
     let found = t.neighbourhood(0, &directed(), &rows(3, 3));
     let found = found.expect("no limits to hit");
     let nodes: Vec<u32> = found.items.iter().map(|r| r.node).collect();
@@ -332,22 +241,9 @@ fn neighbourhood_truncates_at_the_row_cap() {
 #[test]
 fn via_and_except_via_choose_relation_kinds() {
     // 0→1 by kind 0; 0→2→1 by kind 1.
-    let t = graph(
-        3,
-        &[
-            edge_of(0, 1, DIRECTED),
-            edge_of(0, 2, OTHER),
-            edge_of(2, 1, OTHER),
-        ],
-    );
-    let via_other = Filter {
-        via: Some(vec![OTHER]),
-        ..directed()
-    };
-    let except_directed = Filter {
-        except_via: vec![DIRECTED],
-        ..directed()
-    };
+    let t = graph(3, &[edge_of(0, 1, DIRECTED), edge_of(0, 2, OTHER), edge_of(2, 1, OTHER)]);
+    let via_other = Filter { via: Some(vec![OTHER]), ..directed() };
+    let except_directed = Filter { except_via: vec![DIRECTED], ..directed() };
     for filter in [via_other, except_directed] {
         let found = shortest(&t, 0, 1, &filter).map(|p| p.nodes);
         assert_eq!(found, Some(vec![0, 2, 1]));
@@ -357,10 +253,7 @@ fn via_and_except_via_choose_relation_kinds() {
 #[test]
 fn avoided_nodes_are_never_entered_except_as_endpoints() {
     let t = chain_with_shortcut();
-    let avoid_shortcut = Filter {
-        avoid: vec![4, 3],
-        ..directed()
-    };
+    let avoid_shortcut = Filter { avoid: vec![4, 3], ..directed() };
     let found = shortest(&t, 0, 3, &avoid_shortcut).map(|p| p.nodes);
     assert_eq!(found, Some(vec![0, 1, 2, 3]));
     let through_avoided = t.shortest_path(0, 3, Some(4), &avoid_shortcut, &limits(5));
@@ -372,39 +265,20 @@ fn avoided_nodes_are_never_entered_except_as_endpoints() {
 fn avoided_kinds_are_never_entered_except_as_endpoints() {
     let edges = [edge(0, 1), edge(1, 2), edge(2, 3), edge(0, 4), edge(4, 3)];
     let t = Topology::from_edges(vec![0, 0, 0, 1, 1], vec![true], &edges);
-    let filter = Filter {
-        avoid_kinds: vec![1],
-        ..directed()
-    };
-    assert_eq!(
-        shortest(&t, 0, 3, &filter).map(|p| p.nodes),
-        Some(vec![0, 1, 2, 3])
-    );
+    let filter = Filter { avoid_kinds: vec![1], ..directed() };
+    assert_eq!(shortest(&t, 0, 3, &filter).map(|p| p.nodes), Some(vec![0, 1, 2, 3]));
     let reached = t.neighbourhood(0, &filter, &limits(3));
-    let reached: Vec<u32> = reached
-        .expect("no limits to hit")
-        .items
-        .iter()
-        .map(|r| r.node)
-        .collect();
+    let reached: Vec<u32> = reached.expect("no limits to hit").items.iter().map(|r| r.node).collect();
     assert_eq!(reached, vec![1, 2]);
 }
 
 #[test]
 fn as_of_keeps_only_edges_valid_in_the_period() {
     // The shortcut 0→4→3 was valid only in days 10..=20.
-    let edges = [
-        edge(0, 1),
-        edge(1, 2),
-        edge(2, 3),
-        (0, 4, DIRECTED, (10, 20), vec![]),
-        (4, 3, DIRECTED, (10, 20), vec![]),
-    ];
+    let edges =
+        [edge(0, 1), edge(1, 2), edge(2, 3), (0, 4, DIRECTED, (10, 20), vec![]), (4, 3, DIRECTED, (10, 20), vec![])];
     let t = graph(5, &edges);
-    let at = |a, b| Filter {
-        as_of: Some((a, b)),
-        ..directed()
-    };
+    let at = |a, b| Filter { as_of: Some((a, b)), ..directed() };
     assert_eq!(shortest(&t, 0, 3, &at(20, 30)).map(|p| p.len()), Some(2));
     assert_eq!(shortest(&t, 0, 3, &at(0, 10)).map(|p| p.len()), Some(2));
     assert_eq!(shortest(&t, 0, 3, &at(21, 30)).map(|p| p.len()), Some(3));
@@ -412,24 +286,11 @@ fn as_of_keeps_only_edges_valid_in_the_period() {
 
 #[test]
 fn cited_by_keeps_only_edges_the_source_cites() {
-    let edges = [
-        (0, 1, DIRECTED, OPEN, vec![0, 1]),
-        (1, 2, DIRECTED, OPEN, vec![1]),
-        (0, 2, DIRECTED, OPEN, vec![0]),
-    ];
+    let edges = [(0, 1, DIRECTED, OPEN, vec![0, 1]), (1, 2, DIRECTED, OPEN, vec![1]), (0, 2, DIRECTED, OPEN, vec![0])];
     let t = graph(3, &edges);
-    let cited = |s| Filter {
-        cited_by: Some(s),
-        ..directed()
-    };
-    assert_eq!(
-        shortest(&t, 0, 2, &cited(1)).map(|p| p.nodes),
-        Some(vec![0, 1, 2])
-    );
-    assert_eq!(
-        shortest(&t, 0, 2, &cited(0)).map(|p| p.nodes),
-        Some(vec![0, 2])
-    );
+    let cited = |s| Filter { cited_by: Some(s), ..directed() };
+    assert_eq!(shortest(&t, 0, 2, &cited(1)).map(|p| p.nodes), Some(vec![0, 1, 2]));
+    assert_eq!(shortest(&t, 0, 2, &cited(0)).map(|p| p.nodes), Some(vec![0, 2]));
     assert_eq!(shortest(&t, 0, 2, &cited(2)), None);
 }
 
@@ -437,18 +298,15 @@ fn cited_by_keeps_only_edges_the_source_cites() {
 /// paths 0→40 longer than one hop cannot exist, but distance pruning cannot see that (it
 /// ignores simplicity), so enumerating them up to 12 hops never ends on its own.
 fn runaway() -> Topology {
-    let mut edges: Vec<TestEdge> = (0..40)
-        .flat_map(|a| (0..40).filter(move |&b| b != a).map(move |b| edge(a, b)))
-        .collect();
+    let mut edges: Vec<TestEdge> =
+        (0..40).flat_map(|a| (0..40).filter(move |&b| b != a).map(move |b| edge(a, b))).collect();
     edges.push(edge(0, 40));
     graph(41, &edges)
 }
 
 /// Runs a runaway search on another thread, so a search that ignores its limits fails the
 /// test instead of hanging it. The flag is leaked to outlive that thread.
-fn runaway_search(
-    limits: impl FnOnce(&'static AtomicBool) -> Limits<'static>,
-) -> Result<Found<Path>, Stop> {
+fn runaway_search(limits: impl FnOnce(&'static AtomicBool) -> Limits<'static>) -> Result<Found<Path>, Stop> {
     let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
     let limits = limits(cancel);
     let (done, result) = std::sync::mpsc::channel();
@@ -461,10 +319,8 @@ fn runaway_search(
 
 #[test]
 fn runaway_search_stops_at_the_deadline() {
-    let found = runaway_search(|_| Limits {
-        deadline: Some(Instant::now() + Duration::from_millis(50)),
-        ..rows(12, 1000)
-    });
+    let found =
+        runaway_search(|_| Limits { deadline: Some(Instant::now() + Duration::from_millis(50)), ..rows(12, 1000) });
     assert_eq!(found, Err(Stop::TimedOut));
 }
 
@@ -472,10 +328,7 @@ fn runaway_search_stops_at_the_deadline() {
 fn runaway_search_stops_when_cancelled() {
     let found = runaway_search(|cancel| {
         cancel.store(true, Ordering::Relaxed);
-        Limits {
-            cancel: Some(cancel),
-            ..rows(12, 1000)
-        }
+        Limits { cancel: Some(cancel), ..rows(12, 1000) }
     });
     assert_eq!(found, Err(Stop::Cancelled));
 }
@@ -487,10 +340,7 @@ fn runaway_search_notices_cancellation_while_running() {
             std::thread::sleep(Duration::from_millis(20));
             cancel.store(true, Ordering::Relaxed);
         });
-        Limits {
-            cancel: Some(cancel),
-            ..rows(12, 1000)
-        }
+        Limits { cancel: Some(cancel), ..rows(12, 1000) }
     });
     assert_eq!(found, Err(Stop::Cancelled));
 }

@@ -1,0 +1,359 @@
+//! Evaluating a checked [`Plan`] into [`Rows`]. Pure: reads the graph, never does IO.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::Settings;
+use super::ast::PathMode;
+use super::fields::{self, EntityField, RelationField};
+use super::pattern;
+use super::plan::{CONNECT_PATH_CAP, Cond, OrderTerm, Plan, Search};
+use super::rows::{Rows, Shape, Value};
+use crate::graph::paths::{Found, Hop, Limits, Path, Stop};
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref as node};
+
+/// Rows `find` returns when no `limit` is given.
+pub const FIND_DEFAULT_ROWS: usize = 1000;
+
+/// Why evaluation stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    #[error("the query ran for {} s and was stopped", .0.as_secs_f32())]
+    TimedOut(Duration),
+    #[error("the query was cancelled")]
+    Cancelled,
+}
+
+impl EvalError {
+    pub fn help(&self) -> &'static str {
+        match self {
+            EvalError::TimedOut(_) => "narrow the search: a lower `max`, `via`, `avoid`, or `avoid kind`",
+            EvalError::Cancelled => "run it again, narrower if it was slow",
+        }
+    }
+}
+
+/// Evaluates a checked statement.
+pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Rows, EvalError> {
+    let deadline = Instant::now() + settings.timeout;
+    let limits = |max_hops: usize, max_rows: usize| Limits {
+        max_hops,
+        max_rows,
+        deadline: Some(deadline),
+        cancel: settings.cancel,
+    };
+    let stop = |s: Stop| match s {
+        Stop::TimedOut => EvalError::TimedOut(settings.timeout),
+        Stop::Cancelled => EvalError::Cancelled,
+    };
+    match plan {
+        Plan::Show(node) => Ok(show(kg, *node)),
+        Plan::Find { kinds, filter, order, limit } => Ok(find(kg, kinds.as_deref(), filter.as_ref(), order, *limit)),
+        Plan::Neighbors { start, search } => {
+            neighbors(kg, *start, search, &limits(search.max_hops, search.max_rows)).map_err(stop)
+        }
+        Plan::Path { mode, from, to, search } => {
+            paths(kg, *mode, *from, *to, search, &limits(search.max_hops, search.max_rows)).map_err(stop)
+        }
+        Plan::Connect { a, b, search } => {
+            connect(kg, *a, *b, search, &limits(search.max_hops, CONNECT_PATH_CAP)).map_err(stop)
+        }
+        Plan::Why { a, b } => Ok(why(kg, *a, *b)),
+        Plan::CountEntities { kinds, filter, group } => {
+            Ok(count_entities(kg, kinds.as_deref(), filter.as_ref(), group.as_ref()))
+        }
+        Plan::CountRelations { filter, group } => Ok(count_relations(kg, filter.as_ref(), group.as_ref())),
+        Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(stop),
+    }
+}
+
+fn when(kg: &KnowledgeGraph, e: RelationRef) -> Value {
+    kg.relation(e).period().map_or(Value::Null, Value::Text)
+}
+
+fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
+    let mut rows = Rows::new(Shape::Card(n), &["relation", "entity", "when", "status"]);
+    rows.focus.push(n);
+    let mut hops: Vec<(Hop, EntityRef)> = kg
+        .incident(n)
+        .map(|e| {
+            let (from, to) = kg.ends(e);
+            let forward = from == n;
+            (Hop { edge: e.index() as u32, forward }, if forward { to } else { from })
+        })
+        .collect();
+    let rel_rank = |h: &Hop| kg.schema.relations.iter().position(|d| d.name == kg.relation(edge_ref(h.edge)).rel);
+    hops.sort_by_key(|(h, other)| (!h.forward, rel_rank(h), kg.entity(*other).name.to_lowercase(), h.edge));
+    for (hop, other) in hops {
+        let e = edge_ref(hop.edge);
+        let status = Value::Text(kg.relation(e).status.as_str().to_string());
+        rows.rows.push(vec![Value::Relation(hop), Value::Entity(other), when(kg, e), status]);
+    }
+    rows
+}
+
+fn sorted_by<F>(kg: &KnowledgeGraph, items: &mut [(Vec<Value>, EntityRef)], order: &[OrderTerm<F>]) {
+    items.sort_by(|a, b| {
+        for (i, o) in order.iter().enumerate() {
+            let ord = fields::sort_order(kg, &a.0[i], &b.0[i]);
+            let ord = if o.descending { ord.reverse() } else { ord };
+            if ord.is_ne() {
+                return ord;
+            }
+        }
+        let (ea, eb) = (kg.entity(a.1), kg.entity(b.1));
+        ea.name.to_lowercase().cmp(&eb.name.to_lowercase()).then_with(|| ea.id.cmp(&eb.id))
+    });
+}
+
+fn entities<'a>(kg: &'a KnowledgeGraph, kinds: Option<&'a [String]>) -> Box<dyn Iterator<Item = EntityRef> + 'a> {
+    match kinds {
+        None => Box::new(kg.entities().map(|(n, _)| n)),
+        Some(kinds) => Box::new(kinds.iter().flat_map(|k| kg.of_kind(k).iter().copied())),
+    }
+}
+
+fn find(
+    kg: &KnowledgeGraph,
+    kinds: Option<&[String]>,
+    filter: Option<&Cond<EntityField>>,
+    order: &[OrderTerm<EntityField>],
+    limit: usize,
+) -> Rows {
+    let mut rows = Rows::new(Shape::Table, &["entity", "kind", "country"]);
+    let get = |n: EntityRef| move |f: &EntityField| fields::entity_value(kg, n, f);
+    let mut hits: Vec<(Vec<Value>, EntityRef)> = entities(kg, kinds)
+        .filter(|&n| filter.is_none_or(|c| c.holds(kg, &get(n))))
+        .map(|n| (order.iter().map(|o| o.term.read(&get(n))).collect(), n))
+        .collect();
+    sorted_by(kg, &mut hits, order);
+    let cap = if limit == usize::MAX { FIND_DEFAULT_ROWS } else { limit };
+    if hits.len() > cap {
+        rows.notes.push(truncation(cap, hits.len(), "entities"));
+    }
+    for (_, n) in hits.into_iter().take(cap) {
+        let e = kg.entity(n);
+        let country = fields::entity_value(kg, n, &EntityField::Country);
+        rows.rows.push(vec![Value::Entity(n), Value::Text(e.kind.clone()), country]);
+    }
+    rows
+}
+
+fn truncation(shown: usize, total: usize, what: &str) -> String {
+    format!("showing {shown} of {total} {what}; use limit to see more")
+}
+
+fn path_rows(kg: &KnowledgeGraph, found: Found<Path>, search: &Search, focus: &[EntityRef]) -> Rows {
+    let mut rows = Rows::new(Shape::Paths, &["hops", "path"]);
+    rows.focus = focus.to_vec();
+    let n = found.items.len();
+    for p in found.items {
+        rows.rows.push(vec![Value::Int(p.len() as i64), Value::Path(p)]);
+    }
+    if found.truncated {
+        rows.notes.push(format!("showing {n} of at least {}; use limit, or narrow with via, avoid or max", n + 1));
+    }
+    if rows.is_empty() {
+        rows.notes.push(no_path(kg, search));
+    }
+    rows
+}
+
+fn no_path(_kg: &KnowledgeGraph, search: &Search) -> String {
+    format!("no path within {} hops under these options", search.max_hops)
+}
+
+fn paths(
+    kg: &KnowledgeGraph,
+    mode: PathMode,
+    from: EntityRef,
+    to: EntityRef,
+    s: &Search,
+    limits: &Limits,
+) -> Result<Rows, Stop> {
+    let t = kg.topology();
+    let (a, b) = (from.index() as u32, to.index() as u32);
+    let through = s.through.map(|n| n.index() as u32);
+    let found = match mode {
+        PathMode::Shortest => {
+            let p = t.shortest_path(a, b, through, &s.filter, limits)?;
+            Found { items: p.into_iter().collect(), truncated: false }
+        }
+        PathMode::AllShortest => t.all_shortest_paths(a, b, through, &s.filter, limits)?,
+        PathMode::All => t.simple_paths(a, b, through, &s.filter, limits)?,
+    };
+    let mut focus = vec![from, to];
+    focus.extend(s.through);
+    Ok(path_rows(kg, found, s, &focus))
+}
+
+fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits) -> Result<Rows, Stop> {
+    let found = kg.topology().neighbourhood(start.index() as u32, &s.filter, limits)?;
+    let mut rows = Rows::new(Shape::Table, &["entity", "kind", "hops", "path"]);
+    rows.focus.push(start);
+    let n = found.items.len();
+    for r in found.items {
+        let kind = Value::Text(kg.entity(node(r.node)).kind.clone());
+        rows.rows.push(vec![Value::Entity(node(r.node)), kind, Value::Int(r.path.len() as i64), Value::Path(r.path)]);
+    }
+    if found.truncated {
+        rows.notes.push(format!("showing {n} of at least {}; use limit to see more", n + 1));
+    }
+    Ok(rows)
+}
+
+/// How one entity lies on the connecting paths.
+#[derive(Default)]
+struct OnPaths {
+    paths: Vec<usize>,
+    shortest: usize,
+    score: f64,
+}
+
+fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: &Limits) -> Result<Rows, Stop> {
+    let through = s.through.map(|n| n.index() as u32);
+    let found = kg.topology().simple_paths(a.index() as u32, b.index() as u32, through, &s.filter, limits)?;
+    let mut on: BTreeMap<u32, OnPaths> = BTreeMap::new();
+    for (i, p) in found.items.iter().enumerate() {
+        for &inner in &p.nodes[1..p.nodes.len().saturating_sub(1)] {
+            let entry = on.entry(inner).or_insert_with(|| OnPaths { shortest: usize::MAX, ..OnPaths::default() });
+            entry.paths.push(i);
+            entry.shortest = entry.shortest.min(p.len());
+            entry.score += 1.0 / p.len() as f64;
+        }
+    }
+    let mut ranked: Vec<(u32, OnPaths)> = on.into_iter().collect();
+    ranked.sort_by(|(na, x), (nb, y)| {
+        y.score
+            .total_cmp(&x.score)
+            .then(x.shortest.cmp(&y.shortest))
+            .then_with(|| kg.entity(node(*na)).name.cmp(&kg.entity(node(*nb)).name))
+    });
+    let mut rows = Rows::new(Shape::Connect, &["entity", "kind", "paths", "shortest", "score", "see paths"]);
+    rows.focus = vec![a, b];
+    let total = ranked.len();
+    let mut shown_paths: Vec<usize> = Vec::new();
+    for (n, on) in ranked.into_iter().take(s.max_rows) {
+        // Each entity cites up to three of its shortest paths; the rest are counted.
+        let mut numbers: Vec<i64> = on
+            .paths
+            .iter()
+            .take(3)
+            .map(|&i| {
+                let pos = shown_paths.iter().position(|&j| j == i).unwrap_or_else(|| {
+                    shown_paths.push(i);
+                    shown_paths.len() - 1
+                });
+                pos as i64 + 1
+            })
+            .collect();
+        numbers.sort_unstable();
+        let refs: Vec<Value> = numbers.into_iter().map(Value::Int).collect();
+        let kind = Value::Text(kg.entity(node(n)).kind.clone());
+        let score = Value::Float((on.score * 100.0).round() / 100.0);
+        rows.rows.push(vec![
+            Value::Entity(node(n)),
+            kind,
+            Value::Int(on.paths.len() as i64),
+            Value::Int(on.shortest as i64),
+            score,
+            Value::List(refs),
+        ]);
+    }
+    rows.paths = shown_paths.into_iter().map(|i| found.items[i].clone()).collect();
+    let considered = found.items.len();
+    if found.truncated {
+        rows.notes
+            .push(format!("ranked over the first {considered} paths (shortest first); narrow with max, via or avoid"));
+    } else {
+        let (entities, paths) =
+            (plural(total, "entity", "entities"), plural(considered, "connecting path", "connecting paths"));
+        rows.notes.push(format!("{entities} on {paths} of at most {} hops", s.max_hops));
+    }
+    if total > s.max_rows {
+        rows.notes.push(truncation(s.max_rows, total, "entities"));
+    }
+    Ok(rows)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+fn why(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef) -> Rows {
+    let mut rows = Rows::new(Shape::Relations, &["relation", "when", "status"]);
+    rows.focus = vec![a, b];
+    for e in kg.incident(a) {
+        let (from, to) = kg.ends(e);
+        if (from == a && to == b) || (from == b && to == a) {
+            let hop = Hop { edge: e.index() as u32, forward: from == a };
+            let status = Value::Text(kg.relation(e).status.as_str().to_string());
+            rows.rows.push(vec![Value::Relation(hop), when(kg, e), status]);
+        }
+    }
+    if rows.is_empty() {
+        rows.notes.push("no direct relation; try `path` or `connect`".to_string());
+    }
+    rows
+}
+
+/// Counts by group value; a list value counts once for each of its items.
+fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<Value>>) -> Rows {
+    let mut counts: Vec<(Value, i64)> = Vec::new();
+    let mut bump = |v: Value| match counts.iter_mut().find(|(k, _)| *k == v) {
+        Some((_, n)) => *n += 1,
+        None => counts.push((v, 1)),
+    };
+    let mut total = 0;
+    for v in values {
+        total += 1;
+        match v {
+            None => {}
+            Some(Value::List(items)) if items.is_empty() => bump(Value::Null),
+            Some(Value::List(items)) => items.into_iter().for_each(&mut bump),
+            Some(v) => bump(v),
+        }
+    }
+    if column.is_empty() {
+        let mut rows = Rows::new(Shape::Table, &["count"]);
+        rows.rows.push(vec![Value::Int(total)]);
+        return rows;
+    }
+    counts.sort_by(|(ka, na), (kb, nb)| nb.cmp(na).then_with(|| fields::sort_order(kg, ka, kb)));
+    let mut rows = Rows::new(Shape::Table, &[column, "count"]);
+    rows.rows = counts.into_iter().map(|(k, n)| vec![k, Value::Int(n)]).collect();
+    rows
+}
+
+fn count_entities(
+    kg: &KnowledgeGraph,
+    kinds: Option<&[String]>,
+    filter: Option<&Cond<EntityField>>,
+    group: Option<&EntityField>,
+) -> Rows {
+    let get = |n: EntityRef| move |f: &EntityField| fields::entity_value(kg, n, f);
+    let hits = entities(kg, kinds).filter(|&n| filter.is_none_or(|c| c.holds(kg, &get(n))));
+    let column = group.map_or(String::new(), entity_field_name);
+    tally(kg, &column, hits.map(|n| Some(group.map_or(Value::Null, |g| fields::entity_value(kg, n, g)))))
+}
+
+fn count_relations(kg: &KnowledgeGraph, filter: Option<&Cond<RelationField>>, group: Option<&RelationField>) -> Rows {
+    let get = |e: RelationRef| move |f: &RelationField| fields::relation_value(kg, e, f);
+    let hits = kg.relations().map(|(e, _)| e).filter(|&e| filter.is_none_or(|c| c.holds(kg, &get(e))));
+    let column = group.map_or(String::new(), relation_field_name);
+    tally(kg, &column, hits.map(|e| Some(group.map_or(Value::Null, |g| fields::relation_value(kg, e, g)))))
+}
+
+fn entity_field_name(f: &EntityField) -> String {
+    match f {
+        EntityField::Attr(k) => k.clone(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+fn relation_field_name(f: &RelationField) -> String {
+    match f {
+        RelationField::Attr(k) => k.clone(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}

@@ -1,0 +1,279 @@
+//! Fields of entities and relations that conditions, `order by`, `count ... by` and
+//! `return` can read, and how values compare.
+//!
+//! Text compares case-insensitively; an entity compares equal to any of its id, name and
+//! aliases; dates compare by the first day they cover; a list matches when any item does.
+
+use std::cmp::Ordering;
+
+use super::ast::{CompareOp, Literal};
+use super::rows::Value;
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
+use crate::model::{AttrValue, PartialDate};
+
+/// A readable field of an entity.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntityField {
+    Id,
+    Kind,
+    Name,
+    Aliases,
+    Country,
+    Note,
+    /// Whether the entity has evidence.
+    Cited,
+    /// How many relations it takes part in.
+    Degree,
+    /// The sources its evidence cites.
+    Source,
+    Attr(String),
+}
+
+/// A readable field of a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RelationField {
+    Rel,
+    From,
+    To,
+    Status,
+    Since,
+    Until,
+    Date,
+    Note,
+    Cited,
+    Source,
+    Attr(String),
+}
+
+pub const ENTITY_FIELDS: &[&str] = &["id", "kind", "name", "aliases", "country", "note", "cited", "degree", "source"];
+pub const RELATION_FIELDS: &[&str] =
+    &["rel", "from", "to", "status", "since", "until", "date", "note", "cited", "source"];
+
+pub fn entity_field(kg: &KnowledgeGraph, name: &str) -> Option<EntityField> {
+    let lower = name.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "id" => EntityField::Id,
+        "kind" => EntityField::Kind,
+        "name" => EntityField::Name,
+        "alias" | "aliases" => EntityField::Aliases,
+        "country" => EntityField::Country,
+        "note" => EntityField::Note,
+        "cited" => EntityField::Cited,
+        "degree" => EntityField::Degree,
+        "source" => EntityField::Source,
+        _ if entity_attr_keys(kg).contains(&name) => EntityField::Attr(name.to_string()),
+        _ => return None,
+    })
+}
+
+pub fn relation_field(kg: &KnowledgeGraph, name: &str) -> Option<RelationField> {
+    let lower = name.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "rel" | "relation" => RelationField::Rel,
+        "from" => RelationField::From,
+        "to" => RelationField::To,
+        "status" => RelationField::Status,
+        "since" => RelationField::Since,
+        "until" => RelationField::Until,
+        "date" => RelationField::Date,
+        "note" => RelationField::Note,
+        "cited" => RelationField::Cited,
+        "source" => RelationField::Source,
+        _ if relation_attr_keys(kg).contains(&name) => RelationField::Attr(name.to_string()),
+        _ => return None,
+    })
+}
+
+/// Every attribute key used by some entity, sorted.
+pub fn entity_attr_keys(kg: &KnowledgeGraph) -> Vec<&str> {
+    let mut keys: Vec<&str> = kg.entities().flat_map(|(_, e)| e.attrs.keys().map(String::as_str)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Every attribute key used by some relation, sorted.
+pub fn relation_attr_keys(kg: &KnowledgeGraph) -> Vec<&str> {
+    let mut keys: Vec<&str> = kg.relations().flat_map(|(_, r)| r.attrs.keys().map(String::as_str)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+pub fn entity_value(kg: &KnowledgeGraph, node: EntityRef, field: &EntityField) -> Value {
+    let e = kg.entity(node);
+    let text = |s: &str| Value::Text(s.to_string());
+    match field {
+        EntityField::Id => text(&e.id),
+        EntityField::Kind => text(&e.kind),
+        EntityField::Name => text(&e.name),
+        EntityField::Aliases => Value::List(e.aliases.iter().map(|a| text(a)).collect()),
+        EntityField::Country => e.country.as_deref().and_then(|c| kg.by_id(c)).map_or(Value::Null, Value::Entity),
+        EntityField::Note => e.note.as_deref().map_or(Value::Null, text),
+        EntityField::Cited => Value::Bool(!e.evidence.is_empty()),
+        EntityField::Degree => Value::Int(kg.incident(node).count() as i64),
+        EntityField::Source => sources(e.evidence.iter().map(|ev| ev.source.as_str())),
+        EntityField::Attr(key) => e.attrs.get(key).map_or(Value::Null, attr),
+    }
+}
+
+pub fn relation_value(kg: &KnowledgeGraph, edge: RelationRef, field: &RelationField) -> Value {
+    let r = kg.relation(edge);
+    let (from, to) = kg.ends(edge);
+    let date = |d: Option<PartialDate>| d.map_or(Value::Null, Value::Date);
+    match field {
+        RelationField::Rel => Value::Text(r.rel.clone()),
+        RelationField::From => Value::Entity(from),
+        RelationField::To => Value::Entity(to),
+        RelationField::Status => Value::Text(r.status.as_str().to_string()),
+        RelationField::Since => date(r.since),
+        RelationField::Until => date(r.until),
+        RelationField::Date => date(r.date),
+        RelationField::Note => r.note.as_deref().map_or(Value::Null, |n| Value::Text(n.to_string())),
+        RelationField::Cited => Value::Bool(!r.evidence.is_empty()),
+        RelationField::Source => sources(r.evidence.iter().map(|ev| ev.source.as_str())),
+        RelationField::Attr(key) => r.attrs.get(key).map_or(Value::Null, attr),
+    }
+}
+
+fn sources<'a>(ids: impl Iterator<Item = &'a str>) -> Value {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Value::List(ids.into_iter().map(|s| Value::Text(s.to_string())).collect())
+}
+
+pub fn attr(value: &AttrValue) -> Value {
+    match value {
+        AttrValue::Bool(b) => Value::Bool(*b),
+        AttrValue::Int(i) => Value::Int(*i),
+        AttrValue::Float(f) => Value::Float(*f),
+        AttrValue::Text(s) => Value::Text(s.clone()),
+        AttrValue::List(items) => Value::List(items.iter().map(attr).collect()),
+    }
+}
+
+pub fn literal(lit: &Literal) -> Value {
+    match lit {
+        Literal::Text(s) => Value::Text(s.clone()),
+        Literal::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::Int(*n as i64),
+        Literal::Number(n) => Value::Float(*n),
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Null => Value::Null,
+    }
+}
+
+/// Whether a value counts as true in a bare condition (`where note`, `where not cited`).
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::Text(s) => !s.is_empty(),
+        Value::List(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// `left op right`. A list on the left matches when any item does (except for `!=`, which
+/// holds when no item equals).
+pub fn compare(kg: &KnowledgeGraph, left: &Value, op: CompareOp, right: &Value) -> bool {
+    if let Value::List(items) = left {
+        return match op {
+            CompareOp::Ne => !items.iter().any(|i| compare(kg, i, CompareOp::Eq, right)),
+            CompareOp::Contains => {
+                items.iter().any(|i| compare(kg, i, CompareOp::Eq, right) || compare(kg, i, op, right))
+            }
+            _ => items.iter().any(|i| compare(kg, i, op, right)),
+        };
+    }
+    match op {
+        CompareOp::Eq => equal(kg, left, right),
+        CompareOp::Ne => !equal(kg, left, right),
+        CompareOp::Contains => text_of(kg, left).zip(text_of(kg, right)).is_some_and(|(l, r)| l.contains(&r)),
+        CompareOp::StartsWith => text_of(kg, left).zip(text_of(kg, right)).is_some_and(|(l, r)| l.starts_with(&r)),
+        CompareOp::Lt => order(left, right) == Some(Ordering::Less),
+        CompareOp::Le => matches!(order(left, right), Some(Ordering::Less | Ordering::Equal)),
+        CompareOp::Gt => order(left, right) == Some(Ordering::Greater),
+        CompareOp::Ge => matches!(order(left, right), Some(Ordering::Greater | Ordering::Equal)),
+    }
+}
+
+fn equal(kg: &KnowledgeGraph, left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Null, Value::Null) => true,
+        (Value::Null, _) | (_, Value::Null) => false,
+        (Value::Entity(node), Value::Text(t)) | (Value::Text(t), Value::Entity(node)) => names_entity(kg, *node, t),
+        (Value::Date(d), Value::Text(t)) | (Value::Text(t), Value::Date(d)) => {
+            PartialDate::parse(t).is_ok_and(|p| p == *d)
+        }
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            order(left, right) == Some(Ordering::Equal)
+        }
+        _ => match (text_of(kg, left), text_of(kg, right)) {
+            (Some(l), Some(r)) => l == r,
+            _ => left == right,
+        },
+    }
+}
+
+fn names_entity(kg: &KnowledgeGraph, node: EntityRef, text: &str) -> bool {
+    let e = kg.entity(node);
+    let t = text.to_lowercase();
+    e.id == t || e.name.to_lowercase() == t || e.aliases.iter().any(|a| a.to_lowercase() == t)
+}
+
+/// Lower-cased text of a scalar, for text comparisons.
+fn text_of(kg: &KnowledgeGraph, value: &Value) -> Option<String> {
+    Some(match value {
+        Value::Text(s) => s.to_lowercase(),
+        Value::Entity(node) => kg.entity(*node).name.to_lowercase(),
+        Value::Date(d) => d.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    })
+}
+
+/// Ordering of two scalars of comparable types; dates compare by their first day, and a
+/// text that reads as a date compares as one.
+pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
+    let as_date = |v: &Value| match v {
+        Value::Date(d) => Some(*d),
+        Value::Text(t) => PartialDate::parse(t).ok(),
+        _ => None,
+    };
+    match (left, right) {
+        (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            number(left)?.partial_cmp(&number(right)?)
+        }
+        (Value::Text(a), Value::Text(b)) if as_date(left).is_none() || as_date(right).is_none() => {
+            Some(a.to_lowercase().cmp(&b.to_lowercase()))
+        }
+        _ => Some(as_date(left)?.first_day().cmp(&as_date(right)?.first_day())),
+    }
+}
+
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// A total order for sorting result rows: nulls last, then by type, then by value.
+pub fn sort_order(kg: &KnowledgeGraph, left: &Value, right: &Value) -> Ordering {
+    let rank = |v: &Value| match v {
+        Value::Null => 9,
+        Value::Int(_) | Value::Float(_) => 0,
+        Value::Date(_) => 1,
+        _ => 2,
+    };
+    rank(left).cmp(&rank(right)).then_with(|| {
+        order(left, right).or_else(|| Some(text_of(kg, left)?.cmp(&text_of(kg, right)?))).unwrap_or(Ordering::Equal)
+    })
+}

@@ -1,0 +1,333 @@
+//! Checking a query against the graph: entity names are resolved, kinds, relations, fields
+//! and sources are looked up, bounds are applied, and every mistake becomes a
+//! [`QueryError`] pointing at the words that caused it, with "did you mean".
+
+use super::QueryError;
+use super::ast::{self, CompareOp, Ident, KindSet, PathMode, PathOptions, Predicate, Sp};
+use super::fields::{self, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
+use super::pattern::{self, MatchPlan};
+use super::rows::Value;
+use crate::graph::paths::Filter;
+use crate::graph::topology::period;
+use crate::graph::{EntityRef, KnowledgeGraph, ResolveError};
+use crate::model::PartialDate;
+use crate::suggest::help_for_unknown;
+
+/// Hop bound when a statement gives none (`max N`).
+pub const DEFAULT_MAX_HOPS: usize = 6;
+/// The largest hop bound anyone may ask for: beyond it, enumeration on a real graph never ends.
+pub const HARD_MAX_HOPS: usize = 12;
+/// Rows returned when a statement gives no `limit`.
+pub const DEFAULT_ROWS: usize = 100;
+/// The largest `limit` accepted.
+pub const HARD_MAX_ROWS: usize = 100_000;
+/// Hop bound for `connect` when none is given: its ranking reads every path, so it looks
+/// less far than `paths` by default.
+pub const DEFAULT_CONNECT_HOPS: usize = 4;
+/// Most paths `connect` ranks over.
+pub const CONNECT_PATH_CAP: usize = 20_000;
+
+/// A checked statement, ready to evaluate.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    Show(EntityRef),
+    Find {
+        kinds: Option<Vec<String>>,
+        filter: Option<Cond<EntityField>>,
+        order: Vec<OrderTerm<EntityField>>,
+        limit: usize,
+    },
+    Neighbors {
+        start: EntityRef,
+        search: Search,
+    },
+    Path {
+        mode: PathMode,
+        from: EntityRef,
+        to: EntityRef,
+        search: Search,
+    },
+    Connect {
+        a: EntityRef,
+        b: EntityRef,
+        search: Search,
+    },
+    Why {
+        a: EntityRef,
+        b: EntityRef,
+    },
+    CountEntities {
+        kinds: Option<Vec<String>>,
+        filter: Option<Cond<EntityField>>,
+        group: Option<EntityField>,
+    },
+    CountRelations {
+        filter: Option<Cond<RelationField>>,
+        group: Option<RelationField>,
+    },
+    Match(Box<MatchPlan>),
+}
+
+/// A condition over fields of type `F`.
+#[derive(Debug, Clone)]
+pub enum Cond<F> {
+    Or(Vec<Cond<F>>),
+    And(Vec<Cond<F>>),
+    Not(Box<Cond<F>>),
+    Compare(Term<F>, CompareOp, Term<F>),
+    In(Term<F>, Vec<Value>),
+    Truthy(F),
+}
+
+#[derive(Debug, Clone)]
+pub enum Term<F> {
+    Value(Value),
+    Field(F),
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderTerm<F> {
+    pub term: Term<F>,
+    pub descending: bool,
+}
+
+impl<F> Cond<F> {
+    /// Evaluates the condition, reading fields with `get`.
+    pub fn holds(&self, kg: &KnowledgeGraph, get: &dyn Fn(&F) -> Value) -> bool {
+        match self {
+            Cond::Or(parts) => parts.iter().any(|c| c.holds(kg, get)),
+            Cond::And(parts) => parts.iter().all(|c| c.holds(kg, get)),
+            Cond::Not(inner) => !inner.holds(kg, get),
+            Cond::Compare(l, op, r) => fields::compare(kg, &l.read(get), *op, &r.read(get)),
+            Cond::In(t, list) => {
+                let v = t.read(get);
+                list.iter().any(|item| fields::compare(kg, &v, CompareOp::Eq, item))
+            }
+            Cond::Truthy(f) => fields::truthy(&get(f)),
+        }
+    }
+}
+
+impl<F> Term<F> {
+    pub fn read(&self, get: &dyn Fn(&F) -> Value) -> Value {
+        match self {
+            Term::Value(v) => v.clone(),
+            Term::Field(f) => get(f),
+        }
+    }
+}
+
+/// A path search: filter, endpoints that must be passed, and bounds.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub filter: Filter,
+    pub through: Option<EntityRef>,
+    pub max_hops: usize,
+    pub max_rows: usize,
+}
+
+/// Checks `query` against the graph.
+pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError> {
+    use ast::Statement as S;
+    Ok(match &query.statement {
+        S::Show(r) => Plan::Show(resolve(kg, r)?),
+        S::Find { kinds, filter, order, limit } => Plan::Find {
+            kinds: kind_names(kg, kinds)?,
+            filter: filter.as_ref().map(|p| condition(p, &|i| entity_field(kg, i))).transpose()?,
+            order: order
+                .iter()
+                .map(|k| Ok(OrderTerm { term: term(&k.operand, &|i| entity_field(kg, i))?, descending: k.descending }))
+                .collect::<Result<_, QueryError>>()?,
+            limit: rows_limit(limit.as_ref(), usize::MAX)?,
+        },
+        S::Neighbors { start, depth, options } => {
+            let start = resolve(kg, start)?;
+            let max = match (depth, &options.max) {
+                (Some(d), _) | (None, Some(d)) => hops(d)?,
+                (None, None) => 1,
+            };
+            Plan::Neighbors { start, search: search(kg, options, max, &[start])? }
+        }
+        S::Path { mode, from, to, options } => {
+            let (from, to) = (resolve(kg, from)?, resolve(kg, to)?);
+            let max = options.max.as_ref().map(hops).transpose()?.unwrap_or(DEFAULT_MAX_HOPS);
+            Plan::Path { mode: *mode, from, to, search: search(kg, options, max, &[from, to])? }
+        }
+        S::Connect { a, b, options } => {
+            let (a, b) = (resolve(kg, a)?, resolve(kg, b)?);
+            let max = options.max.as_ref().map(hops).transpose()?.unwrap_or(DEFAULT_CONNECT_HOPS);
+            Plan::Connect { a, b, search: search(kg, options, max, &[a, b])? }
+        }
+        S::Why { a, b } => Plan::Why { a: resolve(kg, a)?, b: resolve(kg, b)? },
+        S::Count { target: ast::CountTarget::Relations, filter, group } => Plan::CountRelations {
+            filter: filter.as_ref().map(|p| condition(p, &|i| relation_field(kg, i))).transpose()?,
+            group: group.as_ref().map(|g| relation_field(kg, g)).transpose()?,
+        },
+        S::Count { target: ast::CountTarget::Entities(kinds), filter, group } => Plan::CountEntities {
+            kinds: kind_names(kg, kinds)?,
+            filter: filter.as_ref().map(|p| condition(p, &|i| entity_field(kg, i))).transpose()?,
+            group: group.as_ref().map(|g| entity_field(kg, g)).transpose()?,
+        },
+        S::Match(m) => Plan::Match(Box::new(pattern::plan(kg, m)?)),
+    })
+}
+
+/// Resolves an entity reference, or explains why it names no single entity.
+pub fn resolve(kg: &KnowledgeGraph, r: &ast::EntityRef) -> Result<EntityRef, QueryError> {
+    kg.resolve(&r.text).map_err(|err| {
+        let label = match &err {
+            ResolveError::Unknown { .. } => "unknown entity",
+            ResolveError::Ambiguous { .. } => "ambiguous name",
+        };
+        QueryError::new(err.to_string(), r.span.clone(), label).help(err.help())
+    })
+}
+
+fn kind_names(kg: &KnowledgeGraph, kinds: &KindSet) -> Result<Option<Vec<String>>, QueryError> {
+    match kinds {
+        KindSet::Any => Ok(None),
+        KindSet::Kinds(list) => {
+            list.iter().map(|k| kind_index(kg, k).map(|_| k.name.clone())).collect::<Result<_, _>>().map(Some)
+        }
+    }
+}
+
+pub fn kind_index(kg: &KnowledgeGraph, kind: &Ident) -> Result<u16, QueryError> {
+    let names = kg.schema.kinds.iter().map(|k| k.name.as_str());
+    names.clone().position(|k| k == kind.name).map(|i| i as u16).ok_or_else(|| {
+        QueryError::new(format!("unknown kind `{}`", kind.name), kind.span.clone(), "not a kind")
+            .help(help_for_unknown(&kind.name, names, "kinds"))
+    })
+}
+
+pub fn rel_index(kg: &KnowledgeGraph, rel: &Ident) -> Result<u16, QueryError> {
+    let names = kg.schema.relations.iter().map(|r| r.name.as_str());
+    names.clone().position(|r| r == rel.name).map(|i| i as u16).ok_or_else(|| {
+        QueryError::new(format!("unknown relation `{}`", rel.name), rel.span.clone(), "not a relation")
+            .help(help_for_unknown(&rel.name, names, "relations"))
+    })
+}
+
+fn hops(n: &Sp<usize>) -> Result<usize, QueryError> {
+    if n.value == 0 || n.value > HARD_MAX_HOPS {
+        return Err(QueryError::new(
+            format!("{} hops is outside 1..={HARD_MAX_HOPS}", n.value),
+            n.span.clone(),
+            "hop bound",
+        )
+        .help(format!(
+            "searches look at most {HARD_MAX_HOPS} hops far; longer paths say little and never finish on a large graph"
+        )));
+    }
+    Ok(n.value)
+}
+
+fn rows_limit(limit: Option<&Sp<usize>>, default: usize) -> Result<usize, QueryError> {
+    match limit {
+        None => Ok(default),
+        Some(n) if n.value == 0 || n.value > HARD_MAX_ROWS => Err(QueryError::new(
+            format!("limit {} is outside 1..={HARD_MAX_ROWS}", n.value),
+            n.span.clone(),
+            "row limit",
+        )
+        .help("ask for fewer rows, or narrow the question with options")),
+        Some(n) => Ok(n.value),
+    }
+}
+
+fn search(kg: &KnowledgeGraph, o: &PathOptions, max_hops: usize, ends: &[EntityRef]) -> Result<Search, QueryError> {
+    let mut filter = Filter { directed: o.directed, ..Filter::default() };
+    if !o.via.is_empty() {
+        filter.via = Some(o.via.iter().map(|r| rel_index(kg, r)).collect::<Result<_, _>>()?);
+    }
+    filter.except_via = o.except_via.iter().map(|r| rel_index(kg, r)).collect::<Result<_, _>>()?;
+    filter.avoid_kinds = o.avoid_kinds.iter().map(|k| kind_index(kg, k)).collect::<Result<_, _>>()?;
+    for r in &o.avoid {
+        let node = resolve(kg, r)?;
+        if ends.contains(&node) {
+            return Err(QueryError::new("cannot avoid an end of the search", r.span.clone(), "this is an end")
+                .help("remove it from `avoid`"));
+        }
+        filter.avoid.push(node.index() as u32);
+    }
+    if let Some(date) = &o.as_of {
+        let d = PartialDate::parse(&date.value).map_err(|why| {
+            QueryError::new(format!("invalid date \"{}\": {why}", date.value), date.span.clone(), "not a date")
+                .help("write YYYY, YYYY-MM or YYYY-MM-DD, e.g. as of \"2016-06\"")
+        })?;
+        filter.as_of = Some(period(d));
+    }
+    if let Some(src) = &o.cited_by {
+        let ids = kg.sources.iter().map(|s| s.id.as_str());
+        let ix = ids.clone().position(|s| s == src.value).ok_or_else(|| {
+            QueryError::new(format!("unknown source \"{}\"", src.value), src.span.clone(), "not a source")
+                .help(help_for_unknown(&src.value, ids, "sources"))
+        })?;
+        filter.cited_by = Some(ix as u16);
+    }
+    let through = o.through.as_ref().map(|r| resolve(kg, r)).transpose()?;
+    let max_rows = rows_limit(o.limit.as_ref(), DEFAULT_ROWS)?;
+    Ok(Search { filter, through, max_hops, max_rows })
+}
+
+fn entity_field(kg: &KnowledgeGraph, name: &Ident) -> Result<EntityField, QueryError> {
+    fields::entity_field(kg, &name.name)
+        .ok_or_else(|| unknown_field(name, ENTITY_FIELDS, &fields::entity_attr_keys(kg), "entities"))
+}
+
+fn relation_field(kg: &KnowledgeGraph, name: &Ident) -> Result<RelationField, QueryError> {
+    fields::relation_field(kg, &name.name)
+        .ok_or_else(|| unknown_field(name, RELATION_FIELDS, &fields::relation_attr_keys(kg), "relations"))
+}
+
+pub fn unknown_field(name: &Ident, known: &[&str], attrs: &[&str], of: &str) -> QueryError {
+    let all: Vec<&str> = known.iter().chain(attrs).copied().collect();
+    QueryError::new(format!("{of} have no field `{}`", name.name), name.span.clone(), "unknown field")
+        .help(help_for_unknown(&name.name, all.iter().copied(), "fields"))
+}
+
+/// Checks a `where` condition, resolving each property with `field`.
+pub fn condition<F>(p: &Predicate, field: &dyn Fn(&Ident) -> Result<F, QueryError>) -> Result<Cond<F>, QueryError> {
+    let prop = |p: &ast::Property| -> Result<F, QueryError> {
+        match &p.var {
+            Some(v) => Err(QueryError::new(
+                format!("`{}.` is a pattern variable, but there is no pattern here", v.name),
+                v.span.clone(),
+                "no such variable",
+            )
+            .help(format!("write just `{}`", p.field.name))),
+            None => field(&p.field),
+        }
+    };
+    condition_with(p, &|p: &ast::Property| prop(p))
+}
+
+/// Checks a condition whose properties may name pattern variables.
+pub fn condition_with<F>(
+    p: &Predicate,
+    prop: &dyn Fn(&ast::Property) -> Result<F, QueryError>,
+) -> Result<Cond<F>, QueryError> {
+    let term = |o: &ast::Operand| -> Result<Term<F>, QueryError> {
+        Ok(match o {
+            ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
+            ast::Operand::Property(p) => Term::Field(prop(p)?),
+        })
+    };
+    Ok(match p {
+        Predicate::Or(parts) => Cond::Or(parts.iter().map(|q| condition_with(q, prop)).collect::<Result<_, _>>()?),
+        Predicate::And(parts) => Cond::And(parts.iter().map(|q| condition_with(q, prop)).collect::<Result<_, _>>()?),
+        Predicate::Not(inner) => Cond::Not(Box::new(condition_with(inner, prop)?)),
+        Predicate::Compare { left, op, right } => Cond::Compare(term(left)?, op.value, term(right)?),
+        Predicate::In { operand, list } => {
+            Cond::In(term(operand)?, list.iter().map(|l| fields::literal(&l.value)).collect())
+        }
+        Predicate::Truthy(p) => Cond::Truthy(prop(p)?),
+    })
+}
+
+fn term<F>(o: &ast::Operand, field: &dyn Fn(&Ident) -> Result<F, QueryError>) -> Result<Term<F>, QueryError> {
+    Ok(match o {
+        ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
+        ast::Operand::Property(p) => Term::Field(field(&p.field)?),
+    })
+}

@@ -1,0 +1,193 @@
+//! Results as aligned text for a terminal: columns sized to their contents and, when a width
+//! is given, long cells cut with an ellipsis to fit. Paths, cards and `why` answers print
+//! the evidence of every relation under it, and the sources cited are listed once at the end.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::text;
+use crate::graph::paths::{Hop, Path};
+use crate::graph::{KnowledgeGraph, edge_ref};
+use crate::query::{Rows, Shape, Value};
+
+/// Renders rows as text; `width` (terminal columns) cuts long cells, None keeps them whole.
+pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String {
+    let mut out = Out { kg, text: String::new(), cited: BTreeSet::new() };
+    match &rows.shape {
+        Shape::Card(n) => {
+            out.card(*n);
+            out.grid(rows, width, true);
+        }
+        Shape::Paths => out.paths(rows.rows.iter().filter_map(|r| r.iter().find_map(as_path)).collect()),
+        Shape::Connect => {
+            out.grid(rows, width, false);
+            if !rows.paths.is_empty() {
+                out.text.push_str("\npaths\n");
+                out.paths(rows.paths.iter().collect());
+            }
+        }
+        Shape::Relations => {
+            for row in &rows.rows {
+                if let Some(Value::Relation(h)) = row.first() {
+                    out.relation(h, "");
+                }
+            }
+        }
+        Shape::Table => out.grid(rows, width, false),
+    }
+    if rows.is_empty() && rows.notes.is_empty() && !matches!(rows.shape, Shape::Card(_)) {
+        out.text.push_str("(no rows)\n");
+    }
+    for note in &rows.notes {
+        let _ = writeln!(out.text, "({note})");
+    }
+    out.sources();
+    out.text
+}
+
+fn as_path(v: &Value) -> Option<&Path> {
+    match v {
+        Value::Path(p) => Some(p),
+        _ => None,
+    }
+}
+
+struct Out<'a> {
+    kg: &'a KnowledgeGraph,
+    text: String,
+    /// Sources whose locators were printed, for the legend.
+    cited: BTreeSet<String>,
+}
+
+impl Out<'_> {
+    fn card(&mut self, n: crate::graph::EntityRef) {
+        let e = self.kg.entity(n);
+        let _ = writeln!(self.text, "{}  ({})", e.name, e.id);
+        let mut field = |k: &str, v: String| {
+            if !v.is_empty() {
+                let _ = writeln!(self.text, "  {k:<10} {v}");
+            }
+        };
+        field("kind", e.kind.clone());
+        field("aliases", e.aliases.join(", "));
+        let country =
+            e.country.as_deref().and_then(|c| self.kg.by_id(c)).map(|c| text::entity(self.kg, c)).unwrap_or_default();
+        field("country", country);
+        for (k, v) in &e.attrs {
+            field(k, v.to_string());
+        }
+        field("note", e.note.clone().unwrap_or_default());
+        for ev in &e.evidence {
+            let _ = writeln!(self.text, "  {:<10} {}", "evidence", text::locator(ev));
+            self.cited.insert(ev.source.clone());
+        }
+        self.text.push('\n');
+    }
+
+    /// Aligned columns; with `evidence`, each relation row is followed by its locators.
+    fn grid(&mut self, rows: &Rows, width: Option<usize>, evidence: bool) {
+        if rows.is_empty() {
+            return;
+        }
+        let cells: Vec<Vec<String>> = rows.rows.iter().map(|r| r.iter().map(|v| self.cell(v)).collect()).collect();
+        let widths = fit(&rows.columns, &cells, width);
+        let line = |items: &[String]| -> String {
+            let parts: Vec<String> = items.iter().zip(&widths).map(|(c, w)| pad(&cut(c, *w), *w)).collect();
+            parts.join("  ").trim_end().to_string()
+        };
+        let _ = writeln!(self.text, "{}", line(&rows.columns));
+        let _ = writeln!(self.text, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "));
+        for (row, values) in cells.iter().zip(&rows.rows) {
+            let _ = writeln!(self.text, "{}", line(row));
+            if evidence && let Some(Value::Relation(h)) = values.first() {
+                self.evidence(h, "    ");
+            }
+        }
+    }
+
+    fn cell(&self, v: &Value) -> String {
+        match v {
+            Value::Relation(h) => text::reading(self.kg, h),
+            Value::Float(f) => format!("{f:.2}"),
+            other => text::value(self.kg, other),
+        }
+    }
+
+    fn paths(&mut self, paths: Vec<&Path>) {
+        for (i, p) in paths.iter().enumerate() {
+            let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), text::path(self.kg, p));
+            for h in &p.hops {
+                self.relation(h, "     ");
+            }
+        }
+    }
+
+    /// One relation as walked, with its period, status and evidence.
+    fn relation(&mut self, h: &Hop, indent: &str) {
+        let r = self.kg.relation(edge_ref(h.edge));
+        let mut facts = vec![r.status.as_str().to_string()];
+        if let Some(period) = r.period() {
+            facts.insert(0, period);
+        }
+        for (k, v) in &r.attrs {
+            facts.push(format!("{k} = {v}"));
+        }
+        let _ = writeln!(self.text, "{indent}{}  [{}]", text::hop(self.kg, h), facts.join(", "));
+        self.evidence(h, &format!("{indent}    "));
+    }
+
+    fn evidence(&mut self, h: &Hop, indent: &str) {
+        let r = self.kg.relation(edge_ref(h.edge));
+        for ev in &r.evidence {
+            let _ = writeln!(self.text, "{indent}{}", text::locator(ev));
+            self.cited.insert(ev.source.clone());
+        }
+    }
+
+    fn sources(&mut self) {
+        if self.cited.is_empty() {
+            return;
+        }
+        self.text.push_str("\nsources\n");
+        for id in &self.cited {
+            if let Some(s) = self.kg.source(id) {
+                let _ = writeln!(self.text, "  {id}  {} ({}, {})", s.title, s.publisher, s.date);
+            }
+        }
+    }
+}
+
+/// Column widths: each column's widest cell, shrunk (widest first) until the row fits.
+fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    if let Some(total) = width {
+        let gaps = 2 * widths.len().saturating_sub(1);
+        while widths.iter().sum::<usize>() + gaps > total {
+            let (i, &widest) = widths.iter().enumerate().max_by_key(|(_, w)| **w).expect("at least one column");
+            if widest <= 8 {
+                break;
+            }
+            widths[i] = widest - 1;
+        }
+    }
+    widths
+}
+
+fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}

@@ -1,0 +1,73 @@
+//! Plain-text forms of result values, shared by the table and CSV renderers.
+
+use crate::graph::paths::{Hop, Path};
+use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
+use crate::model::Evidence;
+use crate::query::Value;
+
+pub fn entity(kg: &KnowledgeGraph, n: EntityRef) -> String {
+    let e = kg.entity(n);
+    format!("{} ({})", e.name, e.id)
+}
+
+/// How a hop reads in its direction of travel: the schema's `reads` forwards, `inverse`
+/// backwards ("employs" / "is employed by").
+pub fn reading(kg: &KnowledgeGraph, h: &Hop) -> String {
+    let rel = &kg.relation(edge_ref(h.edge)).rel;
+    match kg.schema.relation(rel) {
+        Some(def) if h.forward => def.reads.clone(),
+        Some(def) => def.inverse.clone(),
+        None => rel.clone(),
+    }
+}
+
+/// `A -[rel]-> B` or `A <-[rel]- B`, as the hop was walked.
+pub fn arrow(kg: &KnowledgeGraph, h: &Hop) -> String {
+    let rel = &kg.relation(edge_ref(h.edge)).rel;
+    let directed = kg.schema.relation(rel).is_none_or(|d| d.directed);
+    match (directed, h.forward) {
+        (false, _) => format!("-[{rel}]-"),
+        (true, true) => format!("-[{rel}]->"),
+        (true, false) => format!("<-[{rel}]-"),
+    }
+}
+
+/// `Poland <-[works_in]- North Korean workers in Poland -[part_of]-> ...`
+pub fn path(kg: &KnowledgeGraph, p: &Path) -> String {
+    let mut out = kg.entity(node_ref(p.nodes[0])).name.clone();
+    for (h, &n) in p.hops.iter().zip(&p.nodes[1..]) {
+        out.push(' ');
+        out.push_str(&arrow(kg, h));
+        out.push(' ');
+        out.push_str(&kg.entity(node_ref(n)).name);
+    }
+    out
+}
+
+/// `A -[rel]-> B` for one relation as walked from `at`.
+pub fn hop(kg: &KnowledgeGraph, h: &Hop) -> String {
+    let (from, to) = kg.ends(edge_ref(h.edge));
+    let (a, b) = if h.forward { (from, to) } else { (to, from) };
+    format!("{} {} {}", kg.entity(a).name, arrow(kg, h), kg.entity(b).name)
+}
+
+/// `002:450 "the Rungrado General Trading Corporation"`
+pub fn locator(ev: &Evidence) -> String {
+    format!("{}:{} \"{}\"", ev.source, ev.line, ev.quote)
+}
+
+/// A cell as plain text.
+pub fn value(kg: &KnowledgeGraph, v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format!("{f}"),
+        Value::Text(s) => s.clone(),
+        Value::Date(d) => d.to_string(),
+        Value::Entity(n) => entity(kg, *n),
+        Value::Relation(h) => hop(kg, h),
+        Value::Path(p) => path(kg, p),
+        Value::List(items) => items.iter().map(|i| value(kg, i)).collect::<Vec<_>>().join(", "),
+    }
+}

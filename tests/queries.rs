@@ -1,0 +1,70 @@
+//! Query snapshots: every statement in `tests/queries/shipped/*.kgq` runs against the
+//! built-in graph, every one in `tests/queries/net/*.kgq` against `tests/fixtures/net`; each
+//! file's answers (or rendered errors) are one snapshot.
+//!
+//! One statement per line; `--` lines are comments. A statement's `as FORMAT` picks the
+//! format, table otherwise (uncut, as when piped).
+
+use std::sync::OnceLock;
+
+use kgq::data::{self, DataFiles};
+use kgq::diag::{self, SourceMap, Style};
+use kgq::graph::KnowledgeGraph;
+use kgq::query::{self, Failure, QueryError, Settings};
+use kgq::render;
+
+use crate::support::fixture;
+
+pub fn shipped_graph() -> &'static KnowledgeGraph {
+    static GRAPH: OnceLock<KnowledgeGraph> = OnceLock::new();
+    GRAPH
+        .get_or_init(|| KnowledgeGraph::build(data::load(&DataFiles::builtin()).dataset.expect("built-in graph loads")))
+}
+
+pub fn net_graph() -> &'static KnowledgeGraph {
+    static GRAPH: OnceLock<KnowledgeGraph> = OnceLock::new();
+    GRAPH.get_or_init(|| {
+        let files = DataFiles::read_dir(&fixture("net")).expect("net fixture is readable");
+        KnowledgeGraph::build(data::load(&files).dataset.expect("net fixture loads"))
+    })
+}
+
+/// Runs one statement and renders its answer or error as the CLI would print it.
+pub fn answer(kg: &KnowledgeGraph, statement: &str) -> String {
+    match query::run(kg, statement, &Settings::default()) {
+        Ok((rows, format)) => render::rows(kg, &rows, format.unwrap_or(query::ast::Format::Table), None),
+        Err(failure) => {
+            let mut map = SourceMap::default();
+            let file = map.add("query", QueryError::source_text(statement));
+            let diag = match failure {
+                Failure::Query(e) => e.to_diagnostic(file),
+                Failure::Eval(e) => kgq::diag::Diagnostic::error(e.to_string()).help(e.help()),
+            };
+            diag::render(&[diag], &map, Style::Plain)
+        }
+    }
+}
+
+fn transcript(kg: &KnowledgeGraph, script: &str) -> String {
+    let mut out = String::new();
+    for line in script.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("--")) {
+        out.push_str(&format!("> {line}\n{}\n", answer(kg, line)));
+    }
+    out
+}
+
+#[test]
+fn shipped_graph_answers() {
+    insta::glob!("queries/shipped/*.kgq", |path| {
+        let script = std::fs::read_to_string(path).expect("query file is readable");
+        insta::assert_snapshot!(transcript(shipped_graph(), &script));
+    });
+}
+
+#[test]
+fn fixture_graph_answers() {
+    insta::glob!("queries/net/*.kgq", |path| {
+        let script = std::fs::read_to_string(path).expect("query file is readable");
+        insta::assert_snapshot!(transcript(net_graph(), &script));
+    });
+}
