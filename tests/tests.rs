@@ -4,5 +4,6 @@ mod check_cases;
 mod cli;
 mod queries;
 mod readme;
+mod runaway;
 mod shipped;
 mod support;
