@@ -55,6 +55,7 @@ fn transcript(kg: &KnowledgeGraph, script: &str) -> String {
 
 #[test]
 fn shipped_graph_answers() {
+    let _serial = crate::support::glob_lock();
     insta::glob!("queries/shipped/*.kgq", |path| {
         let script = std::fs::read_to_string(path).expect("query file is readable");
         insta::assert_snapshot!(transcript(shipped_graph(), &script));
@@ -63,6 +64,7 @@ fn shipped_graph_answers() {
 
 #[test]
 fn fixture_graph_answers() {
+    let _serial = crate::support::glob_lock();
     insta::glob!("queries/net/*.kgq", |path| {
         let script = std::fs::read_to_string(path).expect("query file is readable");
         insta::assert_snapshot!(transcript(net_graph(), &script));

@@ -54,3 +54,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         }
     }
 }
+
+/// insta's `glob!` counts failures process-wide: with two glob tests running at once, one
+/// test's failing snapshot can be reported by the other. Glob tests hold this lock, so a
+/// failure is reported by the test that owns it.
+pub fn glob_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
