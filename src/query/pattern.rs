@@ -237,12 +237,13 @@ struct Matcher<'a> {
 /// Runs a `match`.
 pub fn eval(kg: &KnowledgeGraph, plan: &MatchPlan, limits: Limits) -> Result<Rows, Stop> {
     let aggregate = plan.returns.iter().any(|r| matches!(r, ReturnPlan::Count(_)));
-    let unordered_cap =
+    // Without ordering, grouping or de-duplication, the first `limit` matches are the answer.
+    let cap =
         if aggregate || !plan.order.is_empty() || plan.distinct { super::plan::HARD_MAX_ROWS } else { plan.limit };
-    let mut m = Matcher { kg, plan, limits, steps: 0, cap: unordered_cap, found: Vec::new(), truncated: false };
+    let mut matcher = Matcher { kg, plan, limits, steps: 0, cap, found: Vec::new(), truncated: false };
     let mut binding = vec![Bound::Free; plan.slots.len()];
-    m.pattern(0, &mut binding)?;
-    let (found, truncated) = (m.found, m.truncated);
+    matcher.pattern(0, &mut binding)?;
+    let (found, truncated) = (matcher.found, matcher.truncated);
     let get = |b: &[Bound], f: &VarField| read(kg, b, f);
     let found: Vec<Vec<Bound>> =
         found.into_iter().filter(|b| plan.filter.as_ref().is_none_or(|c| c.holds(kg, &|f| get(b, f)))).collect();
@@ -289,7 +290,9 @@ pub fn eval(kg: &KnowledgeGraph, plan: &MatchPlan, limits: Limits) -> Result<Row
     });
     let total = keyed.len();
     rows.rows = keyed.into_iter().take(plan.limit).map(|(_, r)| r).collect();
-    if truncated {
+    if truncated && aggregate {
+        rows.notes.push(format!("counted over the first {cap} matches only; narrow the pattern for exact counts"));
+    } else if truncated {
         let shown = rows.rows.len();
         rows.notes
             .push(format!("showing {shown} of at least {}; use limit, or narrow the pattern", total.max(shown + 1)));
@@ -401,6 +404,10 @@ impl Matcher<'_> {
         };
         for n in candidates {
             self.tick()?;
+            if self.full() {
+                self.truncated = true;
+                break;
+            }
             if self.node_fits(first, n) {
                 let saved = b[first.slot].clone();
                 b[first.slot] = Bound::Node(n);
@@ -427,6 +434,10 @@ impl Matcher<'_> {
             return self.pattern(p + 1, b);
         };
         let next = &nodes[i + 1];
+        if self.full() {
+            self.truncated = true;
+            return Ok(());
+        }
         let walks = match edge.range {
             None => self.single_edges(edge, at, b),
             Some((min, max)) => self.segments(edge, at, min, max)?,
