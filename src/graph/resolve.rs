@@ -49,8 +49,9 @@ fn list(candidates: &[Candidate]) -> String {
 
 impl KnowledgeGraph {
     /// Resolves an id, name or alias (case-insensitive) to one entity.
+    /// Runs of whitespace count as one space, so a name typed across lines still resolves.
     pub fn resolve(&self, name: &str) -> Result<EntityRef, ResolveError> {
-        let key = name.trim().to_lowercase();
+        let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         if let Some(node) = self.by_id(&key) {
             return Ok(node);
         }

@@ -1,7 +1,8 @@
-//! Splitting text into statements: a statement ends at `;` or at the end of a line, unless a
-//! quote or a bracket is still open, in which case it continues on the next line. `--`
-//! starts a comment to the end of the line (except inside quotes, and where it is part of
-//! an edge pattern such as `(a)--(b)` or `-->`).
+//! Splitting text into statements: a statement ends at `;` or at the end of a line, unless
+//! it is plainly unfinished there (a quote or bracket still open, or the line ends with a
+//! comma or a word such as `and`, `to`, `via`, `where`), in which case it continues on the
+//! next line. `--` starts a comment to the end of the line (except inside quotes, and where
+//! it is part of an edge pattern such as `(a)--(b)` or `-->`).
 
 use std::ops::Range;
 
@@ -30,15 +31,68 @@ impl Open {
     }
 }
 
-/// Scans `text` and reports what is left open at its end (for multi-line input).
-pub fn open_at_end(text: &str) -> Open {
+/// Words after which a statement cannot end: a line ending with one continues.
+const CONTINUING: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "to",
+    "via",
+    "where",
+    "by",
+    "of",
+    "except",
+    "avoid",
+    "through",
+    "return",
+    "kind",
+    "max",
+    "limit",
+    "depth",
+    "in",
+    "as",
+    "with",
+    "starts",
+    "contains",
+    "order",
+    "show",
+    "find",
+    "count",
+    "path",
+    "paths",
+    "connect",
+    "why",
+    "neighbors",
+    "neighbours",
+    "match",
+    "all",
+    "shortest",
+    "distinct",
+    "cited",
+];
+
+/// Whether `text` (one statement so far) plainly needs more: open quotes or brackets, or a
+/// trailing comma or continuing word.
+pub fn unfinished(text: &str) -> bool {
     let mut state = Open::default();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
         i = step(&chars, i, &mut state).1;
     }
-    state
+    if state.is_open() {
+        return true;
+    }
+    let code = strip_comments(text);
+    let code = code.trim_end();
+    if code.ends_with(',') || code.ends_with('=') {
+        return true;
+    }
+    let last = code.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+    let before = &code[..code.len() - last.len()];
+    // A bare word only: `"Poland and"` inside quotes or `c.to` are not trailing keywords.
+    let bare = before.is_empty() || before.ends_with(char::is_whitespace);
+    bare && CONTINUING.contains(&last.to_ascii_lowercase().as_str())
 }
 
 /// Advances over one character (or a comment); returns whether it ended a statement and the
@@ -98,7 +152,8 @@ pub fn split(text: &str) -> Vec<Piece> {
     };
     while i < chars.len() {
         let (ends, next) = step(&chars, i, &mut state);
-        if ends {
+        let line_end = chars[i].1 == '\n';
+        if ends && !(line_end && unfinished(&text[start..chars[i].0])) {
             let end = chars[i].0;
             push(start, end, &mut out);
             start = chars.get(next).map_or(text.len(), |&(b, _)| b);
@@ -148,9 +203,21 @@ mod tests {
     #[test]
     fn open_quotes_and_brackets_continue_the_statement() {
         assert_eq!(texts("show \"a\nb\"\nmatch (a\n)-->(b) return a"), ["show \"a\nb\"", "match (a\n)-->(b) return a"]);
-        assert!(open_at_end("connect \"Poland").is_open());
-        assert!(open_at_end("match (a)-[r").is_open());
-        assert!(!open_at_end("show \"a;b\"").is_open());
+        assert!(unfinished("connect \"Poland"));
+        assert!(unfinished("match (a)-[r"));
+        assert!(!unfinished("show \"a;b\""));
+    }
+
+    #[test]
+    fn trailing_commas_and_keywords_continue_the_statement() {
+        assert_eq!(
+            texts("connect \"Poland\" and\n  \"Malta\" via employs,\n works_in\nshow x"),
+            ["connect \"Poland\" and\n  \"Malta\" via employs,\n works_in", "show x"]
+        );
+        assert!(unfinished("find * where"));
+        assert!(!unfinished("show \"Poland and\""));
+        assert!(!unfinished("show rungrado -- and"));
+        assert!(!unfinished("find * order by name"));
     }
 
     #[test]
