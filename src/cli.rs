@@ -18,6 +18,7 @@ use crate::graph::KnowledgeGraph;
 use crate::query::ast::Format;
 use crate::query::{self, Failure, Rows, Settings};
 use crate::render;
+use crate::repl;
 
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
@@ -26,12 +27,23 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
+    /// The shell keeps no history file.
+    #[arg(long, global = true)]
+    pub no_history: bool,
+
+    /// With piped input, stop at the first failing statement.
+    #[arg(long, global = true)]
+    pub bail: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// The interactive shell (also what `kgq` alone starts); reads statements from standard
+    /// input when it is not a terminal.
+    Repl,
     /// Validate graph-data and report every problem (exit 1 if any).
     Check {
         /// The graph-data folder to check (default: --data, else the built-in graph).
@@ -123,11 +135,16 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
-    let Some(command) = cli.command else {
-        eprintln!("kgq: no command given; try `kgq --help`");
-        return USAGE;
-    };
+    let command = cli.command.unwrap_or(Command::Repl);
     match command {
+        Command::Repl => {
+            let label = cli.data.as_ref().map_or("the built-in graph".to_string(), |d| d.display().to_string());
+            let options = repl::Options { history: !cli.no_history, bail: cli.bail };
+            match load_graph(cli.data.as_deref()) {
+                Ok(kg) => repl::run(repl::Session::new(kg, label), &options),
+                Err(code) => code,
+            }
+        }
         Command::Check { dir, sources, deny_warnings } => {
             check(dir.or(cli.data).as_deref(), sources.as_deref(), deny_warnings)
         }
@@ -220,18 +237,23 @@ fn read_files(dir: Option<&Path>) -> Result<DataFiles, u8> {
 
 /// Loads the graph and runs `f` on it, or prints the load errors.
 fn with_graph(dir: Option<&Path>, f: impl FnOnce(&KnowledgeGraph) -> u8) -> u8 {
-    let files = match read_files(dir) {
-        Ok(files) => files,
-        Err(code) => return code,
-    };
+    match load_graph(dir) {
+        Ok(kg) => f(&kg),
+        Err(code) => code,
+    }
+}
+
+/// Loads the graph, or prints its errors and returns the exit status.
+fn load_graph(dir: Option<&Path>) -> Result<KnowledgeGraph, u8> {
+    let files = read_files(dir)?;
     let loaded = data::load(&files);
     match loaded.dataset {
-        Some(dataset) => f(&KnowledgeGraph::build(dataset)),
+        Some(dataset) => Ok(KnowledgeGraph::build(dataset)),
         None => {
             let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
             eprintln!("kgq: the graph-data has {}; run `kgq check` for details", diag::plural(errors.len(), "error"));
-            PROBLEMS
+            Err(PROBLEMS)
         }
     }
 }

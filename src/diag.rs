@@ -140,8 +140,18 @@ impl Style {
     /// Colour only on a terminal, and never when `NO_COLOR` is set.
     pub fn for_stderr() -> Style {
         use std::io::IsTerminal;
+        Style::when(std::io::stderr().is_terminal())
+    }
+
+    /// The same rule for standard output.
+    pub fn for_stdout() -> Style {
+        use std::io::IsTerminal;
+        Style::when(std::io::stdout().is_terminal())
+    }
+
+    fn when(terminal: bool) -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if std::io::stderr().is_terminal() && !no_color { Style::Colour } else { Style::Plain }
+        if terminal && !no_color { Style::Colour } else { Style::Plain }
     }
 }
 

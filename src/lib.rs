@@ -14,4 +14,5 @@ pub mod graph;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod repl;
 pub mod suggest;

@@ -70,3 +70,12 @@ fn fixture_graph_answers() {
         insta::assert_snapshot!(transcript(net_graph(), &script));
     });
 }
+
+#[test]
+fn help_examples_answer_on_the_shipped_graph() {
+    for (keyword, example) in kgq::query::syntax::EXAMPLES {
+        let result = query::run(shipped_graph(), example, &Settings::default());
+        let (rows, _) = result.unwrap_or_else(|e| panic!("the :help example for {keyword} fails: {e:?}"));
+        assert!(!rows.rows.is_empty(), "the :help example for {keyword} has no answer: {example}");
+    }
+}

@@ -4,6 +4,7 @@ mod check_cases;
 mod cli;
 mod queries;
 mod readme;
+mod repl;
 mod runaway;
 mod shipped;
 mod support;

@@ -45,3 +45,17 @@ pub fn form_of(text: &str) -> Option<&'static str> {
     let first = if first == "neighbours" { "neighbors".to_string() } else { first };
     FORMS.iter().find(|(kw, _, _)| *kw == first).map(|(_, form, _)| *form)
 }
+
+/// One example per statement, each answerable by the shipped graph.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("show", "show \"Rungrado\""),
+    ("find", "find dprk_company where name contains \"general\" order by name"),
+    ("neighbors", "neighbors \"Office 39\" depth 2"),
+    ("path", "path \"Poland\" to \"Munitions Industry Department\""),
+    ("all", "all shortest paths \"Malta\" to \"Office 39\""),
+    ("paths", "paths \"Rungrado\" to \"Poland\" max 3 except via investigates"),
+    ("connect", "connect \"Poland\" and \"Munitions Industry Department\" via works_in, part_of, sends_revenue_to"),
+    ("why", "why \"Rungrado\" and \"North Korean workers in Poland\""),
+    ("count", "count relations where status = \"official\" by rel"),
+    ("match", "match (c)-[:designated_under]->(i {id: \"eo-13722\"}) return c.name"),
+];

@@ -1,0 +1,185 @@
+//! Meta-commands (`:help`, `:format`, ...): one table of names, arguments and help, parsing
+//! with unambiguous prefixes, and the texts that `:help`, `:schema` and `:sources` print.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::graph::KnowledgeGraph;
+use crate::query::ast::Format;
+use crate::query::syntax::{EXAMPLES, FORMS, PATH_OPTIONS};
+
+/// A meta-command: name, argument form, what it does, and whether its argument is a path.
+pub struct MetaCommand {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub help: &'static str,
+    pub takes_path: bool,
+}
+
+pub const COMMANDS: &[MetaCommand] = &[
+    MetaCommand {
+        name: "help",
+        args: "[topic]",
+        help: "statements, options and commands; :help <statement> for one",
+        takes_path: false,
+    },
+    MetaCommand { name: "format", args: "table|json|csv|dot", help: "how answers are printed", takes_path: false },
+    MetaCommand { name: "dot", args: "FILE", help: "write the last answer as Graphviz DOT", takes_path: true },
+    MetaCommand { name: "save", args: "FILE", help: "write the last answer in the current format", takes_path: true },
+    MetaCommand { name: "timing", args: "on|off", help: "print how long each statement took", takes_path: false },
+    MetaCommand {
+        name: "schema",
+        args: "",
+        help: "entity kinds and relation kinds, with descriptions",
+        takes_path: false,
+    },
+    MetaCommand { name: "sources", args: "", help: "the documents the evidence cites", takes_path: false },
+    MetaCommand { name: "data", args: "DIR", help: "load another graph-data folder", takes_path: true },
+    MetaCommand { name: "run", args: "FILE", help: "run the statements of a script", takes_path: true },
+    MetaCommand { name: "quit", args: "", help: "leave (Ctrl-D does too)", takes_path: false },
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Help(Option<String>),
+    Format(Format),
+    Dot(PathBuf),
+    Save(PathBuf),
+    Timing(bool),
+    Schema,
+    Sources,
+    Data(PathBuf),
+    Run(PathBuf),
+    Quit,
+}
+
+/// The command a (possibly abbreviated) name stands for.
+pub fn lookup(name: &str) -> Result<&'static MetaCommand, String> {
+    let name = name.to_ascii_lowercase();
+    if let Some(exact) = COMMANDS.iter().find(|c| c.name == name) {
+        return Ok(exact);
+    }
+    let matches: Vec<&MetaCommand> = COMMANDS.iter().filter(|c| c.name.starts_with(&name)).collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("unknown command :{name}; :help lists the commands")),
+        many => {
+            let names: Vec<String> = many.iter().map(|c| format!(":{}", c.name)).collect();
+            Err(format!(":{name} could be {}; type more letters", names.join(", ")))
+        }
+    }
+}
+
+/// Parses `:name args`.
+pub fn parse(line: &str) -> Result<Command, String> {
+    let body = line.trim().trim_start_matches(':').trim_end_matches(';');
+    let (name, arg) = body.split_once(char::is_whitespace).map_or((body, ""), |(n, a)| (n, a.trim()));
+    let command = lookup(name)?;
+    let need = |what: &str| -> Result<String, String> {
+        if arg.is_empty() { Err(format!(":{} needs {what}", command.name)) } else { Ok(arg.to_string()) }
+    };
+    Ok(match command.name {
+        "help" => Command::Help((!arg.is_empty()).then(|| arg.to_string())),
+        "format" => Command::Format(
+            Format::parse(&need("a format: table, json, csv or dot")?).ok_or("formats: table, json, csv, dot")?,
+        ),
+        "dot" => Command::Dot(need("a file name")?.into()),
+        "save" => Command::Save(need("a file name")?.into()),
+        "timing" => match need("on or off")?.as_str() {
+            "on" => Command::Timing(true),
+            "off" => Command::Timing(false),
+            _ => return Err(":timing takes on or off".into()),
+        },
+        "schema" => Command::Schema,
+        "sources" => Command::Sources,
+        "data" => Command::Data(need("a graph-data folder")?.into()),
+        "run" => Command::Run(need("a script file")?.into()),
+        _ => Command::Quit,
+    })
+}
+
+/// The text of `:help` or `:help <topic>`.
+pub fn help(topic: Option<&str>) -> Result<String, String> {
+    let mut out = String::new();
+    let Some(topic) = topic.map(|t| t.trim().trim_start_matches(':').to_ascii_lowercase()) else {
+        out.push_str("Statements (end with ; or a new line; an open quote or bracket continues):\n");
+        for (kw, form, what) in FORMS {
+            let _ = writeln!(out, "  {form}\n      {what}; e.g. {}", example(kw));
+        }
+        let _ = writeln!(out, "\nPath options: {PATH_OPTIONS}");
+        out.push_str("Output: add `as table|json|csv|dot` to a statement, or set :format.\n\nCommands (any unambiguous prefix works):\n");
+        for c in COMMANDS {
+            let _ = writeln!(out, "  :{:<8} {:<20} {}", c.name, c.args, c.help);
+        }
+        out.push_str(
+            "\nTab completes keywords, entity names, kinds and relations; Ctrl-C cancels a running statement.\n",
+        );
+        return Ok(out);
+    };
+    if let Some((kw, form, what)) =
+        FORMS.iter().find(|(kw, _, _)| *kw == topic || (topic == "neighbours" && *kw == "neighbors"))
+    {
+        let _ = writeln!(out, "{form}\n  {what}\n  e.g. {}", example(kw));
+        if form.contains("path options") {
+            let _ = writeln!(out, "  path options: {PATH_OPTIONS}");
+        }
+        return Ok(out);
+    }
+    if let Ok(c) = lookup(&topic) {
+        let _ = writeln!(out, ":{} {}\n  {}", c.name, c.args, c.help);
+        return Ok(out);
+    }
+    Err(format!("no help on {topic:?}; topics: {}", FORMS.iter().map(|(kw, _, _)| *kw).collect::<Vec<_>>().join(", ")))
+}
+
+fn example(kw: &str) -> &'static str {
+    EXAMPLES.iter().find(|(k, _)| *k == kw).map_or("", |(_, e)| e)
+}
+
+/// `:schema`: kinds and relations with their descriptions.
+pub fn schema(kg: &KnowledgeGraph) -> String {
+    let mut out = String::from("entity kinds\n");
+    for k in &kg.schema.kinds {
+        let _ = writeln!(out, "  {:<14} {:>5}  {}", k.name, kg.of_kind(&k.name).len(), k.description);
+    }
+    out.push_str("\nrelations\n");
+    let any = |kinds: &[String]| if kinds.is_empty() { "*".to_string() } else { kinds.join("|") };
+    for r in &kg.schema.relations {
+        let _ = writeln!(out, "  {:<18} {:>5}  {} -> {}", r.name, kg.of_rel(&r.name).len(), any(&r.from), any(&r.to));
+        let _ = writeln!(
+            out,
+            "      \"A {}\" / \"B {}\"{}",
+            r.reads,
+            r.inverse,
+            if r.directed { "" } else { " (undirected)" }
+        );
+        if !r.description.is_empty() {
+            let _ = writeln!(out, "      {}", r.description);
+        }
+    }
+    out
+}
+
+/// `:sources`: the documents cited.
+pub fn sources(kg: &KnowledgeGraph) -> String {
+    let mut out = String::new();
+    for s in &kg.sources {
+        let _ = writeln!(out, "  {:<6} {} ({}, {}) [{}]", s.id, s.title, s.publisher, s.date, s.file);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_resolve_when_unambiguous() {
+        assert_eq!(parse(":f json"), Ok(Command::Format(Format::Json)));
+        assert_eq!(parse(":q"), Ok(Command::Quit));
+        assert_eq!(parse(":ti on"), Ok(Command::Timing(true)));
+        assert_eq!(parse(":s x"), Err(":s could be :save, :schema, :sources; type more letters".into()));
+        assert_eq!(parse(":frobnicate"), Err("unknown command :frobnicate; :help lists the commands".into()));
+        assert_eq!(parse(":dot"), Err(":dot needs a file name".into()));
+    }
+}

@@ -1,0 +1,342 @@
+//! The line editor's helper: Tab completion that knows where it is in a statement
+//! (keywords, entity names and aliases inserted quoted, ids, kinds, relations,
+//! meta-commands, file paths), syntax colours that never change the display width, and
+//! hints from history.
+
+use std::borrow::Cow;
+
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::validate::Validator;
+use rustyline::{Context, Helper};
+
+use super::commands::COMMANDS;
+use crate::graph::KnowledgeGraph;
+
+/// Words that may follow a statement's first words, offered when nothing more specific fits.
+const KEYWORDS: &[&str] = &[
+    "show",
+    "find",
+    "neighbors",
+    "path",
+    "all",
+    "shortest",
+    "paths",
+    "connect",
+    "why",
+    "count",
+    "match",
+    "where",
+    "order",
+    "by",
+    "limit",
+    "return",
+    "distinct",
+    "and",
+    "or",
+    "not",
+    "to",
+    "as",
+    "of",
+    "max",
+    "depth",
+    "via",
+    "except",
+    "avoid",
+    "kind",
+    "through",
+    "directed",
+    "cited",
+    "in",
+    "contains",
+    "starts",
+    "with",
+    "asc",
+    "desc",
+    "relations",
+    "table",
+    "json",
+    "csv",
+    "dot",
+];
+
+/// What the completer offers, refreshed when another graph is loaded.
+pub struct Vocabulary {
+    /// (label, display, id): every name and alias, with its entity's id.
+    labels: Vec<(String, String, String)>,
+    ids: Vec<String>,
+    kinds: Vec<String>,
+    relations: Vec<String>,
+}
+
+impl Vocabulary {
+    pub fn of(kg: &KnowledgeGraph) -> Vocabulary {
+        let mut labels = Vec::new();
+        for (_, e) in kg.entities() {
+            for label in std::iter::once(&e.name).chain(&e.aliases) {
+                labels.push((label.clone(), format!("{label}  ({}, {})", e.kind, e.id), e.id.clone()));
+            }
+        }
+        labels.sort();
+        Vocabulary {
+            labels,
+            ids: kg.entities().map(|(_, e)| e.id.clone()).collect(),
+            kinds: kg.schema.kinds.iter().map(|k| k.name.clone()).collect(),
+            relations: kg.schema.relations.iter().map(|r| r.name.clone()).collect(),
+        }
+    }
+}
+
+pub struct KgqHelper {
+    pub vocabulary: Vocabulary,
+    pub colour: bool,
+    files: FilenameCompleter,
+    hinter: HistoryHinter,
+}
+
+impl KgqHelper {
+    pub fn new(kg: &KnowledgeGraph, colour: bool) -> KgqHelper {
+        KgqHelper {
+            vocabulary: Vocabulary::of(kg),
+            colour,
+            files: FilenameCompleter::new(),
+            hinter: HistoryHinter::new(),
+        }
+    }
+}
+
+impl Helper for KgqHelper {}
+
+/// What kind of word the cursor is on.
+#[derive(Debug, PartialEq, Eq)]
+enum Slot {
+    Entity,
+    Kind,
+    Relation,
+    Keyword,
+}
+
+/// The slot for the word that follows `before`, judged by the previous word and punctuation.
+fn slot(before: &str) -> Slot {
+    let trimmed = before.trim_end();
+    if trimmed.ends_with("[:") || trimmed.ends_with('|') && trimmed.contains('[') {
+        return Slot::Relation;
+    }
+    if trimmed.ends_with(':') {
+        return Slot::Kind;
+    }
+    let words: Vec<String> = trimmed
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let last = words.last().map(String::as_str).unwrap_or("");
+    let list_of =
+        |kw: &str| words.iter().rposition(|w| w == kw).is_some_and(|i| trimmed.ends_with(',') || i + 1 == words.len());
+    match last {
+        "show" | "path" | "paths" | "to" | "and" | "neighbors" | "neighbours" | "connect" | "why" | "through" => {
+            Slot::Entity
+        }
+        "find" | "count" | "kind" => Slot::Kind,
+        "via" => Slot::Relation,
+        "avoid" => Slot::Entity,
+        _ if trimmed.ends_with(',') && list_of("via") => Slot::Relation,
+        _ if trimmed.ends_with(',') && (list_of("find") || list_of("kind")) => Slot::Kind,
+        _ if trimmed.ends_with(',') && list_of("avoid") => Slot::Entity,
+        _ => Slot::Keyword,
+    }
+}
+
+impl Completer for KgqHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let head = &line[..pos];
+        if head.trim_start().starts_with(':') {
+            return self.complete_command(line, pos, ctx);
+        }
+        // Inside an open quote, the word starts at the quote.
+        let quotes = head.matches('"').count();
+        let (start, word) = if quotes % 2 == 1 {
+            let q = head.rfind('"').expect("an odd count means one is open");
+            (q, &head[q..])
+        } else {
+            let s = head.rfind(|c: char| c.is_whitespace() || "([,:|".contains(c)).map_or(0, |i| i + 1);
+            (s, &head[s..])
+        };
+        let candidates = if let Some(name) = word.strip_prefix('"') {
+            self.entities(name)
+        } else {
+            match slot(&head[..start]) {
+                Slot::Entity => self.entities(word),
+                Slot::Kind => plain(&self.vocabulary.kinds, word),
+                Slot::Relation => plain(&self.vocabulary.relations, word),
+                Slot::Keyword => plain(KEYWORDS, word),
+            }
+        };
+        Ok((start, candidates))
+    }
+}
+
+impl KgqHelper {
+    fn complete_command(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let head = &line[..pos];
+        let Some((name, _)) = head.trim_start().split_once(char::is_whitespace) else {
+            let start = head.find(':').expect("a command line starts with a colon");
+            let typed = &head[start + 1..];
+            let found = COMMANDS
+                .iter()
+                .filter(|c| c.name.starts_with(typed))
+                .map(|c| Pair { display: format!(":{} {}", c.name, c.args), replacement: format!(":{} ", c.name) })
+                .collect();
+            return Ok((start, found));
+        };
+        match super::commands::lookup(name.trim_start_matches(':')) {
+            Ok(c) if c.takes_path => self.files.complete(line, pos, ctx),
+            Ok(c) if c.name == "format" => {
+                let start = head.rfind(char::is_whitespace).map_or(pos, |i| i + 1);
+                Ok((start, plain(&["table", "json", "csv", "dot"], &head[start..])))
+            }
+            _ => Ok((pos, Vec::new())),
+        }
+    }
+
+    /// Names and aliases (inserted quoted) and ids that start with `typed`, or whose words do.
+    fn entities(&self, typed: &str) -> Vec<Pair> {
+        let t = typed.to_lowercase();
+        let mut out: Vec<Pair> = Vec::new();
+        let matches = |label: &str| {
+            let l = label.to_lowercase();
+            l.starts_with(&t) || l.split_whitespace().any(|w| w.starts_with(&t))
+        };
+        for (label, display, _) in &self.vocabulary.labels {
+            if matches(label) {
+                out.push(Pair { display: display.clone(), replacement: format!("\"{label}\"") });
+            }
+        }
+        if !typed.is_empty() {
+            for id in self.vocabulary.ids.iter().filter(|id| id.starts_with(&t)) {
+                out.push(Pair { display: id.clone(), replacement: id.clone() });
+            }
+        }
+        out.truncate(200);
+        out
+    }
+}
+
+fn plain<S: AsRef<str>>(words: &[S], typed: &str) -> Vec<Pair> {
+    let t = typed.to_ascii_lowercase();
+    words
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|w| w.starts_with(&t))
+        .map(|w| Pair { display: w.to_string(), replacement: w.to_string() })
+        .collect()
+}
+
+impl Hinter for KgqHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Validator for KgqHelper {}
+
+/// ANSI colours; every code is zero-width, so the display width never changes.
+const KEYWORD: &str = "\x1b[1;34m";
+const STRING: &str = "\x1b[32m";
+const NUMBER: &str = "\x1b[33m";
+const COMMENT: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+impl Highlighter for KgqHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.colour || line.trim_start().starts_with(':') {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(colourise(line))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.colour { Cow::Owned(format!("{COMMENT}{hint}{RESET}")) } else { Cow::Borrowed(hint) }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.colour
+    }
+}
+
+/// Colours keywords, strings, numbers and comments.
+pub fn colourise(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 32);
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        let (colour, end) = if c == '"' || c == '\'' {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != c {
+                j += if chars[j] == '\\' { 2 } else { 1 };
+            }
+            (Some(STRING), (j + 1).min(chars.len()))
+        } else if c == '-' && chars.get(i + 1) == Some(&'-') && !matches!(chars.get(i + 2), Some('(' | '>' | '-')) {
+            (Some(COMMENT), chars.len())
+        } else if c.is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
+                j += 1;
+            }
+            (Some(NUMBER), j)
+        } else if c.is_alphabetic() {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '-') {
+                j += 1;
+            }
+            let word: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
+            (KEYWORDS.contains(&word.as_str()).then_some(KEYWORD), j)
+        } else {
+            (None, i + 1)
+        };
+        let text: String = chars[start..end].iter().collect();
+        match colour {
+            Some(code) => out.push_str(&format!("{code}{text}{RESET}")),
+            None => out.push_str(&text),
+        }
+        i = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_follow_the_previous_word() {
+        assert_eq!(slot("show "), Slot::Entity);
+        assert_eq!(slot("connect \"Poland\" and "), Slot::Entity);
+        assert_eq!(slot("find "), Slot::Kind);
+        assert_eq!(slot("find company, "), Slot::Kind);
+        assert_eq!(slot("path a to b via employs, "), Slot::Relation);
+        assert_eq!(slot("match (c:"), Slot::Kind);
+        assert_eq!(slot("match (c)-[:"), Slot::Relation);
+        assert_eq!(slot("find company where "), Slot::Keyword);
+    }
+
+    #[test]
+    fn colours_never_change_the_visible_text() {
+        let line = "connect \"Poland\" and x max 4 -- note";
+        let coloured = colourise(line);
+        let visible: String = coloured
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| if i == 0 { part } else { part.split_once('m').map_or("", |(_, rest)| rest) })
+            .collect();
+        assert_eq!(visible, line);
+        assert!(coloured.contains(&format!("{KEYWORD}connect{RESET}")));
+    }
+}

@@ -1,0 +1,242 @@
+//! A session: the loaded graph and the settings a person changes while working (format,
+//! timing, the last answer), and the execution of statements and meta-commands. Shared
+//! by the interactive shell and piped input, so both behave the same.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::commands::{self, Command};
+use crate::data::{self, DataFiles};
+use crate::diag::{self, Diagnostic, SourceMap, Style};
+use crate::fsutil::write_atomic;
+use crate::graph::KnowledgeGraph;
+use crate::query::ast::Format;
+use crate::query::{self, Failure, Rows, Settings};
+use crate::render;
+
+/// Where a session's text came from, for error locations.
+pub struct Origin<'a> {
+    /// Name shown in diagnostics: "input", "stdin", a script's path.
+    pub name: &'a str,
+    /// The whole text the statement is part of.
+    pub text: &'a str,
+    /// Byte offset of the statement in `text`.
+    pub offset: usize,
+}
+
+/// What running a piece of input did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Failed,
+    Quit,
+}
+
+pub struct Session {
+    pub kg: KnowledgeGraph,
+    /// Which graph is loaded, in words: "the built-in graph" or a folder.
+    pub label: String,
+    pub format: Format,
+    pub timing: bool,
+    pub last: Option<Rows>,
+    pub cancel: Arc<AtomicBool>,
+    pub timeout: Duration,
+    /// Terminal width for tables, when writing to a terminal.
+    pub width: Option<usize>,
+    pub style: Style,
+    /// Counts graph loads, so that views of the graph (completion) know to refresh.
+    pub generation: u64,
+}
+
+impl Session {
+    pub fn new(kg: KnowledgeGraph, label: String) -> Session {
+        Session {
+            kg,
+            label,
+            format: Format::Table,
+            timing: false,
+            last: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            timeout: Duration::from_secs(120),
+            width: None,
+            style: Style::Plain,
+            generation: 0,
+        }
+    }
+
+    /// "kgq: the built-in graph, 366 entities, 809 relations. :help for help, :quit to leave."
+    pub fn banner(&self) -> String {
+        format!(
+            "kgq: {}, {} entities, {} relations. Type :help for help, :quit to leave.",
+            self.label,
+            self.kg.entity_count(),
+            self.kg.relation_count()
+        )
+    }
+
+    /// Runs one statement or meta-command.
+    pub fn execute(&mut self, piece: &str, origin: &Origin, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        if piece.starts_with(':') {
+            return match commands::parse(piece) {
+                Ok(command) => self.command(command, out, err),
+                Err(message) => {
+                    let _ = writeln!(err, "{message}");
+                    Outcome::Failed
+                }
+            };
+        }
+        self.cancel.store(false, Ordering::SeqCst);
+        let settings = Settings { timeout: self.timeout, cancel: Some(&self.cancel) };
+        let started = Instant::now();
+        let result = query::run(&self.kg, piece, &settings);
+        let elapsed = started.elapsed();
+        match result {
+            Ok((rows, written)) => {
+                let format = written.unwrap_or(self.format);
+                let text = render::rows(&self.kg, &rows, format, self.width);
+                if !self.write_interruptibly(&text, out) {
+                    let _ = writeln!(err, "\ncancelled");
+                    return Outcome::Failed;
+                }
+                if self.timing {
+                    let _ = writeln!(out, "(time: {:.1} ms)", elapsed.as_secs_f64() * 1000.0);
+                }
+                self.last = Some(rows);
+                Outcome::Ok
+            }
+            Err(failure) => {
+                let mut map = SourceMap::default();
+                let file = map.add(origin.name, query::QueryError::source_text(origin.text));
+                let diag = match failure {
+                    Failure::Query(mut e) => {
+                        e.span = e.span.start + origin.offset..e.span.end + origin.offset;
+                        e.to_diagnostic(file)
+                    }
+                    Failure::Eval(query::EvalError::Cancelled) => {
+                        let _ = writeln!(err, "cancelled");
+                        return Outcome::Failed;
+                    }
+                    Failure::Eval(e) => Diagnostic::error(e.to_string()).help(e.help()),
+                };
+                let _ = err.write_all(diag::render(&[diag], &map, self.style).as_bytes());
+                Outcome::Failed
+            }
+        }
+    }
+
+    /// Writes a long answer in pieces, stopping if Ctrl-C is pressed; false when stopped.
+    fn write_interruptibly(&self, text: &str, out: &mut dyn Write) -> bool {
+        let mut rest = text;
+        while !rest.is_empty() {
+            if self.cancel.load(Ordering::SeqCst) {
+                return false;
+            }
+            // Pieces of about 16 KiB, cut at a line end.
+            let cut = rest.floor_char_boundary(16 * 1024);
+            let cut = rest[cut..].find('\n').map_or(rest.len(), |n| cut + n + 1);
+            let _ = out.write_all(&rest.as_bytes()[..cut]);
+            rest = &rest[cut..];
+        }
+        let _ = out.flush();
+        true
+    }
+
+    fn command(&mut self, command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        let result = match command {
+            Command::Quit => return Outcome::Quit,
+            Command::Help(topic) => commands::help(topic.as_deref()).map(|text| {
+                let _ = out.write_all(text.as_bytes());
+            }),
+            Command::Format(f) => {
+                self.format = f;
+                Ok(())
+            }
+            Command::Timing(on) => {
+                self.timing = on;
+                Ok(())
+            }
+            Command::Schema => {
+                let _ = out.write_all(commands::schema(&self.kg).as_bytes());
+                Ok(())
+            }
+            Command::Sources => {
+                let _ = out.write_all(commands::sources(&self.kg).as_bytes());
+                Ok(())
+            }
+            Command::Dot(path) => self.save(&path, Format::Dot),
+            Command::Save(path) => self.save(&path, self.format),
+            Command::Data(dir) => self.load(&dir),
+            Command::Run(path) => return self.run_file(&path, out, err),
+        };
+        match result {
+            Ok(()) => Outcome::Ok,
+            Err(message) => {
+                let _ = writeln!(err, "{message}");
+                Outcome::Failed
+            }
+        }
+    }
+
+    fn save(&self, path: &Path, format: Format) -> Result<(), String> {
+        let rows = self.last.as_ref().ok_or("no result yet: run a statement first")?;
+        let text = render::rows(&self.kg, rows, format, None);
+        write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    fn load(&mut self, dir: &Path) -> Result<(), String> {
+        let files = DataFiles::read_dir(dir).map_err(|e| e.to_string())?;
+        let loaded = data::load(&files);
+        let Some(dataset) = loaded.dataset else {
+            let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+            let report = diag::render(&errors, &files.map, self.style);
+            return Err(format!(
+                "{report}{} has {}; the current graph stays loaded",
+                dir.display(),
+                diag::plural(errors.len(), "error")
+            ));
+        };
+        self.kg = KnowledgeGraph::build(dataset);
+        self.label = dir.display().to_string();
+        self.last = None;
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Runs every statement of a script file, in order; fails if any statement fails.
+    pub fn run_file(&mut self, path: &PathBuf, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                let _ = writeln!(err, "cannot read {}: {e}", path.display());
+                return Outcome::Failed;
+            }
+        };
+        let name = path.display().to_string();
+        self.run_text(&text, &name, false, out, err)
+    }
+
+    /// Runs every statement of `text`; with `bail`, stops at the first failure.
+    pub fn run_text(
+        &mut self,
+        text: &str,
+        name: &str,
+        bail: bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Outcome {
+        let mut outcome = Outcome::Ok;
+        for piece in query::script::split(text) {
+            let origin = Origin { name, text, offset: piece.span.start };
+            match self.execute(&piece.text, &origin, out, err) {
+                Outcome::Quit => return Outcome::Quit,
+                Outcome::Failed if bail => return Outcome::Failed,
+                Outcome::Failed => outcome = Outcome::Failed,
+                Outcome::Ok => {}
+            }
+        }
+        outcome
+    }
+}

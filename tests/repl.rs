@@ -1,0 +1,156 @@
+//! The interactive shell, driven in a pseudo-terminal like a person would, and piped input.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use rexpect::session::{PtySession, spawn_command};
+
+use crate::support::{root, stderr, stdout};
+
+/// Starts `kgq` in a pseudo-terminal with its history in `history`.
+fn shell(history: &Path) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kgq"));
+    cmd.current_dir(root()).env("KGQ_HISTORY", history).env("NO_COLOR", "1").env("TERM", "xterm").env("COLUMNS", "200");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+    p.exp_string("kgq: the built-in graph, 366 entities, 809 relations. Type :help for help, :quit to leave.")
+        .expect("the banner names the graph and how to get help");
+    p.exp_string("kgq> ").expect("a prompt");
+    p
+}
+
+#[test]
+fn a_session_answers_completes_continues_survives_errors_and_cancels() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&dir.path().join("history"));
+
+    // A query and its table.
+    p.send_line("find dprk_organ where name contains \"munitions\"").unwrap();
+    p.exp_string("Munitions Industry Department (munitions-industry-department)").expect("the answer");
+    p.exp_string("kgq> ").unwrap();
+
+    // Tab completes a partial entity name, quoted.
+    p.send("show \"Munitions Ind").unwrap();
+    p.flush().unwrap();
+    p.send("\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("show \"Munitions Industry Department\"").expect("Tab completes the name");
+    p.send_line("").unwrap();
+    p.exp_string("kind       dprk_organ").expect("the card of the completed entity");
+    p.exp_string("kgq> ").unwrap();
+
+    // A line ending in `and` (or an open quote) continues the statement on the next line.
+    p.send_line("connect \"Poland\" and").unwrap();
+    p.exp_string(" ...> ").expect("a continuation prompt");
+    p.send_line("\"Munitions").unwrap();
+    p.exp_string(" ...> ").expect("an open quote continues too");
+    p.send_line(" Industry Department\" via works_in, part_of, sends_revenue_to").unwrap();
+    p.exp_string("North Korean workers in Poland (dprk-workers-poland)").expect("the connect answer");
+    p.exp_string("kgq> ").unwrap();
+
+    // An error shows a caret and the session goes on.
+    p.send_line("shwo rungrado").unwrap();
+    p.exp_string("unknown statement `shwo`").unwrap();
+    p.exp_string("did you mean `show`?").unwrap();
+    p.send_line("count *").unwrap();
+    p.exp_string("366").expect("the session is alive after an error");
+
+    // Ctrl-C cancels a long statement, not the session.
+    p.send_line("paths \"North Korea\" to \"United States\" max 12 limit 100000").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    p.exp_string("cancelled").expect("the statement is cancelled");
+    p.send_line("count dprk_organ").unwrap();
+    p.exp_string("12").expect("the session is alive after Ctrl-C");
+
+    // A pasted block of statements runs them all.
+    p.send("\x1b[200~count relations\ncount person\x1b[201~\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("809").expect("the first pasted statement");
+    p.exp_string("58").expect("the second pasted statement");
+
+    // Ctrl-C at the prompt clears the line; Ctrl-D leaves.
+    p.send("show nonsense").unwrap();
+    p.flush().unwrap();
+    p.send_control('c').unwrap();
+    // The editor discards typeahead when it handles Ctrl-C; give it a moment, as a person would.
+    std::thread::sleep(Duration::from_millis(300));
+    p.send_line(":format csv").unwrap();
+    p.exp_string(":format csv").unwrap();
+    p.exp_string("kgq> ").unwrap();
+    p.send_line("count *").unwrap();
+    p.exp_string("count\r\n366").expect("the cleared line was not run");
+    p.send_control('d').unwrap();
+    p.exp_eof().expect("Ctrl-D ends the session");
+}
+
+#[test]
+fn history_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let mut p = shell(&history);
+    p.send_line("count relations by status").unwrap();
+    p.exp_string("reported").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    assert!(std::fs::read_to_string(&history).unwrap().contains("count relations by status"));
+
+    let mut p = shell(&history);
+    p.send("\x1b[A").unwrap();
+    p.flush().unwrap(); // Up arrow recalls the last statement.
+    p.exp_string("count relations by status").expect("history is reloaded");
+    p.send_line("").unwrap();
+    p.exp_string("official").unwrap();
+    p.send_line(":q").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn meta_commands_save_answers_and_explain_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&dir.path().join("history"));
+    let dot = dir.path().join("answer.dot");
+    p.send_line("path \"Poland\" to \"Munitions Industry Department\"").unwrap();
+    p.exp_string("kgq> ").unwrap();
+    p.send_line(&format!(":dot {}", dot.display())).unwrap();
+    p.exp_string("kgq> ").unwrap();
+    p.send_line(":help connect").unwrap();
+    p.exp_string("connect <entity> and <entity> [max N] [path options]").unwrap();
+    p.send_line(":s x").unwrap();
+    p.exp_string(":s could be :save, :schema, :sources; type more letters").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    let text = std::fs::read_to_string(&dot).expect(":dot wrote the file");
+    assert!(text.starts_with("digraph kgq {") && text.contains("\"munitions-industry-department\""));
+}
+
+fn piped(input: &str, args: &[&str]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kgq"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kgq runs");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn piped_statements_print_answers_and_fail_the_exit_status() {
+    let out = piped("count dprk_organ\n:format csv\ncount *;\n", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "count\n─────\n12\ncount\n366\n", "no banner, no prompts");
+
+    let out = piped("count *\nshwo x\ncount dprk_organ\n", &[]);
+    assert_eq!(out.status.code(), Some(1), "a failed statement fails the run");
+    assert!(stdout(&out).contains("366") && stdout(&out).contains("12"), "later statements still run");
+    assert!(stderr(&out).contains("[stdin:2:1]"), "errors point into the input: {}", stderr(&out));
+
+    let out = piped("count *\nshwo x\ncount dprk_organ\n", &["--bail"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stdout(&out).contains("12"), "--bail stops at the first failure");
+}
