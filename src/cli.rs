@@ -19,6 +19,7 @@ use crate::query::ast::Format;
 use crate::query::{self, Failure, Rows, Settings};
 use crate::render;
 use crate::repl;
+use crate::scripts;
 
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
@@ -70,6 +71,21 @@ pub enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Run scripts of statements and assertions; the last line reads "N passed, N failed"
+    /// (exit 1 if any failed, 2 if a script cannot be read or parsed).
+    Run {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print only failures and the summary.
+        #[arg(long)]
+        quiet: bool,
+        /// Also write the results as JUnit XML to this file.
+        #[arg(long, value_name = "OUT.xml")]
+        junit: Option<PathBuf>,
+        /// Rewrite expected-output blocks with the actual rows (in place, atomically).
+        #[arg(long)]
+        update: bool,
     },
     /// Run one statement and print its result (exit 1 if the statement fails).
     Query {
@@ -177,6 +193,11 @@ pub fn run(cli: Cli) -> u8 {
                 }
             };
             write_output(output.as_deref(), &text)
+        }),
+        Command::Run { files, quiet, junit, update } => with_graph(cli.data.as_deref(), |kg| {
+            let options = scripts::Options { bail: cli.bail, quiet, update, junit, style: Some(Style::for_stdout()) };
+            let mut out = io::stdout().lock();
+            scripts::run(kg, &files, &options, &mut out)
         }),
         Command::Query { statement, format, timeout } => with_graph(cli.data.as_deref(), |kg| {
             let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {

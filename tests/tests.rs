@@ -5,6 +5,7 @@ mod cli;
 mod queries;
 mod readme;
 mod repl;
+mod run;
 mod runaway;
 mod shipped;
 mod support;

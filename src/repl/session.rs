@@ -214,6 +214,14 @@ impl Session {
                 return Outcome::Failed;
             }
         };
+        // A script with assertions is checked as `kgq run` would; plain statements print answers.
+        if crate::scripts::has_assertions(&text) {
+            let options = crate::scripts::Options { style: Some(self.style), ..Default::default() };
+            return match crate::scripts::run(&self.kg, std::slice::from_ref(path), &options, out) {
+                0 => Outcome::Ok,
+                _ => Outcome::Failed,
+            };
+        }
         let name = path.display().to_string();
         self.run_text(&text, &name, false, out, err)
     }

@@ -1,0 +1,341 @@
+//! `kgq run`: scripts of statements with assertions, for a data repository's CI.
+//!
+//! Each `expect` and each `----` block is an assertion; a plain statement that fails counts
+//! as a failure too. Failures name `file:line`, show the statement and expected versus
+//! actual (as a diff for blocks); the last line reads `N passed, N failed`. `--update`
+//! rewrites expected blocks in place, atomically, leaving every other byte alone.
+
+mod junit;
+mod parse;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+pub use parse::{Assertion, Record};
+
+use crate::diag::{self, Diagnostic, FileId, Location, SourceMap, Style};
+use crate::fsutil::write_atomic;
+use crate::graph::KnowledgeGraph;
+use crate::query::ast::Statement;
+use crate::query::{self, Failure, Rows, Settings, Value};
+use crate::render::text;
+
+/// How scripts are run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub bail: bool,
+    pub quiet: bool,
+    pub update: bool,
+    pub junit: Option<PathBuf>,
+    pub style: Option<Style>,
+}
+
+/// Why an assertion failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    pub message: String,
+    pub detail: String,
+}
+
+/// The outcome of one assertion (or of a plain statement that failed).
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub line: usize,
+    pub statement: String,
+    pub failure: Option<Failed>,
+}
+
+/// Exit statuses.
+const OK: u8 = 0;
+const FAILED: u8 = 1;
+const BROKEN: u8 = 2;
+
+/// Whether a script holds assertions (`expect` lines or `----` blocks).
+pub fn has_assertions(text: &str) -> bool {
+    parse::parse(FileId(0), text).map_or(true, |records| records.iter().any(|r| r.assertion.is_some()))
+}
+
+/// Runs scripts against `kg`; prints failures and the summary; returns the exit status.
+pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut dyn Write) -> u8 {
+    let style = options.style.unwrap_or(Style::Plain);
+    let mut map = SourceMap::default();
+    let mut scripts = Vec::new();
+    let mut broken = Vec::new();
+    for path in files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) => {
+                let _ = writeln!(out, "kgq: cannot read script {}: {err}", path.display());
+                return BROKEN;
+            }
+        };
+        let file = map.add(path.display().to_string(), text.clone());
+        match parse::parse(file, &text) {
+            Ok(records) => scripts.push((path.clone(), file, text, records)),
+            Err(diags) => broken.extend(diags),
+        }
+    }
+    if !broken.is_empty() {
+        let _ = write!(out, "{}", diag::render(&broken, &map, style));
+        let _ = writeln!(out, "kgq: {} in the scripts; nothing was run", diag::plural(broken.len(), "error"));
+        return BROKEN;
+    }
+    let settings = Settings::default();
+    let (mut passed, mut failed) = (0, 0);
+    let mut suites: Vec<(String, Vec<Verdict>)> = Vec::new();
+    'files: for (path, file, text, records) in &scripts {
+        let mut verdicts = Vec::new();
+        let mut updates: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        for record in records {
+            let result = query::run(kg, &record.statement, &settings);
+            if options.update
+                && let (Some(block), Ok((rows, _))) = (&record.block, &result)
+            {
+                updates.push((block.clone(), row_lines(kg, rows, &record.statement).join("\n")));
+            }
+            let Some(verdict) = judge(kg, record, result, options.update) else { continue };
+            match &verdict.failure {
+                None if options.quiet => passed += 1,
+                None => {
+                    passed += 1;
+                    let _ = writeln!(out, "ok   {}:{}  {}", path.display(), record.line, one_line(&record.statement));
+                }
+                Some(f) => {
+                    failed += 1;
+                    report_failure(out, &map, *file, record, f, style);
+                }
+            }
+            let stop = options.bail && verdict.failure.is_some();
+            verdicts.push(verdict);
+            if stop {
+                suites.push((path.display().to_string(), verdicts));
+                break 'files;
+            }
+        }
+        if options.update && !updates.is_empty() {
+            let updated = apply_updates(text, &updates);
+            if updated != *text {
+                if let Err(err) = write_atomic(path, updated.as_bytes()) {
+                    let _ = writeln!(out, "kgq: cannot update {}: {err}", path.display());
+                    return BROKEN;
+                }
+                if !options.quiet {
+                    let _ = writeln!(out, "updated {}", path.display());
+                }
+            }
+        }
+        suites.push((path.display().to_string(), verdicts));
+    }
+    if let Some(junit_path) = &options.junit {
+        let suites: Vec<junit::Suite> = suites.iter().map(|(f, v)| junit::Suite { file: f, verdicts: v }).collect();
+        if let Err(err) = write_atomic(junit_path, junit::write(&suites).as_bytes()) {
+            let _ = writeln!(out, "kgq: cannot write {}: {err}", junit_path.display());
+            return BROKEN;
+        }
+    }
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    if failed > 0 { FAILED } else { OK }
+}
+
+/// Judges one record; None for a plain statement that ran.
+fn judge(
+    kg: &KnowledgeGraph,
+    record: &Record,
+    result: Result<(Rows, Option<query::ast::Format>), Failure>,
+    updating: bool,
+) -> Option<Verdict> {
+    let verdict = |failure| Some(Verdict { line: record.line, statement: record.statement.clone(), failure });
+    let fail = |message: String, detail: String| verdict(Some(Failed { message, detail }));
+    let Some(assertion) = &record.assertion else {
+        return match result {
+            Ok(_) => None,
+            Err(f) => fail("the statement failed".into(), failure_text(&f)),
+        };
+    };
+    let rows = match (assertion, result) {
+        (Assertion::Error(want), Err(f)) => {
+            let got = failure_text(&f);
+            return if got.to_lowercase().contains(&want.to_lowercase()) {
+                verdict(None)
+            } else {
+                fail(format!("expected an error containing \"{want}\""), format!("got: {got}"))
+            };
+        }
+        (Assertion::Error(want), Ok(_)) => {
+            return fail(format!("expected an error containing \"{want}\", but it succeeded"), String::new());
+        }
+        (_, Err(f)) => return fail("the statement failed".into(), failure_text(&f)),
+        (_, Ok((rows, _))) => rows,
+    };
+    let measure = size(&rows);
+    let what = |n: usize| if is_count(&record.statement) { format!("a count of {n}") } else { diag::plural(n, "row") };
+    match assertion {
+        Assertion::Returns(n) if measure != *n => {
+            fail(format!("expected {}, got {}", what(*n), what(measure)), String::new())
+        }
+        Assertion::AtLeast(n) if measure < *n => {
+            fail(format!("expected at least {}, got {}", what(*n), what(measure)), String::new())
+        }
+        Assertion::AtMost(n) if measure > *n => {
+            fail(format!("expected at most {}, got {}", what(*n), what(measure)), String::new())
+        }
+        Assertion::Empty if !rows.is_empty() => {
+            fail(format!("expected no rows, got {}", rows.len()), preview(kg, &rows, &record.statement))
+        }
+        Assertion::NotEmpty if rows.is_empty() => fail("expected rows, got none".into(), rows.notes.join("\n")),
+        Assertion::Contains(items) => {
+            let missing: Vec<&String> = items.iter().filter(|i| !mentions(kg, &rows, i)).collect();
+            if missing.is_empty() {
+                verdict(None)
+            } else {
+                fail(format!("the answer does not contain {}", quoted(&missing)), preview(kg, &rows, &record.statement))
+            }
+        }
+        Assertion::NotContains(items) => {
+            let present: Vec<&String> = items.iter().filter(|i| mentions(kg, &rows, i)).collect();
+            if present.is_empty() {
+                verdict(None)
+            } else {
+                fail(format!("the answer contains {}", quoted(&present)), preview(kg, &rows, &record.statement))
+            }
+        }
+        Assertion::Rows(expected) if !updating => {
+            let actual = row_lines(kg, &rows, &record.statement);
+            if actual == *expected {
+                verdict(None)
+            } else {
+                fail("the rows differ from the expected block".into(), diff(expected, &actual))
+            }
+        }
+        _ => verdict(None),
+    }
+}
+
+/// A statement on one line, for the list of passes.
+fn one_line(statement: &str) -> String {
+    statement.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn failure_text(f: &Failure) -> String {
+    match f {
+        Failure::Query(e) => e.message.clone(),
+        Failure::Eval(e) => e.to_string(),
+    }
+}
+
+fn quoted(items: &[&String]) -> String {
+    items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether the statement is a `count` without grouping, whose answer is one number.
+fn is_count(statement: &str) -> bool {
+    matches!(query::parse(statement), Ok(q) if matches!(q.statement, Statement::Count { group: None, .. }))
+}
+
+/// What `returns`, `at least` and `at most` measure: rows, or the number a plain `count` gives.
+fn size(rows: &Rows) -> usize {
+    match rows.rows.as_slice() {
+        [row] if rows.columns == ["count"] => match row.first() {
+            Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
+            _ => 1,
+        },
+        _ => rows.len(),
+    }
+}
+
+/// Whether any cell of the answer is or names `item` (entities by id, name or alias).
+fn mentions(kg: &KnowledgeGraph, rows: &Rows, item: &str) -> bool {
+    let want = item.to_lowercase();
+    let entity = |n: crate::graph::EntityRef| {
+        let e = kg.entity(n);
+        e.id == want || e.name.to_lowercase() == want || e.aliases.iter().any(|a| a.to_lowercase() == want)
+    };
+    let cell = |v: &Value| -> bool {
+        match v {
+            Value::Entity(n) => entity(*n),
+            Value::Path(p) => p.nodes.iter().any(|&n| entity(crate::graph::node_ref(n))),
+            Value::Relation(h) => {
+                let (a, b) = kg.ends(crate::graph::edge_ref(h.edge));
+                entity(a) || entity(b) || kg.relation(crate::graph::edge_ref(h.edge)).rel == want
+            }
+            other => text::value(kg, other).to_lowercase() == want,
+        }
+    };
+    rows.rows.iter().flatten().any(|v| match v {
+        Value::List(items) => items.iter().any(&cell),
+        other => cell(other),
+    })
+}
+
+/// Whether the statement's answer comes in a meaningful order (so blocks are compared as is).
+fn ordered(statement: &str) -> bool {
+    match query::parse(statement).map(|q| q.statement) {
+        Ok(Statement::Find { order, .. }) => !order.is_empty(),
+        Ok(Statement::Match(m)) => !m.order.is_empty(),
+        Ok(Statement::Why { .. }) => false,
+        _ => true,
+    }
+}
+
+/// The answer as block lines: cells joined by ` | `, sorted unless the answer is ordered.
+pub fn row_lines(kg: &KnowledgeGraph, rows: &Rows, statement: &str) -> Vec<String> {
+    let mut lines: Vec<String> = rows
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|v| text::value(kg, v)).collect::<Vec<_>>().join(" | ").trim_end().to_string())
+        .collect();
+    if !ordered(statement) {
+        lines.sort();
+    }
+    lines
+}
+
+fn preview(kg: &KnowledgeGraph, rows: &Rows, statement: &str) -> String {
+    let lines = row_lines(kg, rows, statement);
+    let mut out: Vec<String> = lines.iter().take(10).map(|l| format!("  {l}")).collect();
+    if lines.len() > 10 {
+        out.push(format!("  ... and {} more", lines.len() - 10));
+    }
+    out.join("\n")
+}
+
+fn diff(expected: &[String], actual: &[String]) -> String {
+    let (e, a) = (expected.join("\n") + "\n", actual.join("\n") + "\n");
+    let diff = similar::TextDiff::from_lines(&e, &a);
+    diff.unified_diff().context_radius(3).header("expected", "actual").to_string()
+}
+
+fn report_failure(out: &mut dyn Write, map: &SourceMap, file: FileId, record: &Record, f: &Failed, style: Style) {
+    let diag =
+        Diagnostic::error(f.message.clone()).at(Location::new(file, record.span.clone()), "this assertion failed");
+    let _ = write!(out, "{}", diag::render(&[diag], map, style));
+    if !f.detail.is_empty() {
+        for line in f.detail.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// Replaces block contents, last first so earlier offsets stay valid.
+fn apply_updates(text: &str, updates: &[(std::ops::Range<usize>, String)]) -> String {
+    let mut out = text.to_string();
+    let mut sorted: Vec<&(std::ops::Range<usize>, String)> = updates.iter().collect();
+    sorted.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    for (range, rows) in sorted {
+        let mut range = range.clone();
+        let mut rows = rows.clone();
+        if rows.is_empty() && !range.is_empty() && out[range.end..].starts_with('\n') {
+            // An emptied block loses its rows' line break too, so no extra blank line appears.
+            range.end += 1;
+        } else if range.is_empty() && !rows.is_empty() {
+            // New rows of an empty block: on lines of their own, before the blank line.
+            if !out[..range.start].ends_with('\n') {
+                rows.insert(0, '\n');
+            }
+            rows.push('\n');
+        }
+        out.replace_range(range, &rows);
+    }
+    out
+}

@@ -1,0 +1,126 @@
+//! `kgq run`: scripts with assertions and expected-output blocks, exit codes, `--bail`,
+//! `--update` and JUnit XML.
+
+use std::path::Path;
+
+use crate::support::{fixture, kgq, root, stdout};
+
+fn run(args: &[&str]) -> std::process::Output {
+    let net = fixture("net");
+    let mut all = vec!["--data", net.to_str().unwrap(), "run"];
+    all.extend_from_slice(args);
+    kgq(&all, &root())
+}
+
+#[test]
+fn passing_scripts_exit_0_and_count_every_assertion() {
+    let out = run(&["tests/scripts/passing.kgq"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out).lines().last(), Some("11 passed, 0 failed"));
+    assert!(stdout(&out).contains("ok   tests/scripts/passing.kgq:2  count company"));
+}
+
+#[test]
+fn each_failing_assertion_names_its_line_and_shows_expected_and_actual() {
+    let out = run(&["tests/scripts/failing.kgq"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().last(), Some("0 passed, 11 failed"));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn bail_stops_at_the_first_failure() {
+    let out = run(&["--bail", "--quiet", "tests/scripts/failing.kgq", "tests/scripts/passing.kgq"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().last(), Some("0 passed, 1 failed"));
+    assert!(!stdout(&out).contains("passing.kgq"));
+}
+
+#[test]
+fn update_rewrites_blocks_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("update.kgq");
+    std::fs::copy(root().join("tests/scripts/update.kgq"), &script).unwrap();
+    let before = run(&[script.to_str().unwrap()]);
+    assert_eq!(before.status.code(), Some(1), "the wrong blocks fail first");
+    let out = run(&["--update", script.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert_eq!(
+        text,
+        "-- A comment that --update leaves alone.\n\
+         find company where name starts with \"g\"\n\
+         ----\n\
+         Globex (globex) | company |\n\
+         \n  -- an indented comment, also untouched\n\
+         count group\n\
+         ----\n\
+         3\n\
+         \n\
+         expect count company returns 4   -- trailing comment\n"
+    );
+    let after = run(&[script.to_str().unwrap()]);
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn junit_lists_one_testcase_per_assertion() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml_path = dir.path().join("results.xml");
+    let out = run(&[
+        "--quiet",
+        "--junit",
+        xml_path.to_str().unwrap(),
+        "tests/scripts/passing.kgq",
+        "tests/scripts/failing.kgq",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("the JUnit file is well-formed XML");
+    let root_node = doc.root_element();
+    assert_eq!(root_node.tag_name().name(), "testsuites");
+    assert_eq!(root_node.attribute("tests"), Some("22"));
+    assert_eq!(root_node.attribute("failures"), Some("11"));
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 22);
+    assert_eq!(cases[0].attribute("name"), Some("tests/scripts/passing.kgq:2"));
+    let failed: Vec<_> = cases.iter().filter(|c| c.children().any(|n| n.has_tag_name("failure"))).collect();
+    assert_eq!(failed.len(), 11);
+    assert!(failed.iter().all(|c| c.attribute("name").unwrap().starts_with("tests/scripts/failing.kgq:")));
+    let message = failed[0].children().find(|n| n.has_tag_name("failure")).unwrap().attribute("message");
+    assert_eq!(message, Some("expected a count of 5, got a count of 4"));
+}
+
+#[test]
+fn unreadable_or_unparsable_scripts_exit_2_with_a_location() {
+    let out = run(&["tests/scripts/no-such.kgq"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).starts_with("kgq: cannot read script tests/scripts/no-such.kgq"));
+    let out = run(&["tests/scripts/broken.kgq"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("`expect` without an assertion") && text.contains("[tests/scripts/broken.kgq:5:1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("an expected-output block must follow a statement")
+            && text.contains("[tests/scripts/broken.kgq:1:1]"),
+        "{text}"
+    );
+    assert!(text.find("broken.kgq:1:1").unwrap() < text.find("broken.kgq:5:1").unwrap(), "errors in file order");
+    assert!(text.ends_with("kgq: 2 errors in the scripts; nothing was run\n"), "{text}");
+    assert!(Path::new("tests/scripts/broken.kgq").exists());
+}
+
+#[test]
+fn the_shipped_scripts_pass_on_the_shipped_graph() {
+    let out = kgq(
+        &["run", "--quiet", "graph-data/queries/analyst-questions.kgq", "graph-data/queries/invariants.kgq"],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with(" passed, 0 failed\n"));
+}
