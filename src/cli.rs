@@ -297,7 +297,7 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
         verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
     }
     eprint!("{}", diag::render(&diags, &files.map, Style::for_stderr()));
-    let root = files.schema.map_or("graph-data".to_string(), |f| parent_name(&files.map.get(f).name));
+    let root = &files.root;
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
     match (&loaded.dataset, failed) {
         (Some(ds), false) => {
@@ -316,10 +316,6 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
             PROBLEMS
         }
     }
-}
-
-fn parent_name(path: &str) -> String {
-    path.rsplit_once('/').map_or(path, |(dir, _)| dir).to_string()
 }
 
 /// Writes to a file atomically, or to standard output.

@@ -44,7 +44,10 @@ fn check_of_a_missing_folder_is_a_usage_error() {
     assert_eq!(stderr(&out), "kgq: cannot read no/such/folder: no such folder\n");
     let out = kgq(&["check", "tests"], &root());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "kgq: tests is not a graph-data folder: it has no schema.toml\n");
+    assert_eq!(
+        stderr(&out),
+        "kgq: tests is not a graph-data folder: it has no schema.toml and no bulk (.csv, .jsonl) files\n"
+    );
 }
 
 #[test]
@@ -115,4 +118,16 @@ fn a_broken_data_folder_stops_other_commands_with_its_errors() {
     let out = kgq(&["--data", ".", "stats"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("unknown kind `contry`"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bulk_folder_without_schema_loads_with_an_inferred_vocabulary() {
+    let bulk = fixture("bulk");
+    let out = kgq(&["check", bulk.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with("bulk: ok, 4 entities, 3 relations\n"), "{}", stdout(&out));
+    let out = kgq(&["--data", bulk.to_str().unwrap(), "query", "path pat to lee as csv"], &root());
+    assert_eq!(stdout(&out), "hops,path\n3,pat -[works_for]-> acme -[partner_of]-> globex <-[works_for]- lee\n");
+    let out = kgq(&["--data", bulk.to_str().unwrap(), "query", "find * where founded > 2000 as csv"], &root());
+    assert_eq!(stdout(&out), "entity,kind,country\nglobex,company,\n", "attributes are typed");
 }

@@ -16,6 +16,8 @@ mod builtin {
 /// A graph-data folder's text, ready to load.
 #[derive(Debug, Clone, Default)]
 pub struct DataFiles {
+    /// The folder, as people name it (`graph-data`).
+    pub root: String,
     /// Every file, by the name people see (`graph-data/relations/labour.toml`).
     pub map: SourceMap,
     pub schema: Option<FileId>,
@@ -33,7 +35,7 @@ pub struct DataFiles {
 pub enum ReadError {
     #[error("cannot read {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
-    #[error("{0} is not a graph-data folder: it has no schema.toml")]
+    #[error("{0} is not a graph-data folder: it has no schema.toml and no bulk (.csv, .jsonl) files")]
     NoSchema(PathBuf),
 }
 
@@ -44,25 +46,37 @@ impl DataFiles {
         DataFiles::from_files("graph-data", files)
     }
 
-    /// Reads every `.toml` and `.kgq` file of a graph-data folder.
+    /// Reads every `.toml`, `.csv`, `.jsonl` and `.kgq` file of a graph-data folder. A folder
+    /// of bulk files alone may leave out schema.toml: its vocabulary is then inferred.
     pub fn read_dir(root: &Path) -> Result<DataFiles, ReadError> {
-        if !root.join("schema.toml").is_file() {
-            if !root.is_dir() {
-                let source = io::Error::new(io::ErrorKind::NotFound, "no such folder");
-                return Err(ReadError::Io { path: root.to_path_buf(), source });
-            }
-            return Err(ReadError::NoSchema(root.to_path_buf()));
+        if !root.is_dir() {
+            let source = io::Error::new(io::ErrorKind::NotFound, "no such folder");
+            return Err(ReadError::Io { path: root.to_path_buf(), source });
         }
         let mut files = Vec::new();
         collect(root, root, &mut files)?;
         files.sort();
-        Ok(DataFiles::from_files(&root.display().to_string(), files))
+        let data = DataFiles::from_files(&root.display().to_string(), files);
+        if data.schema.is_none() && !data.has_bulk() {
+            return Err(ReadError::NoSchema(root.to_path_buf()));
+        }
+        Ok(data)
+    }
+
+    /// Whether any entity or relation file is a bulk (CSV or JSON Lines) file.
+    pub fn has_bulk(&self) -> bool {
+        self.entities.iter().chain(&self.relations).any(|&f| super::bulk::is_bulk(&self.map.get(f).name))
+    }
+
+    /// Whether any entity or relation file is curated TOML.
+    pub fn has_toml(&self) -> bool {
+        self.entities.iter().chain(&self.relations).any(|&f| self.map.get(f).name.ends_with(".toml"))
     }
 
     /// Classifies `(path relative to the root, text)` pairs by their place in the layout.
     pub fn from_files(root: &str, files: impl IntoIterator<Item = (String, String)>) -> DataFiles {
-        let mut out = DataFiles::default();
         let root = root.trim_end_matches('/');
+        let mut out = DataFiles { root: root.to_string(), ..DataFiles::default() };
         // The vocabulary first, so diagnostics read in the order a person fixes them.
         let mut files: Vec<(String, String)> = files.into_iter().collect();
         files.sort_by_key(|(rel, _)| (rank(rel), rel.clone()));
@@ -72,8 +86,8 @@ impl DataFiles {
             match (dir, name) {
                 ("", "schema.toml") => out.schema = Some(id),
                 ("", "sources.toml") => out.sources = Some(id),
-                ("entities", n) if n.ends_with(".toml") => out.entities.push(id),
-                ("relations", n) if n.ends_with(".toml") => out.relations.push(id),
+                ("entities", n) if n.ends_with(".toml") || super::bulk::is_bulk(n) => out.entities.push(id),
+                ("relations", n) if n.ends_with(".toml") || super::bulk::is_bulk(n) => out.relations.push(id),
                 ("queries", n) if n.ends_with(".kgq") => out.scripts.push(id),
                 _ => out.stray.push(id),
             }
@@ -117,7 +131,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> Result
             collect(root, &path, files)?;
             continue;
         }
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq")) {
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq" | "csv" | "jsonl")) {
             continue;
         }
         let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;

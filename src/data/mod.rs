@@ -5,6 +5,7 @@
 //! locators against the source documents. The entry point is [`load`]; it never stops at
 //! the first problem and never panics on bad input.
 
+mod bulk;
 mod evidence;
 mod files;
 mod parse;

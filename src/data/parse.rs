@@ -26,6 +26,8 @@ pub const EVIDENCE_FIELDS: &[&str] = &["source", "line", "quote"];
 pub struct Record<T> {
     pub value: T,
     pub location: Location,
+    /// From a bulk (CSV or JSON Lines) file, where evidence is optional.
+    pub bulk: bool,
 }
 
 /// Parses `text` and decodes the items of each array-of-tables named in `tables`
@@ -95,7 +97,7 @@ fn decode<T: DeserializeOwned>(
         check_evidence_keys(file, table, diags);
     }
     match T::deserialize(ValueDeserializer::from(item.clone())) {
-        Ok(value) => Some(Record { value, location }),
+        Ok(value) => Some(Record { value, location, bulk: false }),
         Err(error) => {
             if !quiet {
                 let span = error.span().unwrap_or(item.span());

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use toml::Spanned;
 
+use super::bulk;
 use super::parse::{self, RawEntity, RawEvidence, RawRelation, Record, Text};
 use super::{DataFiles, Dataset};
 use crate::diag::{Diagnostic, FileId, Location};
@@ -40,9 +41,26 @@ impl Checker {
 /// Checks every record of every file; returns what is valid and every problem found.
 pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let mut ck = Checker { diags: files.stray_warnings() };
-    let schema = files.schema.map(|f| schema(&mut ck, files, f)).unwrap_or_default();
+    let mut raw_entities = Vec::new();
+    for &file in &files.entities {
+        raw_entities.extend(read_records(files, file, &mut ck.diags, bulk::entities, |text, d| {
+            parse::records::<RawEntity>(file, text, "entity", &parse::ENTITY_FIELDS, d)
+        }));
+    }
+    let mut raw_relations = Vec::new();
+    for &file in &files.relations {
+        raw_relations.extend(read_records(files, file, &mut ck.diags, bulk::relations, |text, d| {
+            parse::records::<RawRelation>(file, text, "relation", &parse::RELATION_FIELDS, d)
+        }));
+    }
+    let schema = match files.schema {
+        Some(f) => schema(&mut ck, files, f),
+        None => infer_schema(&raw_entities, &raw_relations),
+    };
     let sources = match files.sources {
         Some(f) => sources(&mut ck, files, f),
+        // Bulk imports may come without documents; curated TOML always cites some.
+        None if !files.has_toml() => Vec::new(),
         None => {
             ck.diags.push(
                 Diagnostic::error("the graph-data folder has no sources.toml")
@@ -53,21 +71,15 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     };
     let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
     let mut refs = Vec::new();
-    let mut entities = Vec::new();
-    for &file in &files.entities {
-        let text = &files.map.get(file).text;
-        for rec in parse::records::<RawEntity>(file, text, "entity", &parse::ENTITY_FIELDS, &mut ck.diags) {
-            entities.extend(entity(&mut ck, &schema, &source_ids, file, rec, &mut refs));
-        }
+    let mut entities = Vec::with_capacity(raw_entities.len());
+    for (file, rec) in raw_entities {
+        entities.extend(entity(&mut ck, &schema, &source_ids, file, rec, &mut refs));
     }
     let entities = unique_ids(&mut ck, files, entities);
     check_name_claims(&mut ck, files, &entities);
-    let mut relations = Vec::new();
-    for &file in &files.relations {
-        let text = &files.map.get(file).text;
-        for rec in parse::records::<RawRelation>(file, text, "relation", &parse::RELATION_FIELDS, &mut ck.diags) {
-            relations.extend(relation(&mut ck, &schema, &source_ids, file, rec, &mut refs));
-        }
+    let mut relations = Vec::with_capacity(raw_relations.len());
+    for (file, rec) in raw_relations {
+        relations.extend(relation(&mut ck, &schema, &source_ids, file, rec, &mut refs));
     }
     let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
     let names = NameIndex::new(&entities);
@@ -77,6 +89,52 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let dataset = Dataset { schema, sources, entities, relations };
     ck.diags.extend(coverage_warnings(&dataset));
     (dataset, ck.diags)
+}
+
+/// A file's records, from TOML or a bulk format, each with its file.
+fn read_records<T>(
+    files: &DataFiles,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+    bulk_reader: fn(FileId, &str, &str, &mut Vec<Diagnostic>) -> Vec<Record<T>>,
+    toml_reader: impl FnOnce(&str, &mut Vec<Diagnostic>) -> Vec<Record<T>>,
+) -> Vec<(FileId, Record<T>)> {
+    let source = files.map.get(file);
+    let records = if bulk::is_bulk(&source.name) {
+        bulk_reader(file, &source.name, &source.text, diags)
+    } else {
+        toml_reader(&source.text, diags)
+    };
+    records.into_iter().map(|r| (file, r)).collect()
+}
+
+/// Without schema.toml (a bulk import), the kinds and relations are the ones the data uses,
+/// each relation allowed between any kinds.
+fn infer_schema(entities: &[(FileId, Record<RawEntity>)], relations: &[(FileId, Record<RawRelation>)]) -> Schema {
+    let mut schema = Schema::default();
+    let mut seen = HashSet::new();
+    for (_, r) in entities {
+        let kind = r.value.kind.get_ref();
+        if !kind.trim().is_empty() && seen.insert(kind.clone()) {
+            schema.kinds.push(KindDef { name: kind.clone(), description: String::new() });
+        }
+    }
+    let mut seen = HashSet::new();
+    for (_, r) in relations {
+        let rel = r.value.rel.get_ref();
+        if !rel.trim().is_empty() && seen.insert(rel.clone()) {
+            schema.relations.push(RelDef {
+                name: rel.clone(),
+                from: Vec::new(),
+                to: Vec::new(),
+                directed: true,
+                reads: rel.replace('_', " "),
+                inverse: format!("is {} by", rel.replace('_', " ")),
+                description: String::new(),
+            });
+        }
+    }
+    schema
 }
 
 fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
@@ -178,7 +236,7 @@ fn check_known<'a>(
 fn sources(ck: &mut Checker, files: &DataFiles, file: FileId) -> Vec<Source> {
     let text = &files.map.get(file).text;
     let mut out: Vec<Source> = Vec::new();
-    for Record { value: s, location } in
+    for Record { value: s, location, .. } in
         parse::records::<parse::RawSource>(file, text, "source", &parse::SOURCE_FIELDS, &mut ck.diags)
     {
         if !ck.non_empty(file, &s.id, "source id") || !ck.non_empty(file, &s.title, "title") {
@@ -226,7 +284,7 @@ fn entity(
     rec: Record<RawEntity>,
     refs: &mut Vec<PendingRef>,
 ) -> Option<Entity> {
-    let Record { value: e, location } = rec;
+    let Record { value: e, location, bulk: rec_bulk } = rec;
     let mut ok = ck.non_empty(file, &e.id, "id") && ck.non_empty(file, &e.name, "name");
     if ok && !is_slug(e.id.get_ref()) {
         let msg = format!("id `{}` is not a kebab-case slug", e.id.get_ref());
@@ -247,7 +305,7 @@ fn entity(
         let kinds = vec!["country".to_string()];
         refs.push(PendingRef { file, text: country.clone(), kinds, role: "`country`".into() });
     }
-    let evidence = evidence_list(ck, sources, file, &location, e.evidence, "entity");
+    let evidence = evidence_list(ck, sources, file, &location, e.evidence, "entity", rec_bulk);
     let attrs = attrs(ck, file, e.attrs);
     let (evidence, attrs) = (evidence?, attrs?);
     ok.then(|| Entity {
@@ -415,7 +473,7 @@ fn relation(
     rec: Record<RawRelation>,
     refs: &mut Vec<PendingRef>,
 ) -> Option<(Relation, usize)> {
-    let Record { value: r, location } = rec;
+    let Record { value: r, location, bulk: rec_bulk } = rec;
     let rel_names = schema.relations.iter().map(|d| d.name.as_str());
     let def = check_known(ck, file, &r.rel, "relation", rel_names).then(|| schema.relation(r.rel.get_ref())).flatten();
     let first_ref = refs.len();
@@ -442,7 +500,7 @@ fn relation(
             None
         }),
     };
-    let evidence = evidence_list(ck, sources, file, &location, r.evidence, "relation");
+    let evidence = evidence_list(ck, sources, file, &location, r.evidence, "relation", rec_bulk);
     let attrs = attrs(ck, file, r.attrs);
     let (Some(status), Some(evidence), Some(attrs), true) = (status, evidence, attrs, ok) else {
         return None;
@@ -478,8 +536,12 @@ fn evidence_list(
     record: &Location,
     list: Option<Spanned<Vec<Spanned<RawEvidence>>>>,
     what: &str,
+    optional: bool,
 ) -> Option<Vec<Evidence>> {
     let items = list.map(Spanned::into_inner).unwrap_or_default();
+    if items.is_empty() && optional {
+        return Some(Vec::new());
+    }
     if items.is_empty() {
         ck.diags.push(
             Diagnostic::error(format!("{what} without evidence"))

@@ -1,0 +1,406 @@
+//! Bulk formats next to TOML: CSV and JSON Lines files of entities and relations, for
+//! imports too large to curate by hand. Each row becomes the same raw record the TOML
+//! reader produces, with spans on the CSV cell or JSON line, so validation and diagnostics
+//! (file:line:col, every problem collected) are shared.
+//!
+//! CSV columns. Entities: `id`, `kind`, `name` (required), `aliases` (separated by `;`),
+//! `country`, `note`, `source`/`line`/`quote` (one evidence locator), `attr.KEY` (an
+//! attribute; numbers and true/false are typed). Relations: `from` (or `src`), `rel`, `to`
+//! (or `dst`), `since`, `until`, `date`, `status`, `note`, `source`/`line`/`quote`,
+//! `attr.KEY`. JSON Lines: one object per line with the TOML record's fields.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::parse::{ENTITY_FIELDS, RELATION_FIELDS, RawEntity, RawEvidence, RawRelation, Record, Text};
+use crate::diag::{Diagnostic, FileId, Location};
+use crate::suggest::help_for_unknown;
+
+/// Which records a bulk file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Entities,
+    Relations,
+}
+
+const ENTITY_COLUMNS: &[&str] = &["id", "kind", "name", "aliases", "country", "note", "source", "line", "quote"];
+const RELATION_COLUMNS: &[&str] =
+    &["from", "src", "rel", "to", "dst", "since", "until", "date", "status", "note", "source", "line", "quote"];
+
+/// Whether a file name is a bulk file.
+pub fn is_bulk(name: &str) -> bool {
+    name.ends_with(".csv") || name.ends_with(".jsonl")
+}
+
+/// Reads a bulk file's entity records.
+pub fn entities(file: FileId, name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Record<RawEntity>> {
+    if name.ends_with(".jsonl") {
+        return json_lines(file, text, ENTITY_FIELDS.names, diags)
+            .iter()
+            .filter_map(|line| entity_row(line, diags))
+            .collect();
+    }
+    csv_rows(file, text, Table::Entities, diags).iter().filter_map(|row| entity_row(row, diags)).collect()
+}
+
+/// Reads a bulk file's relation records.
+pub fn relations(file: FileId, name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Record<RawRelation>> {
+    if name.ends_with(".jsonl") {
+        return json_lines(file, text, RELATION_FIELDS.names, diags)
+            .iter()
+            .filter_map(|line| relation_row(line, diags))
+            .collect();
+    }
+    csv_rows(file, text, Table::Relations, diags).iter().filter_map(|row| relation_row(row, diags)).collect()
+}
+
+/// What a bulk record's builder reads: a CSV row or a JSON line.
+trait Cells {
+    /// The first non-empty value among `names`.
+    fn get(&self, names: &[&str]) -> Option<Text>;
+    fn location(&self) -> Location;
+    fn aliases(&self) -> Vec<Text>;
+    fn attrs(&self, diags: &mut Vec<Diagnostic>) -> Option<Spanned<toml::Table>>;
+    fn evidence(&self, diags: &mut Vec<Diagnostic>) -> Option<Spanned<Vec<Spanned<RawEvidence>>>>;
+
+    fn required(&self, names: &[&str], diags: &mut Vec<Diagnostic>) -> Option<Text> {
+        let found = self.get(names);
+        if found.is_none() {
+            diags.push(
+                Diagnostic::error(format!("missing `{}`", names[0]))
+                    .at(self.location(), "in this record")
+                    .help(format!("give the record a `{}`", names[0])),
+            );
+        }
+        found
+    }
+}
+
+/// One CSV row: its cells by column name, with their spans.
+struct Row {
+    file: FileId,
+    span: Range<usize>,
+    cells: Vec<(String, Text)>,
+}
+
+impl Cells for Row {
+    fn get(&self, names: &[&str]) -> Option<Text> {
+        self.cells.iter().find(|(c, v)| names.contains(&c.as_str()) && !v.get_ref().is_empty()).map(|(_, v)| v.clone())
+    }
+
+    fn location(&self) -> Location {
+        Location::new(self.file, self.span.clone())
+    }
+
+    fn aliases(&self) -> Vec<Text> {
+        self.get(&["aliases"]).map_or_else(Vec::new, |a| {
+            a.get_ref()
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Spanned::new(a.span(), s.to_string()))
+                .collect()
+        })
+    }
+
+    /// `attr.KEY` cells as a typed table.
+    fn attrs(&self, _diags: &mut Vec<Diagnostic>) -> Option<Spanned<toml::Table>> {
+        let mut table = toml::Table::new();
+        for (column, value) in &self.cells {
+            if let Some(key) = column.strip_prefix("attr.")
+                && !value.get_ref().is_empty()
+            {
+                table.insert(key.to_string(), typed(value.get_ref()));
+            }
+        }
+        (!table.is_empty()).then(|| Spanned::new(self.span.clone(), table))
+    }
+
+    /// The `source`/`line`/`quote` cells as one evidence locator.
+    fn evidence(&self, diags: &mut Vec<Diagnostic>) -> Option<Spanned<Vec<Spanned<RawEvidence>>>> {
+        let source = self.get(&["source"])?;
+        let line = self.required(&["line"], diags)?;
+        let quote = self.required(&["quote"], diags)?;
+        let Ok(number) = line.get_ref().trim().parse::<i64>() else {
+            diags.push(
+                Diagnostic::error(format!("line `{}` is not a number", line.get_ref()))
+                    .at(Location::new(self.file, line.span()), "not a line number")
+                    .help("lines are counted from 1"),
+            );
+            return None;
+        };
+        let ev = RawEvidence { source, line: Spanned::new(line.span(), number), quote };
+        Some(Spanned::new(self.span.clone(), vec![Spanned::new(self.span.clone(), ev)]))
+    }
+}
+
+/// A cell's text as a typed attribute value.
+fn typed(text: &str) -> toml::Value {
+    if let Ok(i) = text.parse::<i64>() {
+        return toml::Value::Integer(i);
+    }
+    if let Ok(f) = text.parse::<f64>()
+        && f.is_finite()
+    {
+        return toml::Value::Float(f);
+    }
+    match text {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(text.to_string()),
+    }
+}
+
+/// Parses CSV text into rows, checking the header's column names.
+fn csv_rows(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let known = match table {
+        Table::Entities => ENTITY_COLUMNS,
+        Table::Relations => RELATION_COLUMNS,
+    };
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Err(err) => {
+            diags
+                .push(Diagnostic::error(format!("unreadable CSV header: {err}")).at(Location::new(file, 0..0), "here"));
+            return Vec::new();
+        }
+    };
+    let header_end = text.find('\n').unwrap_or(text.len());
+    let mut column_start = 0;
+    for column in &header {
+        let span = column_start..column_start + column.len();
+        column_start += column.len() + 1;
+        if column.starts_with("attr.") || known.contains(&column.as_str()) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(format!("unknown column `{column}`"))
+                .at(Location::new(file, span.start.min(header_end)..span.end.min(header_end)), "unknown column")
+                .help(format!(
+                    "{} (attributes are `attr.NAME` columns)",
+                    help_for_unknown(column, known.iter().copied(), "columns")
+                )),
+        );
+    }
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                let at = err.position().map_or(0, |p| p.byte() as usize);
+                diags.push(
+                    Diagnostic::error(format!("unreadable CSV row: {err}")).at(Location::new(file, at..at), "here"),
+                );
+                continue;
+            }
+        }
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let span = start..end.max(start);
+        let mut cells = Vec::with_capacity(header.len());
+        for (i, column) in header.iter().enumerate() {
+            let Some(bytes) = record.get(i) else { continue };
+            let value = String::from_utf8_lossy(bytes).trim().to_string();
+            cells.push((column.clone(), Spanned::new(cell_span(text, &record, i, &span), value)));
+        }
+        rows.push(Row { file, span, cells });
+    }
+    rows
+}
+
+/// The cell's bytes in the text, when it is written as is (unquoted); else the whole row.
+fn cell_span(text: &str, record: &csv::ByteRecord, i: usize, row: &Range<usize>) -> Range<usize> {
+    let Some(range) = record.range(i) else { return row.clone() };
+    // Unquoted cells sit at their offset in the record plus one separator per cell before.
+    let start = row.start + range.start + i;
+    let end = start + range.len();
+    match (text.get(start..end), record.get(i)) {
+        (Some(raw), Some(bytes)) if raw.as_bytes() == bytes => start..end,
+        _ => row.clone(),
+    }
+}
+
+fn entity_row(row: &impl Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<RawEntity>> {
+    let (id, kind, name) =
+        (row.required(&["id"], diags), row.required(&["kind"], diags), row.required(&["name"], diags));
+    let evidence = row.evidence(diags);
+    let value = RawEntity {
+        id: id?,
+        kind: kind?,
+        name: name?,
+        aliases: row.aliases(),
+        country: row.get(&["country"]),
+        attrs: row.attrs(diags),
+        note: row.get(&["note"]).map(Spanned::into_inner),
+        evidence,
+    };
+    Some(Record { value, location: row.location(), bulk: true })
+}
+
+fn relation_row(row: &impl Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<RawRelation>> {
+    let (from, rel, to) =
+        (row.required(&["from", "src"], diags), row.required(&["rel"], diags), row.required(&["to", "dst"], diags));
+    let value = RawRelation {
+        from: from?,
+        rel: rel?,
+        to: to?,
+        since: row.get(&["since"]),
+        until: row.get(&["until"]),
+        date: row.get(&["date"]),
+        status: row.get(&["status"]),
+        attrs: row.attrs(diags),
+        note: row.get(&["note"]).map(Spanned::into_inner),
+        evidence: row.evidence(diags),
+    };
+    Some(Record { value, location: row.location(), bulk: true })
+}
+
+/// One JSON Lines record.
+struct JsonLine {
+    file: FileId,
+    span: Range<usize>,
+    body: String,
+    object: serde_json::Map<String, serde_json::Value>,
+}
+
+impl JsonLine {
+    /// Where a key's value is written, for carets; the whole line when it cannot be found.
+    fn span_of(&self, key: &str) -> Range<usize> {
+        match self.body.find(&format!("\"{key}\"")) {
+            Some(i) => self.span.start + i..self.span.start + i + key.len() + 2,
+            None => self.span.clone(),
+        }
+    }
+
+    fn wrong_type(&self, key: &str, want: &str, diags: &mut Vec<Diagnostic>) {
+        diags.push(
+            Diagnostic::error(format!("`{key}` must be {want}"))
+                .at(Location::new(self.file, self.span_of(key)), "wrong type")
+                .help(format!("write `{key}` as {want}")),
+        );
+    }
+}
+
+impl Cells for JsonLine {
+    fn get(&self, names: &[&str]) -> Option<Text> {
+        let key = names.iter().find(|k| self.object.contains_key(**k))?;
+        match self.object.get(*key)? {
+            serde_json::Value::String(s) if !s.is_empty() => Some(Spanned::new(self.span_of(key), s.clone())),
+            _ => None,
+        }
+    }
+
+    fn location(&self) -> Location {
+        Location::new(self.file, self.span.clone())
+    }
+
+    fn aliases(&self) -> Vec<Text> {
+        let items = self.object.get("aliases").and_then(|a| a.as_array()).into_iter().flatten();
+        items.filter_map(|a| a.as_str()).map(|a| Spanned::new(self.span_of("aliases"), a.to_string())).collect()
+    }
+
+    fn attrs(&self, diags: &mut Vec<Diagnostic>) -> Option<Spanned<toml::Table>> {
+        let value = self.object.get("attrs")?;
+        match json_to_toml(value) {
+            Some(toml::Value::Table(table)) => Some(Spanned::new(self.span_of("attrs"), table)),
+            _ => {
+                self.wrong_type("attrs", "an object", diags);
+                None
+            }
+        }
+    }
+
+    fn evidence(&self, diags: &mut Vec<Diagnostic>) -> Option<Spanned<Vec<Spanned<RawEvidence>>>> {
+        let items = self.object.get("evidence")?;
+        let Some(items) = items.as_array() else {
+            self.wrong_type("evidence", "a list of {source, line, quote} objects", diags);
+            return None;
+        };
+        let span = self.span_of("evidence");
+        let mut out = Vec::new();
+        for item in items {
+            let field = |k: &str| item.get(k);
+            let (Some(source), Some(line), Some(quote)) = (
+                field("source").and_then(|v| v.as_str()),
+                field("line").and_then(|v| v.as_i64()),
+                field("quote").and_then(|v| v.as_str()),
+            ) else {
+                self.wrong_type("evidence", "a list of {source, line, quote} objects", diags);
+                return None;
+            };
+            let ev = RawEvidence {
+                source: Spanned::new(span.clone(), source.to_string()),
+                line: Spanned::new(span.clone(), line),
+                quote: Spanned::new(span.clone(), quote.to_string()),
+            };
+            out.push(Spanned::new(span.clone(), ev));
+        }
+        Some(Spanned::new(span, out))
+    }
+}
+
+/// Parses JSON Lines: one object per non-blank line, with the TOML record's fields.
+fn json_lines(file: FileId, text: &str, fields: &[&str], diags: &mut Vec<Diagnostic>) -> Vec<JsonLine> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end();
+        if body.trim().is_empty() {
+            continue;
+        }
+        let span = start..start + body.len();
+        let value: serde_json::Value = match serde_json::from_str(body) {
+            Ok(v) => v,
+            Err(err) => {
+                let col = err.column().saturating_sub(1).min(body.len());
+                diags.push(
+                    Diagnostic::error(format!("invalid JSON: {err}"))
+                        .at(Location::new(file, start + col..start + col + 1), "here")
+                        .help("each line holds one JSON object"),
+                );
+                continue;
+            }
+        };
+        let serde_json::Value::Object(object) = value else {
+            diags.push(
+                Diagnostic::error("expected a JSON object")
+                    .at(Location::new(file, span), "not an object")
+                    .help("each line holds one JSON object"),
+            );
+            continue;
+        };
+        let line = JsonLine { file, span, body: body.to_string(), object };
+        for key in line.object.keys().filter(|k| !fields.contains(&k.as_str())) {
+            diags.push(
+                Diagnostic::error(format!("unknown field `{key}`"))
+                    .at(Location::new(file, line.span_of(key)), "unknown field")
+                    .help(help_for_unknown(key, fields.iter().copied(), "fields")),
+            );
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// JSON to TOML values (nulls dropped; TOML has none).
+fn json_to_toml(value: &serde_json::Value) -> Option<toml::Value> {
+    Some(match value {
+        serde_json::Value::Null => return None,
+        serde_json::Value::Bool(b) => toml::Value::Boolean(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        serde_json::Value::String(s) => toml::Value::String(s.clone()),
+        serde_json::Value::Array(items) => toml::Value::Array(items.iter().filter_map(json_to_toml).collect()),
+        serde_json::Value::Object(map) => {
+            toml::Value::Table(map.iter().filter_map(|(k, v)| Some((k.clone(), json_to_toml(v)?))).collect())
+        }
+    })
+}
