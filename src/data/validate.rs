@@ -91,12 +91,15 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     (dataset, ck.diags)
 }
 
+/// Reads a bulk file's records of one type.
+type BulkReader<T> = fn(FileId, &str, &str, &mut Vec<Diagnostic>) -> Vec<Record<T>>;
+
 /// A file's records, from TOML or a bulk format, each with its file.
 fn read_records<T>(
     files: &DataFiles,
     file: FileId,
     diags: &mut Vec<Diagnostic>,
-    bulk_reader: fn(FileId, &str, &str, &mut Vec<Diagnostic>) -> Vec<Record<T>>,
+    bulk_reader: BulkReader<T>,
     toml_reader: impl FnOnce(&str, &mut Vec<Diagnostic>) -> Vec<Record<T>>,
 ) -> Vec<(FileId, Record<T>)> {
     let source = files.map.get(file);
