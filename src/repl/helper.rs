@@ -250,14 +250,15 @@ const KEYWORD: &str = "\x1b[1;34m";
 const STRING: &str = "\x1b[32m";
 const NUMBER: &str = "\x1b[33m";
 const COMMENT: &str = "\x1b[2m";
+const BRACKET: &str = "\x1b[1;7m";
 const RESET: &str = "\x1b[0m";
 
 impl Highlighter for KgqHelper {
-    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+    fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
         if !self.colour || line.trim_start().starts_with(':') {
             return Cow::Borrowed(line);
         }
-        Cow::Owned(colourise(line))
+        Cow::Owned(colourise(line, pos))
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
@@ -269,10 +270,55 @@ impl Highlighter for KgqHelper {
     }
 }
 
-/// Colours keywords, strings, numbers and comments.
-pub fn colourise(line: &str) -> String {
+/// The bracket at or just before the cursor (byte `pos`) and its partner, as char indices.
+fn matching_brackets(chars: &[char], pos: usize, line: &str) -> Option<(usize, usize)> {
+    let cursor = line[..pos.min(line.len())].chars().count();
+    let pairs = [('(', ')'), ('[', ']'), ('{', '}')];
+    let at = [cursor.checked_sub(1), Some(cursor)].into_iter().flatten().find(|&i| {
+        chars.get(i).is_some_and(|c| pairs.iter().any(|(o, cl)| c == o || c == cl)) && !in_string(chars, i)
+    })?;
+    let c = chars[at];
+    let (open, close, forward) = match pairs.iter().find(|(o, cl)| *o == c || *cl == c) {
+        Some(&(o, cl)) => (o, cl, c == o),
+        None => return None,
+    };
+    let mut depth = 0i32;
+    let indices: Box<dyn Iterator<Item = usize>> =
+        if forward { Box::new(at..chars.len()) } else { Box::new((0..=at).rev()) };
+    for i in indices {
+        if in_string(chars, i) {
+            continue;
+        }
+        if chars[i] == open {
+            depth += 1;
+        } else if chars[i] == close {
+            depth -= 1;
+        }
+        if depth == 0 {
+            return Some((at, i));
+        }
+    }
+    None
+}
+
+/// Whether char index `i` lies inside a quoted string.
+fn in_string(chars: &[char], i: usize) -> bool {
+    let mut quote: Option<char> = None;
+    for &c in &chars[..i] {
+        match quote {
+            Some(q) if c == q => quote = None,
+            None if c == '"' || c == '\'' => quote = Some(c),
+            _ => {}
+        }
+    }
+    quote.is_some()
+}
+
+/// Colours keywords, strings, numbers and comments, and the bracket pair at the cursor.
+pub fn colourise(line: &str, pos: usize) -> String {
     let mut out = String::with_capacity(line.len() + 32);
     let chars: Vec<char> = line.chars().collect();
+    let pair = matching_brackets(&chars, pos, line);
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -298,6 +344,8 @@ pub fn colourise(line: &str) -> String {
             }
             let word: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
             (KEYWORDS.contains(&word.as_str()).then_some(KEYWORD), j)
+        } else if pair.is_some_and(|(a, b)| i == a || i == b) {
+            (Some(BRACKET), i + 1)
         } else {
             (None, i + 1)
         };
@@ -330,7 +378,7 @@ mod tests {
     #[test]
     fn colours_never_change_the_visible_text() {
         let line = "connect \"Poland\" and x max 4 -- note";
-        let coloured = colourise(line);
+        let coloured = colourise(line, 0);
         let visible: String = coloured
             .split('\x1b')
             .enumerate()
@@ -338,5 +386,15 @@ mod tests {
             .collect();
         assert_eq!(visible, line);
         assert!(coloured.contains(&format!("{KEYWORD}connect{RESET}")));
+    }
+
+    #[test]
+    fn the_bracket_pair_at_the_cursor_is_marked() {
+        let line = "match (a)-[r]->(b {id: \"x)\"})";
+        let chars: Vec<char> = line.chars().collect();
+        assert_eq!(matching_brackets(&chars, 7, line), Some((6, 8)), "after `(a`, the cursor is next to `(`... `)`");
+        assert_eq!(matching_brackets(&chars, line.len(), line), Some((28, 15)), "a bracket in a string does not count");
+        assert_eq!(matching_brackets(&chars, 3, line), None);
+        assert!(colourise(line, 9).contains(&format!("{BRACKET}){RESET}")));
     }
 }

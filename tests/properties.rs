@@ -1,0 +1,137 @@
+//! Properties of whole statements on random graphs, against brute force: `connect` ranks
+//! exactly the inner entities of the simple paths between its ends, and `paths` lists
+//! exactly those paths.
+
+use std::collections::BTreeSet;
+
+use kgq::data::{self, DataFiles};
+use kgq::graph::KnowledgeGraph;
+use kgq::query::{self, Settings, Value};
+use proptest::prelude::*;
+
+/// A graph-data folder with `n` entities and the given relations (either kind, some undirected).
+fn graph(n: usize, edges: &[(usize, usize, bool)]) -> KnowledgeGraph {
+    let schema = "[[kind]]\nname = \"thing\"\n\n[[relation]]\nname = \"links\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"links\"\ninverse = \"is linked by\"\n\n[[relation]]\nname = \"pairs\"\nfrom = [\"*\"]\nto = [\"*\"]\ndirected = false\nreads = \"pairs with\"\ninverse = \"pairs with\"\n";
+    let ev = "evidence = [{ source = \"s\", line = 1, quote = \"x\" }]\n";
+    let entities: String =
+        (0..n).map(|i| format!("[[entity]]\nid = \"e{i}\"\nkind = \"thing\"\nname = \"E{i}\"\n{ev}\n")).collect();
+    let relations: String = edges
+        .iter()
+        .map(|(a, b, undirected)| {
+            format!(
+                "[[relation]]\nfrom = \"e{a}\"\nrel = \"{}\"\nto = \"e{b}\"\n{ev}\n",
+                if *undirected { "pairs" } else { "links" }
+            )
+        })
+        .collect();
+    let files = vec![
+        ("schema.toml".to_string(), schema.to_string()),
+        ("sources.toml".to_string(), "[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"s.txt\"\n".to_string()),
+        ("entities/e.toml".to_string(), entities),
+        ("relations/r.toml".to_string(), relations),
+    ];
+    let loaded = data::load(&DataFiles::from_files("random", files));
+    KnowledgeGraph::build(loaded.dataset.expect("generated data is valid"))
+}
+
+/// Every simple path from `a` to `b` of at most `max` hops, as node sequences, by brute force.
+fn brute_paths(n: usize, edges: &[(usize, usize, bool)], a: usize, b: usize, max: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut stack = vec![a];
+    fn walk(
+        n: usize,
+        edges: &[(usize, usize, bool)],
+        b: usize,
+        max: usize,
+        stack: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        let at = *stack.last().unwrap();
+        if at == b && stack.len() > 1 {
+            out.push(stack.clone());
+            return;
+        }
+        if stack.len() > max {
+            return;
+        }
+        for &(x, y, _) in edges {
+            // Connections are symmetric questions: relations are walked either way.
+            for (from, to) in [(x, y), (y, x)] {
+                if from == at && to < n && !stack.contains(&to) {
+                    stack.push(to);
+                    walk(n, edges, b, max, stack, out);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    walk(n, edges, b, max, &mut stack, &mut out);
+    out
+}
+
+fn edges_strategy() -> impl Strategy<Value = (usize, Vec<(usize, usize, bool)>)> {
+    (3usize..8).prop_flat_map(|n| (Just(n), proptest::collection::vec((0..n, 0..n, any::<bool>()), 0..16)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn connect_ranks_exactly_the_inner_nodes_of_the_simple_paths((n, edges) in edges_strategy(), max in 1usize..5) {
+        let edges: Vec<_> = edges.into_iter().filter(|(a, b, _)| a != b).collect();
+        let kg = graph(n, &edges);
+        let statement = format!("connect e0 and e1 max {max} limit 1000");
+        let (rows, _) = query::run(&kg, &statement, &Settings::default()).expect("connect runs");
+        let ranked: BTreeSet<String> = rows.rows.iter().map(|r| match &r[0] {
+            Value::Entity(e) => kg.entity(*e).id.clone(),
+            other => panic!("the first column holds entities, not {other:?}"),
+        }).collect();
+        let paths = brute_paths(n, &edges, 0, 1, max);
+        let inner: BTreeSet<String> = paths.iter().flat_map(|p| p[1..p.len() - 1].iter().map(|i| format!("e{i}"))).collect();
+        prop_assert_eq!(ranked, inner);
+    }
+
+    #[test]
+    fn paths_lists_exactly_the_simple_paths((n, edges) in edges_strategy(), max in 1usize..5) {
+        let edges: Vec<_> = edges.into_iter().filter(|(a, b, _)| a != b).collect();
+        let kg = graph(n, &edges);
+        let (rows, _) = query::run(&kg, &format!("paths e0 to e1 max {max} limit 100000"), &Settings::default()).expect("paths runs");
+        let mut got: Vec<Vec<String>> = rows.rows.iter().map(|r| match &r[1] {
+            Value::Path(p) => p.nodes.iter().map(|&x| kg.entity(kgq::graph::node_ref(x)).id.clone()).collect(),
+            other => panic!("the second column holds paths, not {other:?}"),
+        }).collect();
+        let lengths: Vec<usize> = got.iter().map(Vec::len).collect();
+        prop_assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "shortest first");
+        got.sort();
+        // Parallel relations make distinct paths with the same nodes, as in the brute force.
+        let mut want: Vec<Vec<String>> = brute_paths(n, &edges, 0, 1, max).into_iter().map(|p| p.iter().map(|i| format!("e{i}")).collect()).collect();
+        want.sort();
+        prop_assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn an_ambiguous_name_lists_its_candidates_with_their_kinds() {
+    let schema = "[[kind]]\nname = \"person\"\n\n[[kind]]\nname = \"company\"\n";
+    let ev = "evidence = [{ source = \"s\", line = 1, quote = \"x\" }]\n";
+    let entities = format!(
+        "[[entity]]\nid = \"kim-a\"\nkind = \"person\"\nname = \"Kim Chol\"\n{ev}\n[[entity]]\nid = \"kim-b\"\nkind = \"company\"\nname = \"Kim Chol\"\n{ev}"
+    );
+    let files = vec![
+        ("schema.toml".to_string(), schema.to_string()),
+        ("sources.toml".to_string(), "[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"s.txt\"\n".to_string()),
+        ("entities/e.toml".to_string(), entities),
+    ];
+    let loaded = data::load(&DataFiles::from_files("ambiguous", files));
+    let kg = KnowledgeGraph::build(loaded.dataset.expect("shared names are only a warning"));
+    let Err(query::Failure::Query(err)) = query::run(&kg, "show \"kim chol\"", &Settings::default()) else {
+        panic!("an ambiguous name must be an error");
+    };
+    assert_eq!(err.message, "\"kim chol\" names 2 entities");
+    assert_eq!(
+        err.help.as_deref(),
+        Some("say which one by id or full name: \"Kim Chol\" (person, id kim-a), \"Kim Chol\" (company, id kim-b)")
+    );
+    assert_eq!(err.span, 5..15, "the caret is under the name");
+    assert!(query::run(&kg, "show kim-b", &Settings::default()).is_ok(), "the id picks one");
+}
