@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::data::{self, DataFiles};
+use crate::builtin;
+use crate::data::{self, DataFiles, snapshot};
 use crate::diag::{self, Diagnostic, SourceMap, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
@@ -24,7 +25,7 @@ use crate::scripts;
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
-    /// Use this graph-data folder instead of the built-in graph.
+    /// Use this graph-data folder, or a snapshot file from `kgq build`, instead of the built-in graph.
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
@@ -55,6 +56,14 @@ pub enum Command {
         /// Treat warnings (isolated entities, uncited sources, stray files) as problems.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Validate graph-data and write it as a binary snapshot that `--data FILE` loads fast.
+    Build {
+        /// The graph-data folder (default: --data, else the built-in graph).
+        dir: Option<PathBuf>,
+        /// The snapshot file to write (atomically).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
     },
     /// Counts: entities by kind, relations by kind, evidence by source.
     Stats {
@@ -161,6 +170,7 @@ pub fn run(cli: Cli) -> u8 {
                 Err(code) => code,
             }
         }
+        Command::Build { dir, output } => build(dir.or(cli.data).as_deref(), &output),
         Command::Check { dir, sources, deny_warnings } => {
             check(dir.or(cli.data).as_deref(), sources.as_deref(), deny_warnings)
         }
@@ -248,12 +258,54 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 /// Reads graph-data from `dir`, or the built-in copy.
 fn read_files(dir: Option<&Path>) -> Result<DataFiles, u8> {
     match dir {
-        None => Ok(DataFiles::builtin()),
+        None => Ok(builtin::files()),
+        Some(dir) if dir.is_file() => {
+            eprintln!("kgq: {} is a file; this command reads a graph-data folder", dir.display());
+            Err(USAGE)
+        }
         Some(dir) => DataFiles::read_dir(dir).map_err(|err| {
             eprintln!("kgq: {err}");
             USAGE
         }),
     }
+}
+
+/// Reads a snapshot file written by `kgq build`.
+fn read_snapshot(path: &Path) -> Result<data::Dataset, u8> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        eprintln!("kgq: cannot read {}: {err}", path.display());
+        USAGE
+    })?;
+    snapshot::decode(&bytes).map_err(|err| {
+        eprintln!(
+            "kgq: {}: {err}
+  help: {}",
+            path.display(),
+            err.help()
+        );
+        USAGE
+    })
+}
+
+fn build(dir: Option<&Path>, output: &Path) -> u8 {
+    let files = match read_files(dir) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
+    let loaded = data::load(&files);
+    let Some(dataset) = loaded.dataset else {
+        let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+        eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
+        eprintln!("{}: {}; nothing was written", files.root, diag::plural(errors.len(), "error"));
+        return PROBLEMS;
+    };
+    let bytes = snapshot::encode(&dataset);
+    if let Err(err) = write_atomic(output, &bytes) {
+        eprintln!("kgq: cannot write {}: {err}", output.display());
+        return USAGE;
+    }
+    let (e, r) = (dataset.entities.len(), dataset.relations.len());
+    emit(&format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len()))
 }
 
 /// Loads the graph and runs `f` on it, or prints the load errors.
@@ -266,6 +318,11 @@ fn with_graph(dir: Option<&Path>, f: impl FnOnce(&KnowledgeGraph) -> u8) -> u8 {
 
 /// Loads the graph, or prints its errors and returns the exit status.
 fn load_graph(dir: Option<&Path>) -> Result<KnowledgeGraph, u8> {
+    match dir {
+        None => return Ok(KnowledgeGraph::build(builtin::dataset())),
+        Some(file) if file.is_file() => return read_snapshot(file).map(KnowledgeGraph::build),
+        Some(_) => {}
+    }
     let files = read_files(dir)?;
     let loaded = data::load(&files);
     match loaded.dataset {

@@ -8,19 +8,19 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::Location;
 
 /// An entity kind declared in `schema.toml`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KindDef {
     pub name: String,
     pub description: String,
 }
 
 /// A relation kind declared in `schema.toml`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RelDef {
     pub name: String,
     /// Entity kinds allowed at the `from` end; empty means any kind.
@@ -46,7 +46,7 @@ impl RelDef {
 }
 
 /// The graph's vocabulary.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Schema {
     pub kinds: Vec<KindDef>,
     pub relations: Vec<RelDef>,
@@ -63,7 +63,7 @@ impl Schema {
 }
 
 /// A document that evidence cites.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     pub id: String,
     pub title: String,
@@ -76,7 +76,7 @@ pub struct Source {
 }
 
 /// A located piece of evidence: a line of a source document and an anchor phrase on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evidence {
     pub source: String,
     pub line: u32,
@@ -87,7 +87,7 @@ pub struct Evidence {
 }
 
 /// A typed attribute value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttrValue {
     Bool(bool),
@@ -115,7 +115,7 @@ impl fmt::Display for AttrValue {
 pub type Attrs = BTreeMap<String, AttrValue>;
 
 /// A node of the graph.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entity {
     pub id: String,
     pub kind: String,
@@ -130,7 +130,7 @@ pub struct Entity {
 }
 
 /// How a relation is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Official,
@@ -157,7 +157,7 @@ impl Status {
 }
 
 /// An edge of the graph, with its period and evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Relation {
     pub from: String,
     pub rel: String,
@@ -270,6 +270,13 @@ impl fmt::Display for PartialDate {
 impl Serialize for PartialDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        PartialDate::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

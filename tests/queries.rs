@@ -17,8 +17,9 @@ use crate::support::fixture;
 
 pub fn shipped_graph() -> &'static KnowledgeGraph {
     static GRAPH: OnceLock<KnowledgeGraph> = OnceLock::new();
-    GRAPH
-        .get_or_init(|| KnowledgeGraph::build(data::load(&DataFiles::builtin()).dataset.expect("built-in graph loads")))
+    GRAPH.get_or_init(|| {
+        KnowledgeGraph::build(data::load(&kgq::builtin::files()).dataset.expect("built-in graph loads"))
+    })
 }
 
 pub fn net_graph() -> &'static KnowledgeGraph {

@@ -9,4 +9,5 @@ mod repl;
 mod run;
 mod runaway;
 mod shipped;
+mod snapshot;
 mod support;

@@ -9,10 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Location, SourceMap};
 
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
-}
-
 /// A graph-data folder's text, ready to load.
 #[derive(Debug, Clone, Default)]
 pub struct DataFiles {
@@ -40,12 +36,6 @@ pub enum ReadError {
 }
 
 impl DataFiles {
-    /// The graph-data folder shipped inside the binary.
-    pub fn builtin() -> DataFiles {
-        let files = builtin::FILES.iter().map(|(path, text)| (path.to_string(), text.to_string()));
-        DataFiles::from_files("graph-data", files)
-    }
-
     /// Reads every `.toml`, `.csv`, `.jsonl` and `.kgq` file of a graph-data folder. A folder
     /// of bulk files alone may leave out schema.toml: its vocabulary is then inferred.
     pub fn read_dir(root: &Path) -> Result<DataFiles, ReadError> {

@@ -9,6 +9,7 @@ mod bulk;
 mod evidence;
 mod files;
 mod parse;
+pub mod snapshot;
 mod validate;
 
 pub use evidence::{normalise, verify_sources};
@@ -19,7 +20,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Entity, Evidence, Relation, Schema, Source};
 
 /// Everything a graph-data folder declares, validated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
     pub schema: Schema,
     pub sources: Vec<Source>,

@@ -1,0 +1,115 @@
+//! Binary snapshots of validated graph-data, for fast starts: `kgq build` writes one,
+//! `--data FILE` reads one, and the built-in graph is one, made at build time.
+//!
+//! Layout: an 8-byte magic `KGQSNAP\0`, the format version (u32, little-endian), the
+//! payload length (u64) and its CRC-32 (u32), then the payload: the [`Dataset`] as
+//! MessagePack. A truncated, corrupted or other-version file is refused with a message
+//! that says how to rebuild it; it never yields a wrong graph.
+
+use super::Dataset;
+
+const MAGIC: &[u8; 8] = b"KGQSNAP\0";
+/// The payload format this build reads and writes.
+pub const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8 + 4;
+
+/// Why a file could not be read as a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("not a kgq snapshot (it does not start with the snapshot header)")]
+    NotASnapshot,
+    #[error("snapshot format version {found} is not the version this kgq reads ({VERSION})")]
+    Version { found: u32 },
+    #[error("the snapshot is truncated: its header promises {expected} bytes of data, the file has {found}")]
+    Truncated { expected: u64, found: u64 },
+    #[error("the snapshot is corrupted: its checksum does not match its data")]
+    Corrupted,
+    #[error("the snapshot's data cannot be decoded: {0}")]
+    Undecodable(String),
+}
+
+impl SnapshotError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            SnapshotError::NotASnapshot => "give --data a graph-data folder, or a file written by `kgq build`",
+            _ => "rebuild it from its graph-data folder with `kgq build DIR -o FILE`",
+        }
+    }
+}
+
+/// The snapshot of a dataset.
+pub fn encode(data: &Dataset) -> Vec<u8> {
+    let payload = rmp_serde::to_vec(data).expect("a dataset holds only encodable values");
+    let mut out = Vec::with_capacity(HEADER + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// Whether `bytes` start like a snapshot (to tell snapshot files from folders' contents).
+pub fn looks_like_snapshot(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// Reads a snapshot, checking its header, length and checksum before decoding.
+pub fn decode(bytes: &[u8]) -> Result<Dataset, SnapshotError> {
+    if !looks_like_snapshot(bytes) {
+        return Err(SnapshotError::NotASnapshot);
+    }
+    if bytes.len() < HEADER {
+        return Err(SnapshotError::Truncated { expected: HEADER as u64, found: bytes.len() as u64 });
+    }
+    let word =
+        |at: usize, n: usize| -> u64 { bytes[at..at + n].iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)) };
+    let version = word(8, 4) as u32;
+    if version != VERSION {
+        return Err(SnapshotError::Version { found: version });
+    }
+    let (length, checksum) = (word(12, 8), word(20, 4) as u32);
+    let payload = &bytes[HEADER..];
+    if payload.len() as u64 != length {
+        return Err(SnapshotError::Truncated { expected: length, found: payload.len() as u64 });
+    }
+    if crc32fast::hash(payload) != checksum {
+        return Err(SnapshotError::Corrupted);
+    }
+    rmp_serde::from_slice(payload).map_err(|e| SnapshotError::Undecodable(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{KindDef, Schema};
+
+    fn sample() -> Vec<u8> {
+        let schema = Schema {
+            kinds: vec![KindDef { name: "country".into(), description: "A state.".into() }],
+            relations: vec![],
+        };
+        encode(&Dataset { schema, ..Dataset::default() })
+    }
+
+    #[test]
+    fn a_snapshot_reads_back() {
+        let data = decode(&sample()).expect("a fresh snapshot decodes");
+        assert_eq!(data.schema.kinds[0].name, "country");
+    }
+
+    #[test]
+    fn damaged_snapshots_are_refused_with_the_reason() {
+        let good = sample();
+        assert_eq!(decode(b"digraph {}").unwrap_err(), SnapshotError::NotASnapshot);
+        assert!(matches!(decode(&good[..good.len() - 3]), Err(SnapshotError::Truncated { .. })));
+        assert!(matches!(decode(&good[..10]), Err(SnapshotError::Truncated { .. })));
+        let mut flipped = good.clone();
+        *flipped.last_mut().expect("a payload") ^= 0x40;
+        assert_eq!(decode(&flipped).unwrap_err(), SnapshotError::Corrupted);
+        let mut other = good.clone();
+        other[8] = 9;
+        assert_eq!(decode(&other).unwrap_err(), SnapshotError::Version { found: 9 });
+    }
+}

@@ -1,0 +1,70 @@
+//! Snapshots: `kgq build` writes one, `--data FILE` answers from it exactly as from the
+//! folder, and a damaged file is refused with a reason and a way out, never a panic.
+
+use crate::support::{fixture, kgq, root, stderr, stdout};
+
+fn build(dir: &std::path::Path) -> std::path::PathBuf {
+    let snap = dir.join("net.kgqs");
+    let out = kgq(&["build", fixture("net").to_str().unwrap(), "-o", snap.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(": 12 entities, 15 relations, "), "{}", stdout(&out));
+    snap
+}
+
+#[test]
+fn a_snapshot_answers_like_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = build(dir.path());
+    for statement in [
+        "connect acme and ministry as json",
+        "show \"Free State\"",
+        "count relations by rel",
+        "paths acme to freedonia max 4 as of \"2017-06\"",
+    ] {
+        let from_folder = kgq(&["--data", fixture("net").to_str().unwrap(), "query", statement], &root());
+        let from_snapshot = kgq(&["--data", snap.to_str().unwrap(), "query", statement], &root());
+        assert_eq!(stdout(&from_snapshot), stdout(&from_folder), "{statement}");
+        assert_eq!(from_snapshot.status.code(), Some(0));
+    }
+}
+
+#[test]
+fn damaged_snapshots_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = build(dir.path());
+    let good = std::fs::read(&snap).unwrap();
+    let mut flipped = good.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x01;
+    let mut other_version = good.clone();
+    other_version[8] = 99;
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("truncated", good[..good.len() / 2].to_vec(), "the snapshot is truncated"),
+        ("corrupted", flipped, "the snapshot is corrupted: its checksum does not match its data"),
+        ("other-version", other_version, "snapshot format version 99 is not the version this kgq reads (1)"),
+        ("not-a-snapshot", b"[[entity]]\nid = \"x\"\n".to_vec(), "not a kgq snapshot"),
+    ];
+    for (name, bytes, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = kgq(&["--data", path.to_str().unwrap(), "query", "count *"], &root());
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(stderr(&out).contains(message), "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains("help: "), "{name} says what to do");
+        assert!(!stderr(&out).contains("panicked"), "{name}");
+        assert!(stdout(&out).is_empty(), "{name} answers nothing");
+    }
+}
+
+#[test]
+fn build_refuses_broken_data_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("entities")).unwrap();
+    std::fs::write(data.join("entities/a.csv"), "id,kind,name\nx,thing,\n").unwrap();
+    let snap = dir.path().join("out.kgqs");
+    let out = kgq(&["build", data.to_str().unwrap(), "-o", snap.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing `name`"), "{}", stderr(&out));
+    assert!(!snap.exists());
+}
