@@ -15,4 +15,5 @@ pub mod model;
 pub mod query;
 pub mod render;
 pub mod repl;
+pub mod style;
 pub mod suggest;
