@@ -1,12 +1,14 @@
 //! Output formats. Rendering never decides what is in a result: it writes what it is given.
 //!
 //! `table` (aligned text for terminals), `json` (the graph export and query results),
-//! `csv`, `dot` (Graphviz), `stats` (the counts of `kgq stats`), with `text` holding the
-//! plain-text forms of values that several of them share.
+//! `csv`, `dot` (Graphviz), `stats` (the counts of `kgq stats`), with `picture` choosing
+//! what a picture shows and `text` holding the plain-text forms of values that several of
+//! them share.
 
 pub mod csv;
 pub mod dot;
 pub mod json;
+pub mod picture;
 pub mod stats;
 pub mod table;
 pub mod text;
