@@ -11,6 +11,7 @@ pub mod data;
 pub mod diag;
 pub mod fsutil;
 pub mod graph;
+pub mod graphviz;
 pub mod model;
 pub mod query;
 pub mod render;

@@ -4,16 +4,20 @@
 //! this is the edge where errors are printed and turned into exit codes
 //! (0 ok, 1 problems found or a failed query, 2 usage or IO).
 
-use std::io::{self, Write};
+mod output;
+
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use output::{ClusterArg, ExportFormat, FormatArg, PictureArgs, RankdirArg};
+use output::{Output, Subject, check_destination, emit, export, produce};
+
 use crate::data::{self, DataFiles};
 use crate::diag::{self, Diagnostic, SourceMap, Style};
-use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::query::ast::Format;
 use crate::query::{self, Failure, Rows, Settings};
@@ -60,7 +64,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
         format: StatsFormat,
     },
-    /// Write the whole graph, or a query's result, in a machine-readable format.
+    /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
         #[arg(long, value_enum)]
         format: ExportFormat,
@@ -70,6 +74,8 @@ pub enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        picture: PictureArgs,
     },
     /// Run one statement and print its result (exit 1 if the statement fails).
     Query {
@@ -77,6 +83,8 @@ pub enum Command {
         /// Output format; `as FORMAT` at the end of the statement takes precedence.
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
+        #[command(flatten)]
+        picture: PictureArgs,
         /// Stop the statement after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         timeout: f64,
@@ -87,32 +95,6 @@ pub enum Command {
 pub enum StatsFormat {
     Text,
     Json,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ExportFormat {
-    Json,
-    Dot,
-    Csv,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Dot,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Dot => Format::Dot,
-        }
-    }
 }
 
 /// Exit statuses.
@@ -154,31 +136,12 @@ pub fn run(cli: Cli) -> u8 {
                 StatsFormat::Text => render::stats::text(&stats),
                 StatsFormat::Json => to_json(&stats),
             };
-            emit(&text)
+            emit(text.as_bytes())
         }),
-        Command::Export { format, query, output } => with_graph(cli.data.as_deref(), |kg| {
-            let text = match (format, query) {
-                (ExportFormat::Json, None) => render::json::graph(kg),
-                (ExportFormat::Dot, None) => render::dot::graph(kg),
-                (ExportFormat::Csv, None) => {
-                    eprintln!("kgq: CSV holds one table; give --query 'STATEMENT', or export the whole graph as json");
-                    return USAGE;
-                }
-                (format, Some(statement)) => {
-                    let format = match format {
-                        ExportFormat::Json => Format::Json,
-                        ExportFormat::Dot => Format::Dot,
-                        ExportFormat::Csv => Format::Csv,
-                    };
-                    match run_statement(kg, &statement, &Settings::default()) {
-                        Ok((rows, _)) => render::rows(kg, &rows, format, None),
-                        Err(code) => return code,
-                    }
-                }
-            };
-            write_output(output.as_deref(), &text)
+        Command::Export { format, query, output, picture } => with_graph(cli.data.as_deref(), |kg| {
+            export(kg, format.into(), query.as_deref(), output.as_deref(), picture)
         }),
-        Command::Query { statement, format, timeout } => with_graph(cli.data.as_deref(), |kg| {
+        Command::Query { statement, format, picture, timeout } => with_graph(cli.data.as_deref(), |kg| {
             let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
                 eprintln!("kgq: --timeout must be a positive number of seconds");
                 return USAGE;
@@ -186,8 +149,15 @@ pub fn run(cli: Cli) -> u8 {
             let settings = Settings { timeout, cancel: None };
             match run_statement(kg, &statement, &settings) {
                 Ok((rows, written)) => {
-                    let format = written.or(format.map(Format::from)).unwrap_or(Format::Table);
-                    emit(&render::rows(kg, &rows, format, terminal_width()))
+                    let output =
+                        written.map(Output::from).or(format.map(Output::from)).unwrap_or(Output::Data(Format::Table));
+                    if let Err(code) = check_destination(output, picture, None) {
+                        return code;
+                    }
+                    match produce(kg, &Subject::Answer(&rows), output, picture, terminal_width()) {
+                        Ok(bytes) => emit(&bytes),
+                        Err(code) => code,
+                    }
                 }
                 Err(code) => code,
             }
@@ -284,11 +254,14 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
                 if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
             let warnings =
                 if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
-            emit(&format!(
-                "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
-                ds.entities.len(),
-                ds.relations.len()
-            ))
+            emit(
+                format!(
+                    "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
+                    ds.entities.len(),
+                    ds.relations.len()
+                )
+                .as_bytes(),
+            )
         }
         _ => {
             eprintln!("{root}: {}", diag::summary(&diags));
@@ -299,31 +272,4 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
 
 fn parent_name(path: &str) -> String {
     path.rsplit_once('/').map_or(path, |(dir, _)| dir).to_string()
-}
-
-/// Writes to a file atomically, or to standard output.
-fn write_output(path: Option<&Path>, text: &str) -> u8 {
-    match path {
-        None => emit(text),
-        Some(path) => match write_atomic(path, text.as_bytes()) {
-            Ok(()) => OK,
-            Err(err) => {
-                eprintln!("kgq: cannot write {}: {err}", path.display());
-                USAGE
-            }
-        },
-    }
-}
-
-/// Prints to standard output; a closed pipe (`kgq ... | head`) is not an error.
-fn emit(text: &str) -> u8 {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => OK,
-        Err(err) => {
-            eprintln!("kgq: cannot write output: {err}");
-            USAGE
-        }
-    }
 }
