@@ -2,6 +2,7 @@
 
 mod check_cases;
 mod cli;
+mod pictures;
 mod queries;
 mod readme;
 mod repl;
