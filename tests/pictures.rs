@@ -90,7 +90,7 @@ fn a_neighbourhood_spreads_top_to_bottom_from_its_centre() {
 
 #[test]
 fn the_readme_picture() {
-    // As `kgq export --format svg --rankdir tb --query README_PICTURE` draws it.
+    // As the README's command draws it: `kgq export --format svg --rankdir tb ...`.
     let text = answer_dot(
         shipped_graph(),
         README_PICTURE,
@@ -99,6 +99,9 @@ fn the_readme_picture() {
     assert!(text.contains("rankdir=TB"));
     svg(&text);
     insta::assert_snapshot!(text);
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).expect("README.md exists");
+    let command = format!("kgq export --format svg --rankdir tb -o docs/poland-mid.svg --query '{README_PICTURE}'");
+    assert!(readme.contains(&command), "the README documents the command that draws its picture:\n{command}");
 }
 
 #[test]
