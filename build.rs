@@ -15,6 +15,8 @@ mod data;
 mod diag;
 #[path = "src/model.rs"]
 mod model;
+#[path = "src/style.rs"]
+mod style;
 #[path = "src/suggest.rs"]
 mod suggest;
 

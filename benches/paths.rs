@@ -42,7 +42,10 @@ fn synthetic(nodes: usize, edges: usize) -> KnowledgeGraph {
     let kinds: Vec<String> = (0..8).map(|i| format!("kind{i}")).collect();
     let rels: Vec<String> = (0..20).map(|i| format!("rel{i}")).collect();
     let schema = Schema {
-        kinds: kinds.iter().map(|k| KindDef { name: k.clone(), description: String::new() }).collect(),
+        kinds: kinds
+            .iter()
+            .map(|k| KindDef { name: k.clone(), description: String::new(), shape: None, color: None })
+            .collect(),
         relations: rels
             .iter()
             .map(|r| RelDef {

@@ -37,7 +37,10 @@ fn run() -> Result<(), String> {
     let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("cannot read {p}: {e}"));
 
     let started = Instant::now();
-    let files = DataFiles::from_files("bench", [("entities/nodes.csv".to_string(), read(&nodes)?), ("relations/edges.csv".to_string(), read(&edges)?)]);
+    let files = DataFiles::from_files(
+        "bench",
+        [("entities/nodes.csv".to_string(), read(&nodes)?), ("relations/edges.csv".to_string(), read(&edges)?)],
+    );
     let loaded = data::load(&files);
     let dataset = loaded.dataset.ok_or_else(|| format!("the data has {} problems", loaded.diagnostics.len()))?;
     drop(files);
@@ -46,7 +49,8 @@ fn run() -> Result<(), String> {
     let rss_after_load_mb = rss_mb();
 
     let node = |id: &str| kg.by_id(id).map(|n| n.index() as u32).ok_or(format!("unknown node {id}"));
-    let harness_id = |n: u32| -> u64 { kg.entity(kgq::graph::node_ref(n)).id.parse().expect("harness ids are integers") };
+    let harness_id =
+        |n: u32| -> u64 { kg.entity(kgq::graph::node_ref(n)).id.parse().expect("harness ids are integers") };
     let ids = |p: &Path| p.nodes.iter().map(|&n| harness_id(n)).collect::<Vec<_>>();
     let t = kg.topology();
     let filter = Filter::default();
@@ -62,7 +66,8 @@ fn run() -> Result<(), String> {
         match kind {
             "shortest" => {
                 let d = node(dst)?;
-                let go = || t.shortest_path(s, d, None, &filter, &limits(SHORTEST_HOPS, 1)).expect("no deadline is set");
+                let go =
+                    || t.shortest_path(s, d, None, &filter, &limits(SHORTEST_HOPS, 1)).expect("no deadline is set");
                 if !std::mem::replace(&mut warmed[0], true) {
                     go();
                 }
@@ -74,7 +79,8 @@ fn run() -> Result<(), String> {
             }
             "paths" => {
                 let d = node(dst)?;
-                let go = || t.simple_paths(s, d, None, &filter, &limits(PATH_HOPS, PATH_CAP)).expect("no deadline is set");
+                let go =
+                    || t.simple_paths(s, d, None, &filter, &limits(PATH_HOPS, PATH_CAP)).expect("no deadline is set");
                 if !std::mem::replace(&mut warmed[1], true) {
                     go();
                 }
@@ -115,6 +121,9 @@ fn run() -> Result<(), String> {
 /// Resident memory now, from /proc (Linux); null elsewhere.
 fn rss_mb() -> Value {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
     kb.map_or(Value::Null, |kb| json!(kb / 1024.0))
 }

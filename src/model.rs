@@ -17,6 +17,10 @@ use crate::diag::Location;
 pub struct KindDef {
     pub name: String,
     pub description: String,
+    /// The Graphviz node shape pictures draw this kind with, when the schema chooses one.
+    pub shape: Option<String>,
+    /// The fill colour (`#rrggbb` or an accepted name), when the schema chooses one.
+    pub color: Option<String>,
 }
 
 /// A relation kind declared in `schema.toml`.

@@ -131,3 +131,104 @@ fn a_bulk_folder_without_schema_loads_with_an_inferred_vocabulary() {
     let out = kgq(&["--data", bulk.to_str().unwrap(), "query", "find * where founded > 2000 as csv"], &root());
     assert_eq!(stdout(&out), "entity,kind,country\nglobex,company,\n", "attributes are typed");
 }
+
+/// Runs the real `kgq` with `PATH` set to `path` (where it looks for Graphviz).
+fn kgq_with_path(args: &[&str], path: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kgq"))
+        .args(args)
+        .current_dir(root())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the kgq binary runs")
+}
+
+const PICTURE: &str = "path \"Poland\" to \"Munitions Industry Department\"";
+
+#[test]
+fn export_draws_svg_and_png_with_graphviz() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("picture.svg");
+    let out = kgq(&["export", "--format", "svg", "--query", PICTURE, "-o", target.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "Graphviz had nothing to say");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec!["picture.svg"], "no temporary file is left behind");
+    let svg = std::fs::read_to_string(&target).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("Munitions Industry"), "{svg}");
+
+    // PNG is binary, and goes to standard output when that is not a terminal.
+    let out = kgq(&["export", "--format", "png", "--query", PICTURE, "--cluster", "country"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
+
+    // `kgq query` draws too, and takes --cluster.
+    let out = kgq(&["query", PICTURE, "--format", "svg", "--cluster", "country"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("<svg"));
+}
+
+#[test]
+fn images_without_graphviz_say_what_to_install_and_exit_2() {
+    let empty = tempfile::tempdir().unwrap();
+    for args in [&["export", "--format", "svg"][..], &["query", PICTURE, "--format", "png"]] {
+        let out = kgq_with_path(args, empty.path());
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "kgq: Graphviz `dot` was not found on PATH; install graphviz, or export --format dot\n"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // DOT itself needs no Graphviz.
+    let out = kgq_with_path(&["export", "--format", "dot", "--query", PICTURE], empty.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failing_graphviz_shows_what_it_said_and_exits_1() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("dot");
+    std::fs::write(&fake, "#!/bin/sh\necho 'Error: <stdin>: syntax error in line 3' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let target = bin.path().join("picture.svg");
+    let out = kgq_with_path(&["export", "--format", "svg", "-o", target.to_str().unwrap()], bin.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "Error: <stdin>: syntax error in line 3\nkgq: Graphviz `dot` failed (exit status: 1)\n");
+    assert!(!target.exists(), "nothing is written when Graphviz fails");
+}
+
+#[test]
+fn png_is_never_written_to_a_terminal() {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"));
+    cmd.args(["export", "--format", "png", "--query", PICTURE]).current_dir(root()).env("NO_COLOR", "1");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+    p.exp_string("kgq: refusing to write a PNG image to the terminal; give -o FILE, or redirect: > picture.png")
+        .expect("a clear refusal");
+    let status = p.process().wait().expect("kgq exits");
+    assert!(matches!(status, rexpect::process::WaitStatus::Exited(_, 2)), "{status:?}");
+}
+
+#[test]
+fn picture_options_are_for_pictures_only() {
+    let out = kgq(&["export", "--format", "json", "--cluster", "country"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "kgq: --cluster and --rankdir shape a picture; use them with --format dot, svg or png\n");
+    let out = kgq(&["query", "count *", "--rankdir", "tb"], &root());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn graph_json_exports_a_picture_for_web_viewers() {
+    let out = kgq(&["export", "--format", "graph-json", "--query", PICTURE], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let view: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(view["format"], "kgq-graph-view");
+    let ids: Vec<&str> = view["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"poland") && ids.contains(&"munitions-industry-department"), "{ids:?}");
+    let whole = kgq(&["export", "--format", "graph-json"], &root());
+    let whole: serde_json::Value = serde_json::from_str(&stdout(&whole)).unwrap();
+    assert_eq!(whole["nodes"].as_array().unwrap().len(), 366);
+}

@@ -162,9 +162,11 @@ pub struct RawKind {
     pub name: Text,
     #[serde(default)]
     pub description: String,
+    pub shape: Option<Text>,
+    pub color: Option<Text>,
 }
 
-pub const KIND_FIELDS: Fields = Fields { names: &["name", "description"], evidence: false };
+pub const KIND_FIELDS: Fields = Fields { names: &["name", "description", "shape", "color"], evidence: false };
 
 /// `[[relation]]` in schema.toml.
 #[derive(Deserialize)]

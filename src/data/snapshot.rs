@@ -87,7 +87,7 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         let schema = Schema {
-            kinds: vec![KindDef { name: "country".into(), description: "A state.".into() }],
+            kinds: vec![KindDef { name: "country".into(), description: "A state.".into(), shape: None, color: None }],
             relations: vec![],
         };
         encode(&Dataset { schema, ..Dataset::default() })

@@ -13,7 +13,8 @@ use crate::diag::{Diagnostic, FileId, Location};
 use crate::model::{
     AttrValue, Attrs, Entity, Evidence, KindDef, PartialDate, RelDef, Relation, Schema, Source, Status,
 };
-use crate::suggest::{help_for_unknown, nearest};
+use crate::style;
+use crate::suggest::{did_you_mean, help_for_unknown, nearest};
 
 /// Anchor phrases are short: the data stores facts, never whole sentences.
 pub const MAX_QUOTE_WORDS: usize = 12;
@@ -119,7 +120,7 @@ fn infer_schema(entities: &[(FileId, Record<RawEntity>)], relations: &[(FileId, 
     for (_, r) in entities {
         let kind = r.value.kind.get_ref();
         if !kind.trim().is_empty() && seen.insert(kind.clone()) {
-            schema.kinds.push(KindDef { name: kind.clone(), description: String::new() });
+            schema.kinds.push(KindDef { name: kind.clone(), description: String::new(), shape: None, color: None });
         }
     }
     let mut seen = HashSet::new();
@@ -160,7 +161,9 @@ fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
             ck.error(file, &k.name, msg, "declared again here", "remove one of the two declarations".into());
             continue;
         }
-        schema.kinds.push(KindDef { name: k.name.into_inner(), description: k.description });
+        let shape = k.shape.filter(|s| check_shape(ck, file, s)).map(Spanned::into_inner);
+        let color = k.color.filter(|c| check_color(ck, file, c)).map(Spanned::into_inner);
+        schema.kinds.push(KindDef { name: k.name.into_inner(), description: k.description, shape, color });
     }
     let kind_names: Vec<String> = schema.kinds.iter().map(|k| k.name.clone()).collect();
     let mut seen = HashSet::new();
@@ -186,6 +189,36 @@ fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
         });
     }
     schema
+}
+
+/// A kind's `shape` must be one kgq accepts; returns whether it is.
+fn check_shape(ck: &mut Checker, file: FileId, text: &Text) -> bool {
+    let shape = text.get_ref();
+    if style::SHAPES.contains(&shape.as_str()) {
+        return true;
+    }
+    let help = if shape.eq_ignore_ascii_case("record") || shape.eq_ignore_ascii_case("mrecord") {
+        "record shapes read braces and bars in a name as fields, so kgq does not draw them; try `box`".to_string()
+    } else {
+        help_for_unknown(shape, style::SHAPES.iter().copied(), "shapes")
+    };
+    ck.error(file, text, format!("unknown shape `{shape}`"), "not a shape kgq draws", help);
+    false
+}
+
+/// A kind's `color` must be `#rrggbb` or an accepted colour name; returns whether it is.
+fn check_color(ck: &mut Checker, file: FileId, text: &Text) -> bool {
+    let color = text.get_ref();
+    if style::is_color(color) {
+        return true;
+    }
+    let help = match (color.starts_with('#'), did_you_mean(color, style::COLOR_NAMES.iter().copied())) {
+        (true, _) => "write `#` and six hex digits, e.g. \"#fde68a\"".to_string(),
+        (false, Some(name)) => format!("did you mean `{name}`?"),
+        (false, None) => format!("write `#rrggbb`, e.g. \"#fde68a\", or one of: {}", style::COLOR_NAMES.join(", ")),
+    };
+    ck.error(file, text, format!("invalid colour `{color}`"), "not a colour", help);
+    false
 }
 
 fn report_unexpected_schema_keys(ck: &mut Checker, file: FileId, text: &str) {

@@ -1,12 +1,16 @@
 //! Output formats. Rendering never decides what is in a result: it writes what it is given.
 //!
 //! `table` (aligned text for terminals), `json` (the graph export and query results),
-//! `csv`, `dot` (Graphviz), `stats` (the counts of `kgq stats`), with `text` holding the
-//! plain-text forms of values that several of them share.
+//! `csv`, `dot` (Graphviz), `graph_json` (a picture's nodes and edges for web viewers),
+//! `stats` (the counts of `kgq stats`), with `picture` choosing what a picture shows (for
+//! `dot` and `graph_json` alike) and `text` holding the plain-text forms of values that
+//! several of them share.
 
 pub mod csv;
 pub mod dot;
+pub mod graph_json;
 pub mod json;
+pub mod picture;
 pub mod stats;
 pub mod table;
 pub mod text;

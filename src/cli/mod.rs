@@ -4,12 +4,17 @@
 //! this is the edge where errors are printed and turned into exit codes
 //! (0 ok, 1 problems found or a failed query, 2 usage or IO).
 
-use std::io::{self, Write};
+mod output;
+
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+pub use output::{ClusterArg, ExportFormat, FormatArg, PictureArgs, RankdirArg};
+use output::{Output, Subject, check_destination, emit, export, produce};
 
 use crate::builtin;
 use crate::data::{self, DataFiles, snapshot};
@@ -70,7 +75,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
         format: StatsFormat,
     },
-    /// Write the whole graph, or a query's result, in a machine-readable format.
+    /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
         #[arg(long, value_enum)]
         format: ExportFormat,
@@ -80,6 +85,8 @@ pub enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        picture: PictureArgs,
     },
     /// Run scripts of statements and assertions; the last line reads "N passed, N failed"
     /// (exit 1 if any failed, 2 if a script cannot be read or parsed).
@@ -102,6 +109,8 @@ pub enum Command {
         /// Output format; `as FORMAT` at the end of the statement takes precedence.
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
+        #[command(flatten)]
+        picture: PictureArgs,
         /// Stop the statement after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         timeout: f64,
@@ -112,32 +121,6 @@ pub enum Command {
 pub enum StatsFormat {
     Text,
     Json,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ExportFormat {
-    Json,
-    Dot,
-    Csv,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Dot,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Dot => Format::Dot,
-        }
-    }
 }
 
 /// Exit statuses.
@@ -180,36 +163,17 @@ pub fn run(cli: Cli) -> u8 {
                 StatsFormat::Text => render::stats::text(&stats),
                 StatsFormat::Json => to_json(&stats),
             };
-            emit(&text)
+            emit(text.as_bytes())
         }),
-        Command::Export { format, query, output } => with_graph(cli.data.as_deref(), |kg| {
-            let text = match (format, query) {
-                (ExportFormat::Json, None) => render::json::graph(kg),
-                (ExportFormat::Dot, None) => render::dot::graph(kg),
-                (ExportFormat::Csv, None) => {
-                    eprintln!("kgq: CSV holds one table; give --query 'STATEMENT', or export the whole graph as json");
-                    return USAGE;
-                }
-                (format, Some(statement)) => {
-                    let format = match format {
-                        ExportFormat::Json => Format::Json,
-                        ExportFormat::Dot => Format::Dot,
-                        ExportFormat::Csv => Format::Csv,
-                    };
-                    match run_statement(kg, &statement, &Settings::default()) {
-                        Ok((rows, _)) => render::rows(kg, &rows, format, None),
-                        Err(code) => return code,
-                    }
-                }
-            };
-            write_output(output.as_deref(), &text)
+        Command::Export { format, query, output, picture } => with_graph(cli.data.as_deref(), |kg| {
+            export(kg, format.into(), query.as_deref(), output.as_deref(), picture)
         }),
         Command::Run { files, quiet, junit, update } => with_graph(cli.data.as_deref(), |kg| {
             let options = scripts::Options { bail: cli.bail, quiet, update, junit, style: Some(Style::for_stdout()) };
             let mut out = io::stdout().lock();
             scripts::run(kg, &files, &options, &mut out)
         }),
-        Command::Query { statement, format, timeout } => with_graph(cli.data.as_deref(), |kg| {
+        Command::Query { statement, format, picture, timeout } => with_graph(cli.data.as_deref(), |kg| {
             let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
                 eprintln!("kgq: --timeout must be a positive number of seconds");
                 return USAGE;
@@ -217,8 +181,15 @@ pub fn run(cli: Cli) -> u8 {
             let settings = Settings { timeout, cancel: None };
             match run_statement(kg, &statement, &settings) {
                 Ok((rows, written)) => {
-                    let format = written.or(format.map(Format::from)).unwrap_or(Format::Table);
-                    emit(&render::rows(kg, &rows, format, terminal_width()))
+                    let output =
+                        written.map(Output::from).or(format.map(Output::from)).unwrap_or(Output::Data(Format::Table));
+                    if let Err(code) = check_destination(output, picture, None) {
+                        return code;
+                    }
+                    match produce(kg, &Subject::Answer(&rows), output, picture, terminal_width()) {
+                        Ok(bytes) => emit(&bytes),
+                        Err(code) => code,
+                    }
                 }
                 Err(code) => code,
             }
@@ -305,7 +276,7 @@ fn build(dir: Option<&Path>, output: &Path) -> u8 {
         return USAGE;
     }
     let (e, r) = (dataset.entities.len(), dataset.relations.len());
-    emit(&format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len()))
+    emit(format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len()).as_bytes())
 }
 
 /// Loads the graph and runs `f` on it, or prints the load errors.
@@ -362,42 +333,18 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
                 if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
             let warnings =
                 if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
-            emit(&format!(
-                "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
-                ds.entities.len(),
-                ds.relations.len()
-            ))
+            emit(
+                format!(
+                    "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
+                    ds.entities.len(),
+                    ds.relations.len()
+                )
+                .as_bytes(),
+            )
         }
         _ => {
             eprintln!("{root}: {}", diag::summary(&diags));
             PROBLEMS
-        }
-    }
-}
-
-/// Writes to a file atomically, or to standard output.
-fn write_output(path: Option<&Path>, text: &str) -> u8 {
-    match path {
-        None => emit(text),
-        Some(path) => match write_atomic(path, text.as_bytes()) {
-            Ok(()) => OK,
-            Err(err) => {
-                eprintln!("kgq: cannot write {}: {err}", path.display());
-                USAGE
-            }
-        },
-    }
-}
-
-/// Prints to standard output; a closed pipe (`kgq ... | head`) is not an error.
-fn emit(text: &str) -> u8 {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => OK,
-        Err(err) => {
-            eprintln!("kgq: cannot write output: {err}");
-            USAGE
         }
     }
 }
