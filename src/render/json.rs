@@ -94,19 +94,18 @@ fn entity(kg: &KnowledgeGraph, n: EntityRef) -> serde_json::Value {
 fn relation(kg: &KnowledgeGraph, h: &Hop) -> serde_json::Value {
     let e = edge_ref(h.edge);
     let r = kg.relation(e);
-    let evidence: Vec<serde_json::Value> = r
-        .evidence
-        .iter()
-        .map(|ev| {
-            let title = kg.source(&ev.source).map(|s| s.title.as_str());
-            json!({ "source": ev.source, "line": ev.line, "quote": ev.quote, "title": title })
-        })
-        .collect();
+    let evidence: Vec<serde_json::Value> = r.evidence.iter().map(|ev| evidence(kg, ev)).collect();
     json!({
         "from": r.from, "rel": r.rel, "to": r.to, "forward": h.forward,
         "since": r.since, "until": r.until, "date": r.date, "status": r.status,
         "attrs": r.attrs, "note": r.note, "evidence": evidence,
     })
+}
+
+/// One evidence locator with its source's title, as answers and pictures write it.
+pub fn evidence(kg: &KnowledgeGraph, ev: &crate::model::Evidence) -> serde_json::Value {
+    let title = kg.source(&ev.source).map(|s| s.title.as_str());
+    json!({ "source": ev.source, "line": ev.line, "quote": ev.quote, "title": title })
 }
 
 fn path(kg: &KnowledgeGraph, p: &Path) -> serde_json::Value {
