@@ -41,7 +41,9 @@ pub fn entities(file: FileId, name: &str, text: &str, diags: &mut Vec<Diagnostic
             .filter_map(|line| entity_row(line, diags))
             .collect();
     }
-    csv_rows(file, text, Table::Entities, diags).iter().filter_map(|row| entity_row(row, diags)).collect()
+    let mut out = Vec::new();
+    csv_rows(file, text, Table::Entities, diags, &mut |row, diags| out.extend(entity_row(row, diags)));
+    out
 }
 
 /// Reads a bulk file's relation records.
@@ -52,7 +54,9 @@ pub fn relations(file: FileId, name: &str, text: &str, diags: &mut Vec<Diagnosti
             .filter_map(|line| relation_row(line, diags))
             .collect();
     }
-    csv_rows(file, text, Table::Relations, diags).iter().filter_map(|row| relation_row(row, diags)).collect()
+    let mut out = Vec::new();
+    csv_rows(file, text, Table::Relations, diags, &mut |row, diags| out.extend(relation_row(row, diags)));
+    out
 }
 
 /// What a bulk record's builder reads: a CSV row or a JSON line.
@@ -78,15 +82,28 @@ trait Cells {
 }
 
 /// One CSV row: its cells by column name, with their spans.
-struct Row {
+struct Row<'a> {
     file: FileId,
     span: Range<usize>,
-    cells: Vec<(String, Text)>,
+    header: &'a [String],
+    /// Each cell's text and span, by column.
+    cells: Vec<(&'a str, Range<usize>)>,
 }
 
-impl Cells for Row {
+impl Row<'_> {
+    fn columns(&self) -> impl Iterator<Item = (&str, Text)> + '_ {
+        self.header
+            .iter()
+            .zip(&self.cells)
+            .map(|(c, (v, span))| (c.as_str(), Spanned::new(span.clone(), v.to_string())))
+    }
+}
+
+impl Cells for Row<'_> {
     fn get(&self, names: &[&str]) -> Option<Text> {
-        self.cells.iter().find(|(c, v)| names.contains(&c.as_str()) && !v.get_ref().is_empty()).map(|(_, v)| v.clone())
+        let (_, (value, span)) =
+            self.header.iter().zip(&self.cells).find(|(c, (v, _))| names.contains(&c.as_str()) && !v.is_empty())?;
+        Some(Spanned::new(span.clone(), value.to_string()))
     }
 
     fn location(&self) -> Location {
@@ -107,7 +124,7 @@ impl Cells for Row {
     /// `attr.KEY` cells as a typed table.
     fn attrs(&self, _diags: &mut Vec<Diagnostic>) -> Option<Spanned<toml::Table>> {
         let mut table = toml::Table::new();
-        for (column, value) in &self.cells {
+        for (column, value) in self.columns() {
             if let Some(key) = column.strip_prefix("attr.")
                 && !value.get_ref().is_empty()
             {
@@ -153,7 +170,10 @@ fn typed(text: &str) -> toml::Value {
 }
 
 /// Parses CSV text into rows, checking the header's column names.
-fn csv_rows(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
+/// A row handler: receives each row as it is read, so rows are never all held at once.
+type EachRow<'f> = dyn FnMut(&Row, &mut Vec<Diagnostic>) + 'f;
+
+fn csv_rows(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>, each: &mut EachRow) {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let known = match table {
         Table::Entities => ENTITY_COLUMNS,
@@ -164,7 +184,7 @@ fn csv_rows(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>)
         Err(err) => {
             diags
                 .push(Diagnostic::error(format!("unreadable CSV header: {err}")).at(Location::new(file, 0..0), "here"));
-            return Vec::new();
+            return;
         }
     };
     let header_end = text.find('\n').unwrap_or(text.len());
@@ -184,7 +204,6 @@ fn csv_rows(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>)
                 )),
         );
     }
-    let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -201,15 +220,16 @@ fn csv_rows(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>)
         let start = record.position().map_or(0, |p| p.byte() as usize);
         let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
         let span = start..end.max(start);
-        let mut cells = Vec::with_capacity(header.len());
-        for (i, column) in header.iter().enumerate() {
-            let Some(bytes) = record.get(i) else { continue };
-            let value = String::from_utf8_lossy(bytes).trim().to_string();
-            cells.push((column.clone(), Spanned::new(cell_span(text, &record, i, &span), value)));
-        }
-        rows.push(Row { file, span, cells });
+        let cells = (0..header.len().min(record.len()))
+            .map(|i| {
+                let bytes = record.get(i).expect("i is below the record's length");
+                // The text is UTF-8, and a cell is a piece of it with quote escapes removed.
+                let value = std::str::from_utf8(bytes).expect("cells of UTF-8 text are UTF-8").trim();
+                (value, cell_span(text, &record, i, &span))
+            })
+            .collect();
+        each(&Row { file, span, header: &header, cells }, diags);
     }
-    rows
 }
 
 /// The cell's bytes in the text, when it is written as is (unquoted); else the whole row.

@@ -9,8 +9,10 @@
 use super::Dataset;
 
 const MAGIC: &[u8; 8] = b"KGQSNAP\0";
-/// The payload format this build reads and writes.
-pub const VERSION: u32 = 1;
+/// The payload format this build reads and writes. Any change to the shape of `Dataset` or
+/// the model types it holds changes the payload: bump this with it, so that older files are
+/// refused by version rather than failing to decode. (2: kinds gained shape and color.)
+pub const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.

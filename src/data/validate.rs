@@ -78,15 +78,19 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     }
     let entities = unique_ids(&mut ck, files, entities);
     check_name_claims(&mut ck, files, &entities);
+    let lookup = Lookup {
+        by_id: entities.iter().map(|e| (e.id.as_str(), e)).collect(),
+        names: std::cell::OnceCell::new(),
+        entities: &entities,
+    };
+    for r in &refs {
+        check_ref(&mut ck, &lookup, r.file, &r.text, &r.kinds, &|| r.role.clone());
+    }
     let mut relations = Vec::with_capacity(raw_relations.len());
     for (file, rec) in raw_relations {
-        relations.extend(relation(&mut ck, &schema, &source_ids, file, rec, &mut refs));
+        relations.extend(relation(&mut ck, &schema, &source_ids, file, rec, &lookup));
     }
-    let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
-    let names = NameIndex::new(&entities);
-    let ref_ok: Vec<bool> = refs.iter().map(|r| check_ref(&mut ck, &by_id, &names, r)).collect();
-    let relations =
-        relations.into_iter().filter(|(_, first)| ref_ok[*first] && ref_ok[*first + 1]).map(|(r, _)| r).collect();
+    drop(lookup);
     let dataset = Dataset { schema, sources, entities, relations };
     ck.diags.extend(coverage_warnings(&dataset));
     (dataset, ck.diags)
@@ -380,9 +384,25 @@ fn unique_ids(ck: &mut Checker, files: &DataFiles, entities: Vec<Entity>) -> Vec
 }
 
 /// Checks references to entities (relation ends, `country`): they exist and have an allowed kind.
-fn check_ref(ck: &mut Checker, by_id: &HashMap<&str, &Entity>, names: &NameIndex, r: &PendingRef) -> bool {
-    let id = r.text.get_ref();
-    let Some(target) = by_id.get(id.as_str()) else {
+/// The entities references are checked against.
+struct Lookup<'a> {
+    by_id: HashMap<&'a str, &'a Entity>,
+    /// Names and aliases for suggestions, built only when a reference is unknown.
+    names: std::cell::OnceCell<NameIndex>,
+    entities: &'a [Entity],
+}
+
+fn check_ref(
+    ck: &mut Checker,
+    lookup: &Lookup,
+    file: FileId,
+    text: &Text,
+    kinds: &[String],
+    role: &dyn Fn() -> String,
+) -> bool {
+    let id = text.get_ref();
+    let Some(target) = lookup.by_id.get(id.as_str()) else {
+        let names = lookup.names.get_or_init(|| NameIndex::new(lookup.entities));
         let help = match names.exact.get(&id.to_lowercase()) {
             Some(found) => format!("`{id}` is a name of `{found}`; refer to entities by id"),
             None => {
@@ -401,15 +421,15 @@ fn check_ref(ck: &mut Checker, by_id: &HashMap<&str, &Entity>, names: &NameIndex
                 }
             }
         };
-        let msg = format!("unknown entity `{id}` as {}", r.role);
-        ck.error(r.file, &r.text, msg, "no entity has this id", help);
+        let msg = format!("unknown entity `{id}` as {}", role());
+        ck.error(file, text, msg, "no entity has this id", help);
         return false;
     };
-    if !r.kinds.is_empty() && !r.kinds.contains(&target.kind) {
-        let msg = format!("`{id}` is {}, but {} must be {}", a_or_an(&target.kind), r.role, a_kind(&r.kinds));
+    if !kinds.is_empty() && !kinds.contains(&target.kind) {
+        let msg = format!("`{id}` is {}, but {} must be {}", a_or_an(&target.kind), role(), a_kind(kinds));
         ck.error(
-            r.file,
-            &r.text,
+            file,
+            text,
             msg,
             "wrong kind of entity",
             "use an entity of an allowed kind, or another relation (see schema.toml)".into(),
@@ -507,21 +527,23 @@ fn relation(
     sources: &[&str],
     file: FileId,
     rec: Record<RawRelation>,
-    refs: &mut Vec<PendingRef>,
-) -> Option<(Relation, usize)> {
+    lookup: &Lookup,
+) -> Option<Relation> {
     let Record { value: r, location, bulk: rec_bulk } = rec;
     let rel_names = schema.relations.iter().map(|d| d.name.as_str());
     let def = check_known(ck, file, &r.rel, "relation", rel_names).then(|| schema.relation(r.rel.get_ref())).flatten();
-    let first_ref = refs.len();
+    let mut ends_ok = true;
     if let Some(def) = def {
         let role = |end: &str| format!("the `{end}` end of `{}`", def.name);
-        refs.push(PendingRef { file, text: r.from.clone(), kinds: def.from.clone(), role: role("from") });
-        refs.push(PendingRef { file, text: r.to.clone(), kinds: def.to.clone(), role: role("to") });
+        // Both ends are checked, so both are reported when both are wrong.
+        let from_ok = check_ref(ck, lookup, file, &r.from, &def.from, &|| role("from"));
+        let to_ok = check_ref(ck, lookup, file, &r.to, &def.to, &|| role("to"));
+        ends_ok = from_ok && to_ok;
     }
     let since = date(ck, file, r.since.as_ref());
     let until = date(ck, file, r.until.as_ref());
     let when = date(ck, file, r.date.as_ref());
-    let mut ok = def.is_some() && since.is_ok() && until.is_ok() && when.is_ok();
+    let mut ok = def.is_some() && ends_ok && since.is_ok() && until.is_ok() && when.is_ok();
     if let (Ok(Some(s)), Ok(Some(u)), Some(text)) = (&since, &until, &r.until)
         && u.last_day() < s.first_day()
     {
@@ -554,7 +576,7 @@ fn relation(
         evidence,
         origin: location,
     };
-    Some((relation, first_ref))
+    Some(relation)
 }
 
 fn date(ck: &mut Checker, file: FileId, text: Option<&Text>) -> Result<Option<PartialDate>, ()> {

@@ -35,6 +35,16 @@ pub fn edge_ref(e: u32) -> RelationRef {
     RelationRef::new(e as usize)
 }
 
+/// Adds `item` under `key`, copying the key only the first time it is seen.
+fn push_keyed<T>(map: &mut BTreeMap<String, Vec<T>>, key: &str, item: T) {
+    match map.get_mut(key) {
+        Some(items) => items.push(item),
+        None => {
+            map.insert(key.to_string(), vec![item]);
+        }
+    }
+}
+
 /// Entities, relations, their vocabulary and sources, indexed for lookup.
 #[derive(Debug, Clone)]
 pub struct KnowledgeGraph {
@@ -58,16 +68,12 @@ impl KnowledgeGraph {
         let mut by_label: HashMap<String, Vec<EntityRef>> = HashMap::new();
         let mut by_kind: BTreeMap<String, Vec<EntityRef>> = BTreeMap::new();
         for entity in entities {
-            let labels: Vec<String> = std::iter::once(&entity.id)
-                .chain(std::iter::once(&entity.name))
-                .chain(&entity.aliases)
-                .map(|l| l.to_lowercase())
-                .collect();
-            let kind = entity.kind.clone();
-            let id = entity.id.clone();
+            // Ids are found through `by_id` (they are lower-case slugs); names and aliases here.
+            let labels: Vec<String> =
+                std::iter::once(&entity.name).chain(&entity.aliases).map(|l| l.to_lowercase()).collect();
             let node = graph.add_node(entity);
-            by_id.insert(id, node);
-            by_kind.entry(kind).or_default().push(node);
+            by_id.insert(graph[node].id.clone(), node);
+            push_keyed(&mut by_kind, &graph[node].kind, node);
             for label in labels {
                 let nodes = by_label.entry(label).or_default();
                 if !nodes.contains(&node) {
@@ -77,11 +83,9 @@ impl KnowledgeGraph {
         }
         let mut by_rel: BTreeMap<String, Vec<RelationRef>> = BTreeMap::new();
         for relation in relations {
-            let from = by_id[&relation.from];
-            let to = by_id[&relation.to];
-            let rel = relation.rel.clone();
+            let (from, to) = (by_id[&relation.from], by_id[&relation.to]);
             let edge = graph.add_edge(from, to, relation);
-            by_rel.entry(rel).or_default().push(edge);
+            push_keyed(&mut by_rel, &graph[edge].rel, edge);
         }
         let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
         let topology = Topology::build(&graph, &schema, &source_ids);
