@@ -232,3 +232,21 @@ fn graph_json_exports_a_picture_for_web_viewers() {
     let whole: serde_json::Value = serde_json::from_str(&stdout(&whole)).unwrap();
     assert_eq!(whole["nodes"].as_array().unwrap().len(), 366);
 }
+
+#[test]
+fn a_large_load_prints_no_progress_when_not_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("entities")).unwrap();
+    // Past the spinner's threshold (16 MB), in few rows so the test stays quick.
+    let filler = "x".repeat(900);
+    let mut rows = String::from("id,kind,name,attr.filler\n");
+    for i in 0..20_000 {
+        rows.push_str(&format!("e{i},thing,Thing {i},{filler}\n"));
+    }
+    assert!(rows.len() > 16 << 20);
+    std::fs::write(dir.path().join("entities/things.csv"), rows).unwrap();
+    let out = kgq(&["--data", ".", "query", "count * as csv"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "count\n20000\n");
+    assert_eq!(stderr(&out), "", "no spinner and no warning for isolated entities on stderr");
+}

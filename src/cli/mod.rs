@@ -295,14 +295,57 @@ fn load_graph(dir: Option<&Path>) -> Result<KnowledgeGraph, u8> {
         Some(_) => {}
     }
     let files = read_files(dir)?;
+    let progress = Progress::start(&files);
+    progress.stage("validating");
     let loaded = data::load(&files);
     match loaded.dataset {
-        Some(dataset) => Ok(KnowledgeGraph::build(dataset)),
+        Some(dataset) => {
+            progress.stage("building the graph");
+            let kg = KnowledgeGraph::build(dataset);
+            progress.finish();
+            Ok(kg)
+        }
         None => {
+            progress.finish();
             let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
             eprintln!("kgq: the graph-data has {}; run `kgq check` for details", diag::plural(errors.len(), "error"));
             Err(PROBLEMS)
+        }
+    }
+}
+
+/// A spinner on the terminal while a large folder loads; nothing for small folders or
+/// when standard error is not a terminal (indicatif draws nothing there).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// Loads under this many bytes of data finish before a spinner would be read.
+    const THRESHOLD: usize = 16 << 20;
+
+    fn start(files: &DataFiles) -> Progress {
+        let bytes: usize = files.map.files().map(|(_, f)| f.text.len()).sum();
+        if bytes < Self::THRESHOLD {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        let style =
+            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("the template is valid");
+        bar.set_style(style);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar.set_prefix(format!("{} MB", bytes >> 20));
+        Progress(Some(bar))
+    }
+
+    fn stage(&self, what: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("{what} {}", bar.prefix()));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
         }
     }
 }

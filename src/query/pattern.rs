@@ -24,7 +24,7 @@ pub enum VarKind {
 }
 
 /// A field of a bound variable.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VarField {
     Whole(usize),
     Entity(usize, EntityField),
@@ -343,17 +343,13 @@ fn aggregate_rows(kg: &KnowledgeGraph, plan: &MatchPlan, found: &[Vec<Bound>]) -
                     Term::Field(f) => plan
                         .returns
                         .iter()
-                        .position(|r| matches!(r, ReturnPlan::Value(g) if same_field(g, f)))
+                        .position(|r| matches!(r, ReturnPlan::Value(g) if g == f))
                         .map_or(Value::Null, |i| row[i].clone()),
                 })
                 .collect();
             (order_key, row)
         })
         .collect()
-}
-
-fn same_field(a: &VarField, b: &VarField) -> bool {
-    format!("{a:?}") == format!("{b:?}")
 }
 
 fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
