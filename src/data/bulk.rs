@@ -35,27 +35,34 @@ pub fn is_bulk(name: &str) -> bool {
 
 /// Reads a bulk file's entity records.
 pub fn entities(file: FileId, name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Record<RawEntity>> {
-    if name.ends_with(".jsonl") {
-        return json_lines(file, text, ENTITY_FIELDS.names, diags)
-            .iter()
-            .filter_map(|line| entity_row(line, diags))
-            .collect();
-    }
-    let mut out = Vec::new();
-    csv_rows(file, text, Table::Entities, diags, &mut |row, diags| out.extend(entity_row(row, diags)));
-    out
+    records(file, name, text, Table::Entities, diags, entity_row)
 }
 
 /// Reads a bulk file's relation records.
 pub fn relations(file: FileId, name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Record<RawRelation>> {
+    records(file, name, text, Table::Relations, diags, relation_row)
+}
+
+/// Builds one record from a row or line, reporting what is wrong with it.
+type Builder<T> = fn(&dyn Cells, &mut Vec<Diagnostic>) -> Option<Record<T>>;
+
+fn records<T>(
+    file: FileId,
+    name: &str,
+    text: &str,
+    table: Table,
+    diags: &mut Vec<Diagnostic>,
+    build: Builder<T>,
+) -> Vec<Record<T>> {
     if name.ends_with(".jsonl") {
-        return json_lines(file, text, RELATION_FIELDS.names, diags)
-            .iter()
-            .filter_map(|line| relation_row(line, diags))
-            .collect();
+        let fields = match table {
+            Table::Entities => ENTITY_FIELDS.names,
+            Table::Relations => RELATION_FIELDS.names,
+        };
+        return json_lines(file, text, fields, diags).iter().filter_map(|line| build(line, diags)).collect();
     }
     let mut out = Vec::new();
-    csv_rows(file, text, Table::Relations, diags, &mut |row, diags| out.extend(relation_row(row, diags)));
+    csv_rows(file, text, table, diags, &mut |row, diags| out.extend(build(row, diags)));
     out
 }
 
@@ -244,7 +251,7 @@ fn cell_span(text: &str, record: &csv::ByteRecord, i: usize, row: &Range<usize>)
     }
 }
 
-fn entity_row(row: &impl Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<RawEntity>> {
+fn entity_row(row: &dyn Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<RawEntity>> {
     let (id, kind, name) =
         (row.required(&["id"], diags), row.required(&["kind"], diags), row.required(&["name"], diags));
     let evidence = row.evidence(diags);
@@ -261,7 +268,7 @@ fn entity_row(row: &impl Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<Ra
     Some(Record { value, location: row.location(), bulk: true })
 }
 
-fn relation_row(row: &impl Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<RawRelation>> {
+fn relation_row(row: &dyn Cells, diags: &mut Vec<Diagnostic>) -> Option<Record<RawRelation>> {
     let (from, rel, to) =
         (row.required(&["from", "src"], diags), row.required(&["rel"], diags), row.required(&["to", "dst"], diags));
     let value = RawRelation {
