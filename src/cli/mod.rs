@@ -31,14 +31,14 @@ use crate::scripts;
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
     /// Use this graph-data folder, or a snapshot file from `kgq build`, instead of the built-in graph.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR|FILE")]
     pub data: Option<PathBuf>,
 
     /// The shell keeps no history file.
     #[arg(long, global = true)]
     pub no_history: bool,
 
-    /// With piped input, stop at the first failing statement.
+    /// Stop at the first failing statement (piped input to the shell) or assertion (`kgq run`).
     #[arg(long, global = true)]
     pub bail: bool,
 
@@ -105,6 +105,7 @@ pub enum Command {
     },
     /// Run one statement and print its result (exit 1 if the statement fails).
     Query {
+        /// A statement of the query language, e.g. 'connect "Poland" and "Malta"'.
         statement: String,
         /// Output format; `as FORMAT` at the end of the statement takes precedence.
         #[arg(long, value_enum)]
