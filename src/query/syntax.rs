@@ -31,7 +31,7 @@ pub const FORMS: &[(&str, &str, &str)] = &[
     (
         "match",
         "match <pattern>[, <pattern>] [where <condition>] return <items> [order by ...] [limit N]",
-        "pattern matching, e.g. (c:dprk_company)-[:supplies_workers]->(w:worker_group)",
+        "pattern matching over kinds, relations and properties, as in GQL and Cypher",
     ),
 ];
 

@@ -102,7 +102,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
 pub fn help(topic: Option<&str>) -> Result<String, String> {
     let mut out = String::new();
     let Some(topic) = topic.map(|t| t.trim().trim_start_matches(':').to_ascii_lowercase()) else {
-        out.push_str("Statements (end with ; or a new line; an open quote or bracket continues):\n");
+        out.push_str("Statements (end with ; or a new line; an open quote or bracket, or a line ending in a comma or a word such as `and` or `via`, continues):\n");
         for (kw, form, what) in FORMS {
             let _ = writeln!(out, "  {form}\n      {what}; e.g. {}", example(kw));
         }
