@@ -8,9 +8,9 @@
 use std::sync::OnceLock;
 
 use kgq::data::{self, DataFiles};
-use kgq::diag::{self, SourceMap, Style};
+use kgq::diag::Style;
 use kgq::graph::KnowledgeGraph;
-use kgq::query::{self, Failure, QueryError, Settings};
+use kgq::query::{self, Settings};
 use kgq::render;
 
 use crate::support::fixture;
@@ -34,15 +34,7 @@ pub fn net_graph() -> &'static KnowledgeGraph {
 pub fn answer(kg: &KnowledgeGraph, statement: &str) -> String {
     match query::run(kg, statement, &Settings::default()) {
         Ok((rows, format)) => render::rows(kg, &rows, format.unwrap_or(query::ast::Format::Table), None),
-        Err(failure) => {
-            let mut map = SourceMap::default();
-            let file = map.add("query", QueryError::source_text(statement));
-            let diag = match failure {
-                Failure::Query(e) => e.to_diagnostic(file),
-                Failure::Eval(e) => kgq::diag::Diagnostic::error(e.to_string()).help(e.help()),
-            };
-            diag::render(&[diag], &map, Style::Plain)
-        }
+        Err(failure) => failure.render("query", statement, 0, Style::Plain),
     }
 }
 

@@ -18,11 +18,11 @@ use output::{Output, Subject, check_destination, emit, export, produce};
 
 use crate::builtin;
 use crate::data::{self, DataFiles, snapshot};
-use crate::diag::{self, Diagnostic, SourceMap, Style};
+use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::query::ast::Format;
-use crate::query::{self, Failure, Rows, Settings};
+use crate::query::{self, Rows, Settings};
 use crate::render;
 use crate::repl;
 use crate::scripts;
@@ -201,13 +201,7 @@ pub fn run(cli: Cli) -> u8 {
 /// Runs one statement, printing its error (with a caret under the query text) on failure.
 fn run_statement(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result<(Rows, Option<Format>), u8> {
     query::run(kg, text, settings).map_err(|failure| {
-        let mut map = SourceMap::default();
-        let file = map.add("query", query::QueryError::source_text(text));
-        let diag = match failure {
-            Failure::Query(err) => err.to_diagnostic(file),
-            Failure::Eval(err) => Diagnostic::error(err.to_string()).help(err.help()),
-        };
-        eprint!("{}", diag::render(&[diag], &map, Style::for_stderr()));
+        eprint!("{}", failure.render("query", text, 0, Style::for_stderr()));
         PROBLEMS
     })
 }

@@ -23,7 +23,7 @@ pub use parser::{STATEMENTS, parse};
 pub use plan::plan;
 pub use rows::{Rows, Shape, Value};
 
-use crate::diag::{Diagnostic, FileId, Location};
+use crate::diag::{Diagnostic, FileId, Location, SourceMap, Style};
 use crate::graph::KnowledgeGraph;
 
 /// A problem with a query, located in its text.
@@ -84,6 +84,24 @@ pub enum Failure {
     Query(QueryError),
     /// Evaluation stopped (time limit, cancellation, refused enumeration).
     Eval(EvalError),
+}
+
+impl Failure {
+    /// The failure as kgq prints it: for a query error, the text named `name` with a caret
+    /// under the words (the statement starts at byte `offset` of `text`); for an evaluation
+    /// error, the message and what to do.
+    pub fn render(&self, name: &str, text: &str, offset: usize, style: Style) -> String {
+        let mut map = SourceMap::default();
+        let file = map.add(name, QueryError::source_text(text));
+        let diag = match self {
+            Failure::Query(e) => {
+                let span = e.span.start + offset..e.span.end + offset;
+                QueryError { span, ..e.clone() }.to_diagnostic(file)
+            }
+            Failure::Eval(e) => Diagnostic::error(e.to_string()).help(e.help()),
+        };
+        crate::diag::render(&[diag], &map, style)
+    }
 }
 
 /// Parses, checks and evaluates one statement.

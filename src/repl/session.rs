@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::commands::{self, Command};
 use crate::data::{self, DataFiles};
-use crate::diag::{self, Diagnostic, SourceMap, Style};
+use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::query::ast::Format;
@@ -107,21 +107,14 @@ impl Session {
                 self.last = Some(rows);
                 Outcome::Ok
             }
+            // Cancelling is what the person asked for: no error report, just the word.
+            Err(Failure::Eval(query::EvalError::Cancelled)) => {
+                let _ = writeln!(err, "cancelled");
+                Outcome::Failed
+            }
             Err(failure) => {
-                let mut map = SourceMap::default();
-                let file = map.add(origin.name, query::QueryError::source_text(origin.text));
-                let diag = match failure {
-                    Failure::Query(mut e) => {
-                        e.span = e.span.start + origin.offset..e.span.end + origin.offset;
-                        e.to_diagnostic(file)
-                    }
-                    Failure::Eval(query::EvalError::Cancelled) => {
-                        let _ = writeln!(err, "cancelled");
-                        return Outcome::Failed;
-                    }
-                    Failure::Eval(e) => Diagnostic::error(e.to_string()).help(e.help()),
-                };
-                let _ = err.write_all(diag::render(&[diag], &map, self.style).as_bytes());
+                let report = failure.render(origin.name, origin.text, origin.offset, self.style);
+                let _ = err.write_all(report.as_bytes());
                 Outcome::Failed
             }
         }
