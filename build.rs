@@ -19,6 +19,8 @@ mod model;
 mod style;
 #[path = "src/suggest.rs"]
 mod suggest;
+#[path = "src/table.rs"]
+mod table;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("graph-data");

@@ -50,7 +50,7 @@ fn run() -> Result<(), String> {
 
     let node = |id: &str| kg.by_id(id).map(|n| n.index() as u32).ok_or(format!("unknown node {id}"));
     let harness_id =
-        |n: u32| -> u64 { kg.entity(kgq::graph::node_ref(n)).id.parse().expect("harness ids are integers") };
+        |n: u32| -> u64 { kg.entity(kgq::graph::node_ref(n)).id().parse().expect("harness ids are integers") };
     let ids = |p: &Path| p.nodes.iter().map(|&n| harness_id(n)).collect::<Vec<_>>();
     let t = kg.topology();
     let filter = Filter::default();

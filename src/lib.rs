@@ -20,3 +20,4 @@ pub mod repl;
 pub mod scripts;
 pub mod style;
 pub mod suggest;
+pub mod table;

@@ -158,6 +158,11 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         Self::ALL.iter().find(|(_, s)| *s == self).map(|(name, _)| *name).expect("every status is listed")
     }
+
+    /// The status whose `as u8` is `byte`.
+    pub fn from_u8(byte: u8) -> Option<Status> {
+        Self::ALL.iter().map(|(_, s)| *s).find(|&s| s as u8 == byte)
+    }
 }
 
 /// An edge of the graph, with its period and evidence.
@@ -181,14 +186,23 @@ pub struct Relation {
 impl Relation {
     /// The period or date as people write it: "2008 – 2016", "since 2016", "2016-12-02".
     pub fn period(&self) -> Option<String> {
-        Some(match (self.since, self.until, self.date) {
-            (Some(s), Some(u), _) => format!("{s} – {u}"),
-            (Some(s), None, _) => format!("since {s}"),
-            (None, Some(u), _) => format!("until {u}"),
-            (None, None, Some(d)) => d.to_string(),
-            (None, None, None) => return None,
-        })
+        period_text(self.since, self.until, self.date)
     }
+}
+
+/// A relation's period or date as people write it: "2008 – 2016", "since 2016", "2016-12-02".
+pub fn period_text(
+    since: Option<PartialDate>,
+    until: Option<PartialDate>,
+    date: Option<PartialDate>,
+) -> Option<String> {
+    Some(match (since, until, date) {
+        (Some(s), Some(u), _) => format!("{s} – {u}"),
+        (Some(s), None, _) => format!("since {s}"),
+        (None, Some(u), _) => format!("until {u}"),
+        (None, None, Some(d)) => d.to_string(),
+        (None, None, None) => return None,
+    })
 }
 
 /// A date known to the year, the month or the day: "2016", "2016-06", "2016-06-01".

@@ -164,21 +164,22 @@ fn hostile_names_survive_graphviz_exactly() {
     ] {
         let drawing = Svg::parse(&svg(&text));
         for (_, e) in kg.entities() {
-            let node = drawing.node(&e.id).unwrap_or_else(|| panic!("{what}: no node {}", e.id));
-            assert_eq!(node.text, drawn(&dot::wrap(&e.name)), "{what}: the label of {}", e.id);
-            assert!(node.tooltip.starts_with(&drawn(&format!("{} ({})", e.name, e.kind))), "{what}: {node:?}");
-            for alias in &e.aliases {
+            let node = drawing.node(e.id()).unwrap_or_else(|| panic!("{what}: no node {}", e.id()));
+            assert_eq!(node.text, drawn(&dot::wrap(e.name())), "{what}: the label of {}", e.id());
+            assert!(node.tooltip.starts_with(&drawn(&format!("{} ({})", e.name(), e.kind()))), "{what}: {node:?}");
+            for alias in e.aliases() {
                 assert!(node.tooltip.contains(alias.as_str()), "{what}: alias {alias:?} in {node:?}");
             }
         }
         let links = &kg.schema.relation("links").expect("declared").reads;
         let source = &kg.sources[0].title;
         for (_, r) in kg.relations() {
-            let edge = drawing.edge(&r.from, &r.to).unwrap_or_else(|| panic!("{what}: no edge {} {}", r.from, r.to));
-            if r.rel == "links" {
+            let edge =
+                drawing.edge(r.from(), r.to()).unwrap_or_else(|| panic!("{what}: no edge {} {}", r.from(), r.to()));
+            if r.rel() == "links" {
                 assert_eq!(&edge.text, links, "{what}: edge label");
             }
-            for ev in &r.evidence {
+            for ev in r.evidence() {
                 let line = format!("{}:{} \"{}\" ({source})", ev.source, ev.line, ev.quote);
                 assert!(edge.tooltip.contains(&line), "{what}: {line:?} in {edge:?}");
             }
@@ -192,7 +193,7 @@ fn hostile_kinds_and_countries_label_the_legend_and_the_boxes() {
     let drawing = Svg::parse(&svg(&dot::render(kg, &Picture::of_graph(kg), &clustered())));
     let home = kg.entity(kg.by_id("home").expect("home exists"));
     let texts: Vec<&str> = drawing.clusters.iter().map(|c| c.text.as_str()).collect();
-    assert!(texts.contains(&home.name.as_str()), "{texts:?}");
+    assert!(texts.contains(&home.name()), "{texts:?}");
     for kind in &kg.schema.kinds {
         let legend = drawing.node(&format!("legend:{}", kind.name.replace('\\', "\\\\")));
         assert_eq!(legend.map(|n| n.text.as_str()), Some(kind.name.as_str()), "{:?}", drawing.nodes);

@@ -83,7 +83,7 @@ proptest! {
         let statement = format!("connect e0 and e1 max {max} limit 1000");
         let (rows, _) = query::run(&kg, &statement, &Settings::default()).expect("connect runs");
         let ranked: BTreeSet<String> = rows.rows.iter().map(|r| match &r[0] {
-            Value::Entity(e) => kg.entity(*e).id.clone(),
+            Value::Entity(e) => kg.entity(*e).id().to_string(),
             other => panic!("the first column holds entities, not {other:?}"),
         }).collect();
         let paths = brute_paths(n, &edges, 0, 1, max);
@@ -97,7 +97,7 @@ proptest! {
         let kg = graph(n, &edges);
         let (rows, _) = query::run(&kg, &format!("paths e0 to e1 max {max} limit 100000"), &Settings::default()).expect("paths runs");
         let mut got: Vec<Vec<String>> = rows.rows.iter().map(|r| match &r[1] {
-            Value::Path(p) => p.nodes.iter().map(|&x| kg.entity(kgq::graph::node_ref(x)).id.clone()).collect(),
+            Value::Path(p) => p.nodes.iter().map(|&x| kg.entity(kgq::graph::node_ref(x)).id().to_string()).collect(),
             other => panic!("the second column holds paths, not {other:?}"),
         }).collect();
         let lengths: Vec<usize> = got.iter().map(Vec::len).collect();

@@ -42,12 +42,11 @@ fn the_builtin_graph_is_the_shipped_folder() {
     let on_disk = loaded.dataset.expect("shipped data loads");
     // The embedded snapshot and the embedded files both hold what the folder holds.
     for builtin in [kgq::builtin::dataset(), data::load(&kgq::builtin::files()).dataset.expect("built-in files load")] {
-        let ids = |d: &data::Dataset| d.entities.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let ids = |d: &data::Dataset| d.all_entities().map(|e| e.id().to_string()).collect::<Vec<_>>();
         assert_eq!(ids(&builtin), ids(&on_disk));
         let rels = |d: &data::Dataset| {
-            d.relations
-                .iter()
-                .map(|r| (r.from.clone(), r.rel.clone(), r.to.clone(), r.evidence.len()))
+            d.all_relations()
+                .map(|r| (r.from().to_string(), r.rel().to_string(), r.to().to_string(), r.evidence().len()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(rels(&builtin), rels(&on_disk));
@@ -58,9 +57,8 @@ fn the_builtin_graph_is_the_shipped_folder() {
 fn every_entity_is_related_and_every_source_cited() {
     let (_, loaded) = shipped();
     let dataset = loaded.dataset.expect("shipped data loads");
-    let linked: HashSet<&str> = dataset.relations.iter().flat_map(|r| [r.from.as_str(), r.to.as_str()]).collect();
-    let isolated: Vec<&str> =
-        dataset.entities.iter().map(|e| e.id.as_str()).filter(|id| !linked.contains(id)).collect();
+    let linked: HashSet<&str> = dataset.all_relations().flat_map(|r| [r.from(), r.to()]).collect();
+    let isolated: Vec<&str> = dataset.all_entities().map(|e| e.id()).filter(|id| !linked.contains(id)).collect();
     assert!(isolated.is_empty(), "entities in no relation: {isolated:?}");
     let kg = KnowledgeGraph::build(dataset);
     for s in kg.stats().sources {

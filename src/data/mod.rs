@@ -17,24 +17,45 @@ pub use files::{DataFiles, ReadError};
 pub use validate::MAX_QUOTE_WORDS;
 
 use crate::diag::Diagnostic;
-use crate::model::{Entity, Evidence, Relation, Schema, Source};
+use crate::model::{Evidence, Schema, Source};
+use crate::table::{Entities, EntityView, RelationView, Relations};
 
-/// Everything a graph-data folder declares, validated.
+/// Everything a graph-data folder declares, validated, in compact tables.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
     pub schema: Schema,
     pub sources: Vec<Source>,
-    pub entities: Vec<Entity>,
-    pub relations: Vec<Relation>,
+    pub entities: Entities,
+    pub relations: Relations,
 }
 
 impl Dataset {
+    /// The entity numbered `n` (entities are numbered in the order they are declared).
+    pub fn entity(&self, n: u32) -> EntityView<'_> {
+        EntityView::new(&self.schema, &self.entities, n)
+    }
+
+    /// The relation numbered `e` (relations are numbered in the order they are declared).
+    pub fn relation(&self, e: u32) -> RelationView<'_> {
+        RelationView::new(&self.schema, &self.entities, &self.relations, e, self.relations.ends(e))
+    }
+
+    /// Every entity, in the order declared.
+    pub fn all_entities(&self) -> impl Iterator<Item = EntityView<'_>> {
+        (0..self.entities.len() as u32).map(|n| self.entity(n))
+    }
+
+    /// Every relation, in the order declared.
+    pub fn all_relations(&self) -> impl Iterator<Item = RelationView<'_>> {
+        (0..self.relations.len() as u32).map(|e| self.relation(e))
+    }
+
     pub fn entity_evidence(&self) -> impl Iterator<Item = &Evidence> {
-        self.entities.iter().flat_map(|e| &e.evidence)
+        self.entities.with_more().flat_map(|(_, m)| &m.evidence)
     }
 
     pub fn relation_evidence(&self) -> impl Iterator<Item = &Evidence> {
-        self.relations.iter().flat_map(|r| &r.evidence)
+        self.relations.with_more().flat_map(|(_, m)| &m.evidence)
     }
 }
 

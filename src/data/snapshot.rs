@@ -11,8 +11,9 @@ use super::Dataset;
 const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// The payload format this build reads and writes. Any change to the shape of `Dataset` or
 /// the model types it holds changes the payload: bump this with it, so that older files are
-/// refused by version rather than failing to decode. (2: kinds gained shape and color.)
-pub const VERSION: u32 = 2;
+/// refused by version rather than failing to decode. (2: kinds gained shape and color;
+/// 3: compact tables, columns as byte strings.)
+pub const VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.
@@ -79,7 +80,11 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset, SnapshotError> {
     if crc32fast::hash(payload) != checksum {
         return Err(SnapshotError::Corrupted);
     }
-    rmp_serde::from_slice(payload).map_err(|e| SnapshotError::Undecodable(e.to_string()))
+    let data: Dataset = rmp_serde::from_slice(payload).map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
+    if !crate::table::tables_are_sound(&data.schema, &data.entities, &data.relations) {
+        return Err(SnapshotError::Undecodable("its tables do not agree with each other".into()));
+    }
+    Ok(data)
 }
 
 #[cfg(test)]
@@ -113,5 +118,13 @@ mod tests {
         let mut other = good.clone();
         other[8] = 9;
         assert_eq!(decode(&other).unwrap_err(), SnapshotError::Version { found: 9 });
+    }
+
+    #[test]
+    fn tables_that_disagree_are_refused_even_with_a_good_checksum() {
+        let mut data = Dataset::default();
+        data.relations.push((5, 9), 0, crate::model::Status::Reported, None).unwrap();
+        let err = decode(&encode(&data)).unwrap_err();
+        assert!(matches!(err, SnapshotError::Undecodable(ref why) if why.contains("do not agree")), "{err:?}");
     }
 }

@@ -3,7 +3,9 @@
 //! the first one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use toml::Spanned;
 
 use super::bulk;
@@ -15,6 +17,7 @@ use crate::model::{
 };
 use crate::style;
 use crate::suggest::{did_you_mean, help_for_unknown, nearest};
+use crate::table::{self, Entities, EntityMore, RelationMore, Relations};
 
 /// Anchor phrases are short: the data stores facts, never whole sentences.
 pub const MAX_QUOTE_WORDS: usize = 12;
@@ -26,8 +29,11 @@ struct Checker {
 
 impl Checker {
     fn error(&mut self, file: FileId, text: &Text, message: String, label: &str, help: String) {
-        let loc = Location::new(file, text.span());
-        self.diags.push(Diagnostic::error(message).at(loc, label).help(help));
+        self.error_at(file, text.span(), message, label, help);
+    }
+
+    fn error_at(&mut self, file: FileId, span: Range<usize>, message: String, label: &str, help: String) {
+        self.diags.push(Diagnostic::error(message).at(Location::new(file, span), label).help(help));
     }
 
     fn non_empty(&mut self, file: FileId, text: &Text, what: &str) -> bool {
@@ -42,22 +48,7 @@ impl Checker {
 /// Checks every record of every file; returns what is valid and every problem found.
 pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let mut ck = Checker { diags: files.stray_warnings() };
-    let mut raw_entities = Vec::new();
-    for &file in &files.entities {
-        raw_entities.extend(read_records(files, file, &mut ck.diags, bulk::entities, |text, d| {
-            parse::records::<RawEntity>(file, text, "entity", &parse::ENTITY_FIELDS, d)
-        }));
-    }
-    let mut raw_relations = Vec::new();
-    for &file in &files.relations {
-        raw_relations.extend(read_records(files, file, &mut ck.diags, bulk::relations, |text, d| {
-            parse::records::<RawRelation>(file, text, "relation", &parse::RELATION_FIELDS, d)
-        }));
-    }
-    let schema = match files.schema {
-        Some(f) => schema(&mut ck, files, f),
-        None => infer_schema(&raw_entities, &raw_relations),
-    };
+    let vocab = Vocab::new(files.schema.map(|f| schema(&mut ck, files, f)));
     let sources = match files.sources {
         Some(f) => sources(&mut ck, files, f),
         // Bulk imports may come without documents; curated TOML always cites some.
@@ -70,79 +61,412 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
             Vec::new()
         }
     };
-    let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
-    let mut refs = Vec::new();
-    let mut entities = Vec::with_capacity(raw_entities.len());
-    for (file, rec) in raw_entities {
-        entities.extend(entity(&mut ck, &schema, &source_ids, file, rec, &mut refs));
-    }
-    let entities = unique_ids(&mut ck, files, entities);
-    check_name_claims(&mut ck, files, &entities);
-    let lookup = Lookup {
-        by_id: entities.iter().map(|e| (e.id.as_str(), e)).collect(),
+    let mut loader = Loader {
+        ck,
+        files,
+        vocab,
+        source_ids: sources.iter().map(|s| s.id.clone()).collect(),
+        entities: Entities::default(),
+        relations: Relations::default(),
+        origins: Vec::new(),
+        aliases: FxHashMap::default(),
+        refs: Vec::new(),
         names: std::cell::OnceCell::new(),
-        entities: &entities,
     };
-    for r in &refs {
-        check_ref(&mut ck, &lookup, r.file, &r.text, &r.kinds, &|| r.role.clone());
+    for &file in &files.entities {
+        loader.read(file, Table::Entities);
     }
-    let mut relations = Vec::with_capacity(raw_relations.len());
-    for (file, rec) in raw_relations {
-        relations.extend(relation(&mut ck, &schema, &source_ids, file, rec, &lookup));
+    for r in std::mem::take(&mut loader.refs) {
+        loader.check_ref(r.file, r.text.get_ref(), r.text.span(), &r.kinds, &|| r.role.clone());
     }
-    drop(lookup);
-    let dataset = Dataset { schema, sources, entities, relations };
-    ck.diags.extend(coverage_warnings(&dataset));
+    for &file in &files.relations {
+        loader.read(file, Table::Relations);
+    }
+    let Loader { mut ck, vocab, entities, relations, origins, .. } = loader;
+    let dataset = Dataset { schema: vocab.schema, sources, entities, relations };
+    ck.diags.extend(coverage_warnings(&dataset, &origins));
     (dataset, ck.diags)
 }
 
-/// Reads a bulk file's records of one type.
-type BulkReader<T> = fn(FileId, &str, &str, &mut Vec<Diagnostic>) -> Vec<Record<T>>;
-
-/// A file's records, from TOML or a bulk format, each with its file.
-fn read_records<T>(
-    files: &DataFiles,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-    bulk_reader: BulkReader<T>,
-    toml_reader: impl FnOnce(&str, &mut Vec<Diagnostic>) -> Vec<Record<T>>,
-) -> Vec<(FileId, Record<T>)> {
-    let source = files.map.get(file);
-    let records = if bulk::is_bulk(&source.name) {
-        bulk_reader(file, &source.name, &source.text, diags)
-    } else {
-        toml_reader(&source.text, diags)
-    };
-    records.into_iter().map(|r| (file, r)).collect()
+/// The vocabulary records are checked against: declared in schema.toml, or, without one (a
+/// bulk import), the kinds and relations the data uses, each relation allowed between any
+/// kinds, in the order they are first used.
+struct Vocab {
+    schema: Schema,
+    infer: bool,
+    kinds: FxHashMap<String, u16>,
+    rels: FxHashMap<String, u16>,
+    /// The kinds allowed at the `from` and `to` ends of each relation (None: any kind).
+    ends: Vec<[Option<Vec<u16>>; 2]>,
 }
 
-/// Without schema.toml (a bulk import), the kinds and relations are the ones the data uses,
-/// each relation allowed between any kinds.
-fn infer_schema(entities: &[(FileId, Record<RawEntity>)], relations: &[(FileId, Record<RawRelation>)]) -> Schema {
-    let mut schema = Schema::default();
-    let mut seen = HashSet::new();
-    for (_, r) in entities {
-        let kind = r.value.kind.get_ref();
-        if !kind.trim().is_empty() && seen.insert(kind.clone()) {
-            schema.kinds.push(KindDef { name: kind.clone(), description: String::new(), shape: None, color: None });
+impl Vocab {
+    fn new(declared: Option<Schema>) -> Vocab {
+        let infer = declared.is_none();
+        let schema = declared.unwrap_or_default();
+        let kinds: FxHashMap<String, u16> =
+            schema.kinds.iter().enumerate().map(|(i, k)| (k.name.clone(), i as u16)).collect();
+        let rels = schema.relations.iter().enumerate().map(|(i, r)| (r.name.clone(), i as u16)).collect();
+        let allowed = |names: &[String]| -> Option<Vec<u16>> {
+            (!names.is_empty()).then(|| names.iter().filter_map(|n| kinds.get(n).copied()).collect())
+        };
+        let ends = schema.relations.iter().map(|r| [allowed(&r.from), allowed(&r.to)]).collect();
+        Vocab { schema, infer, kinds, rels, ends }
+    }
+
+    /// The kind called `name`; in an inferred vocabulary, a kind used for the first time is added.
+    fn kind(&mut self, name: &str) -> Option<u16> {
+        if let Some(&k) = self.kinds.get(name) {
+            return Some(k);
+        }
+        let k = u16::try_from(self.schema.kinds.len()).ok().filter(|_| self.infer && !name.trim().is_empty())?;
+        self.schema.kinds.push(KindDef {
+            name: name.to_string(),
+            description: String::new(),
+            shape: None,
+            color: None,
+        });
+        self.kinds.insert(name.to_string(), k);
+        Some(k)
+    }
+
+    /// The relation called `name`; in an inferred vocabulary, one used for the first time is added.
+    fn rel(&mut self, name: &str) -> Option<u16> {
+        if let Some(&r) = self.rels.get(name) {
+            return Some(r);
+        }
+        let r = u16::try_from(self.schema.relations.len()).ok().filter(|_| self.infer && !name.trim().is_empty())?;
+        self.schema.relations.push(RelDef {
+            name: name.to_string(),
+            from: Vec::new(),
+            to: Vec::new(),
+            directed: true,
+            reads: name.replace('_', " "),
+            inverse: format!("is {} by", name.replace('_', " ")),
+            description: String::new(),
+        });
+        self.rels.insert(name.to_string(), r);
+        self.ends.push([None, None]);
+        Some(r)
+    }
+}
+
+/// Checks records as files are read and keeps the valid ones in compact tables.
+struct Loader<'f> {
+    ck: Checker,
+    files: &'f DataFiles,
+    vocab: Vocab,
+    source_ids: Vec<String>,
+    entities: Entities,
+    relations: Relations,
+    /// Where each entity is written, by number: (file, start, end).
+    origins: Vec<(u32, u32, u32)>,
+    /// Lower-cased alias -> the first entity that claims it.
+    aliases: FxHashMap<String, u32>,
+    /// `country` references, checked once every entity is known.
+    refs: Vec<PendingRef>,
+    /// Ids, names and aliases for suggestions, built only when a reference is unknown.
+    names: std::cell::OnceCell<NameIndex>,
+}
+
+/// Which records a file holds.
+use bulk::Table;
+
+impl bulk::Sink for Loader<'_> {
+    fn diags(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.ck.diags
+    }
+
+    fn plain_entity(&mut self, row: &bulk::Plain) {
+        let [id, kind, name, _] = &row.cells;
+        let file = row.file;
+        let mut ok = true;
+        if !is_slug(id.text) {
+            self.ck.error_at(
+                file,
+                id.span.clone(),
+                format!("id `{}` is not a kebab-case slug", id.text),
+                "not a slug",
+                SLUG_HELP.into(),
+            );
+            ok = false;
+        }
+        let kind = self.vocab.kind(kind.text).or_else(|| {
+            let known = self.vocab.schema.kinds.iter().map(|k| k.name.as_str());
+            check_known_at(&mut self.ck, file, kind.text, kind.span.clone(), "kind", known);
+            None
+        });
+        if let (Some(kind), true) = (kind, ok) {
+            self.add(id.text, name.text, kind, None, Location::new(file, row.span.clone()));
         }
     }
-    let mut seen = HashSet::new();
-    for (_, r) in relations {
-        let rel = r.value.rel.get_ref();
-        if !rel.trim().is_empty() && seen.insert(rel.clone()) {
-            schema.relations.push(RelDef {
-                name: rel.clone(),
-                from: Vec::new(),
-                to: Vec::new(),
-                directed: true,
-                reads: rel.replace('_', " "),
-                inverse: format!("is {} by", rel.replace('_', " ")),
-                description: String::new(),
-            });
+
+    fn plain_relation(&mut self, row: &bulk::Plain) {
+        let [from, rel, to, status] = &row.cells;
+        let file = row.file;
+        let Some(r) = self.vocab.rel(rel.text) else {
+            let known = self.vocab.schema.relations.iter().map(|d| d.name.as_str());
+            check_known_at(&mut self.ck, file, rel.text, rel.span.clone(), "relation", known);
+            return;
+        };
+        let status = if status.text.is_empty() {
+            Some(Status::Reported)
+        } else {
+            Status::parse(status.text).or_else(|| {
+                let known = Status::ALL.iter().map(|(n, _)| *n);
+                check_known_at(&mut self.ck, file, status.text, status.span.clone(), "status", known);
+                None
+            })
+        };
+        let ends = self.relation_ends(file, r, (from.text, from.span.clone()), (to.text, to.span.clone()));
+        if let (Some(ends), Some(status)) = (ends, status)
+            && self.relations.push(ends, r, status, None).is_err()
+        {
+            self.full(Location::new(file, row.span.clone()), "relations");
         }
     }
-    schema
+
+    fn entity(&mut self, record: Record<RawEntity>) {
+        // An inferred vocabulary learns the kind before the record is checked against it.
+        self.vocab.kind(record.value.kind.get_ref());
+        let file = record.location.file;
+        let sources: Vec<&str> = self.source_ids.iter().map(String::as_str).collect();
+        let Some(e) = entity(&mut self.ck, &self.vocab.schema, &sources, file, record, &mut self.refs) else {
+            return;
+        };
+        let kind = self.vocab.kinds[&e.kind];
+        let origin = e.origin.clone();
+        let more = EntityMore {
+            aliases: e.aliases,
+            country: e.country,
+            attrs: e.attrs,
+            note: e.note,
+            evidence: e.evidence,
+            origin: e.origin,
+        };
+        self.add(&e.id, &e.name, kind, Some(more), origin);
+    }
+
+    fn relation(&mut self, record: Record<RawRelation>) {
+        self.vocab.rel(record.value.rel.get_ref());
+        let file = record.location.file;
+        let Some((ends, r)) = relation(self, file, record) else { return };
+        let rel = self.vocab.rels[&r.rel];
+        let origin = r.origin.clone();
+        let more = RelationMore {
+            since: r.since,
+            until: r.until,
+            date: r.date,
+            attrs: r.attrs,
+            note: r.note,
+            evidence: r.evidence,
+            origin: r.origin,
+        };
+        if self.relations.push(ends, rel, r.status, Some(more)).is_err() {
+            self.full(origin, "relations");
+        }
+    }
+}
+
+const SLUG_HELP: &str = "use lower-case letters, digits and single hyphens, e.g. `korea-rungrado`";
+
+impl Loader<'_> {
+    /// Reads one entity or relation file, TOML or bulk.
+    fn read(&mut self, file: FileId, table: Table) {
+        let source = self.files.map.get(file);
+        if bulk::is_bulk(&source.name) {
+            if table == Table::Relations {
+                self.relations.reserve(source.text.bytes().filter(|&b| b == b'\n').count());
+            }
+            bulk::read(file, &source.name, &source.text, table, self);
+            return;
+        }
+        match table {
+            Table::Entities => {
+                let fields = &parse::ENTITY_FIELDS;
+                for record in parse::records::<RawEntity>(file, &source.text, "entity", fields, &mut self.ck.diags) {
+                    bulk::Sink::entity(self, record);
+                }
+            }
+            Table::Relations => {
+                let fields = &parse::RELATION_FIELDS;
+                for record in parse::records::<RawRelation>(file, &source.text, "relation", fields, &mut self.ck.diags)
+                {
+                    bulk::Sink::relation(self, record);
+                }
+            }
+        }
+    }
+
+    fn full(&mut self, at: Location, what: &str) {
+        self.ck.diags.push(
+            Diagnostic::error(format!("too many {what}: kgq holds up to 2^32 of them and 4 GiB of ids and names"))
+                .at(at, "not loaded")
+                .help("split the import into several graphs"),
+        );
+    }
+
+    fn origin(&self, n: u32) -> Location {
+        let (file, start, end) = self.origins[n as usize];
+        Location::new(FileId(file), start as usize..end as usize)
+    }
+
+    /// Adds a checked entity, refusing a taken id and reporting names it shares with earlier
+    /// entities (an error for ids and aliases, a warning for two names).
+    fn add(&mut self, id: &str, name: &str, kind: u16, more: Option<EntityMore>, origin: Location) {
+        if let Some(first) = self.entities.find(id) {
+            let place = self.files.map.describe(&self.origin(first));
+            self.ck.diags.push(
+                Diagnostic::error(format!("duplicate id `{id}`"))
+                    .at(origin, "this entity reuses the id")
+                    .help(format!("the id is first used at {place}; rename one, or merge the two records")),
+            );
+            return;
+        }
+        let aliases: &[String] = more.as_ref().map_or(&[], |m| m.aliases.as_slice());
+        let mut own: Vec<(&str, bool)> = Vec::new();
+        for (label, is_name) in
+            [(id, false), (name, true)].into_iter().chain(aliases.iter().map(|a| (a.as_str(), false)))
+        {
+            if own.iter().any(|(l, _)| table::eq_folded(l, label)) {
+                continue;
+            }
+            own.push((label, is_name));
+            if let Some(other) = self.first_claim(label) {
+                let diag = self.claim_conflict(label, is_name, other, id, &origin);
+                self.ck.diags.push(diag);
+            }
+        }
+        let lowered: Vec<String> = aliases.iter().map(|a| a.to_lowercase()).collect();
+        let span = (origin.file.0, origin.span.start as u32, origin.span.end as u32);
+        match self.entities.push(id, name, kind, more) {
+            Ok(n) => {
+                self.origins.push(span);
+                for alias in lowered {
+                    self.aliases.entry(alias).or_insert(n);
+                }
+            }
+            Err(_) => self.full(origin, "entities"),
+        }
+    }
+
+    /// The first entity that has `label` (lower-cased) as its id, name or alias.
+    fn first_claim(&self, label: &str) -> Option<u32> {
+        let lower: std::borrow::Cow<str> = if label.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+            label.to_lowercase().into()
+        } else {
+            label.into()
+        };
+        let by_id = self.entities.find(&lower);
+        let by_name = self.entities.first_named(label);
+        let by_alias = self.aliases.get(lower.as_ref()).copied();
+        [by_id, by_name, by_alias].into_iter().flatten().min()
+    }
+
+    /// Reports `label` of the new entity `id` as claimed by the earlier entity `other`.
+    fn claim_conflict(&self, label: &str, is_name: bool, other: u32, id: &str, origin: &Location) -> Diagnostic {
+        // An entity claims a label first by its id, then its name, then its aliases.
+        let other_id = self.entities.id(other);
+        let other_is_name = !table::eq_folded(other_id, label) && table::eq_folded(self.entities.name(other), label);
+        let place = self.files.map.describe(&self.origin(other));
+        if is_name && other_is_name {
+            Diagnostic::warning(format!("`{label}` is the name of both `{other_id}` and `{id}`"))
+                .at(origin.clone(), "shares a name")
+                .help(format!("queries must use the id to tell them apart; `{other_id}` is at {place}"))
+        } else {
+            Diagnostic::error(format!("`{label}` names both `{other_id}` and `{id}`"))
+                .at(origin.clone(), format!("`{id}` claims it too"))
+                .help(format!(
+                    "an alias must pick out one entity; `{other_id}` is at {place}. Drop it from one of them"
+                ))
+        }
+    }
+
+    /// Checks both ends of a relation of kind `r` (both are reported when both are wrong).
+    fn relation_ends(
+        &mut self,
+        file: FileId,
+        r: u16,
+        from: (&str, Range<usize>),
+        to: (&str, Range<usize>),
+    ) -> Option<(u32, u32)> {
+        let def = &self.vocab.schema.relations[usize::from(r)];
+        let (name, kinds) = (def.name.clone(), [def.from.clone(), def.to.clone()]);
+        let role = |end: &str| format!("the `{end}` end of `{name}`");
+        let a = self.check_end(file, from, r, 0, &kinds[0], &|| role("from"));
+        let b = self.check_end(file, to, r, 1, &kinds[1], &|| role("to"));
+        Some((a?, b?))
+    }
+
+    /// One relation end: the entity exists and has a kind the relation allows there.
+    fn check_end(
+        &mut self,
+        file: FileId,
+        (id, span): (&str, Range<usize>),
+        r: u16,
+        end: usize,
+        kinds: &[String],
+        role: &dyn Fn() -> String,
+    ) -> Option<u32> {
+        let n = self.entities.find(id);
+        if let Some(n) = n
+            && self.vocab.ends[usize::from(r)][end]
+                .as_ref()
+                .is_none_or(|allowed| allowed.contains(&self.entities.kind(n)))
+        {
+            return Some(n);
+        }
+        self.check_ref(file, id, span, kinds, role)
+    }
+
+    /// Checks a reference to an entity (a relation end, a `country`): it exists and has one of
+    /// `kinds` (any when empty). Returns the entity's number.
+    fn check_ref(
+        &mut self,
+        file: FileId,
+        id: &str,
+        span: Range<usize>,
+        kinds: &[String],
+        role: &dyn Fn() -> String,
+    ) -> Option<u32> {
+        let Some(target) = self.entities.find(id) else {
+            let names = self.names.get_or_init(|| NameIndex::new(&self.entities));
+            let help = match names.exact.get(&id.to_lowercase()) {
+                Some(found) => format!("`{id}` is a name of `{found}`; refer to entities by id"),
+                None => {
+                    let near = nearest(id, names.labels.iter().map(|(label, _)| label.as_str()), 9);
+                    let mut ids: Vec<String> = Vec::new();
+                    for label in near {
+                        let id = format!("`{}`", names.labels_to_id(label));
+                        if !ids.contains(&id) && ids.len() < 3 {
+                            ids.push(id);
+                        }
+                    }
+                    if ids.is_empty() {
+                        "declare the entity in entities/, or fix the id".into()
+                    } else {
+                        format!("did you mean {}?", join_or(&ids))
+                    }
+                }
+            };
+            let msg = format!("unknown entity `{id}` as {}", role());
+            self.ck.error_at(file, span, msg, "no entity has this id", help);
+            return None;
+        };
+        let kind = &self.vocab.schema.kinds[usize::from(self.entities.kind(target))].name;
+        if !kinds.is_empty() && !kinds.contains(kind) {
+            let msg = format!("`{id}` is {}, but {} must be {}", a_or_an(kind), role(), a_kind(kinds));
+            self.ck.error_at(
+                file,
+                span,
+                msg,
+                "wrong kind of entity",
+                "use an entity of an allowed kind, or another relation (see schema.toml)".into(),
+            );
+            return None;
+        }
+        Some(target)
+    }
 }
 
 fn schema(ck: &mut Checker, files: &DataFiles, file: FileId) -> Schema {
@@ -264,12 +588,22 @@ fn check_known<'a>(
     what: &str,
     known: impl Iterator<Item = &'a str> + Clone,
 ) -> bool {
-    let name = text.get_ref();
+    check_known_at(ck, file, text.get_ref(), text.span(), what, known)
+}
+
+fn check_known_at<'a>(
+    ck: &mut Checker,
+    file: FileId,
+    name: &str,
+    span: Range<usize>,
+    what: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> bool {
     if known.clone().any(|k| k == name) {
         return true;
     }
     let help = help_for_unknown(name, known, &plural_noun(what));
-    ck.error(file, text, format!("unknown {what} `{name}`"), &format!("not a declared {what}"), help);
+    ck.error_at(file, span, format!("unknown {what} `{name}`"), &format!("not a declared {what}"), help);
     false
 }
 
@@ -328,13 +662,7 @@ fn entity(
     let mut ok = ck.non_empty(file, &e.id, "id") && ck.non_empty(file, &e.name, "name");
     if ok && !is_slug(e.id.get_ref()) {
         let msg = format!("id `{}` is not a kebab-case slug", e.id.get_ref());
-        ck.error(
-            file,
-            &e.id,
-            msg,
-            "not a slug",
-            "use lower-case letters, digits and single hyphens, e.g. `korea-rungrado`".into(),
-        );
+        ck.error(file, &e.id, msg, "not a slug", SLUG_HELP.into());
         ok = false;
     }
     ok &= check_known(ck, file, &e.kind, "kind", schema.kinds.iter().map(|k| k.name.as_str()));
@@ -359,84 +687,6 @@ fn entity(
         evidence,
         origin: location,
     })
-}
-
-/// Drops the second and later records that reuse an id, reporting each.
-fn unique_ids(ck: &mut Checker, files: &DataFiles, entities: Vec<Entity>) -> Vec<Entity> {
-    let mut first: HashMap<String, Location> = HashMap::new();
-    let mut out = Vec::with_capacity(entities.len());
-    for e in entities {
-        if let Some(prev) = first.get(&e.id) {
-            ck.diags.push(
-                Diagnostic::error(format!("duplicate id `{}`", e.id))
-                    .at(e.origin.clone(), "this entity reuses the id")
-                    .help(format!(
-                        "the id is first used at {}; rename one, or merge the two records",
-                        files.map.describe(prev)
-                    )),
-            );
-            continue;
-        }
-        first.insert(e.id.clone(), e.origin.clone());
-        out.push(e);
-    }
-    out
-}
-
-/// Checks references to entities (relation ends, `country`): they exist and have an allowed kind.
-/// The entities references are checked against.
-struct Lookup<'a> {
-    by_id: HashMap<&'a str, &'a Entity>,
-    /// Names and aliases for suggestions, built only when a reference is unknown.
-    names: std::cell::OnceCell<NameIndex>,
-    entities: &'a [Entity],
-}
-
-fn check_ref(
-    ck: &mut Checker,
-    lookup: &Lookup,
-    file: FileId,
-    text: &Text,
-    kinds: &[String],
-    role: &dyn Fn() -> String,
-) -> bool {
-    let id = text.get_ref();
-    let Some(target) = lookup.by_id.get(id.as_str()) else {
-        let names = lookup.names.get_or_init(|| NameIndex::new(lookup.entities));
-        let help = match names.exact.get(&id.to_lowercase()) {
-            Some(found) => format!("`{id}` is a name of `{found}`; refer to entities by id"),
-            None => {
-                let near = nearest(id, names.labels.iter().map(|(label, _)| label.as_str()), 9);
-                let mut ids: Vec<String> = Vec::new();
-                for label in near {
-                    let id = format!("`{}`", names.labels_to_id(label));
-                    if !ids.contains(&id) && ids.len() < 3 {
-                        ids.push(id);
-                    }
-                }
-                if ids.is_empty() {
-                    "declare the entity in entities/, or fix the id".into()
-                } else {
-                    format!("did you mean {}?", join_or(&ids))
-                }
-            }
-        };
-        let msg = format!("unknown entity `{id}` as {}", role());
-        ck.error(file, text, msg, "no entity has this id", help);
-        return false;
-    };
-    if !kinds.is_empty() && !kinds.contains(&target.kind) {
-        let msg = format!("`{id}` is {}, but {} must be {}", a_or_an(&target.kind), role(), a_kind(kinds));
-        ck.error(
-            file,
-            text,
-            msg,
-            "wrong kind of entity",
-            "use an entity of an allowed kind, or another relation (see schema.toml)".into(),
-        );
-        return false;
-    }
-    true
 }
 
 fn plural_noun(word: &str) -> String {
@@ -471,12 +721,14 @@ struct NameIndex {
 }
 
 impl NameIndex {
-    fn new(entities: &[Entity]) -> NameIndex {
+    fn new(entities: &Entities) -> NameIndex {
         let mut labels = Vec::new();
-        for e in entities {
-            labels.push((e.id.clone(), e.id.clone()));
-            labels.push((e.name.clone(), e.id.clone()));
-            labels.extend(e.aliases.iter().map(|a| (a.clone(), e.id.clone())));
+        for n in 0..entities.len() as u32 {
+            let id = entities.id(n).to_string();
+            labels.push((id.clone(), id.clone()));
+            labels.push((entities.name(n).to_string(), id.clone()));
+            let aliases = entities.more(n).map_or(&[][..], |m| m.aliases.as_slice());
+            labels.extend(aliases.iter().map(|a| (a.clone(), id.clone())));
         }
         let exact = labels.iter().map(|(l, id)| (l.to_lowercase(), id.clone())).collect();
         NameIndex { labels, exact }
@@ -487,63 +739,20 @@ impl NameIndex {
     }
 }
 
-/// Every alias must pick out one entity. Two entities may share a name (two people can),
-/// which is a warning: queries then need the id, and say so.
-fn check_name_claims(ck: &mut Checker, files: &DataFiles, entities: &[Entity]) {
-    let mut claims: HashMap<String, (&Entity, bool)> = HashMap::new();
-    for e in entities {
-        let mut own: HashSet<String> = HashSet::new();
-        let labels = [(&e.id, false), (&e.name, true)].into_iter().chain(e.aliases.iter().map(|a| (a, false)));
-        for (label, is_name) in labels {
-            let key = label.to_lowercase();
-            if !own.insert(key.clone()) {
-                continue;
-            }
-            let Some(&(other, other_is_name)) = claims.get(&key) else {
-                claims.insert(key, (e, is_name));
-                continue;
-            };
-            let place = files.map.describe(&other.origin);
-            let diag = if is_name && other_is_name {
-                Diagnostic::warning(format!("`{label}` is the name of both `{}` and `{}`", other.id, e.id))
-                    .at(e.origin.clone(), "shares a name")
-                    .help(format!("queries must use the id to tell them apart; `{}` is at {place}", other.id))
-            } else {
-                Diagnostic::error(format!("`{label}` names both `{}` and `{}`", other.id, e.id))
-                    .at(e.origin.clone(), format!("`{}` claims it too", e.id))
-                    .help(format!(
-                        "an alias must pick out one entity; `{}` is at {place}. Drop it from one of them",
-                        other.id
-                    ))
-            };
-            ck.diags.push(diag);
-        }
-    }
-}
-
-fn relation(
-    ck: &mut Checker,
-    schema: &Schema,
-    sources: &[&str],
-    file: FileId,
-    rec: Record<RawRelation>,
-    lookup: &Lookup,
-) -> Option<Relation> {
+/// Checks a relation record; returns its ends' entity numbers and the record.
+fn relation(loader: &mut Loader, file: FileId, rec: Record<RawRelation>) -> Option<((u32, u32), Relation)> {
     let Record { value: r, location, bulk: rec_bulk } = rec;
+    let schema = &loader.vocab.schema;
     let rel_names = schema.relations.iter().map(|d| d.name.as_str());
-    let def = check_known(ck, file, &r.rel, "relation", rel_names).then(|| schema.relation(r.rel.get_ref())).flatten();
-    let mut ends_ok = true;
-    if let Some(def) = def {
-        let role = |end: &str| format!("the `{end}` end of `{}`", def.name);
-        // Both ends are checked, so both are reported when both are wrong.
-        let from_ok = check_ref(ck, lookup, file, &r.from, &def.from, &|| role("from"));
-        let to_ok = check_ref(ck, lookup, file, &r.to, &def.to, &|| role("to"));
-        ends_ok = from_ok && to_ok;
-    }
+    let known = check_known(&mut loader.ck, file, &r.rel, "relation", rel_names);
+    let def = known.then(|| loader.vocab.rels.get(r.rel.get_ref()).copied()).flatten();
+    let ends =
+        def.map(|d| loader.relation_ends(file, d, (r.from.get_ref(), r.from.span()), (r.to.get_ref(), r.to.span())));
+    let ck = &mut loader.ck;
     let since = date(ck, file, r.since.as_ref());
     let until = date(ck, file, r.until.as_ref());
     let when = date(ck, file, r.date.as_ref());
-    let mut ok = def.is_some() && ends_ok && since.is_ok() && until.is_ok() && when.is_ok();
+    let mut ok = since.is_ok() && until.is_ok() && when.is_ok();
     if let (Ok(Some(s)), Ok(Some(u)), Some(text)) = (&since, &until, &r.until)
         && u.last_day() < s.first_day()
     {
@@ -558,9 +767,11 @@ fn relation(
             None
         }),
     };
-    let evidence = evidence_list(ck, sources, file, &location, r.evidence, "relation", rec_bulk);
+    let sources: Vec<&str> = loader.source_ids.iter().map(String::as_str).collect();
+    let evidence = evidence_list(ck, &sources, file, &location, r.evidence, "relation", rec_bulk);
     let attrs = attrs(ck, file, r.attrs);
-    let (Some(status), Some(evidence), Some(attrs), true) = (status, evidence, attrs, ok) else {
+    let (Some(Some(ends)), Some(status), Some(evidence), Some(attrs), true) = (ends, status, evidence, attrs, ok)
+    else {
         return None;
     };
     let relation = Relation {
@@ -576,7 +787,7 @@ fn relation(
         evidence,
         origin: location,
     };
-    Some(relation)
+    Some((ends, relation))
 }
 
 fn date(ck: &mut Checker, file: FileId, text: Option<&Text>) -> Result<Option<PartialDate>, ()> {
@@ -679,17 +890,19 @@ fn attr_value(value: toml::Value) -> Result<AttrValue, &'static str> {
 }
 
 /// Warnings that keep a graph honest: entities in no relation, sources nobody cites.
-fn coverage_warnings(data: &Dataset) -> Vec<Diagnostic> {
-    let mut linked: HashSet<&str> = HashSet::new();
-    for r in &data.relations {
-        linked.insert(&r.from);
-        linked.insert(&r.to);
+fn coverage_warnings(data: &Dataset, origins: &[(u32, u32, u32)]) -> Vec<Diagnostic> {
+    let mut linked = vec![false; data.entities.len()];
+    for e in 0..data.relations.len() as u32 {
+        let (a, b) = data.relations.ends(e);
+        linked[a as usize] = true;
+        linked[b as usize] = true;
     }
     let mut out = Vec::new();
-    for e in data.entities.iter().filter(|e| !linked.contains(e.id.as_str())) {
+    for (n, _) in linked.iter().enumerate().filter(|(_, linked)| !**linked) {
+        let (file, start, end) = origins[n];
         out.push(
-            Diagnostic::warning(format!("entity `{}` takes part in no relation", e.id))
-                .at(e.origin.clone(), "isolated")
+            Diagnostic::warning(format!("entity `{}` takes part in no relation", data.entities.id(n as u32)))
+                .at(Location::new(FileId(file), start as usize..end as usize), "isolated")
                 .help("add the relations the sources state for it, or remove it"),
         );
     }

@@ -13,12 +13,12 @@ pub use resolve::{Candidate, ResolveError};
 pub use stats::{SourceCoverage, Stats};
 pub use topology::Topology;
 
-use std::collections::{BTreeMap, HashMap};
-
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
-use crate::model::{Entity, Relation, Schema, Source};
+use crate::model::{Schema, Source};
+use crate::table::{Entities, EntityView, RelationView, Relations};
 
 /// A node of the graph.
 pub type EntityRef = NodeIndex<u32>;
@@ -35,69 +35,71 @@ pub fn edge_ref(e: u32) -> RelationRef {
     RelationRef::new(e as usize)
 }
 
-/// Adds `item` under `key`, copying the key only the first time it is seen.
-fn push_keyed<T>(map: &mut BTreeMap<String, Vec<T>>, key: &str, item: T) {
-    match map.get_mut(key) {
-        Some(items) => items.push(item),
-        None => {
-            map.insert(key.to_string(), vec![item]);
-        }
-    }
-}
-
 /// Entities, relations, their vocabulary and sources, indexed for lookup.
+///
+/// petgraph holds the structure (node and edge numbering, the ends of every relation, the
+/// relations at every node); the records themselves stay in the dataset's compact tables,
+/// numbered alike, and are read through views.
 #[derive(Debug, Clone)]
 pub struct KnowledgeGraph {
     pub schema: Schema,
     pub sources: Vec<Source>,
-    graph: DiGraph<Entity, Relation, u32>,
-    by_id: HashMap<String, EntityRef>,
-    /// Lower-cased id, name or alias -> the entities it names.
-    by_label: HashMap<String, Vec<EntityRef>>,
-    by_kind: BTreeMap<String, Vec<EntityRef>>,
-    by_rel: BTreeMap<String, Vec<RelationRef>>,
+    entities: Entities,
+    /// The relations' kinds, statuses and rarer parts; their ends are in `graph`.
+    relations: Relations,
+    graph: DiGraph<(), (), u32>,
+    /// Lower-cased alias -> the entities it names.
+    by_alias: FxHashMap<String, Vec<EntityRef>>,
+    /// Entities of each kind, by kind index.
+    by_kind: Vec<Vec<EntityRef>>,
+    /// How many relations of each relation kind there are, by index.
+    rel_counts: Vec<usize>,
     topology: Topology,
 }
 
 impl KnowledgeGraph {
-    /// Builds the graph. The dataset must be validated: every relation end is a known id.
+    /// Builds the graph. The dataset must be validated: its tables agree with its schema.
     pub fn build(data: Dataset) -> KnowledgeGraph {
-        let Dataset { schema, sources, entities, relations } = data;
-        let mut graph = DiGraph::with_capacity(entities.len(), relations.len());
-        let mut by_id = HashMap::with_capacity(entities.len());
-        let mut by_label: HashMap<String, Vec<EntityRef>> = HashMap::new();
-        let mut by_kind: BTreeMap<String, Vec<EntityRef>> = BTreeMap::new();
-        for entity in entities {
-            // Ids are found through `by_id` (they are lower-case slugs); names and aliases here.
-            let labels: Vec<String> =
-                std::iter::once(&entity.name).chain(&entity.aliases).map(|l| l.to_lowercase()).collect();
-            let node = graph.add_node(entity);
-            by_id.insert(graph[node].id.clone(), node);
-            push_keyed(&mut by_kind, &graph[node].kind, node);
-            for label in labels {
-                let nodes = by_label.entry(label).or_default();
-                if !nodes.contains(&node) {
-                    nodes.push(node);
+        let Dataset { schema, sources, entities, mut relations } = data;
+        let ends = relations.take_ends();
+        let mut graph = DiGraph::with_capacity(entities.len(), ends.len());
+        for _ in 0..entities.len() {
+            graph.add_node(());
+        }
+        for &(a, b) in &ends {
+            graph.add_edge(node_ref(a), node_ref(b), ());
+        }
+        drop(ends);
+        let mut by_alias: FxHashMap<String, Vec<EntityRef>> = FxHashMap::default();
+        for (n, more) in entities.with_more() {
+            for alias in &more.aliases {
+                let nodes = by_alias.entry(alias.to_lowercase()).or_default();
+                if !nodes.contains(&node_ref(n)) {
+                    nodes.push(node_ref(n));
                 }
             }
         }
-        let mut by_rel: BTreeMap<String, Vec<RelationRef>> = BTreeMap::new();
-        for relation in relations {
-            let (from, to) = (by_id[&relation.from], by_id[&relation.to]);
-            let edge = graph.add_edge(from, to, relation);
-            push_keyed(&mut by_rel, &graph[edge].rel, edge);
+        let mut by_kind = vec![Vec::new(); schema.kinds.len()];
+        for (n, &k) in entities.kinds().iter().enumerate() {
+            by_kind[usize::from(k)].push(node_ref(n as u32));
+        }
+        let mut rel_counts = vec![0; schema.relations.len()];
+        for &r in relations.rels() {
+            rel_counts[usize::from(r)] += 1;
         }
         let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-        let topology = Topology::build(&graph, &schema, &source_ids);
-        KnowledgeGraph { schema, sources, graph, by_id, by_label, by_kind, by_rel, topology }
+        let topology = Topology::build(&graph, entities.kinds().to_vec(), &relations, &schema, &source_ids);
+        KnowledgeGraph { schema, sources, entities, relations, graph, by_alias, by_kind, rel_counts, topology }
     }
 
-    pub fn entity(&self, node: EntityRef) -> &Entity {
-        &self.graph[node]
+    pub fn entity(&self, node: EntityRef) -> EntityView<'_> {
+        EntityView::new(&self.schema, &self.entities, node.index() as u32)
     }
 
-    pub fn relation(&self, edge: RelationRef) -> &Relation {
-        &self.graph[edge]
+    pub fn relation(&self, edge: RelationRef) -> RelationView<'_> {
+        let (a, b) = self.ends(edge);
+        let ends = (a.index() as u32, b.index() as u32);
+        RelationView::new(&self.schema, &self.entities, &self.relations, edge.index() as u32, ends)
     }
 
     /// The two ends of a relation, as stored (from, to).
@@ -106,7 +108,7 @@ impl KnowledgeGraph {
     }
 
     pub fn by_id(&self, id: &str) -> Option<EntityRef> {
-        self.by_id.get(id).copied()
+        self.entities.find(id).map(node_ref)
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
@@ -122,23 +124,24 @@ impl KnowledgeGraph {
     }
 
     /// All entities, in the order they were declared.
-    pub fn entities(&self) -> impl Iterator<Item = (EntityRef, &Entity)> {
-        self.graph.node_indices().map(|n| (n, &self.graph[n]))
+    pub fn entities(&self) -> impl Iterator<Item = (EntityRef, EntityView<'_>)> {
+        self.graph.node_indices().map(|n| (n, self.entity(n)))
     }
 
     /// All relations, in the order they were declared.
-    pub fn relations(&self) -> impl Iterator<Item = (RelationRef, &Relation)> {
-        self.graph.edge_indices().map(|e| (e, &self.graph[e]))
+    pub fn relations(&self) -> impl Iterator<Item = (RelationRef, RelationView<'_>)> {
+        self.graph.edge_indices().map(|e| (e, self.relation(e)))
     }
 
     /// Entities of one kind.
     pub fn of_kind(&self, kind: &str) -> &[EntityRef] {
-        self.by_kind.get(kind).map_or(&[], Vec::as_slice)
+        let index = self.schema.kinds.iter().position(|k| k.name == kind);
+        index.map_or(&[], |i| self.by_kind[i].as_slice())
     }
 
-    /// Relations of one kind.
-    pub fn of_rel(&self, rel: &str) -> &[RelationRef] {
-        self.by_rel.get(rel).map_or(&[], Vec::as_slice)
+    /// How many relations of one kind there are.
+    pub fn count_of_rel(&self, rel: &str) -> usize {
+        self.schema.relations.iter().position(|r| r.name == rel).map_or(0, |i| self.rel_counts[i])
     }
 
     /// Relations touching `node`, in either direction.
@@ -154,8 +157,23 @@ impl KnowledgeGraph {
         &self.topology
     }
 
-    /// The underlying petgraph graph, for algorithms.
-    pub fn petgraph(&self) -> &DiGraph<Entity, Relation, u32> {
+    /// The underlying petgraph graph (structure only; records are read through views).
+    pub fn petgraph(&self) -> &DiGraph<(), (), u32> {
         &self.graph
+    }
+
+    /// The entity tables, for lookups by name.
+    pub(crate) fn entity_table(&self) -> &Entities {
+        &self.entities
+    }
+
+    /// Entities that have this alias, lower-cased.
+    pub(crate) fn aliased(&self, lowered: &str) -> &[EntityRef] {
+        self.by_alias.get(lowered).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every alias, lower-cased, with the entities it names.
+    pub(crate) fn aliases(&self) -> impl Iterator<Item = (&str, &[EntityRef])> {
+        self.by_alias.iter().map(|(a, nodes)| (a.as_str(), nodes.as_slice()))
     }
 }

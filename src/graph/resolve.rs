@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{EntityRef, KnowledgeGraph};
+use super::{EntityRef, KnowledgeGraph, node_ref};
 use crate::suggest::nearest;
 
 /// An entity offered in an error message.
@@ -55,22 +55,35 @@ impl KnowledgeGraph {
         if let Some(node) = self.by_id(&key) {
             return Ok(node);
         }
-        match self.by_label.get(&key).map(Vec::as_slice) {
-            Some([one]) => Ok(*one),
-            Some(many) if !many.is_empty() => Err(ResolveError::Ambiguous {
+        match self.labelled(&key).as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ResolveError::Unknown { name: name.to_string(), nearest: self.nearest(name, 3) }),
+            many => Err(ResolveError::Ambiguous {
                 name: name.to_string(),
                 candidates: many.iter().map(|&n| self.candidate(n)).collect(),
             }),
-            _ => Err(ResolveError::Unknown { name: name.to_string(), nearest: self.nearest(name, 3) }),
         }
     }
 
-    /// The entities whose id, name or alias is closest to `name`.
+    /// The entities with this name or alias (given lower-cased), in the order they were declared.
+    fn labelled(&self, lowered: &str) -> Vec<EntityRef> {
+        let mut nodes: Vec<EntityRef> = self.entity_table().named(lowered).map(node_ref).collect();
+        nodes.extend(self.aliased(lowered));
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+
+    /// The entities whose name or alias is closest to `name`.
     pub fn nearest(&self, name: &str, n: usize) -> Vec<Candidate> {
-        let labels = self.by_label.keys().map(String::as_str);
+        let table = self.entity_table();
+        let mut labels: Vec<String> = (0..table.len() as u32).map(|e| table.name(e).to_lowercase()).collect();
+        labels.extend(self.aliases().map(|(alias, _)| alias.to_string()));
+        labels.sort_unstable();
+        labels.dedup();
         let mut out: Vec<Candidate> = Vec::new();
-        for label in nearest(name, labels, n * 3) {
-            for &node in &self.by_label[label] {
+        for label in nearest(name, labels.iter().map(String::as_str), n * 3) {
+            for node in self.labelled(label) {
                 let candidate = self.candidate(node);
                 if !out.contains(&candidate) {
                     out.push(candidate);
@@ -83,6 +96,6 @@ impl KnowledgeGraph {
 
     pub fn candidate(&self, node: EntityRef) -> Candidate {
         let e = self.entity(node);
-        Candidate { id: e.id.clone(), name: e.name.clone(), kind: e.kind.clone() }
+        Candidate { id: e.id().to_string(), name: e.name().to_string(), kind: e.kind().to_string() }
     }
 }

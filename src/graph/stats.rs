@@ -56,15 +56,15 @@ impl KnowledgeGraph {
         let entities_by_kind =
             self.schema.kinds.iter().map(|k| (k.name.clone(), self.of_kind(&k.name).len())).collect();
         let relations_by_rel =
-            self.schema.relations.iter().map(|r| (r.name.clone(), self.of_rel(&r.name).len())).collect();
+            self.schema.relations.iter().map(|r| (r.name.clone(), self.count_of_rel(&r.name))).collect();
         let mut cov: BTreeMap<&str, Tally> = BTreeMap::new();
         for (i, (_, e)) in self.entities().enumerate() {
-            for ev in &e.evidence {
+            for ev in e.evidence() {
                 cov.entry(&ev.source).or_default().count(Some(i), None, ev.line);
             }
         }
         for (i, (_, r)) in self.relations().enumerate() {
-            for ev in &r.evidence {
+            for ev in r.evidence() {
                 cov.entry(&ev.source).or_default().count(None, Some(i), ev.line);
             }
         }

@@ -1,16 +1,17 @@
 //! The compact topology that path algorithms run on: CSR adjacency in both directions,
 //! with each edge's relation kind, validity period and citing sources, and each node's kind.
 //!
-//! Built once from the petgraph graph. Nodes and edges are numbered as in petgraph
+//! Built once from the petgraph graph. Facts most bulk imports lack (validity periods,
+//! citing sources) take no memory until some edge has them. Nodes and edges are numbered as in petgraph
 //! (`NodeIndex::index()`, `EdgeIndex::index()`), so results map straight back to entities
 //! and relations. Knows nothing of names or text.
 
 use std::collections::HashMap;
 
 use petgraph::graph::DiGraph;
-use petgraph::visit::EdgeRef;
 
-use crate::model::{Entity, PartialDate, Relation, Schema};
+use crate::model::{PartialDate, Schema};
+use crate::table::Relations;
 
 /// A day number, for comparing validity periods: year * 372 + (month - 1) * 31 + (day - 1).
 /// Not a calendar count, but monotone, which is all the comparisons need.
@@ -41,47 +42,79 @@ pub struct Topology {
     pub edge_rel: Vec<u16>,
     /// Whether each relation kind is directed (undirected ones are always traversable both ways).
     pub rel_directed: Vec<bool>,
-    /// Inclusive validity period of each edge; `Day::MIN`/`Day::MAX` when open.
-    pub edge_valid: Vec<(Day, Day)>,
-    /// Sources citing each edge, as indexes into `source_ids`.
-    pub edge_sources: Vec<Vec<u16>>,
+    /// Inclusive validity period of each edge; empty when no edge is dated (all are open).
+    edge_valid: Vec<(Day, Day)>,
+    /// `cite_start[e]..cite_start[e + 1]` indexes `cites` for edge `e`; empty when nothing
+    /// cites any source (bulk imports).
+    cite_start: Vec<u32>,
+    /// Sources citing each edge, as indexes into `source_ids`, sorted, grouped by edge.
+    cites: Vec<u16>,
     pub source_ids: Vec<String>,
 }
 
 impl Topology {
-    pub fn build(graph: &DiGraph<Entity, Relation, u32>, schema: &Schema, source_ids: &[String]) -> Topology {
-        let kind_ix: HashMap<&str, u16> =
-            schema.kinds.iter().enumerate().map(|(i, k)| (k.name.as_str(), i as u16)).collect();
-        let rel_ix: HashMap<&str, u16> =
-            schema.relations.iter().enumerate().map(|(i, r)| (r.name.as_str(), i as u16)).collect();
+    /// Builds the search index from the graph's structure and the relations' facts.
+    pub fn build(
+        graph: &DiGraph<(), (), u32>,
+        node_kind: Vec<u16>,
+        relations: &Relations,
+        schema: &Schema,
+        source_ids: &[String],
+    ) -> Topology {
         let src_ix: HashMap<&str, u16> = source_ids.iter().enumerate().map(|(i, s)| (s.as_str(), i as u16)).collect();
-        let n = graph.node_count();
-        let mut t = Topology {
-            node_kind: graph
-                .node_weights()
-                .map(|e| kind_ix.get(e.kind.as_str()).copied().unwrap_or(u16::MAX))
-                .collect(),
-            rel_directed: schema.relations.iter().map(|r| r.directed).collect(),
-            source_ids: source_ids.to_vec(),
-            ..Topology::default()
-        };
-        for edge in graph.edge_references() {
-            let r = edge.weight();
-            t.edge_rel.push(rel_ix.get(r.rel.as_str()).copied().unwrap_or(u16::MAX));
-            t.edge_valid.push(validity(r));
+        let m = graph.edge_count();
+        let mut edge_valid = Vec::new();
+        let (mut cite_start, mut cites) = (Vec::new(), Vec::new());
+        for (e, more) in relations.with_more() {
+            let e = e as usize;
+            let valid = validity(more.since, more.until, more.date);
+            if valid != (Day::MIN, Day::MAX) && edge_valid.is_empty() {
+                edge_valid = vec![(Day::MIN, Day::MAX); m];
+            }
+            if let Some(slot) = edge_valid.get_mut(e) {
+                *slot = valid;
+            }
             let mut srcs: Vec<u16> =
-                r.evidence.iter().filter_map(|ev| src_ix.get(ev.source.as_str()).copied()).collect();
+                more.evidence.iter().filter_map(|ev| src_ix.get(ev.source.as_str()).copied()).collect();
+            if srcs.is_empty() {
+                continue;
+            }
             srcs.sort_unstable();
             srcs.dedup();
-            t.edge_sources.push(srcs);
+            // Runs are written in edge order: every edge up to this one starts here.
+            while cite_start.len() <= e {
+                cite_start.push(cites.len() as u32);
+            }
+            cites.extend(srcs);
         }
-        let ends: Vec<(u32, u32, u32)> = graph
-            .edge_references()
-            .map(|e| (e.source().index() as u32, e.target().index() as u32, e.id().index() as u32))
-            .collect();
-        (t.out_start, t.out_edges) = csr(n, ends.iter().map(|&(s, d, e)| (s, d, e)));
-        (t.in_start, t.in_edges) = csr(n, ends.iter().map(|&(s, d, e)| (d, s, e)));
-        t
+        if !cite_start.is_empty() {
+            while cite_start.len() <= m {
+                cite_start.push(cites.len() as u32);
+            }
+        }
+        let n = graph.node_count();
+        let ends = || {
+            graph
+                .raw_edges()
+                .iter()
+                .enumerate()
+                .map(|(e, r)| (r.source().index() as u32, r.target().index() as u32, e as u32))
+        };
+        let (out_start, out_edges) = csr(n, ends());
+        let (in_start, in_edges) = csr(n, ends().map(|(s, d, e)| (d, s, e)));
+        Topology {
+            out_start,
+            out_edges,
+            in_start,
+            in_edges,
+            node_kind,
+            edge_rel: relations.rels().to_vec(),
+            rel_directed: schema.relations.iter().map(|r| r.directed).collect(),
+            edge_valid,
+            cite_start,
+            cites,
+            source_ids: source_ids.to_vec(),
+        }
     }
 
     pub fn node_count(&self) -> usize {
@@ -94,6 +127,22 @@ impl Topology {
 
     pub fn inc(&self, node: u32) -> &[(u32, u32)] {
         &self.in_edges[self.in_start[node as usize] as usize..self.in_start[node as usize + 1] as usize]
+    }
+
+    /// The inclusive validity period of an edge.
+    #[inline]
+    pub fn valid(&self, edge: u32) -> (Day, Day) {
+        self.edge_valid.get(edge as usize).copied().unwrap_or((Day::MIN, Day::MAX))
+    }
+
+    /// Whether the source (an index into `source_ids`) cites the edge.
+    #[inline]
+    pub fn cited_by(&self, edge: u32, source: u16) -> bool {
+        let e = edge as usize;
+        match (self.cite_start.get(e), self.cite_start.get(e + 1)) {
+            (Some(&a), Some(&b)) => self.cites[a as usize..b as usize].contains(&source),
+            _ => false,
+        }
     }
 }
 
@@ -112,6 +161,12 @@ impl Topology {
         let source_count = sources.max().unwrap_or(0);
         let (out_start, out_edges) = csr(n, ends.clone());
         let (in_start, in_edges) = csr(n, ends.map(|(s, d, e)| (d, s, e)));
+        let mut cite_start = vec![0u32];
+        let mut cites = Vec::new();
+        for e in edges {
+            cites.extend(&e.4);
+            cite_start.push(cites.len() as u32);
+        }
         Topology {
             out_start,
             out_edges,
@@ -121,16 +176,17 @@ impl Topology {
             edge_rel: edges.iter().map(|e| e.2).collect(),
             rel_directed,
             edge_valid: edges.iter().map(|e| e.3).collect(),
-            edge_sources: edges.iter().map(|e| e.4.clone()).collect(),
+            cite_start,
+            cites,
             source_ids: (0..source_count).map(|i| format!("s{i}")).collect(),
         }
     }
 }
 
 /// An edge's validity: from `since` (or the event `date`) to `until`; undated ends are open.
-fn validity(r: &Relation) -> (Day, Day) {
-    let start = r.since.or(r.date).map_or(Day::MIN, |d| period(d).0);
-    let end = r.until.map_or(Day::MAX, |d| period(d).1);
+fn validity(since: Option<PartialDate>, until: Option<PartialDate>, date: Option<PartialDate>) -> (Day, Day) {
+    let start = since.or(date).map_or(Day::MIN, |d| period(d).0);
+    let end = until.map_or(Day::MAX, |d| period(d).1);
     (start, end)
 }
 

@@ -82,11 +82,11 @@ fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
             (Hop { edge: e.index() as u32, forward }, if forward { to } else { from })
         })
         .collect();
-    let rel_rank = |h: &Hop| kg.schema.relations.iter().position(|d| d.name == kg.relation(edge_ref(h.edge)).rel);
-    hops.sort_by_key(|(h, other)| (!h.forward, rel_rank(h), kg.entity(*other).name.to_lowercase(), h.edge));
+    let rel_rank = |h: &Hop| kg.schema.relations.iter().position(|d| d.name == kg.relation(edge_ref(h.edge)).rel());
+    hops.sort_by_key(|(h, other)| (!h.forward, rel_rank(h), kg.entity(*other).name().to_lowercase(), h.edge));
     for (hop, other) in hops {
         let e = edge_ref(hop.edge);
-        let status = Value::Text(kg.relation(e).status.as_str().to_string());
+        let status = Value::Text(kg.relation(e).status().as_str().to_string());
         rows.rows.push(vec![Value::Relation(hop), Value::Entity(other), when(kg, e), status]);
     }
     rows
@@ -102,7 +102,7 @@ fn sorted_by<F>(kg: &KnowledgeGraph, items: &mut [(Vec<Value>, EntityRef)], orde
             }
         }
         let (ea, eb) = (kg.entity(a.1), kg.entity(b.1));
-        ea.name.to_lowercase().cmp(&eb.name.to_lowercase()).then_with(|| ea.id.cmp(&eb.id))
+        ea.name().to_lowercase().cmp(&eb.name().to_lowercase()).then_with(|| ea.id().cmp(eb.id()))
     });
 }
 
@@ -134,7 +134,7 @@ fn find(
     for (_, n) in hits.into_iter().take(cap) {
         let e = kg.entity(n);
         let country = fields::entity_value(kg, n, &EntityField::Country);
-        rows.rows.push(vec![Value::Entity(n), Value::Text(e.kind.clone()), country]);
+        rows.rows.push(vec![Value::Entity(n), Value::Text(e.kind().to_string()), country]);
     }
     rows
 }
@@ -193,7 +193,7 @@ fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits)
     rows.focus.push(start);
     let n = found.items.len();
     for r in found.items {
-        let kind = Value::Text(kg.entity(node(r.node)).kind.clone());
+        let kind = Value::Text(kg.entity(node(r.node)).kind().to_string());
         rows.rows.push(vec![Value::Entity(node(r.node)), kind, Value::Int(r.path.len() as i64), Value::Path(r.path)]);
     }
     if found.truncated {
@@ -227,7 +227,7 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
         y.score
             .total_cmp(&x.score)
             .then(x.shortest.cmp(&y.shortest))
-            .then_with(|| kg.entity(node(*na)).name.cmp(&kg.entity(node(*nb)).name))
+            .then_with(|| kg.entity(node(*na)).name().cmp(kg.entity(node(*nb)).name()))
     });
     let mut rows = Rows::new(Shape::Connect, &["entity", "kind", "paths", "shortest", "score", "see paths"]);
     rows.focus = vec![a, b];
@@ -249,7 +249,7 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
             .collect();
         numbers.sort_unstable();
         let refs: Vec<Value> = numbers.into_iter().map(Value::Int).collect();
-        let kind = Value::Text(kg.entity(node(n)).kind.clone());
+        let kind = Value::Text(kg.entity(node(n)).kind().to_string());
         let score = Value::Float((on.score * 100.0).round() / 100.0);
         rows.rows.push(vec![
             Value::Entity(node(n)),
@@ -287,7 +287,7 @@ fn why(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef) -> Rows {
         let (from, to) = kg.ends(e);
         if (from == a && to == b) || (from == b && to == a) {
             let hop = Hop { edge: e.index() as u32, forward: from == a };
-            let status = Value::Text(kg.relation(e).status.as_str().to_string());
+            let status = Value::Text(kg.relation(e).status().as_str().to_string());
             rows.rows.push(vec![Value::Relation(hop), when(kg, e), status]);
         }
     }

@@ -86,7 +86,7 @@ pub fn relation_field(kg: &KnowledgeGraph, name: &str) -> Option<RelationField> 
 
 /// Every attribute key used by some entity, sorted.
 pub fn entity_attr_keys(kg: &KnowledgeGraph) -> Vec<&str> {
-    let mut keys: Vec<&str> = kg.entities().flat_map(|(_, e)| e.attrs.keys().map(String::as_str)).collect();
+    let mut keys: Vec<&str> = kg.entities().flat_map(|(_, e)| e.attrs().keys().map(String::as_str)).collect();
     keys.sort_unstable();
     keys.dedup();
     keys
@@ -94,7 +94,7 @@ pub fn entity_attr_keys(kg: &KnowledgeGraph) -> Vec<&str> {
 
 /// Every attribute key used by some relation, sorted.
 pub fn relation_attr_keys(kg: &KnowledgeGraph) -> Vec<&str> {
-    let mut keys: Vec<&str> = kg.relations().flat_map(|(_, r)| r.attrs.keys().map(String::as_str)).collect();
+    let mut keys: Vec<&str> = kg.relations().flat_map(|(_, r)| r.attrs().keys().map(String::as_str)).collect();
     keys.sort_unstable();
     keys.dedup();
     keys
@@ -104,16 +104,16 @@ pub fn entity_value(kg: &KnowledgeGraph, node: EntityRef, field: &EntityField) -
     let e = kg.entity(node);
     let text = |s: &str| Value::Text(s.to_string());
     match field {
-        EntityField::Id => text(&e.id),
-        EntityField::Kind => text(&e.kind),
-        EntityField::Name => text(&e.name),
-        EntityField::Aliases => Value::List(e.aliases.iter().map(|a| text(a)).collect()),
-        EntityField::Country => e.country.as_deref().and_then(|c| kg.by_id(c)).map_or(Value::Null, Value::Entity),
-        EntityField::Note => e.note.as_deref().map_or(Value::Null, text),
-        EntityField::Cited => Value::Bool(!e.evidence.is_empty()),
+        EntityField::Id => text(e.id()),
+        EntityField::Kind => text(e.kind()),
+        EntityField::Name => text(e.name()),
+        EntityField::Aliases => Value::List(e.aliases().iter().map(|a| text(a)).collect()),
+        EntityField::Country => e.country().and_then(|c| kg.by_id(c)).map_or(Value::Null, Value::Entity),
+        EntityField::Note => e.note().map_or(Value::Null, text),
+        EntityField::Cited => Value::Bool(!e.evidence().is_empty()),
         EntityField::Degree => Value::Int(kg.incident(node).count() as i64),
-        EntityField::Source => sources(e.evidence.iter().map(|ev| ev.source.as_str())),
-        EntityField::Attr(key) => e.attrs.get(key).map_or(Value::Null, attr),
+        EntityField::Source => sources(e.evidence().iter().map(|ev| ev.source.as_str())),
+        EntityField::Attr(key) => e.attrs().get(key).map_or(Value::Null, attr),
     }
 }
 
@@ -122,17 +122,17 @@ pub fn relation_value(kg: &KnowledgeGraph, edge: RelationRef, field: &RelationFi
     let (from, to) = kg.ends(edge);
     let date = |d: Option<PartialDate>| d.map_or(Value::Null, Value::Date);
     match field {
-        RelationField::Rel => Value::Text(r.rel.clone()),
+        RelationField::Rel => Value::Text(r.rel().to_string()),
         RelationField::From => Value::Entity(from),
         RelationField::To => Value::Entity(to),
-        RelationField::Status => Value::Text(r.status.as_str().to_string()),
-        RelationField::Since => date(r.since),
-        RelationField::Until => date(r.until),
-        RelationField::Date => date(r.date),
-        RelationField::Note => r.note.as_deref().map_or(Value::Null, |n| Value::Text(n.to_string())),
-        RelationField::Cited => Value::Bool(!r.evidence.is_empty()),
-        RelationField::Source => sources(r.evidence.iter().map(|ev| ev.source.as_str())),
-        RelationField::Attr(key) => r.attrs.get(key).map_or(Value::Null, attr),
+        RelationField::Status => Value::Text(r.status().as_str().to_string()),
+        RelationField::Since => date(r.since()),
+        RelationField::Until => date(r.until()),
+        RelationField::Date => date(r.date()),
+        RelationField::Note => r.note().map_or(Value::Null, |n| Value::Text(n.to_string())),
+        RelationField::Cited => Value::Bool(!r.evidence().is_empty()),
+        RelationField::Source => sources(r.evidence().iter().map(|ev| ev.source.as_str())),
+        RelationField::Attr(key) => r.attrs().get(key).map_or(Value::Null, attr),
     }
 }
 
@@ -221,14 +221,14 @@ fn equal(kg: &KnowledgeGraph, left: &Value, right: &Value) -> bool {
 fn names_entity(kg: &KnowledgeGraph, node: EntityRef, text: &str) -> bool {
     let e = kg.entity(node);
     let t = text.to_lowercase();
-    e.id == t || e.name.to_lowercase() == t || e.aliases.iter().any(|a| a.to_lowercase() == t)
+    e.id() == t || e.name().to_lowercase() == t || e.aliases().iter().any(|a| a.to_lowercase() == t)
 }
 
 /// Lower-cased text of a scalar, for text comparisons.
 fn text_of(kg: &KnowledgeGraph, value: &Value) -> Option<String> {
     Some(match value {
         Value::Text(s) => s.to_lowercase(),
-        Value::Entity(node) => kg.entity(*node).name.to_lowercase(),
+        Value::Entity(node) => kg.entity(*node).name().to_lowercase(),
         Value::Date(d) => d.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),

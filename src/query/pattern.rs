@@ -416,7 +416,7 @@ impl Matcher<'_> {
 
     fn node_fits(&self, plan: &NodePlan, n: EntityRef) -> bool {
         let e = self.kg.entity(n);
-        plan.kinds.as_ref().is_none_or(|k| k.contains(&e.kind))
+        plan.kinds.as_ref().is_none_or(|k| k.iter().any(|k| k == e.kind()))
             && plan
                 .props
                 .iter()
@@ -462,7 +462,7 @@ impl Matcher<'_> {
 
     fn edge_fits(&self, plan: &EdgePlan, edge: u32) -> bool {
         let r = self.kg.relation(edge_ref(edge));
-        plan.rels.as_ref().is_none_or(|rels| rels.contains(&r.rel))
+        plan.rels.as_ref().is_none_or(|rels| rels.iter().any(|x| x == r.rel()))
             && plan.props.iter().all(|(f, v)| {
                 let value = fields::relation_value(self.kg, edge_ref(edge), f);
                 fields::compare(self.kg, &value, ast::CompareOp::Eq, v)

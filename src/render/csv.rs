@@ -18,10 +18,10 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows) -> String {
 
 fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
     match v {
-        Value::Entity(n) => kg.entity(*n).id.clone(),
+        Value::Entity(n) => kg.entity(*n).id().to_string(),
         Value::Relation(h) => {
             let r = kg.relation(edge_ref(h.edge));
-            format!("{} {} {}", r.from, r.rel, r.to)
+            format!("{} {} {}", r.from(), r.rel(), r.to())
         }
         Value::Path(p) => path_ids(kg, p),
         Value::List(items) => items.iter().map(|i| cell(kg, i)).collect::<Vec<_>>().join("; "),
@@ -30,9 +30,9 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
 }
 
 fn path_ids(kg: &KnowledgeGraph, p: &Path) -> String {
-    let mut out = kg.entity(node_ref(p.nodes[0])).id.clone();
+    let mut out = kg.entity(node_ref(p.nodes[0])).id().to_string();
     for (h, &n) in p.hops.iter().zip(&p.nodes[1..]) {
-        out.push_str(&format!(" {} {}", super::text::arrow(kg, h), kg.entity(node_ref(n)).id));
+        out.push_str(&format!(" {} {}", super::text::arrow(kg, h), kg.entity(node_ref(n)).id()));
     }
     out
 }

@@ -19,7 +19,7 @@ pub fn render(kg: &KnowledgeGraph, pic: &Picture) -> String {
         .into_iter()
         .map(|n| {
             let e = kg.entity(n);
-            json!({ "id": e.id, "name": e.name, "kind": e.kind, "aliases": e.aliases, "focus": pic.is_focus(n) })
+            json!({ "id": e.id(), "name": e.name(), "kind": e.kind(), "aliases": e.aliases(), "focus": pic.is_focus(n) })
         })
         .collect();
     let edges: Vec<serde_json::Value> = pic.edges(kg).iter().map(|e| edge(kg, e)).collect();
@@ -32,7 +32,7 @@ pub fn render(kg: &KnowledgeGraph, pic: &Picture) -> String {
 fn edge(kg: &KnowledgeGraph, e: &Edge) -> serde_json::Value {
     let evidence: Vec<serde_json::Value> = e.evidence().into_iter().map(|ev| super::json::evidence(kg, ev)).collect();
     json!({
-        "from": e.from.id, "to": e.to.id, "rel": e.rel, "label": e.label(),
+        "from": e.from.id(), "to": e.to.id(), "rel": e.rel, "label": e.label(),
         "directed": e.directed(), "status": e.status, "evidence": evidence,
     })
 }

@@ -11,8 +11,9 @@ use serde_json::json;
 
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
-use crate::model::{Entity, Relation, Schema, Source};
+use crate::model::{Schema, Source};
 use crate::query::{Rows, Shape, Value};
+use crate::table::{EntityView, RelationView};
 
 #[derive(Serialize)]
 struct Export<'a> {
@@ -20,8 +21,8 @@ struct Export<'a> {
     version: u32,
     schema: &'a Schema,
     sources: &'a [Source],
-    entities: Vec<&'a Entity>,
-    relations: Vec<&'a Relation>,
+    entities: Vec<EntityView<'a>>,
+    relations: Vec<RelationView<'a>>,
 }
 
 /// The whole graph as pretty-printed JSON, ending in a newline.
@@ -88,17 +89,17 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> serde_json::Value {
 
 fn entity(kg: &KnowledgeGraph, n: EntityRef) -> serde_json::Value {
     let e = kg.entity(n);
-    json!({ "id": e.id, "name": e.name, "kind": e.kind })
+    json!({ "id": e.id(), "name": e.name(), "kind": e.kind() })
 }
 
 fn relation(kg: &KnowledgeGraph, h: &Hop) -> serde_json::Value {
     let e = edge_ref(h.edge);
     let r = kg.relation(e);
-    let evidence: Vec<serde_json::Value> = r.evidence.iter().map(|ev| evidence(kg, ev)).collect();
+    let evidence: Vec<serde_json::Value> = r.evidence().iter().map(|ev| evidence(kg, ev)).collect();
     json!({
-        "from": r.from, "rel": r.rel, "to": r.to, "forward": h.forward,
-        "since": r.since, "until": r.until, "date": r.date, "status": r.status,
-        "attrs": r.attrs, "note": r.note, "evidence": evidence,
+        "from": r.from(), "rel": r.rel(), "to": r.to(), "forward": h.forward,
+        "since": r.since(), "until": r.until(), "date": r.date(), "status": r.status(),
+        "attrs": r.attrs(), "note": r.note(), "evidence": evidence,
     })
 }
 

@@ -12,8 +12,9 @@ use std::collections::BTreeSet;
 
 use crate::graph::paths::Path;
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref};
-use crate::model::{Entity, Evidence, RelDef, Relation, Status};
+use crate::model::{Evidence, RelDef, Status};
 use crate::query::{Rows, Shape, Value};
+use crate::table::{EntityView, RelationView};
 
 /// Which way a picture reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,14 +40,14 @@ pub struct Picture {
 
 /// One drawn edge: the relations with the same ends, kind and status.
 pub struct Edge<'g> {
-    pub from: &'g Entity,
-    pub to: &'g Entity,
+    pub from: EntityView<'g>,
+    pub to: EntityView<'g>,
     pub rel: &'g str,
     /// The relation kind's schema entry (absent only for a kind the schema lost).
     pub def: Option<&'g RelDef>,
     pub status: Status,
     /// In declaration order.
-    pub relations: Vec<&'g Relation>,
+    pub relations: Vec<RelationView<'g>>,
 }
 
 impl Edge<'_> {
@@ -62,7 +63,7 @@ impl Edge<'_> {
     /// The evidence of every relation of the edge, each locator once.
     pub fn evidence(&self) -> Vec<&Evidence> {
         let mut out: Vec<&Evidence> = Vec::new();
-        for ev in self.relations.iter().flat_map(|r| &r.evidence) {
+        for ev in self.relations.iter().flat_map(|r| r.evidence()) {
             if !out.iter().any(|o| (&o.source, o.line, &o.quote) == (&ev.source, ev.line, &ev.quote)) {
                 out.push(ev);
             }
@@ -149,7 +150,7 @@ impl Picture {
     /// The entities, by id.
     pub fn nodes(&self, kg: &KnowledgeGraph) -> Vec<EntityRef> {
         let mut nodes: Vec<EntityRef> = self.nodes.iter().copied().collect();
-        nodes.sort_by(|a, b| kg.entity(*a).id.cmp(&kg.entity(*b).id));
+        nodes.sort_by(|a, b| kg.entity(*a).id().cmp(kg.entity(*b).id()));
         nodes
     }
 
@@ -158,21 +159,21 @@ impl Picture {
         let mut relations: Vec<RelationRef> = self.relations.iter().copied().collect();
         relations.sort_by_key(|e| {
             let r = kg.relation(*e);
-            (r.from.as_str(), r.to.as_str(), r.rel.as_str(), r.status, e.index())
+            (r.from(), r.to(), r.rel(), r.status(), e.index())
         });
         let mut edges: Vec<Edge<'g>> = Vec::new();
         for e in relations {
             let r = kg.relation(e);
             match edges.last_mut() {
-                Some(last) if same_edge(last, r) => last.relations.push(r),
+                Some(last) if same_edge(last, &r) => last.relations.push(r),
                 _ => {
                     let (from, to) = kg.ends(e);
                     edges.push(Edge {
                         from: kg.entity(from),
                         to: kg.entity(to),
-                        rel: &r.rel,
-                        def: kg.schema.relation(&r.rel),
-                        status: r.status,
+                        rel: r.rel(),
+                        def: kg.schema.relation(r.rel()),
+                        status: r.status(),
                         relations: vec![r],
                     });
                 }
@@ -182,6 +183,6 @@ impl Picture {
     }
 }
 
-fn same_edge(edge: &Edge, r: &Relation) -> bool {
-    edge.from.id == r.from && edge.to.id == r.to && edge.rel == r.rel && edge.status == r.status
+fn same_edge(edge: &Edge, r: &RelationView) -> bool {
+    edge.from.id() == r.from() && edge.to.id() == r.to() && edge.rel == r.rel() && edge.status == r.status()
 }

@@ -62,22 +62,21 @@ struct Out<'a> {
 impl Out<'_> {
     fn card(&mut self, n: crate::graph::EntityRef) {
         let e = self.kg.entity(n);
-        let _ = writeln!(self.text, "{}  ({})", e.name, e.id);
+        let _ = writeln!(self.text, "{}  ({})", e.name(), e.id());
         let mut field = |k: &str, v: String| {
             if !v.is_empty() {
                 let _ = writeln!(self.text, "  {k:<10} {v}");
             }
         };
-        field("kind", e.kind.clone());
-        field("aliases", e.aliases.join(", "));
-        let country =
-            e.country.as_deref().and_then(|c| self.kg.by_id(c)).map(|c| text::entity(self.kg, c)).unwrap_or_default();
+        field("kind", e.kind().to_string());
+        field("aliases", e.aliases().join(", "));
+        let country = e.country().and_then(|c| self.kg.by_id(c)).map(|c| text::entity(self.kg, c)).unwrap_or_default();
         field("country", country);
-        for (k, v) in &e.attrs {
+        for (k, v) in e.attrs() {
             field(k, v.to_string());
         }
-        field("note", e.note.clone().unwrap_or_default());
-        for ev in &e.evidence {
+        field("note", e.note().map(str::to_string).unwrap_or_default());
+        for ev in e.evidence() {
             let _ = writeln!(self.text, "  {:<10} {}", "evidence", text::locator(ev));
             self.cited.insert(ev.source.clone());
         }
@@ -125,11 +124,11 @@ impl Out<'_> {
     /// One relation as walked, with its period, status and evidence.
     fn relation(&mut self, h: &Hop, indent: &str) {
         let r = self.kg.relation(edge_ref(h.edge));
-        let mut facts = vec![r.status.as_str().to_string()];
+        let mut facts = vec![r.status().as_str().to_string()];
         if let Some(period) = r.period() {
             facts.insert(0, period);
         }
-        for (k, v) in &r.attrs {
+        for (k, v) in r.attrs() {
             facts.push(format!("{k} = {v}"));
         }
         let _ = writeln!(self.text, "{indent}{}  [{}]", text::hop(self.kg, h), facts.join(", "));
@@ -138,7 +137,7 @@ impl Out<'_> {
 
     fn evidence(&mut self, h: &Hop, indent: &str) {
         let r = self.kg.relation(edge_ref(h.edge));
-        for ev in &r.evidence {
+        for ev in r.evidence() {
             let _ = writeln!(self.text, "{indent}{}", text::locator(ev));
             self.cited.insert(ev.source.clone());
         }

@@ -145,7 +145,7 @@ pub fn schema(kg: &KnowledgeGraph) -> String {
     out.push_str("\nrelations\n");
     let any = |kinds: &[String]| if kinds.is_empty() { "*".to_string() } else { kinds.join("|") };
     for r in &kg.schema.relations {
-        let _ = writeln!(out, "  {:<18} {:>5}  {} -> {}", r.name, kg.of_rel(&r.name).len(), any(&r.from), any(&r.to));
+        let _ = writeln!(out, "  {:<18} {:>5}  {} -> {}", r.name, kg.count_of_rel(&r.name), any(&r.from), any(&r.to));
         let _ = writeln!(
             out,
             "      \"A {}\" / \"B {}\"{}",

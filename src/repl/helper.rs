@@ -74,14 +74,14 @@ impl Vocabulary {
     pub fn of(kg: &KnowledgeGraph) -> Vocabulary {
         let mut labels = Vec::new();
         for (_, e) in kg.entities() {
-            for label in std::iter::once(&e.name).chain(&e.aliases) {
-                labels.push((label.clone(), format!("{label}  ({}, {})", e.kind, e.id), e.id.clone()));
+            for label in std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)) {
+                labels.push((label.to_string(), format!("{label}  ({}, {})", e.kind(), e.id()), e.id().to_string()));
             }
         }
         labels.sort();
         Vocabulary {
             labels,
-            ids: kg.entities().map(|(_, e)| e.id.clone()).collect(),
+            ids: kg.entities().map(|(_, e)| e.id().to_string()).collect(),
             kinds: kg.schema.kinds.iter().map(|k| k.name.clone()).collect(),
             relations: kg.schema.relations.iter().map(|r| r.name.clone()).collect(),
         }

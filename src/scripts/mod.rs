@@ -248,7 +248,7 @@ fn mentions(kg: &KnowledgeGraph, rows: &Rows, item: &str) -> bool {
     let want = item.to_lowercase();
     let entity = |n: crate::graph::EntityRef| {
         let e = kg.entity(n);
-        e.id == want || e.name.to_lowercase() == want || e.aliases.iter().any(|a| a.to_lowercase() == want)
+        e.id() == want || e.name().to_lowercase() == want || e.aliases().iter().any(|a| a.to_lowercase() == want)
     };
     let cell = |v: &Value| -> bool {
         match v {
@@ -256,7 +256,7 @@ fn mentions(kg: &KnowledgeGraph, rows: &Rows, item: &str) -> bool {
             Value::Path(p) => p.nodes.iter().any(|&n| entity(crate::graph::node_ref(n))),
             Value::Relation(h) => {
                 let (a, b) = kg.ends(crate::graph::edge_ref(h.edge));
-                entity(a) || entity(b) || kg.relation(crate::graph::edge_ref(h.edge)).rel == want
+                entity(a) || entity(b) || kg.relation(crate::graph::edge_ref(h.edge)).rel() == want
             }
             other => text::value(kg, other).to_lowercase() == want,
         }

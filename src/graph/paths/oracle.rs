@@ -31,11 +31,11 @@ impl<'a> Oracle<'a> {
         let e = edge as usize;
         let rel = self.topo.edge_rel[e];
         let f = self.filter;
-        let (start, end) = self.topo.edge_valid[e];
+        let (start, end) = self.topo.valid(e as u32);
         f.via.as_ref().is_none_or(|v| v.contains(&rel))
             && !f.except_via.contains(&rel)
             && f.as_of.is_none_or(|(a, b)| start <= b && end >= a)
-            && f.cited_by.is_none_or(|s| self.topo.edge_sources[e].contains(&s))
+            && f.cited_by.is_none_or(|s| self.topo.cited_by(edge, s))
     }
 
     /// Whether `hop` may be walked, and from which node to which.
@@ -121,7 +121,7 @@ impl<'a> Oracle<'a> {
             let walked = self.walk(hop);
             assert_eq!(walked, Some((path.nodes[i], path.nodes[i + 1])), "{path:?}");
             if let Some((a, b)) = self.filter.as_of {
-                let (start, end) = self.topo.edge_valid[hop.edge as usize];
+                let (start, end) = self.topo.valid(hop.edge);
                 assert!(start <= b && end >= a, "{path:?} uses an edge outside as_of");
             }
         }

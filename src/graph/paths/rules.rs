@@ -119,13 +119,13 @@ impl<'t> Rules<'t> {
             return 0;
         }
         if let Some((a, b)) = self.as_of {
-            let (start, end) = self.topo.edge_valid[e];
+            let (start, end) = self.topo.valid(e as u32);
             if start > b || end < a {
                 return 0;
             }
         }
         if let Some(source) = self.cited_by
-            && !self.topo.edge_sources[e].contains(&source)
+            && !self.topo.cited_by(edge, source)
         {
             return 0;
         }

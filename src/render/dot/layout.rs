@@ -28,12 +28,12 @@ pub struct Placement {
 /// The placement of each edge, in order.
 pub fn place(kg: &KnowledgeGraph, pic: &Picture, edges: &[Edge]) -> Vec<Placement> {
     let near = neighbours(edges);
-    let hops = pic.start.map(|s| hops_from(kg.entity(s).id.as_str(), &near)).unwrap_or_default();
+    let hops = pic.start.map(|s| hops_from(kg.entity(s).id(), &near)).unwrap_or_default();
     let stagger = stagger(&near);
     edges
         .iter()
         .map(|e| {
-            let (from, to) = (e.from.id.as_str(), e.to.id.as_str());
+            let (from, to) = (e.from.id(), e.to.id());
             let backwards = matches!((hops.get(from), hops.get(to)), (Some(a), Some(b)) if a > b);
             let head = if backwards { from } else { to };
             Placement { backwards, minlen: stagger.get(head).copied().unwrap_or(1) }
@@ -46,7 +46,7 @@ pub fn place(kg: &KnowledgeGraph, pic: &Picture, edges: &[Edge]) -> Vec<Placemen
 pub fn ends(out: &mut String, kg: &KnowledgeGraph, pic: &Picture) {
     for (rank, n) in [("min", pic.start), ("max", pic.end)] {
         if let Some(n) = n {
-            let _ = writeln!(out, "  {{ rank={rank}; \"{}\"; }}", label(&kg.entity(n).id));
+            let _ = writeln!(out, "  {{ rank={rank}; \"{}\"; }}", label(kg.entity(n).id()));
         }
     }
 }
@@ -55,8 +55,8 @@ pub fn ends(out: &mut String, kg: &KnowledgeGraph, pic: &Picture) {
 fn neighbours<'g>(edges: &[Edge<'g>]) -> HashMap<&'g str, BTreeSet<&'g str>> {
     let mut near: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for e in edges {
-        near.entry(e.from.id.as_str()).or_default().insert(e.to.id.as_str());
-        near.entry(e.to.id.as_str()).or_default().insert(e.from.id.as_str());
+        near.entry(e.from.id()).or_default().insert(e.to.id());
+        near.entry(e.to.id()).or_default().insert(e.from.id());
     }
     near
 }

@@ -96,8 +96,8 @@ fn clusters(
     let mut loose = Vec::new();
     let mut boxes: BTreeMap<String, Vec<EntityRef>> = BTreeMap::new();
     for &n in nodes {
-        match (by, &kg.entity(n).country) {
-            (Some(Cluster::Country), Some(country)) => boxes.entry(country.clone()).or_default().push(n),
+        match (by, kg.entity(n).country()) {
+            (Some(Cluster::Country), Some(country)) => boxes.entry(country.to_string()).or_default().push(n),
             _ => loose.push(n),
         }
     }
@@ -105,7 +105,7 @@ fn clusters(
 }
 
 fn cluster(out: &mut String, kg: &KnowledgeGraph, country: &str, members: &[EntityRef], pic: &Picture) {
-    let name = kg.by_id(country).map_or(country, |c| kg.entity(c).name.as_str());
+    let name = kg.by_id(country).map_or(country, |c| kg.entity(c).name());
     let _ = writeln!(out, "  subgraph \"cluster_{}\" {{", label(country));
     let _ = writeln!(
         out,
@@ -120,20 +120,20 @@ fn cluster(out: &mut String, kg: &KnowledgeGraph, country: &str, members: &[Enti
 
 fn node(out: &mut String, kg: &KnowledgeGraph, n: EntityRef, focus: bool, indent: &str) {
     let e = kg.entity(n);
-    let look = style::of_kind(&kg.schema, &e.kind);
-    let mut tip = format!("{} ({})", e.name, e.kind);
-    if !e.aliases.is_empty() {
-        let _ = write!(tip, "\naliases: {}", e.aliases.join(", "));
+    let look = style::of_kind(&kg.schema, e.kind());
+    let mut tip = format!("{} ({})", e.name(), e.kind());
+    if !e.aliases().is_empty() {
+        let _ = write!(tip, "\naliases: {}", e.aliases().join(", "));
     }
-    if let Some(country) = e.country.as_deref().and_then(|c| kg.by_id(c)) {
-        let _ = write!(tip, "\ncountry: {}", kg.entity(country).name);
+    if let Some(country) = e.country().and_then(|c| kg.by_id(c)) {
+        let _ = write!(tip, "\ncountry: {}", kg.entity(country).name());
     }
     let emphasis = if focus { ", penwidth=3, fontname=\"Helvetica-Bold\"" } else { "" };
     let _ = writeln!(
         out,
         "{indent}\"{}\" [label=\"{}\", shape={}, fillcolor=\"{}\", tooltip=\"{}\"{emphasis}];",
-        label(&e.id),
-        label(&wrap(&e.name)),
+        label(e.id()),
+        label(&wrap(e.name())),
         look.shape,
         look.color,
         tooltip(&tip)
@@ -143,10 +143,10 @@ fn node(out: &mut String, kg: &KnowledgeGraph, n: EntityRef, focus: bool, indent
 /// The tooltip of an edge: what it says, then each relation's period and figures, then
 /// every source line behind it with the source's title.
 fn edge_tooltip(kg: &KnowledgeGraph, e: &Edge) -> String {
-    let mut tip = format!("{} {} {} [{}]", e.from.name, e.label(), e.to.name, e.status.as_str());
+    let mut tip = format!("{} {} {} [{}]", e.from.name(), e.label(), e.to.name(), e.status.as_str());
     for r in &e.relations {
         let mut facts: Vec<String> = r.period().into_iter().collect();
-        facts.extend(r.attrs.iter().map(|(k, v)| format!("{k} = {v}")));
+        facts.extend(r.attrs().iter().map(|(k, v)| format!("{k} = {v}")));
         if !facts.is_empty() {
             let _ = write!(tip, "\n{}", facts.join("; "));
         }
@@ -174,8 +174,8 @@ fn edge(out: &mut String, kg: &KnowledgeGraph, e: &Edge, placement: &Placement) 
     let _ = writeln!(
         out,
         "  \"{}\" -> \"{}\" [label=\"{}\", tooltip=\"{}\"{dir}{dashed}{minlen}];",
-        label(&tail.id),
-        label(&head.id),
+        label(tail.id()),
+        label(head.id()),
         label(e.label()),
         tooltip(&edge_tooltip(kg, e))
     );
@@ -188,7 +188,7 @@ fn legend(out: &mut String, kg: &KnowledgeGraph, nodes: &[EntityRef]) {
         .kinds
         .iter()
         .map(|k| k.name.as_str())
-        .filter(|k| nodes.iter().any(|n| kg.entity(*n).kind == *k))
+        .filter(|k| nodes.iter().any(|n| kg.entity(*n).kind() == *k))
         .collect();
     if kinds.is_empty() {
         return;
