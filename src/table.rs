@@ -50,9 +50,15 @@ impl Strings {
     }
 
     fn get(&self, i: u32) -> &str {
+        let (start, end) = self.span(i);
+        &self.text[start as usize..end as usize]
+    }
+
+    /// Where string `i` lies in the text.
+    fn span(&self, i: u32) -> (u32, u32) {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        (start, self.ends[i])
     }
 
     /// Whether every end lies in the text, in order, on a character boundary.
@@ -270,6 +276,26 @@ impl Entities {
         found.into_iter()
     }
 
+    /// The entities with these ids (as [`Entities::find`] for each), looked up together: each
+    /// step is taken for all ids before the next, so the memory fetches of one lookup overlap
+    /// those of the others instead of waiting in turn.
+    pub fn find_many(&self, ids: &[&str]) -> Vec<Option<u32>> {
+        if self.by_id.slots.is_empty() {
+            return vec![None; ids.len()];
+        }
+        let homes: Vec<usize> = ids.iter().map(|id| self.by_id.home(hash_str(id))).collect();
+        let firsts: Vec<u32> = homes.iter().map(|&h| self.by_id.slots[h]).collect();
+        let spans: Vec<(u32, u32)> = firsts.iter().map(|&slot| self.ids.span(slot.saturating_sub(1))).collect();
+        ids.iter()
+            .zip(firsts.iter().zip(&spans))
+            .map(|(id, (&slot, &(start, end)))| match slot {
+                0 => None,
+                _ if self.ids.text.as_bytes()[start as usize..end as usize] == *id.as_bytes() => Some(slot - 1),
+                _ => self.find(id),
+            })
+            .collect()
+    }
+
     /// The first entity added with this name, compared case-insensitively.
     pub fn first_named(&self, name: &str) -> Option<u32> {
         self.by_name.candidates(hash_folded(name)).filter(|&n| eq_folded(self.name(n), name)).min()
@@ -348,6 +374,7 @@ impl RelationMore {
 pub struct Relations {
     /// (from, to) entity numbers. The graph moves them into petgraph and leaves this empty.
     ends: Vec<(u32, u32)>,
+    /// Relation kinds. The graph moves them into its search index and leaves this empty.
     rel: Vec<u16>,
     status: Vec<Status>,
     more: Sparse<RelationMore>,
@@ -355,11 +382,11 @@ pub struct Relations {
 
 impl Relations {
     pub fn len(&self) -> usize {
-        self.rel.len()
+        self.status.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rel.is_empty()
+        self.status.is_empty()
     }
 
     /// Room for `n` more relations, when a bulk file says how many it holds.
@@ -397,9 +424,15 @@ impl Relations {
         std::mem::take(&mut self.ends)
     }
 
-    /// Relation kinds of all relations, as indexes into the schema's relations.
+    /// Relation kinds of all relations, as indexes into the schema's relations (while the
+    /// table still holds them).
     pub fn rels(&self) -> &[u16] {
         &self.rel
+    }
+
+    /// Takes the relation kinds out, for the graph's search index to hold them.
+    pub fn take_rels(&mut self) -> Vec<u16> {
+        std::mem::take(&mut self.rel)
     }
 
     pub fn status(&self, e: u32) -> Status {
@@ -500,18 +533,22 @@ pub struct RelationView<'a> {
     relations: &'a Relations,
     e: u32,
     ends: (u32, u32),
+    rel: u16,
 }
 
 impl<'a> RelationView<'a> {
-    /// The relation numbered `e`, whose ends are the entities numbered `ends`.
+    /// The relation numbered `e`, whose ends are the entities numbered `ends` and whose
+    /// kind is the schema's relation numbered `rel` (ends and kinds live where the holder
+    /// of the tables keeps them).
     pub fn new(
         schema: &'a Schema,
         entities: &'a Entities,
         relations: &'a Relations,
         e: u32,
         ends: (u32, u32),
+        rel: u16,
     ) -> RelationView<'a> {
-        RelationView { schema, entities, relations, e, ends }
+        RelationView { schema, entities, relations, e, ends, rel }
     }
 
     /// The id of the entity the relation goes from.
@@ -525,7 +562,7 @@ impl<'a> RelationView<'a> {
     }
 
     pub fn rel(&self) -> &'a str {
-        self.schema.relations.get(usize::from(self.relations.rel[self.e as usize])).map_or("", |r| r.name.as_str())
+        self.schema.relations.get(usize::from(self.rel)).map_or("", |r| r.name.as_str())
     }
 
     fn more(&self) -> Option<&'a RelationMore> {
@@ -605,97 +642,127 @@ impl Serialize for RelationView<'_> {
     }
 }
 
-/// Columns as bytes in serialised form: MessagePack `bin`, one copy to read or write.
+/// Columns in serialised form: little-endian items in one MessagePack `bin`, decoded
+/// straight into the column (no copy of the bytes in between).
 mod wire {
+    use std::marker::PhantomData;
+
     use serde::de::{self, Visitor};
     use serde::{Deserializer, Serializer};
 
-    pub struct Bytes(pub Vec<u8>);
-
-    impl serde::Serialize for Bytes {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_bytes(&self.0)
-        }
+    /// A fixed-size item of a column.
+    pub trait Item: Sized + Copy {
+        const SIZE: usize;
+        fn put(self, out: &mut Vec<u8>);
+        fn get(bytes: &[u8]) -> Self;
     }
 
-    impl<'de> serde::Deserialize<'de> for Bytes {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Bytes;
-                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                    f.write_str("a byte string")
+    macro_rules! item {
+        ($t:ty, $n:expr) => {
+            impl Item for $t {
+                const SIZE: usize = $n;
+                fn put(self, out: &mut Vec<u8>) {
+                    out.extend_from_slice(&self.to_le_bytes());
                 }
-                fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
-                    Ok(Bytes(v.to_vec()))
-                }
-                fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
-                    Ok(Bytes(v))
-                }
-                fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
-                    let mut out = Vec::new();
-                    while let Some(b) = seq.next_element::<u8>()? {
-                        out.push(b);
-                    }
-                    Ok(Bytes(out))
+                fn get(bytes: &[u8]) -> Self {
+                    <$t>::from_le_bytes(bytes.try_into().expect("chunks are SIZE bytes"))
                 }
             }
-            d.deserialize_byte_buf(V)
+        };
+    }
+    item!(u8, 1);
+    item!(u16, 2);
+    item!(u32, 4);
+
+    impl Item for (u32, u32) {
+        const SIZE: usize = 8;
+        fn put(self, out: &mut Vec<u8>) {
+            self.0.put(out);
+            self.1.put(out);
+        }
+        fn get(bytes: &[u8]) -> Self {
+            (u32::get(&bytes[..4]), u32::get(&bytes[4..]))
         }
     }
 
-    pub fn u32s(items: impl ExactSizeIterator<Item = u32>) -> Bytes {
-        let mut out = Vec::with_capacity(items.len() * 4);
-        items.for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-        Bytes(out)
-    }
+    /// A column borrowed for writing.
+    pub struct Out<'a, T>(pub &'a [T]);
 
-    pub fn u16s(items: &[u16]) -> Bytes {
-        let mut out = Vec::with_capacity(items.len() * 2);
-        items.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-        Bytes(out)
-    }
-
-    pub fn to_u32s<E: de::Error>(b: Bytes) -> Result<Vec<u32>, E> {
-        if !b.0.len().is_multiple_of(4) {
-            return Err(E::custom("a column of u32 has a partial item"));
+    impl<T: Item> serde::Serialize for Out<'_, T> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut bytes = Vec::with_capacity(self.0.len() * T::SIZE);
+            self.0.iter().for_each(|&x| x.put(&mut bytes));
+            s.serialize_bytes(&bytes)
         }
-        Ok(b.0.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
     }
 
-    pub fn to_u16s<E: de::Error>(b: Bytes) -> Result<Vec<u16>, E> {
-        if !b.0.len().is_multiple_of(2) {
-            return Err(E::custom("a column of u16 has a partial item"));
+    /// A column read back.
+    pub struct In<T>(pub Vec<T>);
+
+    impl<'de, T: Item> serde::Deserialize<'de> for In<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Item> Visitor<'de> for V<T> {
+                type Value = In<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    write!(f, "a byte string of {}-byte items", T::SIZE)
+                }
+                fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<In<T>, E> {
+                    if !v.len().is_multiple_of(T::SIZE) {
+                        return Err(E::custom(format!("a column of {}-byte items has a partial item", T::SIZE)));
+                    }
+                    Ok(In(v.chunks_exact(T::SIZE).map(T::get).collect()))
+                }
+                fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<In<T>, E> {
+                    self.visit_bytes(v)
+                }
+                fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<In<T>, E> {
+                    self.visit_bytes(&v)
+                }
+            }
+            d.deserialize_bytes(V(PhantomData))
         }
-        Ok(b.0.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct EntitiesWire {
+#[derive(Serialize)]
+struct EntitiesOut<'a> {
+    ids: &'a str,
+    id_ends: wire::Out<'a, u32>,
+    names: &'a str,
+    name_ends: wire::Out<'a, u32>,
+    kind: wire::Out<'a, u16>,
+    more_keys: wire::Out<'a, u32>,
+    more: &'a [EntityMore],
+    by_id: wire::Out<'a, u32>,
+    by_name: wire::Out<'a, u32>,
+}
+
+#[derive(Deserialize)]
+struct EntitiesIn {
     ids: String,
-    id_ends: wire::Bytes,
+    id_ends: wire::In<u32>,
     names: String,
-    name_ends: wire::Bytes,
-    kind: wire::Bytes,
-    more_keys: wire::Bytes,
+    name_ends: wire::In<u32>,
+    kind: wire::In<u16>,
+    more_keys: wire::In<u32>,
     more: Vec<EntityMore>,
-    by_id: wire::Bytes,
-    by_name: wire::Bytes,
+    by_id: wire::In<u32>,
+    by_name: wire::In<u32>,
 }
 
 impl Serialize for Entities {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        EntitiesWire {
-            ids: self.ids.text.clone(),
-            id_ends: wire::u32s(self.ids.ends.iter().copied()),
-            names: self.names.text.clone(),
-            name_ends: wire::u32s(self.names.ends.iter().copied()),
-            kind: wire::u16s(&self.kind),
-            more_keys: wire::u32s(self.more.keys.iter().copied()),
-            more: self.more.values.clone(),
-            by_id: wire::u32s(self.by_id.slots.iter().copied()),
-            by_name: wire::u32s(self.by_name.slots.iter().copied()),
+        EntitiesOut {
+            ids: &self.ids.text,
+            id_ends: wire::Out(&self.ids.ends),
+            names: &self.names.text,
+            name_ends: wire::Out(&self.names.ends),
+            kind: wire::Out(&self.kind),
+            more_keys: wire::Out(&self.more.keys),
+            more: &self.more.values,
+            by_id: wire::Out(&self.by_id.slots),
+            by_name: wire::Out(&self.by_name.slots),
         }
         .serialize(s)
     }
@@ -703,37 +770,46 @@ impl Serialize for Entities {
 
 impl<'de> Deserialize<'de> for Entities {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = EntitiesWire::deserialize(d)?;
-        let kind = wire::to_u16s(w.kind)?;
-        let held = kind.len();
+        let w = EntitiesIn::deserialize(d)?;
+        let held = w.kind.0.len();
         Ok(Entities {
-            ids: Strings { text: w.ids, ends: wire::to_u32s(w.id_ends)? },
-            names: Strings { text: w.names, ends: wire::to_u32s(w.name_ends)? },
-            kind,
-            more: Sparse { keys: wire::to_u32s(w.more_keys)?, values: w.more },
-            by_id: HashIndex { slots: wire::to_u32s(w.by_id)?, len: held },
-            by_name: HashIndex { slots: wire::to_u32s(w.by_name)?, len: held },
+            ids: Strings { text: w.ids, ends: w.id_ends.0 },
+            names: Strings { text: w.names, ends: w.name_ends.0 },
+            kind: w.kind.0,
+            more: Sparse { keys: w.more_keys.0, values: w.more },
+            by_id: HashIndex { slots: w.by_id.0, len: held },
+            by_name: HashIndex { slots: w.by_name.0, len: held },
         })
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct RelationsWire {
-    ends: wire::Bytes,
-    rel: wire::Bytes,
-    status: wire::Bytes,
-    more_keys: wire::Bytes,
+#[derive(Serialize)]
+struct RelationsOut<'a> {
+    ends: wire::Out<'a, (u32, u32)>,
+    rel: wire::Out<'a, u16>,
+    status: wire::Out<'a, u8>,
+    more_keys: wire::Out<'a, u32>,
+    more: &'a [RelationMore],
+}
+
+#[derive(Deserialize)]
+struct RelationsIn {
+    ends: wire::In<(u32, u32)>,
+    rel: wire::In<u16>,
+    status: wire::In<u8>,
+    more_keys: wire::In<u32>,
     more: Vec<RelationMore>,
 }
 
 impl Serialize for Relations {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RelationsWire {
-            ends: wire::u32s(self.ends.iter().flat_map(|&(a, b)| [a, b]).collect::<Vec<_>>().into_iter()),
-            rel: wire::u16s(&self.rel),
-            status: wire::Bytes(self.status.iter().map(|&s| s as u8).collect()),
-            more_keys: wire::u32s(self.more.keys.iter().copied()),
-            more: self.more.values.clone(),
+        let status: Vec<u8> = self.status.iter().map(|&s| s as u8).collect();
+        RelationsOut {
+            ends: wire::Out(&self.ends),
+            rel: wire::Out(&self.rel),
+            status: wire::Out(&status),
+            more_keys: wire::Out(&self.more.keys),
+            more: &self.more.values,
         }
         .serialize(s)
     }
@@ -742,19 +818,13 @@ impl Serialize for Relations {
 impl<'de> Deserialize<'de> for Relations {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let w = RelationsWire::deserialize(d)?;
-        let flat = wire::to_u32s::<D::Error>(w.ends)?;
-        if flat.len() % 2 != 0 {
-            return Err(D::Error::custom("a relation has one end"));
-        }
-        let ends = flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
-        drop(flat);
+        let w = RelationsIn::deserialize(d)?;
         let status = w.status.0.iter().map(|&b| Status::from_u8(b)).collect::<Option<Vec<_>>>();
         Ok(Relations {
-            ends,
-            rel: wire::to_u16s(w.rel)?,
+            ends: w.ends.0,
+            rel: w.rel.0,
             status: status.ok_or_else(|| D::Error::custom("a relation has an unknown status"))?,
-            more: Sparse { keys: wire::to_u32s(w.more_keys)?, values: w.more },
+            more: Sparse { keys: w.more_keys.0, values: w.more },
         })
     }
 }

@@ -39,9 +39,10 @@ pub trait Sink {
     fn diags(&mut self) -> &mut Vec<Diagnostic>;
     /// An entity row with an id, a kind and a name only: cells `id`, `kind`, `name`.
     fn plain_entity(&mut self, row: &Plain);
-    /// A relation row with ends and a relation only: cells `from`, `rel`, `to`, `status`
-    /// (the last may be empty).
-    fn plain_relation(&mut self, row: &Plain);
+    /// Relation rows with ends and a relation only, in file order: cells `from`, `rel`,
+    /// `to`, `status` (the last may be empty). They come in batches, so that the sink can
+    /// look their ends up together.
+    fn plain_relations(&mut self, rows: &[Plain]);
     fn entity(&mut self, record: Record<RawEntity>);
     fn relation(&mut self, record: Record<RawRelation>);
 }
@@ -76,23 +77,57 @@ pub fn read(file: FileId, name: &str, text: &str, table: Table, sink: &mut dyn S
     }
     let Some(header) = csv_header(file, text, table, sink.diags()) else { return };
     let plan = PlainPlan::new(&header, table);
-    let mut each = |row: &Row, sink: &mut dyn Sink| match plan.as_ref().and_then(|p| p.cells(row)) {
-        Some(cells) => {
-            let plain = Plain { file, span: row.span.clone(), cells };
-            match table {
-                Table::Entities => sink.plain_entity(&plain),
-                Table::Relations => sink.plain_relation(&plain),
+    if text.contains('"') {
+        csv_rows(file, text, &header, sink, &mut |row, sink| {
+            // Cells may be unescaped copies that live as long as their row: batches of one.
+            let mut dispatch = Dispatch { file, table, plan: plan.as_ref(), pending: Vec::new() };
+            dispatch.row(row, sink);
+            dispatch.flush(sink);
+        });
+    } else {
+        let mut dispatch = Dispatch { file, table, plan: plan.as_ref(), pending: Vec::with_capacity(BATCH) };
+        simple_rows(file, text, &header, sink, &mut |row, sink| dispatch.row(row, sink));
+        dispatch.flush(sink);
+    }
+}
+
+/// Plain relation rows handed to the sink at once.
+const BATCH: usize = 512;
+
+/// Sends each row its way: plain rows as cells (relations in batches), others as records.
+struct Dispatch<'p, 't> {
+    file: FileId,
+    table: Table,
+    plan: Option<&'p PlainPlan>,
+    pending: Vec<Plain<'t>>,
+}
+
+impl<'t> Dispatch<'_, 't> {
+    fn row(&mut self, row: &Row<'_, 't>, sink: &mut dyn Sink) {
+        match (self.plan.and_then(|p| p.cells(row)), self.table) {
+            (Some(cells), Table::Entities) => {
+                sink.plain_entity(&Plain { file: self.file, span: row.span.clone(), cells })
+            }
+            (Some(cells), Table::Relations) => {
+                self.pending.push(Plain { file: self.file, span: row.span.clone(), cells });
+                if self.pending.len() == BATCH {
+                    self.flush(sink);
+                }
+            }
+            (None, Table::Entities) => entity_row(row, sink),
+            (None, Table::Relations) => {
+                // Relations keep file order: the batch so far goes first.
+                self.flush(sink);
+                relation_row(row, sink);
             }
         }
-        None => match table {
-            Table::Entities => entity_row(row, sink),
-            Table::Relations => relation_row(row, sink),
-        },
-    };
-    if text.contains('"') {
-        csv_rows(file, text, &header, sink, &mut each);
-    } else {
-        simple_rows(file, text, &header, sink, &mut each);
+    }
+
+    fn flush(&mut self, sink: &mut dyn Sink) {
+        if !self.pending.is_empty() {
+            sink.plain_relations(&self.pending);
+            self.pending.clear();
+        }
     }
 }
 
@@ -126,11 +161,11 @@ impl PlainPlan {
     }
 
     /// The row's plain cells, when it is plain: required cells filled, other cells empty.
-    fn cells<'a>(&self, row: &Row<'a>) -> Option<[Cell<'a>; 4]> {
-        let cell = |i: Option<usize>| -> Option<Cell<'a>> {
+    fn cells<'t>(&self, row: &Row<'_, 't>) -> Option<[Cell<'t>; 4]> {
+        let cell = |i: Option<usize>| -> Option<Cell<'t>> {
             match i {
                 None => Some(Cell { text: "", span: row.span.clone() }),
-                Some(i) => row.cells.get(i).map(|(text, span)| Cell { text, span: span.clone() }),
+                Some(i) => row.cells.get(i).map(|&(text, ref span)| Cell { text, span: span.clone() }),
             }
         };
         let cells = [cell(self.columns[0])?, cell(self.columns[1])?, cell(self.columns[2])?, cell(self.columns[3])?];
@@ -163,21 +198,21 @@ trait Cells {
 }
 
 /// One CSV row: its cells by column name, with their spans.
-struct Row<'a> {
+struct Row<'r, 't> {
     file: FileId,
     span: Range<usize>,
-    header: &'a [String],
+    header: &'r [String],
     /// Each cell's text and span, by column.
-    cells: &'a [(&'a str, Range<usize>)],
+    cells: &'r [(&'t str, Range<usize>)],
 }
 
-impl Row<'_> {
+impl Row<'_, '_> {
     fn columns(&self) -> impl Iterator<Item = (&str, Text)> + '_ {
         self.header.iter().zip(self.cells).map(|(c, (v, span))| (c.as_str(), Spanned::new(span.clone(), v.to_string())))
     }
 }
 
-impl Cells for Row<'_> {
+impl Cells for Row<'_, '_> {
     fn get(&self, names: &[&str]) -> Option<Text> {
         let (_, (value, span)) =
             self.header.iter().zip(self.cells).find(|(c, (v, _))| names.contains(&c.as_str()) && !v.is_empty())?;
@@ -248,7 +283,7 @@ fn typed(text: &str) -> toml::Value {
 }
 
 /// A row handler: receives each row as it is read, so rows are never all held at once.
-type EachRow<'f> = dyn FnMut(&Row, &mut dyn Sink) + 'f;
+type EachRow<'f, 't> = dyn FnMut(&Row<'_, 't>, &mut dyn Sink) + 'f;
 
 /// Reads the header's column names, reporting unknown ones. None when it cannot be read.
 fn csv_header(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
@@ -286,7 +321,13 @@ fn csv_header(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic
 }
 
 /// Reads the rows of CSV text that may quote cells, with the csv crate.
-fn csv_rows(file: FileId, text: &str, header: &[String], sink: &mut dyn Sink, each: &mut EachRow) {
+fn csv_rows(
+    file: FileId,
+    text: &str,
+    header: &[String],
+    sink: &mut dyn Sink,
+    each: &mut dyn FnMut(&Row, &mut dyn Sink),
+) {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let mut record = csv::ByteRecord::new();
     loop {
@@ -319,10 +360,10 @@ fn csv_rows(file: FileId, text: &str, header: &[String], sink: &mut dyn Sink, ea
 /// Reads the rows of CSV text that quotes nothing (no `"` anywhere), by splitting lines at
 /// commas: the same rows the csv crate reads, several times faster. Empty lines are skipped,
 /// as the csv crate skips them.
-fn simple_rows(file: FileId, text: &str, header: &[String], sink: &mut dyn Sink, each: &mut EachRow) {
+fn simple_rows<'t>(file: FileId, text: &'t str, header: &[String], sink: &mut dyn Sink, each: &mut EachRow<'_, 't>) {
     let Some(header_end) = text.find('\n') else { return };
     let mut offset = header_end + 1;
-    let mut cells: Vec<(&str, Range<usize>)> = Vec::with_capacity(header.len());
+    let mut cells: Vec<(&'t str, Range<usize>)> = Vec::with_capacity(header.len());
     for line in text[offset..].split_inclusive('\n') {
         let start = offset;
         offset += line.len();

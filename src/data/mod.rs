@@ -37,7 +37,8 @@ impl Dataset {
 
     /// The relation numbered `e` (relations are numbered in the order they are declared).
     pub fn relation(&self, e: u32) -> RelationView<'_> {
-        RelationView::new(&self.schema, &self.entities, &self.relations, e, self.relations.ends(e))
+        let (ends, rel) = (self.relations.ends(e), self.relations.rels()[e as usize]);
+        RelationView::new(&self.schema, &self.entities, &self.relations, e, ends, rel)
     }
 
     /// Every entity, in the order declared.

@@ -201,28 +201,11 @@ impl bulk::Sink for Loader<'_> {
         }
     }
 
-    fn plain_relation(&mut self, row: &bulk::Plain) {
-        let [from, rel, to, status] = &row.cells;
-        let file = row.file;
-        let Some(r) = self.vocab.rel(rel.text) else {
-            let known = self.vocab.schema.relations.iter().map(|d| d.name.as_str());
-            check_known_at(&mut self.ck, file, rel.text, rel.span.clone(), "relation", known);
-            return;
-        };
-        let status = if status.text.is_empty() {
-            Some(Status::Reported)
-        } else {
-            Status::parse(status.text).or_else(|| {
-                let known = Status::ALL.iter().map(|(n, _)| *n);
-                check_known_at(&mut self.ck, file, status.text, status.span.clone(), "status", known);
-                None
-            })
-        };
-        let ends = self.relation_ends(file, r, (from.text, from.span.clone()), (to.text, to.span.clone()));
-        if let (Some(ends), Some(status)) = (ends, status)
-            && self.relations.push(ends, r, status, None).is_err()
-        {
-            self.full(Location::new(file, row.span.clone()), "relations");
+    fn plain_relations(&mut self, rows: &[bulk::Plain]) {
+        let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
+        let found = self.entities.find_many(&ids);
+        for (row, ends) in rows.iter().zip(found.chunks_exact(2)) {
+            self.plain_relation(row, [ends[0], ends[1]]);
         }
     }
 
@@ -271,6 +254,32 @@ impl bulk::Sink for Loader<'_> {
 const SLUG_HELP: &str = "use lower-case letters, digits and single hyphens, e.g. `korea-rungrado`";
 
 impl Loader<'_> {
+    /// One plain relation row, its ends already looked up.
+    fn plain_relation(&mut self, row: &bulk::Plain, found: [Option<u32>; 2]) {
+        let [from, rel, to, status] = &row.cells;
+        let file = row.file;
+        let Some(r) = self.vocab.rel(rel.text) else {
+            let known = self.vocab.schema.relations.iter().map(|d| d.name.as_str());
+            check_known_at(&mut self.ck, file, rel.text, rel.span.clone(), "relation", known);
+            return;
+        };
+        let status = if status.text.is_empty() {
+            Some(Status::Reported)
+        } else {
+            Status::parse(status.text).or_else(|| {
+                let known = Status::ALL.iter().map(|(n, _)| *n);
+                check_known_at(&mut self.ck, file, status.text, status.span.clone(), "status", known);
+                None
+            })
+        };
+        let ends = self.ends_found(file, r, (from.text, from.span.clone()), (to.text, to.span.clone()), found);
+        if let (Some(ends), Some(status)) = (ends, status)
+            && self.relations.push(ends, r, status, None).is_err()
+        {
+            self.full(Location::new(file, row.span.clone()), "relations");
+        }
+    }
+
     /// Reads one entity or relation file, TOML or bulk.
     fn read(&mut self, file: FileId, table: Table) {
         let source = self.files.map.get(file);
@@ -390,33 +399,34 @@ impl Loader<'_> {
         from: (&str, Range<usize>),
         to: (&str, Range<usize>),
     ) -> Option<(u32, u32)> {
+        let found = [self.entities.find(from.0), self.entities.find(to.0)];
+        self.ends_found(file, r, from, to, found)
+    }
+
+    /// As [`Loader::relation_ends`], with the ends already looked up.
+    fn ends_found(
+        &mut self,
+        file: FileId,
+        r: u16,
+        from: (&str, Range<usize>),
+        to: (&str, Range<usize>),
+        found: [Option<u32>; 2],
+    ) -> Option<(u32, u32)> {
+        let allowed = |end: usize, n: u32| {
+            self.vocab.ends[usize::from(r)][end].as_ref().is_none_or(|kinds| kinds.contains(&self.entities.kind(n)))
+        };
+        if let [Some(a), Some(b)] = found
+            && allowed(0, a)
+            && allowed(1, b)
+        {
+            return Some((a, b));
+        }
         let def = &self.vocab.schema.relations[usize::from(r)];
         let (name, kinds) = (def.name.clone(), [def.from.clone(), def.to.clone()]);
         let role = |end: &str| format!("the `{end}` end of `{name}`");
-        let a = self.check_end(file, from, r, 0, &kinds[0], &|| role("from"));
-        let b = self.check_end(file, to, r, 1, &kinds[1], &|| role("to"));
+        let a = self.check_ref(file, from.0, from.1, &kinds[0], &|| role("from"));
+        let b = self.check_ref(file, to.0, to.1, &kinds[1], &|| role("to"));
         Some((a?, b?))
-    }
-
-    /// One relation end: the entity exists and has a kind the relation allows there.
-    fn check_end(
-        &mut self,
-        file: FileId,
-        (id, span): (&str, Range<usize>),
-        r: u16,
-        end: usize,
-        kinds: &[String],
-        role: &dyn Fn() -> String,
-    ) -> Option<u32> {
-        let n = self.entities.find(id);
-        if let Some(n) = n
-            && self.vocab.ends[usize::from(r)][end]
-                .as_ref()
-                .is_none_or(|allowed| allowed.contains(&self.entities.kind(n)))
-        {
-            return Some(n);
-        }
-        self.check_ref(file, id, span, kinds, role)
     }
 
     /// Checks a reference to an entity (a relation end, a `country`): it exists and has one of

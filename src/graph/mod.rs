@@ -45,7 +45,8 @@ pub struct KnowledgeGraph {
     pub schema: Schema,
     pub sources: Vec<Source>,
     entities: Entities,
-    /// The relations' kinds, statuses and rarer parts; their ends are in `graph`.
+    /// The relations' statuses and rarer parts; their ends are in `graph`, their kinds in
+    /// `topology`.
     relations: Relations,
     graph: DiGraph<(), (), u32>,
     /// Lower-cased alias -> the entities it names.
@@ -62,13 +63,22 @@ impl KnowledgeGraph {
     pub fn build(data: Dataset) -> KnowledgeGraph {
         let Dataset { schema, sources, entities, mut relations } = data;
         let ends = relations.take_ends();
-        let mut graph = DiGraph::with_capacity(entities.len(), ends.len());
-        for _ in 0..entities.len() {
-            graph.add_node(());
-        }
-        for &(a, b) in &ends {
-            graph.add_edge(node_ref(a), node_ref(b), ());
-        }
+        let edge_rel = relations.take_rels();
+        let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+        // petgraph's lists and the search index's rows come from the same ends: one core each.
+        let (graph, topology) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| {
+                Topology::build(&ends, entities.kinds().to_vec(), edge_rel, &relations, &schema, &source_ids)
+            });
+            let mut graph = DiGraph::with_capacity(entities.len(), ends.len());
+            for _ in 0..entities.len() {
+                graph.add_node(());
+            }
+            for &(a, b) in &ends {
+                graph.add_edge(node_ref(a), node_ref(b), ());
+            }
+            (graph, index.join().expect("building the search index does not panic"))
+        });
         drop(ends);
         let mut by_alias: FxHashMap<String, Vec<EntityRef>> = FxHashMap::default();
         for (n, more) in entities.with_more() {
@@ -84,11 +94,9 @@ impl KnowledgeGraph {
             by_kind[usize::from(k)].push(node_ref(n as u32));
         }
         let mut rel_counts = vec![0; schema.relations.len()];
-        for &r in relations.rels() {
+        for &r in &topology.edge_rel {
             rel_counts[usize::from(r)] += 1;
         }
-        let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-        let topology = Topology::build(&graph, entities.kinds().to_vec(), &relations, &schema, &source_ids);
         KnowledgeGraph { schema, sources, entities, relations, graph, by_alias, by_kind, rel_counts, topology }
     }
 
@@ -98,8 +106,8 @@ impl KnowledgeGraph {
 
     pub fn relation(&self, edge: RelationRef) -> RelationView<'_> {
         let (a, b) = self.ends(edge);
-        let ends = (a.index() as u32, b.index() as u32);
-        RelationView::new(&self.schema, &self.entities, &self.relations, edge.index() as u32, ends)
+        let (e, ends) = (edge.index() as u32, (a.index() as u32, b.index() as u32));
+        RelationView::new(&self.schema, &self.entities, &self.relations, e, ends, self.topology.edge_rel[e as usize])
     }
 
     /// The two ends of a relation, as stored (from, to).

@@ -1,14 +1,12 @@
 //! The compact topology that path algorithms run on: CSR adjacency in both directions,
 //! with each edge's relation kind, validity period and citing sources, and each node's kind.
 //!
-//! Built once from the petgraph graph. Facts most bulk imports lack (validity periods,
+//! Built once, beside the petgraph graph, from the same relation ends. Facts most bulk imports lack (validity periods,
 //! citing sources) take no memory until some edge has them. Nodes and edges are numbered as in petgraph
 //! (`NodeIndex::index()`, `EdgeIndex::index()`), so results map straight back to entities
 //! and relations. Knows nothing of names or text.
 
 use std::collections::HashMap;
-
-use petgraph::graph::DiGraph;
 
 use crate::model::{PartialDate, Schema};
 use crate::table::Relations;
@@ -53,16 +51,18 @@ pub struct Topology {
 }
 
 impl Topology {
-    /// Builds the search index from the graph's structure and the relations' facts.
+    /// Builds the search index from the relations' ends (numbered as the graph numbers
+    /// them), their kinds and their other facts.
     pub fn build(
-        graph: &DiGraph<(), (), u32>,
+        ends: &[(u32, u32)],
         node_kind: Vec<u16>,
+        edge_rel: Vec<u16>,
         relations: &Relations,
         schema: &Schema,
         source_ids: &[String],
     ) -> Topology {
         let src_ix: HashMap<&str, u16> = source_ids.iter().enumerate().map(|(i, s)| (s.as_str(), i as u16)).collect();
-        let m = graph.edge_count();
+        let m = ends.len();
         let mut edge_valid = Vec::new();
         let (mut cite_start, mut cites) = (Vec::new(), Vec::new());
         for (e, more) in relations.with_more() {
@@ -92,23 +92,17 @@ impl Topology {
                 cite_start.push(cites.len() as u32);
             }
         }
-        let n = graph.node_count();
-        let ends = || {
-            graph
-                .raw_edges()
-                .iter()
-                .enumerate()
-                .map(|(e, r)| (r.source().index() as u32, r.target().index() as u32, e as u32))
-        };
-        let (out_start, out_edges) = csr(n, ends());
-        let (in_start, in_edges) = csr(n, ends().map(|(s, d, e)| (d, s, e)));
+        let n = node_kind.len();
+        let triples = || ends.iter().enumerate().map(|(e, &(s, d))| (s, d, e as u32));
+        let (out_start, out_edges) = csr(n, triples());
+        let (in_start, in_edges) = csr(n, triples().map(|(s, d, e)| (d, s, e)));
         Topology {
             out_start,
             out_edges,
             in_start,
             in_edges,
             node_kind,
-            edge_rel: relations.rels().to_vec(),
+            edge_rel,
             rel_directed: schema.relations.iter().map(|r| r.directed).collect(),
             edge_valid,
             cite_start,
