@@ -33,7 +33,9 @@ impl Location {
 pub struct SourceFile {
     /// The name shown to people, e.g. `graph-data/relations/labour.toml`.
     pub name: String,
-    pub text: Arc<str>,
+    /// Shared with rendered reports; an `Arc<String>` so that adding a file read into a
+    /// `String` (a bulk file of a hundred megabytes) moves it rather than copying it.
+    pub text: Arc<String>,
 }
 
 /// The files that diagnostics point into.
@@ -43,8 +45,8 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
-        self.files.push(SourceFile { name: name.into(), text: text.into() });
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()) });
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
     }
 
@@ -192,7 +194,7 @@ pub fn plural(n: usize, word: &str) -> String {
 /// Adapts a [`Diagnostic`] to miette's reporting traits.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Arc<String>>>,
 }
 
 impl fmt::Debug for Report<'_> {

@@ -131,11 +131,16 @@ pub fn eq_folded(a: &str, b: &str) -> bool {
 
 /// An open-addressing hash table of item numbers. It keeps no keys: callers hash their
 /// key, walk the candidates and compare the key of each, which the items already hold.
-/// Several items may share a key (names do); each is found.
+/// Beside each slot, one byte of its item's hash: a probe reads those bytes (a small array
+/// that stays in cache) and fetches an item, and then its key, only when the byte matches,
+/// so a search for a key that is absent rarely touches a key at all. Several items may
+/// share a key (names do); each is found.
 #[derive(Debug, Clone, Default)]
 pub struct HashIndex {
     /// `item + 1`, or 0 for an empty slot; the length is a power of two (or zero).
     slots: Vec<u32>,
+    /// Per slot: 0 when empty, else `0x80 | ` seven bits of the item's hash.
+    tags: Vec<u8>,
     len: usize,
 }
 
@@ -143,14 +148,26 @@ impl HashIndex {
     /// Adds `item` under `hash`; `rehash` gives the hash of any item already held, for growing.
     pub fn insert(&mut self, item: u32, hash: u64, rehash: impl Fn(u32) -> u64) {
         if (self.len + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(16);
-            let old = std::mem::replace(&mut self.slots, vec![0; size]);
-            for slot in old.into_iter().filter(|&s| s != 0) {
-                self.place(slot, rehash(slot - 1));
-            }
+            self.resize((self.slots.len() * 2).max(16), rehash);
         }
-        self.place(item + 1, hash);
+        self.place(item, hash);
         self.len += 1;
+    }
+
+    /// Makes room for `more` items without growing again.
+    pub fn reserve(&mut self, more: usize, rehash: impl Fn(u32) -> u64) {
+        let size = ((self.len + more) * 2).next_power_of_two().max(16);
+        if size > self.slots.len() {
+            self.resize(size, rehash);
+        }
+    }
+
+    fn resize(&mut self, size: usize, rehash: impl Fn(u32) -> u64) {
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        self.tags = vec![0; size];
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            self.place(slot - 1, rehash(slot - 1));
+        }
     }
 
     /// The first slot to probe: the top bits of the hash, Fibonacci-mixed, since the low
@@ -163,30 +180,39 @@ impl HashIndex {
         (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
-    fn place(&mut self, slot_value: u32, hash: u64) {
+    fn tag(hash: u64) -> u8 {
+        0x80 | (hash & 0x7F) as u8
+    }
+
+    fn place(&mut self, item: u32, hash: u64) {
         let mask = self.slots.len() - 1;
         let mut i = self.home(hash);
-        while self.slots[i] != 0 {
+        while self.tags[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = slot_value;
+        self.slots[i] = item + 1;
+        self.tags[i] = Self::tag(hash);
     }
 
     /// The items that may be held under `hash`, in the order they were added among equal keys.
     pub fn candidates(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
         let mask = self.slots.len().wrapping_sub(1);
         let start = if self.slots.is_empty() { 0 } else { self.home(hash) };
-        let probe = (0..self.slots.len()).map(move |k| self.slots[(start + k) & mask]);
-        probe.take_while(|&s| s != 0).map(|s| s - 1)
+        let tag = Self::tag(hash);
+        let probe = (0..self.slots.len()).map(move |k| (start + k) & mask);
+        probe.take_while(|&i| self.tags[i] != 0).filter(move |&i| self.tags[i] == tag).map(|i| self.slots[i] - 1)
     }
 
-    /// Whether every slot names an item below `count` and the table holds `count` items.
+    /// Whether every slot names an item below `count`, with a tag exactly where there is an
+    /// item, and the table holds `count` items.
     fn is_sound(&self, count: usize) -> bool {
         let held = self.slots.iter().filter(|&&s| s != 0).count();
         (self.slots.is_empty() || self.slots.len().is_power_of_two())
+            && self.tags.len() == self.slots.len()
+            && self.slots.iter().zip(&self.tags).all(|(&s, &t)| (s == 0) == (t == 0) && (t == 0 || t >= 0x80))
             && held == self.len
             && self.len == count
-            && held * 2 <= self.slots.len().max(1) + 1
+            && held * 2 <= self.slots.len()
             && self.slots.iter().all(|&s| (s as usize) <= count)
     }
 }
@@ -238,6 +264,18 @@ impl Entities {
 
     pub fn is_empty(&self) -> bool {
         self.kind.is_empty()
+    }
+
+    /// Makes room for `more` entities whose ids and names take about `bytes` bytes.
+    pub fn reserve(&mut self, more: usize, bytes: usize) {
+        self.ids.ends.reserve(more);
+        self.names.ends.reserve(more);
+        self.ids.text.reserve(bytes / 3);
+        self.names.text.reserve(bytes * 2 / 3);
+        self.kind.reserve(more);
+        let (ids, names) = (&self.ids, &self.names);
+        self.by_id.reserve(more, |m| hash_str(ids.get(m)));
+        self.by_name.reserve(more, |m| hash_folded(names.get(m)));
     }
 
     /// Adds an entity; refuses an id that is taken. `kind` indexes the schema's kinds.
@@ -735,7 +773,9 @@ struct EntitiesOut<'a> {
     more_keys: wire::Out<'a, u32>,
     more: &'a [EntityMore],
     by_id: wire::Out<'a, u32>,
+    by_id_tags: wire::Out<'a, u8>,
     by_name: wire::Out<'a, u32>,
+    by_name_tags: wire::Out<'a, u8>,
 }
 
 #[derive(Deserialize)]
@@ -748,7 +788,9 @@ struct EntitiesIn {
     more_keys: wire::In<u32>,
     more: Vec<EntityMore>,
     by_id: wire::In<u32>,
+    by_id_tags: wire::In<u8>,
     by_name: wire::In<u32>,
+    by_name_tags: wire::In<u8>,
 }
 
 impl Serialize for Entities {
@@ -762,7 +804,9 @@ impl Serialize for Entities {
             more_keys: wire::Out(&self.more.keys),
             more: &self.more.values,
             by_id: wire::Out(&self.by_id.slots),
+            by_id_tags: wire::Out(&self.by_id.tags),
             by_name: wire::Out(&self.by_name.slots),
+            by_name_tags: wire::Out(&self.by_name.tags),
         }
         .serialize(s)
     }
@@ -777,8 +821,8 @@ impl<'de> Deserialize<'de> for Entities {
             names: Strings { text: w.names, ends: w.name_ends.0 },
             kind: w.kind.0,
             more: Sparse { keys: w.more_keys.0, values: w.more },
-            by_id: HashIndex { slots: w.by_id.0, len: held },
-            by_name: HashIndex { slots: w.by_name.0, len: held },
+            by_id: HashIndex { slots: w.by_id.0, tags: w.by_id_tags.0, len: held },
+            by_name: HashIndex { slots: w.by_name.0, tags: w.by_name_tags.0, len: held },
         })
     }
 }

@@ -284,8 +284,14 @@ impl Loader<'_> {
     fn read(&mut self, file: FileId, table: Table) {
         let source = self.files.map.get(file);
         if bulk::is_bulk(&source.name) {
-            if table == Table::Relations {
-                self.relations.reserve(source.text.bytes().filter(|&b| b == b'\n').count());
+            // A bulk file holds about a record a line: make room once rather than grow.
+            let lines = source.text.bytes().filter(|&b| b == b'\n').count();
+            match table {
+                Table::Entities => {
+                    self.entities.reserve(lines, source.text.len());
+                    self.origins.reserve(lines);
+                }
+                Table::Relations => self.relations.reserve(lines),
             }
             bulk::read(file, &source.name, &source.text, table, self);
             return;
