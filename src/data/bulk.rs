@@ -15,6 +15,7 @@ use toml::Spanned;
 
 use super::parse::{ENTITY_FIELDS, RELATION_FIELDS, RawEntity, RawEvidence, RawRelation, Record, Text};
 use crate::diag::{Diagnostic, FileId, Location};
+use crate::model::Status;
 use crate::suggest::help_for_unknown;
 
 /// Which records a bulk file holds.
@@ -45,6 +46,25 @@ pub trait Sink {
     fn plain_relations(&mut self, rows: &[Plain]);
     fn entity(&mut self, record: Record<RawEntity>);
     fn relation(&mut self, record: Record<RawRelation>);
+    /// A checker for plain relation rows that may run on other threads meanwhile.
+    fn quiet(&self) -> Box<dyn QuietCheck + '_>;
+    /// Relation rows the quiet checker accepted, in file order.
+    fn checked(&mut self, rows: &[Checked]);
+}
+
+/// Checks plain relation rows without reporting anything, so that several threads can
+/// share it. A row that would need a report, or would teach an inferred vocabulary a new
+/// relation, gets None and comes back to the [`Sink`] in its turn, which then reports or
+/// learns as it always does; every row it accepts, the sink would accept silently.
+pub trait QuietCheck: Sync {
+    fn check(&self, rows: &[Plain], out: &mut Vec<Option<Checked>>);
+}
+
+/// A relation row accepted by a [`QuietCheck`]: its ends, relation kind and status.
+pub struct Checked {
+    pub ends: (u32, u32),
+    pub rel: u16,
+    pub status: Status,
 }
 
 /// A cell's trimmed text and where it is written.
@@ -84,11 +104,109 @@ pub fn read(file: FileId, name: &str, text: &str, table: Table, sink: &mut dyn S
             dispatch.row(row, sink);
             dispatch.flush(sink);
         });
+    } else if let (Table::Relations, Some(plan)) = (table, &plan) {
+        parallel_relations(file, text, &header, plan, sink);
     } else {
         let mut dispatch = Dispatch { file, table, plan: plan.as_ref(), pending: Vec::with_capacity(BATCH) };
-        simple_rows(file, text, &header, sink, &mut |row, sink| dispatch.row(row, sink));
+        let body = text.find('\n').map_or(text.len(), |n| n + 1)..text.len();
+        simple_rows(file, text, body, &header, &mut |row| dispatch.row(row, sink));
         dispatch.flush(sink);
     }
+}
+
+/// Text per block of a parallel read: big enough that starting threads costs nothing, small
+/// enough that a block's outcomes take little memory.
+#[cfg(not(test))]
+const BLOCK_BYTES: usize = 4 << 20;
+/// Small blocks under test, so that small files cross many block and half-block borders.
+#[cfg(test)]
+const BLOCK_BYTES: usize = 97;
+
+/// What became of a row checked off the main thread: accepted (`checked`) or left for the
+/// sink, which then reads the row's line again from its start.
+struct Outcome {
+    start: usize,
+    checked: Option<Checked>,
+}
+
+/// Relations from unquoted CSV, on two cores: each block of lines is cut in two halves,
+/// checked quietly at once; then, in file order, accepted rows go to the sink as they are
+/// and the others take the usual way, with their reports.
+fn parallel_relations(file: FileId, text: &str, header: &[String], plan: &PlainPlan, sink: &mut dyn Sink) {
+    let mut at = text.find('\n').map_or(text.len(), |n| n + 1);
+    let mut dispatch = Dispatch { file, table: Table::Relations, plan: Some(plan), pending: Vec::new() };
+    let (mut first, mut second, mut run) = (Vec::new(), Vec::new(), Vec::new());
+    while at < text.len() {
+        let end = line_end_after(text, at + BLOCK_BYTES);
+        let mid = line_end_after(text, at + (end - at) / 2);
+        {
+            let quiet = sink.quiet();
+            let quiet = &*quiet;
+            let (first, second) = (&mut first, &mut second);
+            std::thread::scope(|scope| {
+                scope.spawn(|| check_part(file, text, mid..end, header, plan, quiet, second));
+                check_part(file, text, at..mid, header, plan, quiet, first);
+            });
+        }
+        for outcome in first.drain(..).chain(second.drain(..)) {
+            match outcome.checked {
+                Some(row) => run.push(row),
+                None => {
+                    sink.checked(&run);
+                    run.clear();
+                    let line = outcome.start..line_end_after(text, outcome.start);
+                    simple_rows(file, text, line, header, &mut |row| dispatch.row(row, sink));
+                    dispatch.flush(sink);
+                }
+            }
+        }
+        sink.checked(&run);
+        run.clear();
+        at = end;
+    }
+}
+
+/// The end of the line that `pos` falls in (just past its line break), or the text's end.
+fn line_end_after(text: &str, pos: usize) -> usize {
+    if pos >= text.len() {
+        return text.len();
+    }
+    text.as_bytes()[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |n| pos + n + 1)
+}
+
+/// Checks the rows of `text[range]` quietly, in batches, into `out`: one outcome per row, in order.
+fn check_part(
+    file: FileId,
+    text: &str,
+    range: Range<usize>,
+    header: &[String],
+    plan: &PlainPlan,
+    quiet: &dyn QuietCheck,
+    out: &mut Vec<Outcome>,
+) {
+    let mut batch: Vec<Plain> = Vec::with_capacity(BATCH);
+    // Where each batched row's outcome goes.
+    let mut slots: Vec<usize> = Vec::with_capacity(BATCH);
+    let mut checked = Vec::with_capacity(BATCH);
+    let settle = |batch: &mut Vec<Plain>, slots: &mut Vec<usize>, out: &mut Vec<Outcome>, checked: &mut Vec<_>| {
+        quiet.check(batch, checked);
+        for (&slot, verdict) in slots.iter().zip(checked.drain(..)) {
+            out[slot].checked = verdict;
+        }
+        batch.clear();
+        slots.clear();
+    };
+    simple_rows(file, text, range, header, &mut |row| {
+        if let Some(cells) = plan.cells(row) {
+            slots.push(out.len());
+            batch.push(Plain { file, span: row.span.clone(), cells });
+        }
+        out.push(Outcome { start: row.span.start, checked: None });
+        if batch.len() == BATCH {
+            settle(&mut batch, &mut slots, out, &mut checked);
+        }
+    });
+    settle(&mut batch, &mut slots, out, &mut checked);
 }
 
 /// Plain relation rows handed to the sink at once.
@@ -283,7 +401,7 @@ fn typed(text: &str) -> toml::Value {
 }
 
 /// A row handler: receives each row as it is read, so rows are never all held at once.
-type EachRow<'f, 't> = dyn FnMut(&Row<'_, 't>, &mut dyn Sink) + 'f;
+type EachRow<'f, 't> = dyn FnMut(&Row<'_, 't>) + 'f;
 
 /// Reads the header's column names, reporting unknown ones. None when it cannot be read.
 fn csv_header(file: FileId, text: &str, table: Table, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
@@ -357,14 +475,13 @@ fn csv_rows(
     }
 }
 
-/// Reads the rows of CSV text that quotes nothing (no `"` anywhere), by splitting lines at
-/// commas: the same rows the csv crate reads, several times faster. Empty lines are skipped,
-/// as the csv crate skips them.
-fn simple_rows<'t>(file: FileId, text: &'t str, header: &[String], sink: &mut dyn Sink, each: &mut EachRow<'_, 't>) {
-    let Some(header_end) = text.find('\n') else { return };
-    let mut offset = header_end + 1;
+/// Reads the rows in `text[lines]` (whole lines) of CSV text that quotes nothing (no `"`
+/// anywhere), by splitting lines at commas: the same rows the csv crate reads, several
+/// times faster. Empty lines are skipped, as the csv crate skips them.
+fn simple_rows<'t>(file: FileId, text: &'t str, lines: Range<usize>, header: &[String], each: &mut EachRow<'_, 't>) {
+    let mut offset = lines.start;
     let mut cells: Vec<(&'t str, Range<usize>)> = Vec::with_capacity(header.len());
-    for line in text[offset..].split_inclusive('\n') {
+    for line in text[lines].split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let row = line.strip_suffix('\n').unwrap_or(line);
@@ -378,7 +495,7 @@ fn simple_rows<'t>(file: FileId, text: &'t str, header: &[String], sink: &mut dy
             cells.push((piece.trim(), cell_start..cell_start + piece.len()));
             cell_start += piece.len() + 1;
         }
-        each(&Row { file, span: start..start + row.len(), header, cells: &cells }, sink);
+        each(&Row { file, span: start..start + row.len(), header, cells: &cells });
     }
 }
 

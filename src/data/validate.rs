@@ -130,6 +130,11 @@ impl Vocab {
         Some(k)
     }
 
+    /// Whether relation `r` allows an entity of `kind` at its `from` (0) or `to` (1) end.
+    fn allows(&self, r: u16, end: usize, kind: u16) -> bool {
+        self.ends[usize::from(r)][end].as_ref().is_none_or(|kinds| kinds.contains(&kind))
+    }
+
     /// The relation called `name`; in an inferred vocabulary, one used for the first time is added.
     fn rel(&mut self, name: &str) -> Option<u16> {
         if let Some(&r) = self.rels.get(name) {
@@ -148,6 +153,31 @@ impl Vocab {
         self.rels.insert(name.to_string(), r);
         self.ends.push([None, None]);
         Some(r)
+    }
+}
+
+/// The quiet check of plain relation rows, shared by the threads of a bulk read: it accepts
+/// exactly the rows [`Loader::plain_relation`] accepts without a word.
+struct Quiet<'a> {
+    entities: &'a Entities,
+    vocab: &'a Vocab,
+}
+
+impl bulk::QuietCheck for Quiet<'_> {
+    fn check(&self, rows: &[bulk::Plain], out: &mut Vec<Option<bulk::Checked>>) {
+        let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
+        let found = self.entities.find_many(&ids);
+        out.extend(rows.iter().zip(found.chunks_exact(2)).map(|(row, ends)| {
+            let rel = *self.vocab.rels.get(row.cells[1].text)?;
+            let status = match row.cells[3].text {
+                "" => Status::Reported,
+                text => Status::parse(text)?,
+            };
+            let (a, b) = (ends[0]?, ends[1]?);
+            let allowed =
+                self.vocab.allows(rel, 0, self.entities.kind(a)) && self.vocab.allows(rel, 1, self.entities.kind(b));
+            allowed.then_some(bulk::Checked { ends: (a, b), rel, status })
+        }));
     }
 }
 
@@ -206,6 +236,19 @@ impl bulk::Sink for Loader<'_> {
         let found = self.entities.find_many(&ids);
         for (row, ends) in rows.iter().zip(found.chunks_exact(2)) {
             self.plain_relation(row, [ends[0], ends[1]]);
+        }
+    }
+
+    fn quiet(&self) -> Box<dyn bulk::QuietCheck + '_> {
+        Box::new(Quiet { entities: &self.entities, vocab: &self.vocab })
+    }
+
+    fn checked(&mut self, rows: &[bulk::Checked]) {
+        for row in rows {
+            if self.relations.push(row.ends, row.rel, row.status, None).is_err() {
+                self.full(Location::default(), "relations");
+                return;
+            }
         }
     }
 
@@ -347,7 +390,9 @@ impl Loader<'_> {
                 continue;
             }
             own.push((label, is_name));
-            if let Some(other) = self.first_claim(label) {
+            // The id was just looked up and is free; as a slug it is its own lower case.
+            let checked_id = label == id && is_slug(id);
+            if let Some(other) = self.first_claim(label, checked_id) {
                 let diag = self.claim_conflict(label, is_name, other, id, &origin);
                 self.ck.diags.push(diag);
             }
@@ -365,14 +410,15 @@ impl Loader<'_> {
         }
     }
 
-    /// The first entity that has `label` (lower-cased) as its id, name or alias.
-    fn first_claim(&self, label: &str) -> Option<u32> {
+    /// The first entity that has `label` (lower-cased) as its id, name or alias; ids are not
+    /// searched when `no_id` says that none has it.
+    fn first_claim(&self, label: &str, no_id: bool) -> Option<u32> {
         let lower: std::borrow::Cow<str> = if label.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
             label.to_lowercase().into()
         } else {
             label.into()
         };
-        let by_id = self.entities.find(&lower);
+        let by_id = if no_id { None } else { self.entities.find(&lower) };
         let by_name = self.entities.first_named(label);
         let by_alias = self.aliases.get(lower.as_ref()).copied();
         [by_id, by_name, by_alias].into_iter().flatten().min()
@@ -418,12 +464,9 @@ impl Loader<'_> {
         to: (&str, Range<usize>),
         found: [Option<u32>; 2],
     ) -> Option<(u32, u32)> {
-        let allowed = |end: usize, n: u32| {
-            self.vocab.ends[usize::from(r)][end].as_ref().is_none_or(|kinds| kinds.contains(&self.entities.kind(n)))
-        };
         if let [Some(a), Some(b)] = found
-            && allowed(0, a)
-            && allowed(1, b)
+            && self.vocab.allows(r, 0, self.entities.kind(a))
+            && self.vocab.allows(r, 1, self.entities.kind(b))
         {
             return Some((a, b));
         }
