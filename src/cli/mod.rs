@@ -265,6 +265,7 @@ fn build(dir: Option<&Path>, output: &Path) -> u8 {
         eprintln!("{}: {}; nothing was written", files.root, diag::plural(errors.len(), "error"));
         return PROBLEMS;
     };
+    drop(files);
     let bytes = snapshot::encode(&dataset);
     if let Err(err) = write_atomic(output, &bytes) {
         eprintln!("kgq: cannot write {}: {err}", output.display());
@@ -295,6 +296,8 @@ fn load_graph(dir: Option<&Path>) -> Result<KnowledgeGraph, u8> {
     let loaded = data::load(&files);
     match loaded.dataset {
         Some(dataset) => {
+            // The files' text has served its purpose: free it before the graph takes memory.
+            drop(files);
             progress.stage("building the graph");
             let kg = KnowledgeGraph::build(dataset);
             progress.finish();

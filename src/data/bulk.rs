@@ -1,7 +1,10 @@
 //! Bulk formats next to TOML: CSV and JSON Lines files of entities and relations, for
-//! imports too large to curate by hand. Each row becomes the same raw record the TOML
-//! reader produces, with spans on the CSV cell or JSON line, so validation and diagnostics
-//! (file:line:col, every problem collected) are shared.
+//! imports too large to curate by hand. A plain CSV row (the required columns and nothing
+//! else, the bulk of any import) reaches the loader as borrowed cells with their spans;
+//! every other row or line becomes the same raw record the TOML reader produces, with
+//! spans on the CSV cell or JSON line, so validation and diagnostics (file:line:col, every
+//! problem collected) are shared. Unquoted relation files are checked on two cores; see
+//! [`QuietCheck`].
 //!
 //! CSV columns. Entities: `id`, `kind`, `name` (required), `aliases` (separated by `;`),
 //! `country`, `note`, `source`/`line`/`quote` (one evidence locator), `attr.KEY` (an

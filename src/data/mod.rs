@@ -1,9 +1,10 @@
 //! Loading graph-data: files to a validated [`Dataset`], with every problem reported.
 //!
 //! `files` reads a folder (or the built-in copy), `parse` turns TOML into raw records,
-//! `validate` checks them against the schema and each other, and `evidence` checks
-//! locators against the source documents. The entry point is [`load`]; it never stops at
-//! the first problem and never panics on bad input.
+//! `bulk` reads CSV and JSON Lines, `validate` checks records against the schema and each
+//! other into the compact tables of [`crate::table`], and `evidence` checks locators
+//! against the source documents. The entry point is [`load`]; it never stops at the first
+//! problem and never panics on bad input.
 
 mod bulk;
 mod evidence;

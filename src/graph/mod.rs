@@ -1,5 +1,6 @@
-//! The knowledge graph: entities and relations in a petgraph graph, with the indexes that
-//! queries need (id, case-insensitive name and alias, kind, relation kind).
+//! The knowledge graph: the dataset's tables of entities and relations, with petgraph
+//! holding the structure and the indexes that queries need (id, case-insensitive name and
+//! alias, kind, relation kind).
 //!
 //! Built once from a validated [`Dataset`]; read-only afterwards. petgraph's indices are
 //! an in-memory detail: the data format and the output formats speak of ids only.
