@@ -100,6 +100,13 @@ impl<T> Sparse<T> {
     fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
         self.keys.iter().copied().zip(&self.values)
     }
+
+    /// Whether the keys increase, stay below `n` and each has its value.
+    fn is_sound(&self, n: usize) -> bool {
+        self.keys.windows(2).all(|w| w[0] < w[1])
+            && self.keys.last().is_none_or(|&k| (k as usize) < n)
+            && self.keys.len() == self.values.len()
+    }
 }
 
 /// The hash of a string, as the indexes use it.
@@ -374,9 +381,7 @@ impl Entities {
             && self.ids.ends.len() == n
             && self.names.ends.len() == n
             && self.kind.iter().all(|&k| usize::from(k) < kinds)
-            && self.more.keys.windows(2).all(|w| w[0] < w[1])
-            && self.more.keys.last().is_none_or(|&k| (k as usize) < n)
-            && self.more.keys.len() == self.more.values.len()
+            && self.more.is_sound(n)
             && self.by_id.is_sound(n)
             && self.by_name.is_sound(n)
     }
@@ -492,9 +497,7 @@ impl Relations {
             && self.status.len() == n
             && self.rel.iter().all(|&r| usize::from(r) < rels)
             && self.ends.iter().all(|&(a, b)| (a as usize) < entities && (b as usize) < entities)
-            && self.more.keys.windows(2).all(|w| w[0] < w[1])
-            && self.more.keys.last().is_none_or(|&k| (k as usize) < n)
-            && self.more.keys.len() == self.more.values.len()
+            && self.more.is_sound(n)
     }
 }
 
