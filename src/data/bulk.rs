@@ -51,8 +51,8 @@ pub trait Sink {
     fn relation(&mut self, record: Record<RawRelation>);
     /// A checker for plain relation rows that may run on other threads meanwhile.
     fn quiet(&self) -> Box<dyn QuietCheck + '_>;
-    /// Relation rows the quiet checker accepted, in file order.
-    fn checked(&mut self, rows: &[Checked]);
+    /// Relation rows of `file` the quiet checker accepted, in file order.
+    fn checked(&mut self, file: FileId, rows: &[Checked]);
 }
 
 /// Checks plain relation rows without reporting anything, so that several threads can
@@ -63,11 +63,13 @@ pub trait QuietCheck: Sync {
     fn check(&self, rows: &[Plain], out: &mut Vec<Option<Checked>>);
 }
 
-/// A relation row accepted by a [`QuietCheck`]: its ends, relation kind and status.
+/// A relation row accepted by a [`QuietCheck`]: its ends, relation kind and status, and
+/// where the row starts.
 pub struct Checked {
     pub ends: (u32, u32),
     pub rel: u16,
     pub status: Status,
+    pub start: usize,
 }
 
 /// A cell's trimmed text and where it is written.
@@ -155,7 +157,7 @@ fn parallel_relations(file: FileId, text: &str, header: &[String], plan: &PlainP
             match outcome.checked {
                 Some(row) => run.push(row),
                 None => {
-                    sink.checked(&run);
+                    sink.checked(file, &run);
                     run.clear();
                     let line = outcome.start..line_end_after(text, outcome.start);
                     simple_rows(file, text, line, header, &mut |row| dispatch.row(row, sink));
@@ -163,7 +165,7 @@ fn parallel_relations(file: FileId, text: &str, header: &[String], plan: &PlainP
                 }
             }
         }
-        sink.checked(&run);
+        sink.checked(file, &run);
         run.clear();
         at = end;
     }

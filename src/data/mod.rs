@@ -157,6 +157,15 @@ mod tests {
             assert_eq!(fast_said, slow_said, "{rows} rows");
             if rows >= 40 {
                 assert!(fast.len() > rows / 3 && fast_said.len() > rows / 3, "the file exercises both ways");
+                // Each refused sort of row is refused with its own report.
+                for said in [
+                    "unknown entity `nobody-",
+                    "but the `to` end of `lives_in` must be a country",
+                    "unknown relation `visits`",
+                    "unknown status `rumoured`",
+                ] {
+                    assert!(fast_said.iter().any(|d| d.contains(said)), "{rows} rows: no {said:?} in {fast_said:?}");
+                }
             }
         }
     }

@@ -156,8 +156,9 @@ impl Vocab {
     }
 }
 
-/// The quiet check of plain relation rows, shared by the threads of a bulk read: it accepts
-/// exactly the rows [`Loader::plain_relation`] accepts without a word.
+/// The quiet check of plain relation rows, shared by the threads of a bulk read and used
+/// first by [`Loader`] itself: it accepts exactly the rows [`Loader::plain_relation`]
+/// accepts without a word.
 struct Quiet<'a> {
     entities: &'a Entities,
     vocab: &'a Vocab,
@@ -176,7 +177,7 @@ impl bulk::QuietCheck for Quiet<'_> {
             let (a, b) = (ends[0]?, ends[1]?);
             let allowed =
                 self.vocab.allows(rel, 0, self.entities.kind(a)) && self.vocab.allows(rel, 1, self.entities.kind(b));
-            allowed.then_some(bulk::Checked { ends: (a, b), rel, status })
+            allowed.then_some(bulk::Checked { ends: (a, b), rel, status, start: row.span.start })
         }));
     }
 }
@@ -232,10 +233,14 @@ impl bulk::Sink for Loader<'_> {
     }
 
     fn plain_relations(&mut self, rows: &[bulk::Plain]) {
-        let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
-        let found = self.entities.find_many(&ids);
-        for (row, ends) in rows.iter().zip(found.chunks_exact(2)) {
-            self.plain_relation(row, [ends[0], ends[1]]);
+        // Most rows pass the quiet check; the others are checked again, with reports.
+        let mut verdicts = Vec::with_capacity(rows.len());
+        bulk::QuietCheck::check(&Quiet { entities: &self.entities, vocab: &self.vocab }, rows, &mut verdicts);
+        for (row, verdict) in rows.iter().zip(verdicts) {
+            match verdict {
+                Some(checked) => self.checked(row.file, &[checked]),
+                None => self.plain_relation(row),
+            }
         }
     }
 
@@ -243,10 +248,10 @@ impl bulk::Sink for Loader<'_> {
         Box::new(Quiet { entities: &self.entities, vocab: &self.vocab })
     }
 
-    fn checked(&mut self, rows: &[bulk::Checked]) {
+    fn checked(&mut self, file: FileId, rows: &[bulk::Checked]) {
         for row in rows {
             if self.relations.push(row.ends, row.rel, row.status, None).is_err() {
-                self.full(Location::default(), "relations");
+                self.full(Location::new(file, row.start..row.start), "relations");
                 return;
             }
         }
@@ -256,8 +261,7 @@ impl bulk::Sink for Loader<'_> {
         // An inferred vocabulary learns the kind before the record is checked against it.
         self.vocab.kind(record.value.kind.get_ref());
         let file = record.location.file;
-        let sources: Vec<&str> = self.source_ids.iter().map(String::as_str).collect();
-        let Some(e) = entity(&mut self.ck, &self.vocab.schema, &sources, file, record, &mut self.refs) else {
+        let Some(e) = entity(&mut self.ck, &self.vocab.schema, &self.source_ids, file, record, &mut self.refs) else {
             return;
         };
         let kind = self.vocab.kinds[&e.kind];
@@ -297,8 +301,8 @@ impl bulk::Sink for Loader<'_> {
 const SLUG_HELP: &str = "use lower-case letters, digits and single hyphens, e.g. `korea-rungrado`";
 
 impl Loader<'_> {
-    /// One plain relation row, its ends already looked up.
-    fn plain_relation(&mut self, row: &bulk::Plain, found: [Option<u32>; 2]) {
+    /// One plain relation row the quiet check refused: the same checks, with reports.
+    fn plain_relation(&mut self, row: &bulk::Plain) {
         let [from, rel, to, status] = &row.cells;
         let file = row.file;
         let Some(r) = self.vocab.rel(rel.text) else {
@@ -315,7 +319,7 @@ impl Loader<'_> {
                 None
             })
         };
-        let ends = self.ends_found(file, r, (from.text, from.span.clone()), (to.text, to.span.clone()), found);
+        let ends = self.relation_ends(file, r, (from.text, from.span.clone()), (to.text, to.span.clone()));
         if let (Some(ends), Some(status)) = (ends, status)
             && self.relations.push(ends, r, status, None).is_err()
         {
@@ -451,25 +455,6 @@ impl Loader<'_> {
         from: (&str, Range<usize>),
         to: (&str, Range<usize>),
     ) -> Option<(u32, u32)> {
-        let found = [self.entities.find(from.0), self.entities.find(to.0)];
-        self.ends_found(file, r, from, to, found)
-    }
-
-    /// As [`Loader::relation_ends`], with the ends already looked up.
-    fn ends_found(
-        &mut self,
-        file: FileId,
-        r: u16,
-        from: (&str, Range<usize>),
-        to: (&str, Range<usize>),
-        found: [Option<u32>; 2],
-    ) -> Option<(u32, u32)> {
-        if let [Some(a), Some(b)] = found
-            && self.vocab.allows(r, 0, self.entities.kind(a))
-            && self.vocab.allows(r, 1, self.entities.kind(b))
-        {
-            return Some((a, b));
-        }
         let def = &self.vocab.schema.relations[usize::from(r)];
         let (name, kinds) = (def.name.clone(), [def.from.clone(), def.to.clone()]);
         let role = |end: &str| format!("the `{end}` end of `{name}`");
@@ -712,7 +697,7 @@ struct PendingRef {
 fn entity(
     ck: &mut Checker,
     schema: &Schema,
-    sources: &[&str],
+    sources: &[String],
     file: FileId,
     rec: Record<RawEntity>,
     refs: &mut Vec<PendingRef>,
@@ -826,8 +811,7 @@ fn relation(loader: &mut Loader, file: FileId, rec: Record<RawRelation>) -> Opti
             None
         }),
     };
-    let sources: Vec<&str> = loader.source_ids.iter().map(String::as_str).collect();
-    let evidence = evidence_list(ck, &sources, file, &location, r.evidence, "relation", rec_bulk);
+    let evidence = evidence_list(ck, &loader.source_ids, file, &location, r.evidence, "relation", rec_bulk);
     let attrs = attrs(ck, file, r.attrs);
     let (Some(Some(ends)), Some(status), Some(evidence), Some(attrs), true) = (ends, status, evidence, attrs, ok)
     else {
@@ -859,7 +843,7 @@ fn date(ck: &mut Checker, file: FileId, text: Option<&Text>) -> Result<Option<Pa
 
 fn evidence_list(
     ck: &mut Checker,
-    sources: &[&str],
+    sources: &[String],
     file: FileId,
     record: &Location,
     list: Option<Spanned<Vec<Spanned<RawEvidence>>>>,
@@ -883,7 +867,7 @@ fn evidence_list(
     for item in items {
         let origin = Location::new(file, item.span());
         let ev = item.into_inner();
-        ok &= check_known(ck, file, &ev.source, "source", sources.iter().copied());
+        ok &= check_known(ck, file, &ev.source, "source", sources.iter().map(String::as_str));
         ok &= ck.non_empty(file, &ev.quote, "quote");
         let words = ev.quote.get_ref().split_whitespace().count();
         if words > MAX_QUOTE_WORDS {
