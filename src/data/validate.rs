@@ -116,18 +116,10 @@ impl Vocab {
 
     /// The kind called `name`; in an inferred vocabulary, a kind used for the first time is added.
     fn kind(&mut self, name: &str) -> Option<u16> {
-        if let Some(&k) = self.kinds.get(name) {
-            return Some(k);
-        }
-        let k = u16::try_from(self.schema.kinds.len()).ok().filter(|_| self.infer && !name.trim().is_empty())?;
-        self.schema.kinds.push(KindDef {
-            name: name.to_string(),
-            description: String::new(),
-            shape: None,
-            color: None,
-        });
-        self.kinds.insert(name.to_string(), k);
-        Some(k)
+        let kinds = &mut self.schema.kinds;
+        learn(&mut self.kinds, self.infer, name, kinds.len(), || {
+            kinds.push(KindDef { name: name.to_string(), description: String::new(), shape: None, color: None });
+        })
     }
 
     /// Whether relation `r` allows an entity of `kind` at its `from` (0) or `to` (1) end.
@@ -137,23 +129,32 @@ impl Vocab {
 
     /// The relation called `name`; in an inferred vocabulary, one used for the first time is added.
     fn rel(&mut self, name: &str) -> Option<u16> {
-        if let Some(&r) = self.rels.get(name) {
-            return Some(r);
-        }
-        let r = u16::try_from(self.schema.relations.len()).ok().filter(|_| self.infer && !name.trim().is_empty())?;
-        self.schema.relations.push(RelDef {
-            name: name.to_string(),
-            from: Vec::new(),
-            to: Vec::new(),
-            directed: true,
-            reads: name.replace('_', " "),
-            inverse: format!("is {} by", name.replace('_', " ")),
-            description: String::new(),
-        });
-        self.rels.insert(name.to_string(), r);
-        self.ends.push([None, None]);
-        Some(r)
+        let (rels, ends) = (&mut self.schema.relations, &mut self.ends);
+        learn(&mut self.rels, self.infer, name, rels.len(), || {
+            rels.push(RelDef {
+                name: name.to_string(),
+                from: Vec::new(),
+                to: Vec::new(),
+                directed: true,
+                reads: name.replace('_', " "),
+                inverse: format!("is {} by", name.replace('_', " ")),
+                description: String::new(),
+            });
+            ends.push([None, None]);
+        })
     }
+}
+
+/// The index of `name` in a vocabulary list of `len` entries indexed by `known`; when
+/// inferring, a new non-blank name is added (by `add`) at the end.
+fn learn(known: &mut FxHashMap<String, u16>, infer: bool, name: &str, len: usize, add: impl FnOnce()) -> Option<u16> {
+    if let Some(&i) = known.get(name) {
+        return Some(i);
+    }
+    let i = u16::try_from(len).ok().filter(|_| infer && !name.trim().is_empty())?;
+    add();
+    known.insert(name.to_string(), i);
+    Some(i)
 }
 
 /// The quiet check of plain relation rows, shared by the threads of a bulk read and used
