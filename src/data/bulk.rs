@@ -41,8 +41,10 @@ pub fn is_bulk(name: &str) -> bool {
 /// borrowed cells, every other row as the raw record the TOML reader would produce.
 pub trait Sink {
     fn diags(&mut self) -> &mut Vec<Diagnostic>;
-    /// An entity row with an id, a kind and a name only: cells `id`, `kind`, `name`.
-    fn plain_entity(&mut self, row: &Plain);
+    /// Entity rows with an id, a kind and a name only, in file order: cells `id`, `kind`,
+    /// `name`. They come in batches, so that the sink can fetch what their checks read
+    /// together.
+    fn plain_entities(&mut self, rows: &[Plain]);
     /// Relation rows with ends and a relation only, in file order: cells `from`, `rel`,
     /// `to`, `status` (the last may be empty). They come in batches, so that the sink can
     /// look their ends up together.
@@ -51,25 +53,65 @@ pub trait Sink {
     fn relation(&mut self, record: Record<RawRelation>);
     /// A checker for plain relation rows that may run on other threads meanwhile.
     fn quiet(&self) -> Box<dyn QuietCheck + '_>;
-    /// Relation rows of `file` the quiet checker accepted, in file order.
-    fn checked(&mut self, file: FileId, rows: &[Checked]);
+    /// Rows `range` of `rows`, which the quiet checker accepted: consecutive rows of
+    /// `file` (one a line, blank lines aside), the first of them starting at byte `from`.
+    fn checked(&mut self, file: FileId, rows: &Accepted, range: Range<usize>, from: usize);
 }
 
 /// Checks plain relation rows without reporting anything, so that several threads can
 /// share it. A row that would need a report, or would teach an inferred vocabulary a new
-/// relation, gets None and comes back to the [`Sink`] in its turn, which then reports or
+/// relation, is refused and comes back to the [`Sink`] in its turn, which then reports or
 /// learns as it always does; every row it accepts, the sink would accept silently.
 pub trait QuietCheck: Sync {
-    fn check(&self, rows: &[Plain], out: &mut Vec<Option<Checked>>);
+    /// Appends the rows it accepts to `accepted`, in order, and the positions in `rows` of
+    /// the others to `refused`.
+    fn check(&self, rows: &[Plain], accepted: &mut Accepted, refused: &mut Vec<usize>);
 }
 
-/// A relation row accepted by a [`QuietCheck`]: its ends, relation kind and status, and
-/// where the row starts.
-pub struct Checked {
-    pub ends: (u32, u32),
-    pub rel: u16,
-    pub status: Status,
-    pub start: usize,
+/// Relation rows accepted by a [`QuietCheck`], as the relation table's columns: ends,
+/// relation kinds, statuses.
+#[derive(Default)]
+pub struct Accepted {
+    pub ends: Vec<(u32, u32)>,
+    pub rel: Vec<u16>,
+    pub status: Vec<Status>,
+}
+
+impl Accepted {
+    pub fn push(&mut self, ends: (u32, u32), rel: u16, status: Status) {
+        self.ends.push(ends);
+        self.rel.push(rel);
+        self.status.push(status);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rel.len()
+    }
+
+    fn clear(&mut self) {
+        self.ends.clear();
+        self.rel.clear();
+        self.status.clear();
+    }
+}
+
+/// Where the row `k` rows on from the one starting at `from` starts, counting one row a
+/// line and skipping blank lines, as unquoted CSV is read.
+pub fn nth_row(text: &str, from: usize, k: usize) -> usize {
+    let mut at = from;
+    let mut seen = 0;
+    while at < text.len() {
+        let end = line_end_after(text, at);
+        let line = &text[at..end];
+        if !line.trim_end_matches('\n').trim_end_matches('\r').is_empty() {
+            if seen == k {
+                return at;
+            }
+            seen += 1;
+        }
+        at = end;
+    }
+    text.len()
 }
 
 /// A cell's trimmed text and where it is written.
@@ -127,22 +169,29 @@ const BLOCK_BYTES: usize = 4 << 20;
 #[cfg(test)]
 const BLOCK_BYTES: usize = 97;
 
-/// What became of a row checked off the main thread: accepted (`checked`) or left for the
-/// sink, which then reads the row's line again from its start.
-struct Outcome {
-    start: usize,
-    checked: Option<Checked>,
+/// A part of a block, checked off the main thread: the rows accepted, and each refused
+/// row as (how many accepted rows come before it, where it starts). The sink reads a
+/// refused row again from its start, with reports.
+#[derive(Default)]
+struct Part {
+    accepted: Accepted,
+    refused: Vec<(usize, usize)>,
 }
 
 /// Relations from unquoted CSV, on two cores: each block of lines is cut in two halves,
-/// checked quietly at once; then, in file order, accepted rows go to the sink as they are
-/// and the others take the usual way, with their reports.
+/// checked quietly at once; then, in file order, runs of accepted rows go to the sink as
+/// they are and the others take the usual way, with their reports.
 fn parallel_relations(file: FileId, text: &str, header: &[String], plan: &PlainPlan, sink: &mut dyn Sink) {
     let mut at = text.find('\n').map_or(text.len(), |n| n + 1);
     let mut dispatch = Dispatch { file, table: Table::Relations, plan: Some(plan), pending: Vec::new() };
-    let (mut first, mut second, mut run) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut first, mut second) = (Part::default(), Part::default());
+    // A small first block: rows its checker refuses (a relation an inferred vocabulary has
+    // not learnt yet, say) are checked again on the main thread, and after it the
+    // vocabulary knows the relations that come early, usually all of them.
+    let mut block = BLOCK_BYTES.min(64 << 10);
     while at < text.len() {
-        let end = line_end_after(text, at + BLOCK_BYTES);
+        let end = line_end_after(text, at + block);
+        block = BLOCK_BYTES;
         let mid = line_end_after(text, at + (end - at) / 2);
         {
             let quiet = sink.quiet();
@@ -153,20 +202,23 @@ fn parallel_relations(file: FileId, text: &str, header: &[String], plan: &PlainP
                 check_part(file, text, at..mid, header, plan, quiet, first);
             });
         }
-        for outcome in first.drain(..).chain(second.drain(..)) {
-            match outcome.checked {
-                Some(row) => run.push(row),
-                None => {
-                    sink.checked(file, &run);
-                    run.clear();
-                    let line = outcome.start..line_end_after(text, outcome.start);
-                    simple_rows(file, text, line, header, &mut |row| dispatch.row(row, sink));
+        for (part, mut from) in [(&mut first, at), (&mut second, mid)] {
+            let mut done = 0;
+            for &(before, start) in &part.refused {
+                if before > done {
+                    // Refused rows read so far go first, in a batch.
                     dispatch.flush(sink);
+                    sink.checked(file, &part.accepted, done..before, from);
                 }
+                let line = start..line_end_after(text, start);
+                simple_rows(file, text, line.clone(), header, &mut |row| dispatch.row(row, sink));
+                (done, from) = (before, line.end);
             }
+            dispatch.flush(sink);
+            sink.checked(file, &part.accepted, done..part.accepted.len(), from);
+            part.accepted.clear();
+            part.refused.clear();
         }
-        sink.checked(file, &run);
-        run.clear();
         at = end;
     }
 }
@@ -179,7 +231,7 @@ fn line_end_after(text: &str, pos: usize) -> usize {
     text.as_bytes()[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |n| pos + n + 1)
 }
 
-/// Checks the rows of `text[range]` quietly, in batches, into `out`: one outcome per row, in order.
+/// Checks the rows of `text[range]` quietly, in batches, into `part`.
 fn check_part(
     file: FileId,
     text: &str,
@@ -187,37 +239,39 @@ fn check_part(
     header: &[String],
     plan: &PlainPlan,
     quiet: &dyn QuietCheck,
-    out: &mut Vec<Outcome>,
+    part: &mut Part,
 ) {
     let mut batch: Vec<Plain> = Vec::with_capacity(BATCH);
-    // Where each batched row's outcome goes.
-    let mut slots: Vec<usize> = Vec::with_capacity(BATCH);
-    let mut checked = Vec::with_capacity(BATCH);
-    let settle = |batch: &mut Vec<Plain>, slots: &mut Vec<usize>, out: &mut Vec<Outcome>, checked: &mut Vec<_>| {
-        quiet.check(batch, checked);
-        for (&slot, verdict) in slots.iter().zip(checked.drain(..)) {
-            out[slot].checked = verdict;
+    let mut refused = Vec::new();
+    let settle = |batch: &mut Vec<Plain>, part: &mut Part, refused: &mut Vec<usize>| {
+        let before = part.accepted.len();
+        quiet.check(batch, &mut part.accepted, refused);
+        // The k-th refused row of the batch follows (its place - k) accepted ones.
+        for (k, &i) in refused.iter().enumerate() {
+            part.refused.push((before + i - k, batch[i].span.start));
         }
         batch.clear();
-        slots.clear();
+        refused.clear();
     };
-    simple_rows(file, text, range, header, &mut |row| {
-        if let Some(cells) = plan.cells(row) {
-            slots.push(out.len());
+    simple_rows(file, text, range, header, &mut |row| match plan.cells(row) {
+        Some(cells) => {
             batch.push(Plain { file, span: row.span.clone(), cells });
+            if batch.len() == BATCH {
+                settle(&mut batch, part, &mut refused);
+            }
         }
-        out.push(Outcome { start: row.span.start, checked: None });
-        if batch.len() == BATCH {
-            settle(&mut batch, &mut slots, out, &mut checked);
+        None => {
+            settle(&mut batch, part, &mut refused);
+            part.refused.push((part.accepted.len(), row.span.start));
         }
     });
-    settle(&mut batch, &mut slots, out, &mut checked);
+    settle(&mut batch, part, &mut refused);
 }
 
-/// Plain relation rows handed to the sink at once.
+/// Plain rows handed to the sink at once.
 const BATCH: usize = 512;
 
-/// Sends each row its way: plain rows as cells (relations in batches), others as records.
+/// Sends each row its way: plain rows as cells, in batches, others as records.
 struct Dispatch<'p, 't> {
     file: FileId,
     table: Table,
@@ -227,28 +281,31 @@ struct Dispatch<'p, 't> {
 
 impl<'t> Dispatch<'_, 't> {
     fn row(&mut self, row: &Row<'_, 't>, sink: &mut dyn Sink) {
-        match (self.plan.and_then(|p| p.cells(row)), self.table) {
-            (Some(cells), Table::Entities) => {
-                sink.plain_entity(&Plain { file: self.file, span: row.span.clone(), cells })
-            }
-            (Some(cells), Table::Relations) => {
+        match self.plan.and_then(|p| p.cells(row)) {
+            Some(cells) => {
                 self.pending.push(Plain { file: self.file, span: row.span.clone(), cells });
                 if self.pending.len() == BATCH {
                     self.flush(sink);
                 }
             }
-            (None, Table::Entities) => entity_row(row, sink),
-            (None, Table::Relations) => {
-                // Relations keep file order: the batch so far goes first.
+            None => {
+                // Records keep file order (an entity's names are checked against earlier
+                // ones): the batch so far goes first.
                 self.flush(sink);
-                relation_row(row, sink);
+                match self.table {
+                    Table::Entities => entity_row(row, sink),
+                    Table::Relations => relation_row(row, sink),
+                }
             }
         }
     }
 
     fn flush(&mut self, sink: &mut dyn Sink) {
         if !self.pending.is_empty() {
-            sink.plain_relations(&self.pending);
+            match self.table {
+                Table::Entities => sink.plain_entities(&self.pending),
+                Table::Relations => sink.plain_relations(&self.pending),
+            }
             self.pending.clear();
         }
     }

@@ -70,6 +70,7 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
         relations: Relations::default(),
         origins: Vec::new(),
         aliases: FxHashMap::default(),
+        slug_names: 0,
         refs: Vec::new(),
         names: std::cell::OnceCell::new(),
     };
@@ -122,9 +123,10 @@ impl Vocab {
         })
     }
 
-    /// Whether relation `r` allows an entity of `kind` at its `from` (0) or `to` (1) end.
-    fn allows(&self, r: u16, end: usize, kind: u16) -> bool {
-        self.ends[usize::from(r)][end].as_ref().is_none_or(|kinds| kinds.contains(&kind))
+    /// Whether relation `r` allows entity `n` at its `from` (0) or `to` (1) end. The
+    /// entity's kind is read only when the relation restricts it.
+    fn allows(&self, r: u16, end: usize, entities: &Entities, n: u32) -> bool {
+        self.ends[usize::from(r)][end].as_ref().is_none_or(|kinds| kinds.contains(&entities.kind(n)))
     }
 
     /// The relation called `name`; in an inferred vocabulary, one used for the first time is added.
@@ -166,20 +168,29 @@ struct Quiet<'a> {
 }
 
 impl bulk::QuietCheck for Quiet<'_> {
-    fn check(&self, rows: &[bulk::Plain], out: &mut Vec<Option<bulk::Checked>>) {
+    fn check(&self, rows: &[bulk::Plain], accepted: &mut bulk::Accepted, refused: &mut Vec<usize>) {
         let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
         let found = self.entities.find_many(&ids);
-        out.extend(rows.iter().zip(found.chunks_exact(2)).map(|(row, ends)| {
-            let rel = *self.vocab.rels.get(row.cells[1].text)?;
-            let status = match row.cells[3].text {
-                "" => Status::Reported,
-                text => Status::parse(text)?,
-            };
-            let (a, b) = (ends[0]?, ends[1]?);
-            let allowed =
-                self.vocab.allows(rel, 0, self.entities.kind(a)) && self.vocab.allows(rel, 1, self.entities.kind(b));
-            allowed.then_some(bulk::Checked { ends: (a, b), rel, status, start: row.span.start })
-        }));
+        for (i, (row, ends)) in rows.iter().zip(found.chunks_exact(2)).enumerate() {
+            match self.verdict(row, (ends[0], ends[1])) {
+                Some((ends, rel, status)) => accepted.push(ends, rel, status),
+                None => refused.push(i),
+            }
+        }
+    }
+}
+
+impl Quiet<'_> {
+    /// A row's ends, relation kind and status, when the loader would take it without a word.
+    fn verdict(&self, row: &bulk::Plain, ends: (Option<u32>, Option<u32>)) -> Option<((u32, u32), u16, Status)> {
+        let rel = *self.vocab.rels.get(row.cells[1].text)?;
+        let status = match row.cells[3].text {
+            "" => Status::Reported,
+            text => Status::parse(text)?,
+        };
+        let (a, b) = (ends.0?, ends.1?);
+        let allowed = self.vocab.allows(rel, 0, self.entities, a) && self.vocab.allows(rel, 1, self.entities, b);
+        allowed.then_some(((a, b), rel, status))
     }
 }
 
@@ -195,6 +206,8 @@ struct Loader<'f> {
     origins: Vec<(u32, u32, u32)>,
     /// Lower-cased alias -> the first entity that claims it.
     aliases: FxHashMap<String, u32>,
+    /// How many entities have a name that lower-cases to a slug (and so may equal an id).
+    slug_names: usize,
     /// `country` references, checked once every entity is known.
     refs: Vec<PendingRef>,
     /// Ids, names and aliases for suggestions, built only when a reference is unknown.
@@ -209,39 +222,30 @@ impl bulk::Sink for Loader<'_> {
         &mut self.ck.diags
     }
 
-    fn plain_entity(&mut self, row: &bulk::Plain) {
-        let [id, kind, name, _] = &row.cells;
-        let file = row.file;
-        let mut ok = true;
-        if !is_slug(id.text) {
-            self.ck.error_at(
-                file,
-                id.span.clone(),
-                format!("id `{}` is not a kebab-case slug", id.text),
-                "not a slug",
-                SLUG_HELP.into(),
-            );
-            ok = false;
-        }
-        let kind = self.vocab.kind(kind.text).or_else(|| {
-            let known = self.vocab.schema.kinds.iter().map(|k| k.name.as_str());
-            check_known_at(&mut self.ck, file, kind.text, kind.span.clone(), "kind", known);
-            None
-        });
-        if let (Some(kind), true) = (kind, ok) {
-            self.add(id.text, name.text, kind, None, Location::new(file, row.span.clone()));
+    fn plain_entities(&mut self, rows: &[bulk::Plain]) {
+        self.entities.warm(rows.iter().map(|row| (row.cells[0].text, row.cells[2].text)));
+        for row in rows {
+            self.plain_entity(row);
         }
     }
 
     fn plain_relations(&mut self, rows: &[bulk::Plain]) {
         // Most rows pass the quiet check; the others are checked again, with reports.
-        let mut verdicts = Vec::with_capacity(rows.len());
-        bulk::QuietCheck::check(&Quiet { entities: &self.entities, vocab: &self.vocab }, rows, &mut verdicts);
-        for (row, verdict) in rows.iter().zip(verdicts) {
-            match verdict {
-                Some(checked) => self.checked(row.file, &[checked]),
-                None => self.plain_relation(row),
+        let (mut accepted, mut refused) = (bulk::Accepted::default(), Vec::new());
+        bulk::QuietCheck::check(
+            &Quiet { entities: &self.entities, vocab: &self.vocab },
+            rows,
+            &mut accepted,
+            &mut refused,
+        );
+        let (mut done, mut next) = (0, 0);
+        for i in refused.into_iter().chain([rows.len()]) {
+            let run = done..done + (i - next);
+            self.accept(rows[0].file, &accepted, run.clone(), |k| rows[next + k].span.start);
+            if let Some(row) = rows.get(i) {
+                self.plain_relation(row);
             }
+            (done, next) = (run.end, i + 1);
         }
     }
 
@@ -249,13 +253,9 @@ impl bulk::Sink for Loader<'_> {
         Box::new(Quiet { entities: &self.entities, vocab: &self.vocab })
     }
 
-    fn checked(&mut self, file: FileId, rows: &[bulk::Checked]) {
-        for row in rows {
-            if self.relations.push(row.ends, row.rel, row.status, None).is_err() {
-                self.full(Location::new(file, row.start..row.start), "relations");
-                return;
-            }
-        }
+    fn checked(&mut self, file: FileId, rows: &bulk::Accepted, range: Range<usize>, from: usize) {
+        let text = &self.files.map.get(file).text;
+        self.accept(file, rows, range, |k| bulk::nth_row(text, from, k));
     }
 
     fn entity(&mut self, record: Record<RawEntity>) {
@@ -302,6 +302,41 @@ impl bulk::Sink for Loader<'_> {
 const SLUG_HELP: &str = "use lower-case letters, digits and single hyphens, e.g. `korea-rungrado`";
 
 impl Loader<'_> {
+    /// One plain entity row: a slug id, a known kind, then the checks every entity gets.
+    fn plain_entity(&mut self, row: &bulk::Plain) {
+        let [id, kind, name, _] = &row.cells;
+        let file = row.file;
+        let mut ok = true;
+        if !is_slug(id.text) {
+            self.ck.error_at(
+                file,
+                id.span.clone(),
+                format!("id `{}` is not a kebab-case slug", id.text),
+                "not a slug",
+                SLUG_HELP.into(),
+            );
+            ok = false;
+        }
+        let kind = self.vocab.kind(kind.text).or_else(|| {
+            let known = self.vocab.schema.kinds.iter().map(|k| k.name.as_str());
+            check_known_at(&mut self.ck, file, kind.text, kind.span.clone(), "kind", known);
+            None
+        });
+        if let (Some(kind), true) = (kind, ok) {
+            self.add(id.text, name.text, kind, None, Location::new(file, row.span.clone()));
+        }
+    }
+
+    /// Adds rows `range` of `rows`; when the table fills, reports the first row left out,
+    /// which starts at `locate(k)` for the k-th row of the range.
+    fn accept(&mut self, file: FileId, rows: &bulk::Accepted, range: Range<usize>, locate: impl Fn(usize) -> usize) {
+        let columns = (&rows.ends[range.clone()], &rows.rel[range.clone()], &rows.status[range]);
+        if let Err(k) = self.relations.extend(columns.0, columns.1, columns.2) {
+            let at = locate(k);
+            self.full(Location::new(file, at..at), "relations");
+        }
+    }
+
     /// One plain relation row the quiet check refused: the same checks, with reports.
     fn plain_relation(&mut self, row: &bulk::Plain) {
         let [from, rel, to, status] = &row.cells;
@@ -387,26 +422,25 @@ impl Loader<'_> {
             return;
         }
         let aliases: &[String] = more.as_ref().map_or(&[], |m| m.aliases.as_slice());
-        let mut own: Vec<(&str, bool)> = Vec::new();
-        for (label, is_name) in
-            [(id, false), (name, true)].into_iter().chain(aliases.iter().map(|a| (a.as_str(), false)))
-        {
-            if own.iter().any(|(l, _)| table::eq_folded(l, label)) {
+        let labels = || [id, name].into_iter().chain(aliases.iter().map(String::as_str));
+        for (k, label) in labels().enumerate() {
+            // A label the entity already gave is its own.
+            if labels().take(k).any(|earlier| table::eq_folded(earlier, label)) {
                 continue;
             }
-            own.push((label, is_name));
-            // The id was just looked up and is free; as a slug it is its own lower case.
-            let checked_id = label == id && is_slug(id);
-            if let Some(other) = self.first_claim(label, checked_id) {
-                let diag = self.claim_conflict(label, is_name, other, id, &origin);
+            // The id (the first label) was just looked up among ids and is free.
+            if let Some(other) = self.first_claim(label, k == 0) {
+                let diag = self.claim_conflict(label, k == 1, other, id, &origin);
                 self.ck.diags.push(diag);
             }
         }
         let lowered: Vec<String> = aliases.iter().map(|a| a.to_lowercase()).collect();
+        let slug_name = is_slug(&folded(name));
         let span = (origin.file.0, origin.span.start as u32, origin.span.end as u32);
         match self.entities.push(id, name, kind, more) {
             Ok(n) => {
                 self.origins.push(span);
+                self.slug_names += usize::from(slug_name);
                 for alias in lowered {
                     self.aliases.entry(alias).or_insert(n);
                 }
@@ -415,16 +449,15 @@ impl Loader<'_> {
         }
     }
 
-    /// The first entity that has `label` (lower-cased) as its id, name or alias; ids are not
-    /// searched when `no_id` says that none has it.
-    fn first_claim(&self, label: &str, no_id: bool) -> Option<u32> {
-        let lower: std::borrow::Cow<str> = if label.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
-            label.to_lowercase().into()
-        } else {
-            label.into()
-        };
-        let by_id = if no_id { None } else { self.entities.find(&lower) };
-        let by_name = self.entities.first_named(label);
+    /// The first entity that has `label` (lower-cased) as its id, name or alias; `own_id`
+    /// says the label is the new entity's id, which was just found free. Ids are slugs, so
+    /// only a label that lower-cases to a slug is looked up among them; and such a label
+    /// is looked up among names only when some name lower-cases to a slug too.
+    fn first_claim(&self, label: &str, own_id: bool) -> Option<u32> {
+        let lower = folded(label);
+        let slug = is_slug(&lower);
+        let by_id = (slug && !own_id).then(|| self.entities.find(&lower)).flatten();
+        let by_name = (!slug || self.slug_names > 0).then(|| self.entities.first_named(label)).flatten();
         let by_alias = self.aliases.get(lower.as_ref()).copied();
         [by_id, by_name, by_alias].into_iter().flatten().min()
     }
@@ -676,6 +709,15 @@ fn sources(ck: &mut Checker, files: &DataFiles, file: FileId) -> Vec<Source> {
         });
     }
     out
+}
+
+/// A label lower-cased (`str::to_lowercase`), borrowed when it already is.
+fn folded(label: &str) -> std::borrow::Cow<'_, str> {
+    if label.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+        label.to_lowercase().into()
+    } else {
+        label.into()
+    }
 }
 
 fn is_slug(id: &str) -> bool {
