@@ -64,8 +64,8 @@ pub trait Sink {
 /// learns as it always does; every row it accepts, the sink would accept silently.
 pub trait QuietCheck: Sync {
     /// Appends the rows it accepts to `accepted`, in order, and the positions in `rows` of
-    /// the others to `refused`.
-    fn check(&self, rows: &[Plain], accepted: &mut Accepted, refused: &mut Vec<usize>);
+    /// the others to `refused`. A row is the texts of a [`Plain`] row's cells.
+    fn check(&self, rows: &[[&str; 4]], accepted: &mut Accepted, refused: &mut Vec<usize>);
 }
 
 /// Relation rows accepted by a [`QuietCheck`], as the relation table's columns: ends,
@@ -198,8 +198,8 @@ fn parallel_relations(file: FileId, text: &str, header: &[String], plan: &PlainP
             let quiet = &*quiet;
             let (first, second) = (&mut first, &mut second);
             std::thread::scope(|scope| {
-                scope.spawn(|| check_part(file, text, mid..end, header, plan, quiet, second));
-                check_part(file, text, at..mid, header, plan, quiet, first);
+                scope.spawn(|| check_part(text, mid..end, plan, quiet, second));
+                check_part(text, at..mid, plan, quiet, first);
             });
         }
         for (part, mut from) in [(&mut first, at), (&mut second, mid)] {
@@ -231,41 +231,57 @@ fn line_end_after(text: &str, pos: usize) -> usize {
     text.as_bytes()[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |n| pos + n + 1)
 }
 
-/// Checks the rows of `text[range]` quietly, in batches, into `part`.
-fn check_part(
-    file: FileId,
-    text: &str,
-    range: Range<usize>,
-    header: &[String],
-    plan: &PlainPlan,
-    quiet: &dyn QuietCheck,
-    part: &mut Part,
-) {
-    let mut batch: Vec<Plain> = Vec::with_capacity(BATCH);
+/// Checks the rows of `text[range]` quietly, in batches, into `part`. Lines are read as
+/// [`simple_rows`] reads them, but plain rows go to the checker as bare texts.
+fn check_part(text: &str, range: Range<usize>, plan: &PlainPlan, quiet: &dyn QuietCheck, part: &mut Part) {
+    // Each batched row's texts, and where it starts.
+    let mut batch: Vec<[&str; 4]> = Vec::with_capacity(BATCH);
+    let mut starts: Vec<usize> = Vec::with_capacity(BATCH);
     let mut refused = Vec::new();
-    let settle = |batch: &mut Vec<Plain>, part: &mut Part, refused: &mut Vec<usize>| {
+    let settle = |batch: &mut Vec<[&str; 4]>, starts: &mut Vec<usize>, part: &mut Part, refused: &mut Vec<usize>| {
         let before = part.accepted.len();
         quiet.check(batch, &mut part.accepted, refused);
         // The k-th refused row of the batch follows (its place - k) accepted ones.
         for (k, &i) in refused.iter().enumerate() {
-            part.refused.push((before + i - k, batch[i].span.start));
+            part.refused.push((before + i - k, starts[i]));
         }
         batch.clear();
+        starts.clear();
         refused.clear();
     };
-    simple_rows(file, text, range, header, &mut |row| match plan.cells(row) {
-        Some(cells) => {
-            batch.push(Plain { file, span: row.span.clone(), cells });
-            if batch.len() == BATCH {
-                settle(&mut batch, part, &mut refused);
+    let mut at = range.start;
+    for line in text[range].split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        match plan.texts(line) {
+            Some(texts) => {
+                batch.push(texts);
+                starts.push(start);
+                if batch.len() == BATCH {
+                    settle(&mut batch, &mut starts, part, &mut refused);
+                }
+            }
+            None => {
+                settle(&mut batch, &mut starts, part, &mut refused);
+                part.refused.push((part.accepted.len(), start));
             }
         }
-        None => {
-            settle(&mut batch, part, &mut refused);
-            part.refused.push((part.accepted.len(), row.span.start));
-        }
-    });
-    settle(&mut batch, part, &mut refused);
+    }
+    settle(&mut batch, &mut starts, part, &mut refused);
+}
+
+/// A cell's text without surrounding white space (`str::trim`), quickly when it has none
+/// at either end, as most cells.
+fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(&a), Some(&b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
 }
 
 /// Plain rows handed to the sink at once.
@@ -317,7 +333,14 @@ impl<'t> Dispatch<'_, 't> {
 struct PlainPlan {
     columns: [Option<usize>; 4],
     others: Vec<usize>,
+    /// Per column of the header: the role it fills (0 to 3), or [`OTHER`].
+    roles: Vec<u8>,
+    /// The roles that have a column, as bits.
+    needed: u8,
 }
+
+/// A column of no role in a plain row, which must be empty.
+const OTHER: u8 = u8::MAX;
 
 impl PlainPlan {
     fn new(header: &[String], table: Table) -> Option<PlainPlan> {
@@ -337,7 +360,30 @@ impl PlainPlan {
             return None;
         }
         let others = (0..header.len()).filter(|i| !columns.contains(&Some(*i))).collect();
-        Some(PlainPlan { columns, others })
+        let role = |i| columns.iter().position(|&c| c == Some(i)).map_or(OTHER, |r| r as u8);
+        let roles = (0..header.len()).map(role).collect();
+        let needed = columns.iter().enumerate().filter(|(_, c)| c.is_some()).fold(0, |bits, (r, _)| bits | 1 << r);
+        Some(PlainPlan { columns, others, roles, needed })
+    }
+
+    /// The texts of a plain row read straight from its line (without the line break), or
+    /// None when it is not plain: the same rows and texts as [`PlainPlan::cells`] of the
+    /// row [`simple_rows`] makes of the line, for a checker that needs no places.
+    fn texts<'t>(&self, line: &'t str) -> Option<[&'t str; 4]> {
+        let mut texts = [""; 4];
+        let mut seen = 0u8;
+        for (piece, &role) in line.split(',').zip(&self.roles) {
+            let text = trim(piece);
+            if role == OTHER {
+                if !text.is_empty() {
+                    return None;
+                }
+            } else {
+                texts[usize::from(role)] = text;
+                seen |= 1 << role;
+            }
+        }
+        (seen == self.needed && texts[..3].iter().all(|t| !t.is_empty())).then_some(texts)
     }
 
     /// The row's plain cells, when it is plain: required cells filled, other cells empty.

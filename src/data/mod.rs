@@ -89,12 +89,13 @@ mod tests {
 
     /// A relations file of every sort of row: accepted, unknown ends, an end of a kind the
     /// relation refuses, an unknown relation, a bad status, a row with a note (not plain),
-    /// blank lines and CRLF line ends.
+    /// blank lines, CRLF line ends, cells with white space (ASCII and not) around them,
+    /// short rows and rows with more cells than the header.
     fn relations_csv(rows: usize) -> String {
         let mut out = String::from("from,rel,to,status,note\n");
         for i in 0..rows {
             let (a, b) = (format!("p{}", i % 17), format!("c{}", i % 5));
-            let line = match i % 11 {
+            let line = match i % 15 {
                 0 => format!("{a},lives_in,nobody-{i},,"),
                 1 => format!("{a},lives_in,{a},,"),
                 2 => format!("{a},visits,{b},,"),
@@ -102,6 +103,11 @@ mod tests {
                 4 => format!("{a},lives_in,{b},,said so"),
                 5 => String::new(),
                 6 => format!("{a},knows,p{},official,\r", (i + 1) % 17),
+                7 => format!(" {a} , lives_in ,\t{b} ,,"),
+                8 => format!("{a},lives_in"),
+                9 => format!("{a},lives_in,{b},,,more"),
+                10 => format!("\u{a0}{a},lives_in,{b}\u{2003},, "),
+                11 => format!("{a},lives_in,{b},reported"),
                 _ => format!("{a},lives_in,{b},,"),
             };
             out.push_str(&line);
@@ -163,6 +169,7 @@ mod tests {
                     "but the `to` end of `lives_in` must be a country",
                     "unknown relation `visits`",
                     "unknown status `rumoured`",
+                    "missing `to`",
                 ] {
                     assert!(fast_said.iter().any(|d| d.contains(said)), "{rows} rows: no {said:?} in {fast_said:?}");
                 }

@@ -168,8 +168,8 @@ struct Quiet<'a> {
 }
 
 impl bulk::QuietCheck for Quiet<'_> {
-    fn check(&self, rows: &[bulk::Plain], accepted: &mut bulk::Accepted, refused: &mut Vec<usize>) {
-        let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
+    fn check(&self, rows: &[[&str; 4]], accepted: &mut bulk::Accepted, refused: &mut Vec<usize>) {
+        let ids: Vec<&str> = rows.iter().flat_map(|row| [row[0], row[2]]).collect();
         let found = self.entities.find_many(&ids);
         for (i, (row, ends)) in rows.iter().zip(found.chunks_exact(2)).enumerate() {
             match self.verdict(row, (ends[0], ends[1])) {
@@ -182,9 +182,9 @@ impl bulk::QuietCheck for Quiet<'_> {
 
 impl Quiet<'_> {
     /// A row's ends, relation kind and status, when the loader would take it without a word.
-    fn verdict(&self, row: &bulk::Plain, ends: (Option<u32>, Option<u32>)) -> Option<((u32, u32), u16, Status)> {
-        let rel = *self.vocab.rels.get(row.cells[1].text)?;
-        let status = match row.cells[3].text {
+    fn verdict(&self, row: &[&str; 4], ends: (Option<u32>, Option<u32>)) -> Option<((u32, u32), u16, Status)> {
+        let rel = *self.vocab.rels.get(row[1])?;
+        let status = match row[3] {
             "" => Status::Reported,
             text => Status::parse(text)?,
         };
@@ -232,12 +232,9 @@ impl bulk::Sink for Loader<'_> {
     fn plain_relations(&mut self, rows: &[bulk::Plain]) {
         // Most rows pass the quiet check; the others are checked again, with reports.
         let (mut accepted, mut refused) = (bulk::Accepted::default(), Vec::new());
-        bulk::QuietCheck::check(
-            &Quiet { entities: &self.entities, vocab: &self.vocab },
-            rows,
-            &mut accepted,
-            &mut refused,
-        );
+        let texts: Vec<[&str; 4]> = rows.iter().map(|row| row.cells.each_ref().map(|c| c.text)).collect();
+        let quiet = Quiet { entities: &self.entities, vocab: &self.vocab };
+        bulk::QuietCheck::check(&quiet, &texts, &mut accepted, &mut refused);
         let (mut done, mut next) = (0, 0);
         for i in refused.into_iter().chain([rows.len()]) {
             let run = done..done + (i - next);
