@@ -98,7 +98,7 @@ fn run() -> Result<(), String> {
                 let clock = Instant::now();
                 let found = go();
                 let secs = clock.elapsed().as_secs_f64();
-                khop.push(json!({"src": src_id, "s": secs, "count": found.items.len()}));
+                khop.push(json!({"src": src_id, "s": secs, "count": found.reached.len()}));
             }
             other => return Err(format!("unknown query kind {other}")),
         }
@@ -107,7 +107,7 @@ fn run() -> Result<(), String> {
         "engine": "kgq",
         "version": env!("CARGO_PKG_VERSION"),
         "threads": 1,
-        "notes": "kgq bulk CSV import + validation + KnowledgeGraph; Topology::shortest_path (bidirectional BFS), simple_paths (shortest-first DFS pruned by distance to target), neighbourhood (BFS with a path per node), undirected filter: the calls `path`, `paths` and `neighbors` make",
+        "notes": "kgq bulk CSV import + validation + KnowledgeGraph; Topology::shortest_path (bidirectional BFS), simple_paths (shortest-first DFS pruned by distance to target), neighbourhood (BFS tree, from which `neighbors` reads each node's path), undirected filter: the calls `path`, `paths` and `neighbors` make",
         "load_s": load_s,
         "rss_after_load_mb": rss_after_load_mb,
         "shortest": shortest,

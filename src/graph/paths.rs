@@ -101,12 +101,47 @@ pub struct Found<T> {
     pub truncated: bool,
 }
 
-/// A node reached from the start of a neighbourhood search.
+/// The nodes a neighbourhood search reached, by (distance, id), as its BFS tree: each
+/// knows its tree parent, so the path to any of them is read off on demand rather than
+/// built for all.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbourhood {
+    pub from: u32,
+    pub reached: Vec<Reached>,
+    /// Whether the row cap cut the list short.
+    pub truncated: bool,
+}
+
+/// A node reached from the start of a neighbourhood search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reached {
     pub node: u32,
-    /// A shortest path from the start to `node` (a BFS tree path).
-    pub path: Path,
+    /// Hops from the start.
+    pub dist: u32,
+    /// Where the tree parent sits in [`Neighbourhood::reached`]; [`NO_PARENT`] when it is
+    /// the start.
+    parent: u32,
+    /// The hop from the parent.
+    hop: Hop,
+}
+
+/// The parent of the start's neighbours, which is the start itself.
+const NO_PARENT: u32 = u32::MAX;
+
+impl Neighbourhood {
+    /// A shortest path from the start to the `i`-th node reached: its BFS tree path.
+    pub fn path(&self, i: usize) -> Path {
+        let dist = self.reached[i].dist as usize;
+        let mut nodes = vec![self.from; dist + 1];
+        let mut hops = vec![self.reached[i].hop; dist];
+        let mut at = i;
+        for k in (0..dist).rev() {
+            let r = self.reached[at];
+            (nodes[k + 1], hops[k]) = (r.node, r.hop);
+            at = r.parent as usize;
+        }
+        Path { nodes, hops }
+    }
 }
 
 impl Limits<'_> {
@@ -198,7 +233,7 @@ impl Topology {
     ///
     /// Ordered by (distance, node id). Nodes the filter avoids are neither reported nor
     /// passed through: only `from` is an endpoint here.
-    pub fn neighbourhood(&self, from: u32, filter: &Filter, limits: &Limits) -> Result<Found<Reached>, Stop> {
+    pub fn neighbourhood(&self, from: u32, filter: &Filter, limits: &Limits) -> Result<Neighbourhood, Stop> {
         let mut budget = Budget::start(limits)?;
         let rules = Rules::new(self, filter, &[from]);
         let hops = self.hop_cap(limits.max_hops);

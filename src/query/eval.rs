@@ -191,10 +191,11 @@ fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits)
     let found = kg.topology().neighbourhood(start.index() as u32, &s.filter, limits)?;
     let mut rows = Rows::new(Shape::Table, &["entity", "kind", "hops", "path"]);
     rows.focus.push(start);
-    let n = found.items.len();
-    for r in found.items {
+    let n = found.reached.len();
+    for (i, r) in found.reached.iter().enumerate() {
         let kind = Value::Text(kg.entity(node(r.node)).kind().to_string());
-        rows.rows.push(vec![Value::Entity(node(r.node)), kind, Value::Int(r.path.len() as i64), Value::Path(r.path)]);
+        let path = Value::Path(found.path(i));
+        rows.rows.push(vec![Value::Entity(node(r.node)), kind, Value::Int(i64::from(r.dist)), path]);
     }
     if found.truncated {
         rows.notes.push(format!("showing {n} of at least {}; use limit to see more", n + 1));

@@ -7,8 +7,8 @@
 use std::collections::hash_map::Entry;
 
 use super::rules::{Budget, Dir, Rules};
-use super::{Found, Hop, Path, Reached, Stop};
-use rustc_hash::FxHashMap as FxMap;
+use super::{Hop, NO_PARENT, Neighbourhood, Path, Reached, Stop};
+use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
 
 /// Hop distances of the nodes a bounded BFS reached.
 pub(super) type Dist = FxMap<u32, u32>;
@@ -169,7 +169,7 @@ fn tree_path(seen: &FxMap<u32, Seen>, node: u32) -> Path {
     Path { nodes, hops }
 }
 
-/// Every node within `max_hops` of `from`, by (distance, id), each with its BFS tree path.
+/// Every node within `max_hops` of `from`, by (distance, id), as the search's BFS tree.
 /// Each level is sorted before it is expanded, so a node's tree parent is the lowest-id
 /// node of the previous level that reaches it, and its hop the first such edge in stored
 /// order (out-edges before in-edges).
@@ -179,34 +179,38 @@ pub(super) fn neighbourhood(
     max_hops: u32,
     max_rows: usize,
     budget: &mut Budget,
-) -> Result<Found<Reached>, Stop> {
-    let mut seen = Side::new(from, Dir::Forward).seen;
-    let mut frontier = vec![from];
-    let mut reached: Vec<u32> = Vec::new();
+) -> Result<Neighbourhood, Stop> {
+    let mut seen = FxSet::with_capacity_and_hasher(256, Default::default());
+    seen.insert(from);
+    let mut reached: Vec<Reached> = Vec::new();
     let mut truncated = false;
-    for depth in 1..=max_hops {
-        let mut next = Vec::new();
-        for &u in &frontier {
-            let scanned = rules.steps(u, Dir::Forward, |w, hop| {
-                if let Entry::Vacant(slot) = seen.entry(w) {
-                    slot.insert(Seen { dist: depth, via: u, hop });
-                    next.push(w);
-                }
-            });
-            budget.spend(scanned)?;
+    let expand = |u: u32, parent: u32, dist: u32, reached: &mut Vec<Reached>, seen: &mut FxSet<u32>| {
+        rules.steps(u, Dir::Forward, |w, hop| {
+            if seen.insert(w) {
+                reached.push(Reached { node: w, dist, parent, hop });
+            }
+        })
+    };
+    // The level last reached, as positions in `reached` (the start is level 0, alone).
+    let mut level = 0..0;
+    for dist in 1..=max_hops {
+        let start = reached.len();
+        if dist == 1 {
+            budget.spend(expand(from, NO_PARENT, dist, &mut reached, &mut seen))?;
         }
-        if next.is_empty() {
+        for at in level.clone() {
+            budget.spend(expand(reached[at].node, at as u32, dist, &mut reached, &mut seen))?;
+        }
+        if reached.len() == start {
             break;
         }
-        next.sort_unstable();
-        reached.extend_from_slice(&next);
+        reached[start..].sort_unstable_by_key(|r| r.node);
         if reached.len() > max_rows {
             reached.truncate(max_rows);
             truncated = true;
             break;
         }
-        frontier = next;
+        level = start..reached.len();
     }
-    let items = reached.into_iter().map(|node| Reached { node, path: tree_path(&seen, node) }).collect();
-    Ok(Found { items, truncated })
+    Ok(Neighbourhood { from, reached, truncated })
 }

@@ -162,18 +162,20 @@ proptest! {
             .neighbourhood(case.from, &case.filter, &case.limits(usize::MAX))
             .expect("no limits to hit");
         prop_assert!(!found.truncated);
-        let got: Vec<(usize, u32)> = found.items.iter().map(|r| (r.path.len(), r.node)).collect();
+        let got: Vec<(usize, u32)> = found.reached.iter().map(|r| (r.dist as usize, r.node)).collect();
         let mut want: Vec<(usize, u32)> = expected.iter().map(|(&n, &d)| (d, n)).collect();
         want.sort_unstable();
         prop_assert_eq!(&got, &want);
-        for reached in &found.items {
-            oracle.assert_valid(&reached.path, (case.from, reached.node), &[case.from], case.max_hops);
+        for (i, reached) in found.reached.iter().enumerate() {
+            let path = found.path(i);
+            prop_assert_eq!(path.len(), reached.dist as usize);
+            oracle.assert_valid(&path, (case.from, reached.node), &[case.from], case.max_hops);
         }
 
         let some = (case.topo)
             .neighbourhood(case.from, &case.filter, &case.limits(cap))
             .expect("no limits to hit");
         prop_assert_eq!(some.truncated, want.len() > cap);
-        prop_assert_eq!(&some.items[..], &found.items[..want.len().min(cap)]);
+        prop_assert_eq!(&some.reached[..], &found.reached[..want.len().min(cap)]);
     }
 }

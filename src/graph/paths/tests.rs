@@ -222,9 +222,10 @@ fn neighbourhood_orders_by_distance_then_id() {
     let t = graph(6, &[edge(0, 3), edge(0, 1), edge(3, 2), edge(1, 4), edge(4, 5)]);
     let found = t.neighbourhood(0, &directed(), &limits(2));
     let found = found.expect("no limits to hit");
-    let reached: Vec<(u32, usize)> = found.items.iter().map(|r| (r.node, r.path.len())).collect();
+    let reached: Vec<(u32, u32)> = found.reached.iter().map(|r| (r.node, r.dist)).collect();
     assert_eq!(reached, vec![(1, 1), (3, 1), (2, 2), (4, 2)]);
-    assert_eq!(found.items[2].path, path(&[0, 3, 2], &[fwd(0), fwd(2)]));
+    assert_eq!(found.path(2), path(&[0, 3, 2], &[fwd(0), fwd(2)]));
+    assert_eq!(found.path(1), path(&[0, 3], &[fwd(0)]));
     assert!(!found.truncated);
 }
 
@@ -233,7 +234,7 @@ fn neighbourhood_truncates_at_the_row_cap() {
     let t = graph(6, &[edge(0, 3), edge(0, 1), edge(3, 2), edge(1, 4), edge(4, 5)]);
     let found = t.neighbourhood(0, &directed(), &rows(3, 3));
     let found = found.expect("no limits to hit");
-    let nodes: Vec<u32> = found.items.iter().map(|r| r.node).collect();
+    let nodes: Vec<u32> = found.reached.iter().map(|r| r.node).collect();
     assert_eq!(nodes, vec![1, 3, 2]);
     assert!(found.truncated);
 }
@@ -268,7 +269,7 @@ fn avoided_kinds_are_never_entered_except_as_endpoints() {
     let filter = Filter { avoid_kinds: vec![1], ..directed() };
     assert_eq!(shortest(&t, 0, 3, &filter).map(|p| p.nodes), Some(vec![0, 1, 2, 3]));
     let reached = t.neighbourhood(0, &filter, &limits(3));
-    let reached: Vec<u32> = reached.expect("no limits to hit").items.iter().map(|r| r.node).collect();
+    let reached: Vec<u32> = reached.expect("no limits to hit").reached.iter().map(|r| r.node).collect();
     assert_eq!(reached, vec![1, 2]);
 }
 
