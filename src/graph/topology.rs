@@ -94,8 +94,11 @@ impl Topology {
         }
         let n = node_kind.len();
         let triples = || ends.iter().enumerate().map(|(e, &(s, d))| (s, d, e as u32));
-        let (out_start, out_edges) = csr(n, triples());
-        let (in_start, in_edges) = csr(n, triples().map(|(s, d, e)| (d, s, e)));
+        // The two directions are independent: one more thread.
+        let ((out_start, out_edges), (in_start, in_edges)) = std::thread::scope(|scope| {
+            let incoming = scope.spawn(|| csr(n, triples().map(|(s, d, e)| (d, s, e))));
+            (csr(n, triples()), incoming.join().expect("building rows does not panic"))
+        });
         Topology {
             out_start,
             out_edges,
