@@ -98,20 +98,20 @@ impl Accepted {
 /// Where the row `k` rows on from the one starting at `from` starts, counting one row a
 /// line and skipping blank lines, as unquoted CSV is read.
 pub fn nth_row(text: &str, from: usize, k: usize) -> usize {
-    let mut at = from;
-    let mut seen = 0;
-    while at < text.len() {
-        let end = line_end_after(text, at);
-        let line = &text[at..end];
-        if !line.trim_end_matches('\n').trim_end_matches('\r').is_empty() {
-            if seen == k {
-                return at;
-            }
-            seen += 1;
-        }
-        at = end;
-    }
-    text.len()
+    csv_lines(text, from..text.len()).nth(k).map_or(text.len(), |(start, _, _)| start)
+}
+
+/// The rows of unquoted CSV in `text[lines]` (whole lines), blank lines skipped: where
+/// each starts, the line without its `\n`, and its content, without a `\r` either.
+fn csv_lines(text: &str, lines: Range<usize>) -> impl Iterator<Item = (usize, &str, &str)> {
+    let mut at = lines.start;
+    text[lines].split_inclusive('\n').filter_map(move |line| {
+        let start = at;
+        at += line.len();
+        let row = line.strip_suffix('\n').unwrap_or(line);
+        let content = row.strip_suffix('\r').unwrap_or(row);
+        (!content.is_empty()).then_some((start, row, content))
+    })
 }
 
 /// A cell's trimmed text and where it is written.
@@ -249,15 +249,7 @@ fn check_part(text: &str, range: Range<usize>, plan: &PlainPlan, quiet: &dyn Qui
         starts.clear();
         refused.clear();
     };
-    let mut at = range.start;
-    for line in text[range].split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        let line = line.strip_suffix('\n').unwrap_or(line);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
+    for (start, _, line) in csv_lines(text, range) {
         match plan.texts(line) {
             Some(texts) => {
                 batch.push(texts);
@@ -587,16 +579,8 @@ fn csv_rows(
 /// anywhere), by splitting lines at commas: the same rows the csv crate reads, several
 /// times faster. Empty lines are skipped, as the csv crate skips them.
 fn simple_rows<'t>(file: FileId, text: &'t str, lines: Range<usize>, header: &[String], each: &mut EachRow<'_, 't>) {
-    let mut offset = lines.start;
     let mut cells: Vec<(&'t str, Range<usize>)> = Vec::with_capacity(header.len());
-    for line in text[lines].split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let row = line.strip_suffix('\n').unwrap_or(line);
-        let content = row.strip_suffix('\r').unwrap_or(row);
-        if content.is_empty() {
-            continue;
-        }
+    for (start, row, content) in csv_lines(text, lines) {
         cells.clear();
         let mut cell_start = start;
         for piece in content.split(',').take(header.len()) {

@@ -152,6 +152,14 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_counted_as_the_reader_counts_them() {
+        // Blank lines (CRLF ones too) are no rows; a lone `\r\r` line is one.
+        let text = "h\nA\n\r\n\nB\r\n\r\r\nC";
+        let starts: Vec<usize> = (0..5).map(|k| bulk::nth_row(text, 2, k)).collect();
+        assert_eq!(starts, vec![2, 7, 10, 13, text.len()]);
+    }
+
+    #[test]
     fn relations_read_on_two_cores_match_the_csv_reader_row_for_row() {
         for rows in [0, 1, 7, 40, 333] {
             let plain = relations_csv(rows);
