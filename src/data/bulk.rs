@@ -319,12 +319,11 @@ impl<'t> Dispatch<'_, 't> {
     }
 }
 
-/// Which column holds each cell of a plain row, and which columns must be empty for a row
-/// to be plain. None when the header does not allow plain rows (a role named twice, or a
-/// required column missing: such rows go the general way, which reports the problem).
+/// Which role (cell of a plain row) each column fills, and so which columns must be empty
+/// for a row to be plain. None when the header does not allow plain rows (a role named
+/// twice, or a required column missing: such rows go the general way, which reports the
+/// problem).
 struct PlainPlan {
-    columns: [Option<usize>; 4],
-    others: Vec<usize>,
     /// Per column of the header: the role it fills (0 to 3), or [`OTHER`].
     roles: Vec<u8>,
     /// The roles that have a column, as bits.
@@ -351,45 +350,44 @@ impl PlainPlan {
         if columns[..3].iter().any(Option::is_none) {
             return None;
         }
-        let others = (0..header.len()).filter(|i| !columns.contains(&Some(*i))).collect();
         let role = |i| columns.iter().position(|&c| c == Some(i)).map_or(OTHER, |r| r as u8);
         let roles = (0..header.len()).map(role).collect();
         let needed = columns.iter().enumerate().filter(|(_, c)| c.is_some()).fold(0, |bits, (r, _)| bits | 1 << r);
-        Some(PlainPlan { columns, others, roles, needed })
+        Some(PlainPlan { roles, needed })
     }
 
-    /// The texts of a plain row read straight from its line (without the line break), or
-    /// None when it is not plain: the same rows and texts as [`PlainPlan::cells`] of the
-    /// row [`simple_rows`] makes of the line, for a checker that needs no places.
-    fn texts<'t>(&self, line: &'t str) -> Option<[&'t str; 4]> {
-        let mut texts = [""; 4];
+    /// Picks a row's cells by role from its cells in column order (each a text and what
+    /// comes with it; `blank` with an empty text for a role no column fills), when the row
+    /// is plain: every role that has a column is present, the required ones filled, every
+    /// other column empty. The one rule behind [`PlainPlan::cells`] and [`PlainPlan::texts`].
+    fn pick<'t, S: Clone>(&self, cells: impl Iterator<Item = (&'t str, S)>, blank: S) -> Option<[(&'t str, S); 4]> {
+        let mut picked = [(); 4].map(|()| ("", blank.clone()));
         let mut seen = 0u8;
-        for (piece, &role) in line.split(',').zip(&self.roles) {
-            let text = trim(piece);
+        for (cell, &role) in cells.zip(&self.roles) {
             if role == OTHER {
-                if !text.is_empty() {
+                if !cell.0.is_empty() {
                     return None;
                 }
             } else {
-                texts[usize::from(role)] = text;
                 seen |= 1 << role;
+                picked[usize::from(role)] = cell;
             }
         }
-        (seen == self.needed && texts[..3].iter().all(|t| !t.is_empty())).then_some(texts)
+        (seen == self.needed && picked[..3].iter().all(|(text, _)| !text.is_empty())).then_some(picked)
     }
 
-    /// The row's plain cells, when it is plain: required cells filled, other cells empty.
+    /// The texts of a plain row read straight from its line (without the line break): the
+    /// same rows and texts as [`PlainPlan::cells`] of the row [`simple_rows`] makes of the
+    /// line, for a checker that needs no places.
+    fn texts<'t>(&self, line: &'t str) -> Option<[&'t str; 4]> {
+        let picked = self.pick(line.split(',').map(|piece| (trim(piece), ())), ())?;
+        Some(picked.map(|(text, ())| text))
+    }
+
+    /// The row's plain cells, when it is plain.
     fn cells<'t>(&self, row: &Row<'_, 't>) -> Option<[Cell<'t>; 4]> {
-        let cell = |i: Option<usize>| -> Option<Cell<'t>> {
-            match i {
-                None => Some(Cell { text: "", span: row.span.clone() }),
-                Some(i) => row.cells.get(i).map(|&(text, ref span)| Cell { text, span: span.clone() }),
-            }
-        };
-        let cells = [cell(self.columns[0])?, cell(self.columns[1])?, cell(self.columns[2])?, cell(self.columns[3])?];
-        let filled = cells[..3].iter().all(|c| !c.text.is_empty());
-        let bare = self.others.iter().all(|&i| row.cells.get(i).is_none_or(|(text, _)| text.is_empty()));
-        (filled && bare).then_some(cells)
+        let picked = self.pick(row.cells.iter().map(|(text, span)| (*text, span.clone())), row.span.clone())?;
+        Some(picked.map(|(text, span)| Cell { text, span }))
     }
 }
 
