@@ -138,24 +138,118 @@ pub fn eq_folded(a: &str, b: &str) -> bool {
 
 /// An open-addressing hash table of item numbers. It keeps no keys: callers hash their
 /// key, walk the candidates and compare the key of each, which the items already hold.
-/// Beside each slot, one byte of its item's hash: a probe reads those bytes (a small array
-/// that stays in cache) and fetches an item, and then its key, only when the byte matches,
-/// so a search for a key that is absent rarely touches a key at all. Several items may
-/// share a key (names do); each is found.
+///
+/// Slots come in buckets of one cache line each: twelve items and, beside each, one byte
+/// of its item's hash (its tag). A search fetches its home bucket, finds the items whose
+/// tag matches with a few word operations, and fetches an item's key only for those, so a
+/// search for a key that is absent rarely touches a key at all, and one for a key that is
+/// present touches one line of the index. The index grows to keep eight items a bucket at
+/// most, so a bucket rarely fills; a full one goes on in the next. Several items may share
+/// a key (names do); each is found, in the order added. Items are added in increasing
+/// order (entity numbers), which lets growth keep that order.
 #[derive(Debug, Clone, Default)]
 pub struct HashIndex {
-    /// `item + 1`, or 0 for an empty slot; the length is a power of two (or zero).
-    slots: Vec<u32>,
-    /// Per slot: 0 when empty, else `0x80 | ` seven bits of the item's hash.
-    tags: Vec<u8>,
+    buckets: Vec<Bucket>,
     len: usize,
+}
+
+/// Entries per bucket: the tags (padded to 16 bytes) and the items fill 64 bytes.
+const WIDTH: usize = 12;
+/// Items per bucket, on average, that the index holds at most before it grows.
+const FILL: usize = 8;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C, align(64))]
+struct Bucket {
+    /// Per entry: 0 when empty, else `0x80 | ` seven bits of the item's hash. Entries fill
+    /// from the front and are never removed, so the first empty one ends the bucket; the
+    /// four bytes past [`WIDTH`] stay 0.
+    tags: [u8; 16],
+    items: [u32; WIDTH],
+}
+
+impl Bucket {
+    /// The tags as one word, entry `j` in byte `j`.
+    fn tag_word(&self) -> u128 {
+        u128::from_le_bytes(self.tags)
+    }
+}
+
+/// `0x01` in every byte.
+const BYTES: u128 = u128::MAX / 255;
+
+/// Bit 7 set in each byte of `x` that is zero, and no other bit.
+fn zero_bytes(x: u128) -> u128 {
+    let low = BYTES * 0x7F;
+    !(((x & low) + low) | x) & (BYTES << 7)
+}
+
+/// The place of the first empty entry in a bucket of these tags; [`WIDTH`] when it is full.
+fn first_empty(tags: u128) -> usize {
+    // The padding past WIDTH is zero, so there is always one.
+    (zero_bytes(tags).trailing_zeros() / 8) as usize
+}
+
+/// In a bucket of these tags: the entries whose tag is `tag` before the first empty one,
+/// as bit 7 of their bytes, and whether the bucket is full (so a search goes on).
+fn matches(tags: u128, tag: u8) -> (u128, bool) {
+    let empty = zero_bytes(tags);
+    let before = (empty & empty.wrapping_neg()) - 1;
+    (zero_bytes(tags ^ (u128::from(tag) * BYTES)) & before, first_empty(tags) == WIDTH)
+}
+
+/// The items of a [`HashIndex`] whose tag matches a hash's, in the order added.
+pub struct Candidates<'a> {
+    index: &'a HashIndex,
+    tag: u8,
+    /// The bucket searched now, its matching entries not yet given, and whether it is full.
+    bucket: usize,
+    hits: u128,
+    full: bool,
+    /// Buckets not yet searched, so that a search of a full index ends.
+    left: usize,
+}
+
+impl<'a> Candidates<'a> {
+    /// The search for `tag` from bucket `home`, whose tags are `tags`.
+    fn new(index: &'a HashIndex, home: usize, tags: u128, tag: u8) -> Candidates<'a> {
+        let (hits, full) = matches(tags, tag);
+        Candidates { index, tag, bucket: home, hits, full, left: index.buckets.len().saturating_sub(1) }
+    }
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        loop {
+            if self.hits != 0 {
+                let j = (self.hits.trailing_zeros() / 8) as usize;
+                self.hits &= self.hits - 1;
+                return Some(self.index.buckets[self.bucket].items[j]);
+            }
+            if !self.full || self.left == 0 {
+                return None;
+            }
+            self.left -= 1;
+            self.bucket = self.index.next(self.bucket);
+            (self.hits, self.full) = matches(self.index.buckets[self.bucket].tag_word(), self.tag);
+        }
+    }
+}
+
+impl Bucket {
+    /// The items held, in the order placed.
+    fn held(&self) -> impl Iterator<Item = u32> + '_ {
+        self.items.iter().take(first_empty(self.tag_word())).copied()
+    }
 }
 
 impl HashIndex {
     /// Adds `item` under `hash`; `rehash` gives the hash of any item already held, for growing.
     pub fn insert(&mut self, item: u32, hash: u64, rehash: impl Fn(u32) -> u64) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.resize((self.slots.len() * 2).max(16), rehash);
+        if self.len + 1 > self.buckets.len() * FILL {
+            self.resize((self.buckets.len() * 2).max(2), rehash);
         }
         self.place(item, hash);
         self.len += 1;
@@ -163,64 +257,128 @@ impl HashIndex {
 
     /// Makes room for `more` items without growing again.
     pub fn reserve(&mut self, more: usize, rehash: impl Fn(u32) -> u64) {
-        let size = ((self.len + more) * 2).next_power_of_two().max(16);
-        if size > self.slots.len() {
-            self.resize(size, rehash);
+        let count = (self.len + more).div_ceil(FILL).max(2);
+        if count > self.buckets.len() {
+            self.resize(count, rehash);
         }
     }
 
-    fn resize(&mut self, size: usize, rehash: impl Fn(u32) -> u64) {
-        let old = std::mem::replace(&mut self.slots, vec![0; size]);
-        self.tags = vec![0; size];
-        for slot in old.into_iter().filter(|&s| s != 0) {
-            self.place(slot - 1, rehash(slot - 1));
+    fn resize(&mut self, count: usize, rehash: impl Fn(u32) -> u64) {
+        let old = std::mem::replace(&mut self.buckets, vec![Bucket::default(); count]);
+        let mut items: Vec<u32> = old.iter().flat_map(Bucket::held).collect();
+        // In the order added, so that equal keys stay in that order.
+        items.sort_unstable();
+        for item in items {
+            self.place(item, rehash(item));
         }
     }
 
-    /// The first slot to probe: the top bits of the hash, Fibonacci-mixed, since the low
-    /// bits of FxHash follow short keys such as numbers too closely and make long runs.
+    /// The bucket to search first: the top bits of the hash, Fibonacci-mixed (the low bits
+    /// of FxHash follow short keys such as numbers too closely), scaled to the bucket count.
     fn home(&self, hash: u64) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        if bits == 0 {
-            return 0;
-        }
-        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+        let mixed = hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+        ((mixed * self.buckets.len() as u64) >> 32) as usize
     }
 
     fn tag(hash: u64) -> u8 {
         0x80 | (hash & 0x7F) as u8
     }
 
+    fn next(&self, b: usize) -> usize {
+        if b + 1 == self.buckets.len() { 0 } else { b + 1 }
+    }
+
     fn place(&mut self, item: u32, hash: u64) {
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(hash);
-        while self.tags[i] != 0 {
-            i = (i + 1) & mask;
+        let mut b = self.home(hash);
+        loop {
+            let bucket = &mut self.buckets[b];
+            let j = first_empty(bucket.tag_word());
+            if j < WIDTH {
+                bucket.tags[j] = Self::tag(hash);
+                bucket.items[j] = item;
+                return;
+            }
+            b = self.next(b);
         }
-        self.slots[i] = item + 1;
-        self.tags[i] = Self::tag(hash);
     }
 
     /// The items that may be held under `hash`, in the order they were added among equal keys.
-    pub fn candidates(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
-        let mask = self.slots.len().wrapping_sub(1);
-        let start = if self.slots.is_empty() { 0 } else { self.home(hash) };
-        let tag = Self::tag(hash);
-        let probe = (0..self.slots.len()).map(move |k| (start + k) & mask);
-        probe.take_while(|&i| self.tags[i] != 0).filter(move |&i| self.tags[i] == tag).map(|i| self.slots[i] - 1)
+    pub fn candidates(&self, hash: u64) -> Candidates<'_> {
+        match self.buckets.is_empty() {
+            true => Candidates { index: self, tag: 0, bucket: 0, hits: 0, full: false, left: 0 },
+            false => {
+                let home = self.home(hash);
+                Candidates::new(self, home, self.buckets[home].tag_word(), Self::tag(hash))
+            }
+        }
     }
 
-    /// Whether every slot names an item below `count`, with a tag exactly where there is an
-    /// item, and the table holds `count` items.
+    /// For each of `hashes`, the first item held under it whose tag matches (the first of
+    /// [`HashIndex::candidates`]), or None when there is none, so that no item has the key.
+    /// The hashes' buckets are fetched one after another without waiting for each, so the
+    /// memory fetches of the lookups overlap.
+    pub fn first_candidates(&self, hashes: &[u64]) -> Vec<Option<u32>> {
+        if self.buckets.is_empty() {
+            return vec![None; hashes.len()];
+        }
+        let homes: Vec<usize> = hashes.iter().map(|&h| self.home(h)).collect();
+        // A pass with no decisions in it: a branch that waited on a fetch, and was guessed
+        // wrong, would make the next fetches wait too.
+        let at_home: Vec<u128> = homes.iter().map(|&b| self.buckets[b].tag_word()).collect();
+        homes
+            .iter()
+            .zip(&at_home)
+            .zip(hashes)
+            .map(|((&home, &tags), &hash)| Candidates::new(self, home, tags, Self::tag(hash)).next())
+            .collect()
+    }
+
+    /// Fetches into cache the bucket where a search for each of `hashes` starts.
+    fn touch(&self, hashes: impl Iterator<Item = u64>) -> u8 {
+        if self.buckets.is_empty() {
+            return 0;
+        }
+        hashes.fold(0, |seen, h| seen ^ self.buckets[self.home(h)].tags[0])
+    }
+
+    /// The index as columns, for a snapshot: every entry's item, then every entry's tag.
+    fn columns(&self) -> (Vec<u32>, Vec<u8>) {
+        let items = self.buckets.iter().flat_map(|b| b.items).collect();
+        let tags = self.buckets.iter().flat_map(|b| b.tags.into_iter().take(WIDTH)).collect();
+        (items, tags)
+    }
+
+    /// The index from its columns, holding `len` items; None when the columns cannot be
+    /// an index's. Whether it is a sound one, [`HashIndex::is_sound`] tells.
+    fn from_columns(items: &[u32], tags: &[u8], len: usize) -> Option<HashIndex> {
+        if items.len() != tags.len() || !items.len().is_multiple_of(WIDTH) {
+            return None;
+        }
+        let buckets = items
+            .chunks_exact(WIDTH)
+            .zip(tags.chunks_exact(WIDTH))
+            .map(|(items, tags)| {
+                let mut b = Bucket { items: items.try_into().expect("chunks are WIDTH long"), ..Bucket::default() };
+                b.tags[..WIDTH].copy_from_slice(tags);
+                b
+            })
+            .collect();
+        Some(HashIndex { buckets, len })
+    }
+
+    /// Whether every entry names an item below `count`, tags mark exactly the entries held
+    /// (filled from the front), and the index holds `count` items, with room to spare.
     fn is_sound(&self, count: usize) -> bool {
-        let held = self.slots.iter().filter(|&&s| s != 0).count();
-        (self.slots.is_empty() || self.slots.len().is_power_of_two())
-            && self.tags.len() == self.slots.len()
-            && self.slots.iter().zip(&self.tags).all(|(&s, &t)| (s == 0) == (t == 0) && (t == 0 || t >= 0x80))
-            && held == self.len
+        let held: usize = self.buckets.iter().map(|b| b.held().count()).sum();
+        self.buckets.iter().all(|b| {
+            let n = b.held().count();
+            b.tags[..n].iter().all(|&t| t >= 0x80)
+                && b.tags[n..].iter().all(|&t| t == 0)
+                && b.items[n..].iter().all(|&i| i == 0)
+                && b.held().all(|i| (i as usize) < count)
+        }) && held == self.len
             && self.len == count
-            && held * 2 <= self.slots.len()
-            && self.slots.iter().all(|&s| (s as usize) <= count)
+            && held <= self.buckets.len() * FILL
     }
 }
 
@@ -315,28 +473,27 @@ impl Entities {
 
     /// The entities with this name, compared case-insensitively, in the order they were added.
     pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = u32> + 'a {
-        let mut found: Vec<u32> =
-            self.by_name.candidates(hash_folded(name)).filter(|&n| eq_folded(self.name(n), name)).collect();
-        found.sort_unstable();
-        found.into_iter()
+        self.by_name.candidates(hash_folded(name)).filter(|&n| eq_folded(self.name(n), name))
     }
 
     /// The entities with these ids (as [`Entities::find`] for each), looked up together: each
     /// step is taken for all ids before the next, so the memory fetches of one lookup overlap
     /// those of the others instead of waiting in turn.
     pub fn find_many(&self, ids: &[&str]) -> Vec<Option<u32>> {
-        if self.by_id.slots.is_empty() {
-            return vec![None; ids.len()];
-        }
-        let homes: Vec<usize> = ids.iter().map(|id| self.by_id.home(hash_str(id))).collect();
-        let firsts: Vec<u32> = homes.iter().map(|&h| self.by_id.slots[h]).collect();
-        let spans: Vec<(u32, u32)> = firsts.iter().map(|&slot| self.ids.span(slot.saturating_sub(1))).collect();
+        let hashes: Vec<u64> = ids.iter().map(|id| hash_str(id)).collect();
+        let firsts = self.by_id.first_candidates(&hashes);
+        let spans: Vec<(u32, u32)> = firsts.iter().map(|f| self.ids.span(f.unwrap_or(0))).collect();
+        let text = self.ids.text.as_bytes();
+        // Each key's first byte, fetched before any is compared (as the buckets were).
+        let heads = spans.iter().fold(0u8, |seen, &(start, _)| seen ^ text.get(start as usize).copied().unwrap_or(0));
+        std::hint::black_box(heads);
         ids.iter()
             .zip(firsts.iter().zip(&spans))
-            .map(|(id, (&slot, &(start, end)))| match slot {
-                0 => None,
-                _ if self.ids.text.as_bytes()[start as usize..end as usize] == *id.as_bytes() => Some(slot - 1),
-                _ => self.find(id),
+            .map(|(id, (&first, &(start, end)))| match first {
+                None => None,
+                Some(n) if text[start as usize..end as usize] == *id.as_bytes() => Some(n),
+                // Another key with the same tag came first: rare; search in full.
+                Some(_) => self.find(id),
             })
             .collect()
     }
@@ -345,25 +502,15 @@ impl Entities {
     /// where the id leads in the id index, and the name in the name index. A load checks
     /// entities one by one, each after the last; fetching a batch's places first, in one
     /// quick pass, lets the fetches overlap instead of each waiting in turn. Changes nothing.
-    pub fn warm<'a>(&self, entities: impl Iterator<Item = (&'a str, &'a str)>) {
-        if self.by_id.slots.is_empty() {
-            return;
-        }
-        let mut seen = 0u32;
-        for (id, name) in entities {
-            let (at_id, at_name) = (self.by_id.home(hash_str(id)), self.by_name.home(hash_folded(name)));
-            seen = seen
-                .wrapping_add(u32::from(self.by_id.tags[at_id]))
-                .wrapping_add(self.by_id.slots[at_id])
-                .wrapping_add(u32::from(self.by_name.tags[at_name]))
-                .wrapping_add(self.by_name.slots[at_name]);
-        }
-        std::hint::black_box(seen);
+    pub fn warm<'a>(&self, entities: impl Iterator<Item = (&'a str, &'a str)> + Clone) {
+        let ids = self.by_id.touch(entities.clone().map(|(id, _)| hash_str(id)));
+        let names = self.by_name.touch(entities.map(|(_, name)| hash_folded(name)));
+        std::hint::black_box(ids ^ names);
     }
 
     /// The first entity added with this name, compared case-insensitively.
     pub fn first_named(&self, name: &str) -> Option<u32> {
-        self.by_name.candidates(hash_folded(name)).filter(|&n| eq_folded(self.name(n), name)).min()
+        self.named(name).next()
     }
 
     pub fn id(&self, n: u32) -> &str {
@@ -830,6 +977,7 @@ struct EntitiesIn {
 
 impl Serialize for Entities {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (by_id, by_name) = (self.by_id.columns(), self.by_name.columns());
         EntitiesOut {
             ids: &self.ids.text,
             id_ends: wire::Out(&self.ids.ends),
@@ -838,10 +986,10 @@ impl Serialize for Entities {
             kind: wire::Out(&self.kind),
             more_keys: wire::Out(&self.more.keys),
             more: &self.more.values,
-            by_id: wire::Out(&self.by_id.slots),
-            by_id_tags: wire::Out(&self.by_id.tags),
-            by_name: wire::Out(&self.by_name.slots),
-            by_name_tags: wire::Out(&self.by_name.tags),
+            by_id: wire::Out(&by_id.0),
+            by_id_tags: wire::Out(&by_id.1),
+            by_name: wire::Out(&by_name.0),
+            by_name_tags: wire::Out(&by_name.1),
         }
         .serialize(s)
     }
@@ -849,15 +997,19 @@ impl Serialize for Entities {
 
 impl<'de> Deserialize<'de> for Entities {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
         let w = EntitiesIn::deserialize(d)?;
         let held = w.kind.0.len();
+        let index = |items: &[u32], tags: &[u8]| {
+            HashIndex::from_columns(items, tags, held).ok_or_else(|| D::Error::custom("an index has a partial bucket"))
+        };
         Ok(Entities {
             ids: Strings { text: w.ids, ends: w.id_ends.0 },
             names: Strings { text: w.names, ends: w.name_ends.0 },
             kind: w.kind.0,
             more: Sparse { keys: w.more_keys.0, values: w.more },
-            by_id: HashIndex { slots: w.by_id.0, tags: w.by_id_tags.0, len: held },
-            by_name: HashIndex { slots: w.by_name.0, tags: w.by_name_tags.0, len: held },
+            by_id: index(&w.by_id.0, &w.by_id_tags.0)?,
+            by_name: index(&w.by_name.0, &w.by_name_tags.0)?,
         })
     }
 }
@@ -928,6 +1080,66 @@ mod tests {
         assert_eq!(e.named("name 11").collect::<Vec<_>>(), vec![11]);
         assert!(e.is_sound(1));
         assert!(!e.is_sound(0), "a kind outside the schema is caught");
+    }
+
+    /// Keys from a tiny alphabet: many repeats and shared names, so buckets fill and searches
+    /// go on into the next bucket.
+    fn key() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("[aAbB1-]{1,3}").expect("a valid pattern")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Every lookup agrees with a scan of the table: by id (one at a time and in a batch,
+        /// present and absent), by name in the order added, the first by name; through
+        /// growth from empty and from a reserve that was too small.
+        #[test]
+        fn lookups_agree_with_a_scan(rows in proptest::collection::vec((key(), key()), 0..400), reserve in 0usize..50, probes in proptest::collection::vec(key(), 0..60)) {
+            let mut e = Entities::default();
+            e.reserve(reserve, 0);
+            let mut kept: Vec<(String, String)> = Vec::new();
+            for (id, name) in &rows {
+                let taken = kept.iter().position(|(k, _)| k == id).map(|n| n as u32);
+                let got = e.push(id, name, 0, None);
+                match taken {
+                    Some(n) => proptest::prop_assert_eq!(got, Err(Refused::Duplicate(n))),
+                    None => {
+                        proptest::prop_assert_eq!(got, Ok(kept.len() as u32));
+                        kept.push((id.clone(), name.clone()));
+                    }
+                }
+            }
+            proptest::prop_assert!(e.is_sound(1));
+            let asked: Vec<&str> = probes.iter().chain(rows.iter().map(|(id, _)| id)).map(String::as_str).collect();
+            let by_id = |k: &str| kept.iter().position(|(id, _)| id == k).map(|n| n as u32);
+            let one_by_one: Vec<Option<u32>> = asked.iter().map(|k| e.find(k)).collect();
+            proptest::prop_assert_eq!(&one_by_one, &asked.iter().map(|k| by_id(k)).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(e.find_many(&asked), one_by_one);
+            for k in probes.iter().chain(rows.iter().map(|(_, name)| name)) {
+                let want: Vec<u32> = (0..kept.len() as u32).filter(|&n| eq_folded(&kept[n as usize].1, k)).collect();
+                proptest::prop_assert_eq!(e.named(k).collect::<Vec<_>>(), want.clone());
+                proptest::prop_assert_eq!(e.first_named(k), want.first().copied());
+            }
+        }
+    }
+
+    #[test]
+    fn an_index_with_many_items_of_one_key_finds_each_in_order() {
+        // A hash whose home is the last bucket at every size: its items fill that bucket and
+        // go on from the first, and the index grows several times meanwhile.
+        let k: u64 = 0x9E37_79B9_7F4A_7C15;
+        let inverse = (0..6).fold(k, |x, _| x.wrapping_mul(2u64.wrapping_sub(k.wrapping_mul(x))));
+        let last = u64::MAX.wrapping_mul(inverse);
+        let mut index = HashIndex::default();
+        for item in 0..100 {
+            index.insert(item, last, |_| last);
+            assert_eq!(index.home(last), index.buckets.len() - 1);
+        }
+        assert_eq!(index.candidates(last).collect::<Vec<_>>(), (0..100).collect::<Vec<_>>());
+        assert_eq!(index.first_candidates(&[last, last ^ 1]), vec![Some(0), None]);
+        assert_eq!(index.candidates(last ^ 1).count(), 0);
+        assert!(index.is_sound(100));
     }
 
     #[test]

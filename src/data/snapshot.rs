@@ -12,8 +12,8 @@ const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// The payload format this build reads and writes. Any change to the shape of `Dataset` or
 /// the model types it holds changes the payload: bump this with it, so that older files are
 /// refused by version rather than failing to decode. (2: kinds gained shape and color;
-/// 3: compact tables, columns as byte strings.)
-pub const VERSION: u32 = 3;
+/// 3: compact tables, columns as byte strings; 4: id and name indexes in buckets.)
+pub const VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.
