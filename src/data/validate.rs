@@ -420,19 +420,25 @@ impl Loader<'_> {
         }
         let aliases: &[String] = more.as_ref().map_or(&[], |m| m.aliases.as_slice());
         let labels = || [id, name].into_iter().chain(aliases.iter().map(String::as_str));
+        let mut slug_name = None;
         for (k, label) in labels().enumerate() {
             // A label the entity already gave is its own.
             if labels().take(k).any(|earlier| table::eq_folded(earlier, label)) {
                 continue;
             }
+            let lower = folded(label);
+            let slug = is_slug(&lower);
+            if k == 1 {
+                slug_name = Some(slug);
+            }
             // The id (the first label) was just looked up among ids and is free.
-            if let Some(other) = self.first_claim(label, k == 0) {
+            if let Some(other) = self.first_claim(label, &lower, slug, k == 0) {
                 let diag = self.claim_conflict(label, k == 1, other, id, &origin);
                 self.ck.diags.push(diag);
             }
         }
         let lowered: Vec<String> = aliases.iter().map(|a| a.to_lowercase()).collect();
-        let slug_name = is_slug(&folded(name));
+        let slug_name = slug_name.unwrap_or_else(|| is_slug(&folded(name)));
         let span = (origin.file.0, origin.span.start as u32, origin.span.end as u32);
         match self.entities.push(id, name, kind, more) {
             Ok(n) => {
@@ -446,16 +452,15 @@ impl Loader<'_> {
         }
     }
 
-    /// The first entity that has `label` (lower-cased) as its id, name or alias; `own_id`
-    /// says the label is the new entity's id, which was just found free. Ids are slugs, so
-    /// only a label that lower-cases to a slug is looked up among them; and such a label
-    /// is looked up among names only when some name lower-cases to a slug too.
-    fn first_claim(&self, label: &str, own_id: bool) -> Option<u32> {
-        let lower = folded(label);
-        let slug = is_slug(&lower);
-        let by_id = (slug && !own_id).then(|| self.entities.find(&lower)).flatten();
+    /// The first entity that has `label` (lower-cased: `lower`, a slug or not: `slug`) as
+    /// its id, name or alias; `own_id` says the label is the new entity's id, which was just
+    /// found free. Ids are slugs, so only a label that lower-cases to a slug is looked up
+    /// among them; and such a label is looked up among names only when some name
+    /// lower-cases to a slug too.
+    fn first_claim(&self, label: &str, lower: &str, slug: bool, own_id: bool) -> Option<u32> {
+        let by_id = (slug && !own_id).then(|| self.entities.find(lower)).flatten();
         let by_name = (!slug || self.slug_names > 0).then(|| self.entities.first_named(label)).flatten();
-        let by_alias = self.aliases.get(lower.as_ref()).copied();
+        let by_alias = self.aliases.get(lower).copied();
         [by_id, by_name, by_alias].into_iter().flatten().min()
     }
 
@@ -717,11 +722,20 @@ fn folded(label: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether `id` is a kebab-case slug: lower-case ASCII letters and digits in words joined
+/// by single hyphens.
 fn is_slug(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    // A hyphen may not come first, last, or after another: as if one came before the start.
+    let mut last = b'-';
+    for &b in id.as_bytes() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' => {}
+            b'-' if last != b'-' => {}
+            _ => return false,
+        }
+        last = b;
+    }
+    last != b'-'
 }
 
 /// A reference to another entity, checked once every entity is known.
@@ -999,4 +1013,30 @@ fn coverage_warnings(data: &Dataset, origins: &[(u32, u32, u32)]) -> Vec<Diagnos
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The one-pass check agrees with the definition: words of lower-case letters and
+        /// digits, joined by single hyphens.
+        #[test]
+        fn a_slug_is_words_joined_by_hyphens(id in "[a-z0-9A-Z_ é-]{0,8}") {
+            let words = !id.is_empty()
+                && id.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            proptest::prop_assert_eq!(is_slug(&id), words);
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        for yes in ["a", "office-39", "3", "a-b-c"] {
+            assert!(is_slug(yes), "{yes}");
+        }
+        for no in ["", "-", "-a", "a-", "a--b", "A", "a_b", "é", "a b"] {
+            assert!(!is_slug(no), "{no}");
+        }
+    }
 }
