@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use crate::model::{PartialDate, Schema};
-use crate::table::Relations;
+use crate::table::{Relations, prefetch};
 
 /// A day number, for comparing validity periods: year * 372 + (month - 1) * 31 + (day - 1).
 /// Not a calendar count, but monotone, which is all the comparisons need.
@@ -93,11 +93,10 @@ impl Topology {
             }
         }
         let n = node_kind.len();
-        let triples = || ends.iter().enumerate().map(|(e, &(s, d))| (s, d, e as u32));
         // The two directions are independent: one more thread.
         let ((out_start, out_edges), (in_start, in_edges)) = std::thread::scope(|scope| {
-            let incoming = scope.spawn(|| csr(n, triples().map(|(s, d, e)| (d, s, e))));
-            (csr(n, triples()), incoming.join().expect("building rows does not panic"))
+            let incoming = scope.spawn(|| csr(n, ends, false));
+            (csr(n, ends, true), incoming.join().expect("building rows does not panic"))
         });
         Topology {
             out_start,
@@ -153,11 +152,11 @@ impl Topology {
     /// Edges are numbered in the order given.
     pub(crate) fn from_edges(node_kind: Vec<u16>, rel_directed: Vec<bool>, edges: &[TestEdge]) -> Topology {
         let n = node_kind.len();
-        let ends = edges.iter().enumerate().map(|(i, e)| (e.0, e.1, i as u32));
+        let ends: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
         let sources = edges.iter().flat_map(|e| e.4.iter().map(|&s| usize::from(s) + 1));
         let source_count = sources.max().unwrap_or(0);
-        let (out_start, out_edges) = csr(n, ends.clone());
-        let (in_start, in_edges) = csr(n, ends.map(|(s, d, e)| (d, s, e)));
+        let (out_start, out_edges) = csr(n, &ends, true);
+        let (in_start, in_edges) = csr(n, &ends, false);
         let mut cite_start = vec![0u32];
         let mut cites = Vec::new();
         for e in edges {
@@ -187,20 +186,35 @@ fn validity(since: Option<PartialDate>, until: Option<PartialDate>, date: Option
     (start, end)
 }
 
-/// Compressed sparse rows from (row, neighbour, edge) triples.
-fn csr(n: usize, triples: impl Iterator<Item = (u32, u32, u32)> + Clone) -> (Vec<u32>, Vec<(u32, u32)>) {
+/// Compressed sparse rows of the edges `ends` (numbered in order), by their `from` end
+/// when `outgoing`, else by their `to` end: each row lists (neighbour, edge).
+fn csr(n: usize, ends: &[(u32, u32)], outgoing: bool) -> (Vec<u32>, Vec<(u32, u32)>) {
+    // (row, neighbour) of an edge.
+    let row = |&(s, d): &(u32, u32)| if outgoing { (s as usize, d) } else { (d as usize, s) };
     let mut start = vec![0u32; n + 1];
-    for (row, _, _) in triples.clone() {
-        start[row as usize + 1] += 1;
+    for e in ends {
+        start[row(e).0 + 1] += 1;
     }
     for i in 0..n {
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut items = vec![(0u32, 0u32); start[n] as usize];
-    for (row, nb, edge) in triples {
-        items[fill[row as usize] as usize] = (nb, edge);
-        fill[row as usize] += 1;
+    let mut items = vec![(0u32, 0u32); ends.len()];
+    // Rows are written in edge order, at random places: the places a few edges on are
+    // fetched ahead (the fill count further on, the item nearer), so the writes do not wait.
+    const AHEAD: usize = 16;
+    for (e, end) in ends.iter().enumerate() {
+        if let Some(far) = ends.get(e + 2 * AHEAD) {
+            prefetch(&fill[row(far).0]);
+        }
+        if let Some(near) = ends.get(e + AHEAD)
+            && let Some(place) = items.get(fill[row(near).0] as usize)
+        {
+            prefetch(place);
+        }
+        let (r, nb) = row(end);
+        items[fill[r] as usize] = (nb, e as u32);
+        fill[r] += 1;
     }
     (start, items)
 }
