@@ -495,7 +495,7 @@ impl Entities {
         let firsts = self.by_id.first_candidates(&hashes);
         let ends = &self.ids.ends;
         firsts.iter().flatten().for_each(|&n| prefetch(&ends[n as usize]));
-        let spans: Vec<(u32, u32)> = firsts.iter().map(|f| self.ids.span(f.unwrap_or(0))).collect();
+        let spans: Vec<(u32, u32)> = firsts.iter().map(|f| f.map_or((0, 0), |n| self.ids.span(n))).collect();
         let text = self.ids.text.as_bytes();
         spans.iter().filter_map(|&(start, _)| text.get(start as usize)).for_each(prefetch);
         ids.iter()
@@ -1132,6 +1132,13 @@ mod tests {
                 proptest::prop_assert_eq!(e.first_named(k), want.first().copied());
             }
         }
+    }
+
+    #[test]
+    fn an_empty_table_finds_nothing() {
+        let e = Entities::default();
+        assert_eq!(e.find_many(&["a", "b"]), vec![None, None]);
+        assert_eq!((e.find("a"), e.first_named("a")), (None, None));
     }
 
     #[test]
