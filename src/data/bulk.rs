@@ -98,20 +98,99 @@ impl Accepted {
 /// Where the row `k` rows on from the one starting at `from` starts, counting one row a
 /// line and skipping blank lines, as unquoted CSV is read.
 pub fn nth_row(text: &str, from: usize, k: usize) -> usize {
-    csv_lines(text, from..text.len()).nth(k).map_or(text.len(), |(start, _, _)| start)
+    let mut seen = 0;
+    let mut found = text.len();
+    csv_lines(text, from..text.len(), &mut Vec::new(), |start, _, _| {
+        if seen == k {
+            found = start;
+        }
+        seen += 1;
+    });
+    found
 }
 
-/// The rows of unquoted CSV in `text[lines]` (whole lines), blank lines skipped: where
-/// each starts, the line without its `\n`, and its content, without a `\r` either.
-fn csv_lines(text: &str, lines: Range<usize>) -> impl Iterator<Item = (usize, &str, &str)> {
-    let mut at = lines.start;
-    text[lines].split_inclusive('\n').filter_map(move |line| {
-        let start = at;
-        at += line.len();
-        let row = line.strip_suffix('\n').unwrap_or(line);
-        let content = row.strip_suffix('\r').unwrap_or(row);
-        (!content.is_empty()).then_some((start, row, content))
-    })
+/// Reads the rows of unquoted CSV in `text[lines]` (whole lines), blank lines skipped:
+/// calls `each` with where a row starts, the line without its `\n`, and the places of its
+/// cells, `content.split(',')` of the line's content (the line without a `\r` either).
+/// `cells` is room for the places, reused from row to row.
+fn csv_lines<'t>(
+    text: &'t str,
+    lines: Range<usize>,
+    cells: &mut Vec<(usize, usize)>,
+    mut each: impl FnMut(usize, &'t str, &[(usize, usize)]),
+) {
+    let bytes = text.as_bytes();
+    let (first, end) = (lines.start, lines.end);
+    // The line `line..at` ends; its last cell starts at `cell`.
+    let mut row = |line: usize, at: usize, cell: usize, cells: &mut Vec<(usize, usize)>| {
+        let content_end = if at > line && bytes[at - 1] == b'\r' { at - 1 } else { at };
+        cells.push((cell.min(content_end), content_end));
+        if content_end > line {
+            each(line, &text[line..at], cells);
+        }
+        cells.clear();
+    };
+    let (mut line, mut cell) = (first, first);
+    cells.clear();
+    for at in Separators::new(&bytes[lines]).map(|p| p + first) {
+        if bytes[at] == b',' {
+            cells.push((cell, at));
+        } else {
+            row(line, at, cell, cells);
+            line = at + 1;
+        }
+        cell = at + 1;
+    }
+    if line < end {
+        row(line, end, cell, cells);
+    }
+}
+
+/// The places of the commas and line breaks in some bytes, in order, found eight bytes at
+/// a time: each word gives a mask of its separator bytes, whose set bits are read off.
+struct Separators<'a> {
+    bytes: &'a [u8],
+    /// Where the next word starts, and where the one the mask is of started.
+    next: usize,
+    base: usize,
+    mask: u64,
+}
+
+impl<'a> Separators<'a> {
+    fn new(bytes: &'a [u8]) -> Separators<'a> {
+        Separators { bytes, next: 0, base: 0, mask: 0 }
+    }
+}
+
+impl Iterator for Separators<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        /// `0x01` in every byte.
+        const BYTES: u64 = u64::MAX / 255;
+        /// Bit 7 set in each byte of `x` that is zero, and no other bit.
+        fn zero_bytes(x: u64) -> u64 {
+            let low = BYTES * 0x7F;
+            !(((x & low) + low) | x) & (BYTES << 7)
+        }
+        while self.mask == 0 {
+            let at = self.next;
+            let word = match self.bytes.get(at..at + 8) {
+                Some(eight) => u64::from_le_bytes(eight.try_into().expect("eight bytes")),
+                None if at < self.bytes.len() => {
+                    let mut word = [0u8; 8];
+                    word[..self.bytes.len() - at].copy_from_slice(&self.bytes[at..]);
+                    u64::from_le_bytes(word)
+                }
+                None => return None,
+            };
+            self.mask = zero_bytes(word ^ (BYTES * u64::from(b','))) | zero_bytes(word ^ (BYTES * u64::from(b'\n')));
+            (self.base, self.next) = (at, at + 8);
+        }
+        let place = self.base + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(place)
+    }
 }
 
 /// A cell's trimmed text and where it is written.
@@ -249,21 +328,19 @@ fn check_part(text: &str, range: Range<usize>, plan: &PlainPlan, quiet: &dyn Qui
         starts.clear();
         refused.clear();
     };
-    for (start, _, line) in csv_lines(text, range) {
-        match plan.texts(line) {
-            Some(texts) => {
-                batch.push(texts);
-                starts.push(start);
-                if batch.len() == BATCH {
-                    settle(&mut batch, &mut starts, part, &mut refused);
-                }
-            }
-            None => {
+    csv_lines(text, range, &mut Vec::new(), |start, _, cells| match plan.texts(text, cells) {
+        Some(texts) => {
+            batch.push(texts);
+            starts.push(start);
+            if batch.len() == BATCH {
                 settle(&mut batch, &mut starts, part, &mut refused);
-                part.refused.push((part.accepted.len(), start));
             }
         }
-    }
+        None => {
+            settle(&mut batch, &mut starts, part, &mut refused);
+            part.refused.push((part.accepted.len(), start));
+        }
+    });
     settle(&mut batch, &mut starts, part, &mut refused);
 }
 
@@ -376,11 +453,11 @@ impl PlainPlan {
         (seen == self.needed && picked[..3].iter().all(|(text, _)| !text.is_empty())).then_some(picked)
     }
 
-    /// The texts of a plain row read straight from its line (without the line break): the
+    /// The texts of a plain row read straight from the places of its cells in `text`: the
     /// same rows and texts as [`PlainPlan::cells`] of the row [`simple_rows`] makes of the
     /// line, for a checker that needs no places.
-    fn texts<'t>(&self, line: &'t str) -> Option<[&'t str; 4]> {
-        let picked = self.pick(line.split(',').map(|piece| (trim(piece), ())), ())?;
+    fn texts<'t>(&self, text: &'t str, cells: &[(usize, usize)]) -> Option<[&'t str; 4]> {
+        let picked = self.pick(cells.iter().map(|&(start, end)| (trim(&text[start..end]), ())), ())?;
         Some(picked.map(|(text, ())| text))
     }
 
@@ -578,15 +655,11 @@ fn csv_rows(
 /// times faster. Empty lines are skipped, as the csv crate skips them.
 fn simple_rows<'t>(file: FileId, text: &'t str, lines: Range<usize>, header: &[String], each: &mut EachRow<'_, 't>) {
     let mut cells: Vec<(&'t str, Range<usize>)> = Vec::with_capacity(header.len());
-    for (start, row, content) in csv_lines(text, lines) {
+    csv_lines(text, lines, &mut Vec::new(), |start, row, places| {
         cells.clear();
-        let mut cell_start = start;
-        for piece in content.split(',').take(header.len()) {
-            cells.push((piece.trim(), cell_start..cell_start + piece.len()));
-            cell_start += piece.len() + 1;
-        }
+        cells.extend(places.iter().take(header.len()).map(|&(a, b)| (text[a..b].trim(), a..b)));
         each(&Row { file, span: start..start + row.len(), header, cells: &cells });
-    }
+    });
 }
 
 /// The cell's bytes in the text, when it is written as is (unquoted); else the whole row.
@@ -787,4 +860,34 @@ fn json_to_toml(value: &serde_json::Value) -> Option<toml::Value> {
             toml::Value::Table(map.iter().filter_map(|(k, v)| Some((k.clone(), json_to_toml(v)?))).collect())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The word-at-a-time reader finds the lines and cells that splitting at `\n`, then
+        /// at `,`, finds: blank lines (and lone `\r` line ends) skipped, a last line without
+        /// a line break kept, multi-byte text left whole.
+        #[test]
+        fn lines_and_cells_are_those_of_splitting(text in "[a,\n\r é]{0,40}", cut in 0usize..8) {
+            let start = text.char_indices().map(|(i, _)| i).filter(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n').nth(cut).unwrap_or(text.len());
+            let mut want = Vec::new();
+            let mut at = start;
+            for line in text[start..].split_inclusive('\n') {
+                let row = line.strip_suffix('\n').unwrap_or(line);
+                let content = row.strip_suffix('\r').unwrap_or(row);
+                if !content.is_empty() {
+                    want.push((at, row.to_string(), content.split(',').map(str::to_string).collect::<Vec<_>>()));
+                }
+                at += line.len();
+            }
+            let mut got = Vec::new();
+            csv_lines(&text, start..text.len(), &mut Vec::new(), |at, row, cells| {
+                got.push((at, row.to_string(), cells.iter().map(|&(a, b)| text[a..b].to_string()).collect::<Vec<_>>()));
+            });
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }
