@@ -11,7 +11,7 @@
 //!
 //! Lookups by id and by name (case-insensitively) go through [`HashIndex`], an
 //! open-addressing table of entity numbers that hashes the strings in place, so an index
-//! costs a few bytes per entity and serialises as one column.
+//! costs a few bytes per entity and serialises as two columns.
 
 use std::hash::Hasher;
 
@@ -136,6 +136,21 @@ pub fn eq_folded(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
 }
 
+/// Asks the processor to fetch `value`'s cache line, without waiting for it. Unlike a
+/// load, the instruction is done at once, so a loop of them runs ahead of the memory and
+/// keeps many fetches in flight. A hint only: elsewhere than on x86-64 it does nothing.
+#[inline(always)]
+pub fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch cannot fault and changes no memory the program sees; this one is
+    // of a live reference. (SSE, which it needs, is part of every x86-64 processor.)
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((value as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// An open-addressing hash table of item numbers. It keeps no keys: callers hash their
 /// key, walk the candidates and compare the key of each, which the items already hold.
 ///
@@ -173,21 +188,11 @@ impl Bucket {
     fn tag_word(&self) -> u128 {
         u128::from_le_bytes(self.tags)
     }
-}
 
-/// Asks the processor to fetch `value`'s cache line, without waiting for it. Unlike a
-/// load, the instruction is done at once, so a loop of them runs ahead of the memory and
-/// keeps many fetches in flight. A hint only: elsewhere than on x86-64 it does nothing.
-#[inline(always)]
-pub fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch cannot fault and changes no memory the program sees; this one is
-    // of a live reference. (SSE, which it needs, is part of every x86-64 processor.)
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((value as *const T).cast());
+    /// The items held, in the order placed.
+    fn held(&self) -> impl Iterator<Item = u32> + '_ {
+        self.items.iter().take(first_empty(self.tag_word())).copied()
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// `0x01` in every byte.
@@ -250,13 +255,6 @@ impl Iterator for Candidates<'_> {
             self.bucket = self.index.next(self.bucket);
             (self.hits, self.full) = matches(self.index.buckets[self.bucket].tag_word(), self.tag);
         }
-    }
-}
-
-impl Bucket {
-    /// The items held, in the order placed.
-    fn held(&self) -> impl Iterator<Item = u32> + '_ {
-        self.items.iter().take(first_empty(self.tag_word())).copied()
     }
 }
 

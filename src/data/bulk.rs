@@ -100,7 +100,7 @@ impl Accepted {
 pub fn nth_row(text: &str, from: usize, k: usize) -> usize {
     let mut seen = 0;
     let mut found = text.len();
-    csv_lines(text, from..text.len(), &mut Vec::new(), |start, _, _| {
+    csv_lines(text, from..text.len(), |start, _, _| {
         if seen == k {
             found = start;
         }
@@ -112,13 +112,7 @@ pub fn nth_row(text: &str, from: usize, k: usize) -> usize {
 /// Reads the rows of unquoted CSV in `text[lines]` (whole lines), blank lines skipped:
 /// calls `each` with where a row starts, the line without its `\n`, and the places of its
 /// cells, `content.split(',')` of the line's content (the line without a `\r` either).
-/// `cells` is room for the places, reused from row to row.
-fn csv_lines<'t>(
-    text: &'t str,
-    lines: Range<usize>,
-    cells: &mut Vec<(usize, usize)>,
-    mut each: impl FnMut(usize, &'t str, &[(usize, usize)]),
-) {
+fn csv_lines<'t>(text: &'t str, lines: Range<usize>, mut each: impl FnMut(usize, &'t str, &[(usize, usize)])) {
     let bytes = text.as_bytes();
     let (first, end) = (lines.start, lines.end);
     // The line `line..at` ends; its last cell starts at `cell`.
@@ -131,18 +125,18 @@ fn csv_lines<'t>(
         cells.clear();
     };
     let (mut line, mut cell) = (first, first);
-    cells.clear();
+    let mut cells = Vec::new();
     for at in Separators::new(&bytes[lines]).map(|p| p + first) {
         if bytes[at] == b',' {
             cells.push((cell, at));
         } else {
-            row(line, at, cell, cells);
+            row(line, at, cell, &mut cells);
             line = at + 1;
         }
         cell = at + 1;
     }
     if line < end {
-        row(line, end, cell, cells);
+        row(line, end, cell, &mut cells);
     }
 }
 
@@ -328,7 +322,7 @@ fn check_part(text: &str, range: Range<usize>, plan: &PlainPlan, quiet: &dyn Qui
         starts.clear();
         refused.clear();
     };
-    csv_lines(text, range, &mut Vec::new(), |start, _, cells| match plan.texts(text, cells) {
+    csv_lines(text, range, |start, _, cells| match plan.texts(text, cells) {
         Some(texts) => {
             batch.push(texts);
             starts.push(start);
@@ -655,7 +649,7 @@ fn csv_rows(
 /// times faster. Empty lines are skipped, as the csv crate skips them.
 fn simple_rows<'t>(file: FileId, text: &'t str, lines: Range<usize>, header: &[String], each: &mut EachRow<'_, 't>) {
     let mut cells: Vec<(&'t str, Range<usize>)> = Vec::with_capacity(header.len());
-    csv_lines(text, lines, &mut Vec::new(), |start, row, places| {
+    csv_lines(text, lines, |start, row, places| {
         cells.clear();
         cells.extend(places.iter().take(header.len()).map(|&(a, b)| (text[a..b].trim(), a..b)));
         each(&Row { file, span: start..start + row.len(), header, cells: &cells });
@@ -884,7 +878,7 @@ mod tests {
                 at += line.len();
             }
             let mut got = Vec::new();
-            csv_lines(&text, start..text.len(), &mut Vec::new(), |at, row, cells| {
+            csv_lines(&text, start..text.len(), |at, row, cells| {
                 got.push((at, row.to_string(), cells.iter().map(|&(a, b)| text[a..b].to_string()).collect::<Vec<_>>()));
             });
             proptest::prop_assert_eq!(got, want);
