@@ -231,9 +231,11 @@ pub struct Candidates<'a> {
 }
 
 impl<'a> Candidates<'a> {
-    /// The search for `tag` from bucket `home`, whose tags are `tags`.
-    fn new(index: &'a HashIndex, home: usize, tags: u128, tag: u8) -> Candidates<'a> {
-        let (hits, full) = matches(tags, tag);
+    /// The search for `hash` from its home bucket `home`. An empty index has no bucket: it
+    /// reads as one with no entries (all tags 0), so the search ends at once.
+    fn new(index: &'a HashIndex, home: usize, hash: u64) -> Candidates<'a> {
+        let tag = HashIndex::tag(hash);
+        let (hits, full) = matches(index.buckets.get(home).map_or(0, Bucket::tag_word), tag);
         Candidates { index, tag, bucket: home, hits, full, left: index.buckets.len().saturating_sub(1) }
     }
 }
@@ -317,13 +319,7 @@ impl HashIndex {
 
     /// The items that may be held under `hash`, in the order they were added among equal keys.
     pub fn candidates(&self, hash: u64) -> Candidates<'_> {
-        match self.buckets.is_empty() {
-            true => Candidates { index: self, tag: 0, bucket: 0, hits: 0, full: false, left: 0 },
-            false => {
-                let home = self.home(hash);
-                Candidates::new(self, home, self.buckets[home].tag_word(), Self::tag(hash))
-            }
-        }
+        Candidates::new(self, self.home(hash), hash)
     }
 
     /// For each of `hashes`, the first item held under it whose tag matches (the first of
@@ -331,23 +327,14 @@ impl HashIndex {
     /// The hashes' buckets are fetched one after another without waiting for each, so the
     /// memory fetches of the lookups overlap.
     pub fn first_candidates(&self, hashes: &[u64]) -> Vec<Option<u32>> {
-        if self.buckets.is_empty() {
-            return vec![None; hashes.len()];
-        }
         let homes: Vec<usize> = hashes.iter().map(|&h| self.home(h)).collect();
-        homes.iter().for_each(|&b| prefetch(&self.buckets[b]));
-        homes
-            .iter()
-            .zip(hashes)
-            .map(|(&home, &hash)| Candidates::new(self, home, self.buckets[home].tag_word(), Self::tag(hash)).next())
-            .collect()
+        homes.iter().filter_map(|&b| self.buckets.get(b)).for_each(prefetch);
+        homes.iter().zip(hashes).map(|(&home, &hash)| Candidates::new(self, home, hash).next()).collect()
     }
 
     /// Fetches into cache the bucket where a search for each of `hashes` starts.
     fn touch(&self, hashes: impl Iterator<Item = u64>) {
-        if !self.buckets.is_empty() {
-            hashes.for_each(|h| prefetch(&self.buckets[self.home(h)]));
-        }
+        hashes.filter_map(|h| self.buckets.get(self.home(h))).for_each(prefetch);
     }
 
     /// The index as columns, for a snapshot: every entry's item, then every entry's tag.
