@@ -1,6 +1,6 @@
 //! Evaluating a checked [`Plan`] into [`Rows`]. Pure: reads the graph, never does IO.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use super::Settings;
@@ -8,7 +8,7 @@ use super::ast::PathMode;
 use super::fields::{self, EntityField, RelationField};
 use super::pattern;
 use super::plan::{CONNECT_PATH_CAP, Cond, OrderTerm, Plan, Search};
-use super::rows::{Rows, Shape, Value};
+use super::rows::{Rows, Shape, Value, row_key};
 use crate::graph::paths::{Found, Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref as node};
 
@@ -22,6 +22,9 @@ pub enum EvalError {
     TimedOut(Duration),
     #[error("the query was cancelled")]
     Cancelled,
+    /// The rows, groups or keys a statement had to hold passed its memory budget.
+    #[error("the answer would hold more than {} MiB of rows at once", .0 >> 20)]
+    OverBudget(usize),
 }
 
 impl EvalError {
@@ -29,17 +32,21 @@ impl EvalError {
         match self {
             EvalError::TimedOut(_) => "narrow the search: a lower `max`, `via`, `avoid`, or `avoid kind`",
             EvalError::Cancelled => "run it again, narrower if it was slow",
+            EvalError::OverBudget(_) => {
+                "narrow the pattern (kinds, relation types, property maps, `where`), or return fewer or smaller values; `count(*)` holds no rows"
+            }
         }
     }
 }
 
 /// Evaluates a checked statement.
 pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Rows, EvalError> {
-    let deadline = Instant::now() + settings.timeout;
+    // A timeout too large to add to the clock is no deadline at all.
+    let deadline = Instant::now().checked_add(settings.timeout);
     let limits = |max_hops: usize, max_rows: usize| Limits {
         max_hops,
         max_rows,
-        deadline: Some(deadline),
+        deadline,
         cancel: settings.cancel,
     };
     let stop = |s: Stop| match s {
@@ -63,7 +70,10 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
             Ok(count_entities(kg, kinds.as_deref(), filter.as_ref(), group.as_ref()))
         }
         Plan::CountRelations { filter, group } => Ok(count_relations(kg, filter.as_ref(), group.as_ref())),
-        Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(stop),
+        Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(|s| match s {
+            pattern::MatchStop::Search(s) => stop(s),
+            pattern::MatchStop::OverBudget => EvalError::OverBudget(pattern::HELD_BYTES_BUDGET),
+        }),
     }
 }
 
@@ -300,10 +310,15 @@ fn why(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef) -> Rows {
 
 /// Counts by group value; a list value counts once for each of its items.
 fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<Value>>) -> Rows {
+    // Groups by the values' byte keys: one hash lookup per value, linear in the rows.
     let mut counts: Vec<(Value, i64)> = Vec::new();
-    let mut bump = |v: Value| match counts.iter_mut().find(|(k, _)| *k == v) {
-        Some((_, n)) => *n += 1,
-        None => counts.push((v, 1)),
+    let mut place: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut bump = |v: Value| {
+        let at = *place.entry(row_key(std::slice::from_ref(&v))).or_insert_with(|| {
+            counts.push((v, 0));
+            counts.len() - 1
+        });
+        counts[at].1 += 1;
     };
     let mut total = 0;
     for v in values {

@@ -204,6 +204,7 @@ fn equal(kg: &KnowledgeGraph, left: &Value, right: &Value) -> bool {
     match (left, right) {
         (Value::Null, Value::Null) => true,
         (Value::Null, _) | (_, Value::Null) => false,
+        (Value::Entity(a), Value::Entity(b)) => a == b,
         (Value::Entity(node), Value::Text(t)) | (Value::Text(t), Value::Entity(node)) => names_entity(kg, *node, t),
         (Value::Date(d), Value::Text(t)) | (Value::Text(t), Value::Date(d)) => {
             PartialDate::parse(t).is_ok_and(|p| p == *d)

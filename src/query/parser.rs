@@ -22,10 +22,55 @@ pub const STATEMENTS: &[&str] =
 
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(text: &str) -> Result<Query, QueryError> {
+    check_nesting(text)?;
     let mut pairs = KgqParser::parse(Rule::query, text).map_err(|e| parse_error(text, e))?;
     let query = pairs.next().expect("grammar guarantees a query");
     let statement = query.into_inner().next().expect("grammar guarantees a statement");
     Ok(statement_node(statement))
+}
+
+/// How deep brackets may nest in a statement. The parser descends once per level, so an
+/// unbounded depth would let a short input exhaust the stack; real questions nest a few.
+pub const MAX_NESTING: usize = 64;
+
+/// Refuses brackets nested deeper than [`MAX_NESTING`], before the parser descends into
+/// them. Quoted text and comments are skipped as the grammar reads them.
+fn check_nesting(text: &str) -> Result<(), QueryError> {
+    let bytes = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') && !matches!(bytes.get(i + 2), Some(b'(' | b'>' | b'-')) => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                open.push(i);
+                if open.len() > MAX_NESTING {
+                    return Err(QueryError::new(
+                        format!("brackets nest more than {MAX_NESTING} deep"),
+                        i..i + 1,
+                        "too deep",
+                    )
+                    .help("write the condition flatter: `a and b and c` needs no brackets, and `not not x` is `x`"));
+                }
+            }
+            b')' | b']' | b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn statement_node(pair: Pair<Rule>) -> Query {
@@ -252,7 +297,8 @@ fn negated(pair: Pair<Rule>) -> Predicate {
         }
     }
     let mut pred = atom_predicate(atom.expect("grammar guarantees an atom"));
-    for _ in 0..nots {
+    // `not not p` is `p`: only the parity matters, and a long chain must not nest deeply.
+    for _ in 0..nots % 2 {
         pred = Predicate::Not(Box::new(pred));
     }
     pred

@@ -4,13 +4,13 @@
 //! Semantics follow GQL/Cypher: a relation is bound at most once per match, and a
 //! variable-length segment is a simple path. Unbounded segments are refused.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::QueryError;
 use super::ast::{self, EdgeDirection, Ident, MatchQuery, ReturnItem, Sp};
 use super::fields::{self, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
 use super::plan::{self, Cond, DEFAULT_ROWS, HARD_MAX_HOPS, OrderTerm, Term};
-use super::rows::{Rows, Shape, Value};
+use super::rows::{Rows, Shape, Value, row_key};
 use crate::graph::paths::{Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
 
@@ -68,6 +68,12 @@ pub struct MatchPlan {
     limit: usize,
 }
 
+/// Most comma-separated patterns in one `match`. Matching descends once per pattern and
+/// node, so the bound keeps the stack bounded too.
+pub const MAX_PATTERNS: usize = 32;
+/// Most nodes written in all the patterns of one `match`.
+pub const MAX_PATTERN_NODES: usize = 64;
+
 /// Checks a `match` query.
 pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError> {
     let mut names: HashMap<String, usize> = HashMap::new();
@@ -90,6 +96,24 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
         slots.push(kind);
         Ok(slots.len() - 1)
     };
+    if let Some(p) = q.patterns.get(MAX_PATTERNS) {
+        return Err(QueryError::new(
+            format!("a `match` takes at most {MAX_PATTERNS} comma-separated patterns"),
+            p.nodes[0].span.clone(),
+            "one too many",
+        )
+        .help("split the question, or join the patterns into longer chains"));
+    }
+    let nodes: usize = q.patterns.iter().map(|p| p.nodes.len()).sum();
+    if nodes > MAX_PATTERN_NODES {
+        let last = q.patterns.last().and_then(|p| p.nodes.last()).map_or(0..0, |n| n.span.clone());
+        return Err(QueryError::new(
+            format!("a `match` names at most {MAX_PATTERN_NODES} nodes; this one has {nodes}"),
+            last,
+            "pattern too long",
+        )
+        .help("use a variable-length edge such as -[*1..4]- instead of writing each hop"));
+    }
     let mut patterns = Vec::new();
     for p in &q.patterns {
         let mut nodes = Vec::new();
@@ -98,7 +122,7 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
             let props = n
                 .props
                 .iter()
-                .map(|(k, v)| Ok((node_field(kg, k)?, fields::literal(&v.value))))
+                .map(|(k, v)| plan::typed(kg, node_field(kg, k)?, ast::CompareOp::Eq, v))
                 .collect::<Result<_, QueryError>>()?;
             nodes.push(NodePlan { slot: slot(&n.var, VarKind::Node)?, kinds, props });
         }
@@ -109,7 +133,7 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
             let props = e
                 .props
                 .iter()
-                .map(|(k, v)| Ok((edge_field(kg, k)?, fields::literal(&v.value))))
+                .map(|(k, v)| plan::typed(kg, edge_field(kg, k)?, ast::CompareOp::Eq, v))
                 .collect::<Result<_, QueryError>>()?;
             let range = e.range.as_ref().map(segment_bounds).transpose()?;
             edges.push(EdgePlan { slot: slot(&e.var, kind)?, rels, direction: e.direction, range, props });
@@ -117,7 +141,7 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
         patterns.push((nodes, edges));
     }
     let var_field = |p: &ast::Property| var_field(kg, &names, &slots, p);
-    let filter = q.filter.as_ref().map(|f| plan::condition_with(f, &var_field)).transpose()?;
+    let filter = q.filter.as_ref().map(|f| plan::condition_with(kg, f, &var_field)).transpose()?;
     let mut columns = Vec::new();
     let mut returns = Vec::new();
     for item in &q.returns {
@@ -144,7 +168,7 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
             Ok(OrderTerm { term, descending: k.descending })
         })
         .collect::<Result<_, QueryError>>()?;
-    let limit = q.limit.as_ref().map_or(DEFAULT_ROWS, |l| l.value.max(1));
+    let limit = plan::rows_limit(q.limit.as_ref(), DEFAULT_ROWS)?;
     Ok(MatchPlan { slots, patterns, filter, distinct: q.distinct, columns, returns, order, limit })
 }
 
@@ -214,6 +238,22 @@ fn var_field(
     })
 }
 
+impl plan::Typed for VarField {
+    fn field_type(&self) -> plan::FieldType {
+        match self {
+            VarField::Entity(_, f) => f.field_type(),
+            VarField::Relation(_, f) => f.field_type(),
+            VarField::Whole(_) | VarField::Length(_) => plan::FieldType::Other,
+        }
+    }
+    fn id_field(&self) -> Option<Self> {
+        match self {
+            VarField::Entity(s, f) => f.id_field().map(|f| VarField::Entity(*s, f)),
+            _ => None,
+        }
+    }
+}
+
 /// What a slot is bound to.
 #[derive(Debug, Clone, PartialEq)]
 enum Bound {
@@ -223,90 +263,110 @@ enum Bound {
     Segment(Path),
 }
 
-struct Matcher<'a> {
-    kg: &'a KnowledgeGraph,
-    plan: &'a MatchPlan,
-    limits: Limits<'a>,
-    steps: usize,
-    /// Most bindings collected before stopping.
-    cap: usize,
-    found: Vec<Vec<Bound>>,
-    truncated: bool,
-}
+/// Most bytes of rows, groups and de-duplication keys a `match` may hold at once. Rows that
+/// only pass through (counted, or beyond a `limit` without `order by`) cost nothing.
+pub const HELD_BYTES_BUDGET: usize = 256 << 20;
 
-/// Runs a `match`.
-pub fn eval(kg: &KnowledgeGraph, plan: &MatchPlan, limits: Limits) -> Result<Rows, Stop> {
-    let aggregate = plan.returns.iter().any(|r| matches!(r, ReturnPlan::Count(_)));
-    // Without ordering, grouping or de-duplication, the first `limit` matches are the answer.
-    let cap =
-        if aggregate || !plan.order.is_empty() || plan.distinct { super::plan::HARD_MAX_ROWS } else { plan.limit };
-    let mut matcher = Matcher { kg, plan, limits, steps: 0, cap, found: Vec::new(), truncated: false };
+/// Runs a `match`. Every binding is filtered (property maps while matching, `where` as soon
+/// as the binding is complete) before it reaches grouping, de-duplication, ordering and the
+/// limit, in that order; so a limit never hides a row that passes the filter, and counts
+/// are exact. Only the time budget and [`HELD_BYTES_BUDGET`] can stop it, and both fail the
+/// statement rather than return part of an answer.
+pub fn eval(kg: &KnowledgeGraph, plan: &MatchPlan, limits: Limits) -> Result<Rows, MatchStop> {
+    let mut matcher = Matcher { kg, plan, limits, steps: 0, sink: Sink::new(plan), done: false };
     let mut binding = vec![Bound::Free; plan.slots.len()];
     matcher.pattern(0, &mut binding)?;
-    let (found, truncated) = (matcher.found, matcher.truncated);
-    let get = |b: &[Bound], f: &VarField| read(kg, b, f);
-    let found: Vec<Vec<Bound>> =
-        found.into_iter().filter(|b| plan.filter.as_ref().is_none_or(|c| c.holds(kg, &|f| get(b, f)))).collect();
-    let mut rows = Rows::new(Shape::Table, &plan.columns.iter().map(String::as_str).collect::<Vec<_>>());
-    let mut keyed: Vec<(Vec<Value>, Vec<Value>)> = if aggregate {
-        aggregate_rows(kg, plan, &found)
-    } else {
-        found
-            .iter()
-            .map(|b| {
-                let row = plan
-                    .returns
-                    .iter()
-                    .map(|r| match r {
-                        ReturnPlan::Value(f) => get(b, f),
-                        ReturnPlan::Count(_) => Value::Null,
-                    })
-                    .collect();
-                let key = plan.order.iter().map(|o| o.term.read(&|f| get(b, f))).collect();
-                (key, row)
-            })
-            .collect()
-    };
-    if plan.distinct {
-        let mut seen: Vec<Vec<Value>> = Vec::new();
-        keyed.retain(|(_, row)| {
-            if seen.contains(row) {
-                false
-            } else {
-                seen.push(row.clone());
-                true
-            }
-        });
-    }
-    keyed.sort_by(|a, b| {
-        for (i, o) in plan.order.iter().enumerate() {
-            let ord = fields::sort_order(kg, &a.0[i], &b.0[i]);
-            let ord = if o.descending { ord.reverse() } else { ord };
-            if ord.is_ne() {
-                return ord;
-            }
-        }
-        std::cmp::Ordering::Equal
-    });
-    let total = keyed.len();
-    rows.rows = keyed.into_iter().take(plan.limit).map(|(_, r)| r).collect();
-    if truncated && aggregate {
-        rows.notes.push(format!("counted over the first {cap} matches only; narrow the pattern for exact counts"));
-    } else if truncated {
-        let shown = rows.rows.len();
-        rows.notes
-            .push(format!("showing {shown} of at least {}; use limit, or narrow the pattern", total.max(shown + 1)));
-    } else if total > plan.limit {
-        rows.notes.push(format!("showing {} of {total} rows; use limit to see more", rows.rows.len()));
-    }
-    Ok(rows)
+    Ok(matcher.sink.finish(kg, plan))
 }
 
-/// Rows grouped by the non-count items, with counts.
-fn aggregate_rows(kg: &KnowledgeGraph, plan: &MatchPlan, found: &[Vec<Bound>]) -> Vec<(Vec<Value>, Vec<Value>)> {
-    let mut groups: Vec<(Vec<Value>, Vec<usize>)> = Vec::new();
-    for (i, b) in found.iter().enumerate() {
-        let key: Vec<Value> = plan
+/// Why a `match` stopped without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchStop {
+    Search(Stop),
+    /// The rows, groups or keys it had to hold passed [`HELD_BYTES_BUDGET`].
+    OverBudget,
+}
+
+impl From<Stop> for MatchStop {
+    fn from(s: Stop) -> MatchStop {
+        MatchStop::Search(s)
+    }
+}
+
+/// Where filtered bindings go, by what the statement asks of them.
+struct Sink {
+    aggregate: bool,
+    /// Rows seen so far (after de-duplication), for the note.
+    total: usize,
+    /// Rows (with their order keys and arrival number) that may still be in the answer.
+    rows: Vec<(Vec<Value>, usize, Vec<Value>)>,
+    /// Keys of the distinct rows seen so far.
+    seen: HashSet<Vec<u8>>,
+    /// Group key → position in `rows` and the group's counts, one per count item.
+    groups: HashMap<Vec<u8>, (usize, Vec<i64>)>,
+    held: usize,
+    /// Stopped at `limit + 1` rows: more exist than are shown.
+    more: bool,
+}
+
+impl Sink {
+    fn new(plan: &MatchPlan) -> Sink {
+        Sink {
+            aggregate: plan.returns.iter().any(|r| matches!(r, ReturnPlan::Count(_))),
+            total: 0,
+            rows: Vec::new(),
+            seen: HashSet::new(),
+            groups: HashMap::new(),
+            held: 0,
+            more: false,
+        }
+    }
+
+    fn charge(&mut self, bytes: usize) -> Result<(), MatchStop> {
+        self.held += bytes;
+        if self.held > HELD_BYTES_BUDGET { Err(MatchStop::OverBudget) } else { Ok(()) }
+    }
+
+    /// Takes one binding that passed the filter. Returns true when the answer is complete
+    /// and matching can stop.
+    fn take(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan, b: &[Bound]) -> Result<bool, MatchStop> {
+        if self.aggregate {
+            return self.group(kg, plan, b).map(|()| false);
+        }
+        let row: Vec<Value> = plan
+            .returns
+            .iter()
+            .map(|r| match r {
+                ReturnPlan::Value(f) => read(kg, b, f),
+                ReturnPlan::Count(_) => unreachable!("rows with counts are grouped"),
+            })
+            .collect();
+        if plan.distinct {
+            let key = row_key(&row);
+            if self.seen.contains(&key) {
+                return Ok(false);
+            }
+            self.charge(key.len() + 32)?;
+            self.seen.insert(key);
+        }
+        let order: Vec<Value> = plan.order.iter().map(|o| o.term.read(&|f| read(kg, b, f))).collect();
+        self.total += 1;
+        if plan.order.is_empty() && self.rows.len() == plan.limit {
+            // Without `order by` the first `limit` rows are the answer; this one proves more exist.
+            self.more = true;
+            return Ok(true);
+        }
+        self.charge(row.iter().chain(&order).map(Value::held_bytes).sum::<usize>() + 64)?;
+        self.rows.push((order, self.total, row));
+        if !plan.order.is_empty() && self.rows.len() >= 2 * plan.limit.max(512) {
+            // Keep only the best `limit`; ties keep arrival order, as a full sort would.
+            self.keep_best(kg, plan);
+        }
+        Ok(false)
+    }
+
+    fn group(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan, b: &[Bound]) -> Result<(), MatchStop> {
+        let key_values: Vec<Value> = plan
             .returns
             .iter()
             .filter_map(|r| match r {
@@ -314,42 +374,91 @@ fn aggregate_rows(kg: &KnowledgeGraph, plan: &MatchPlan, found: &[Vec<Bound>]) -
                 ReturnPlan::Count(_) => None,
             })
             .collect();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((key, vec![i])),
+        let key = row_key(&key_values);
+        let bumps = plan.returns.iter().filter_map(|r| match r {
+            ReturnPlan::Value(_) => None,
+            ReturnPlan::Count(None) => Some(1),
+            // As in Cypher, count(x) counts the rows in which x is bound.
+            ReturnPlan::Count(Some(s)) => Some(i64::from(b[*s] != Bound::Free)),
+        });
+        if let Some((_, counts)) = self.groups.get_mut(&key) {
+            counts.iter_mut().zip(bumps).for_each(|(c, n)| *c += n);
+            return Ok(());
         }
+        self.charge(2 * key.len() + key_values.iter().map(Value::held_bytes).sum::<usize>() + 96)?;
+        self.groups.insert(key, (self.rows.len(), bumps.collect()));
+        self.total += 1;
+        self.rows.push((Vec::new(), self.total, key_values));
+        Ok(())
     }
-    groups
-        .into_iter()
-        .map(|(key, members)| {
-            let mut values = key.into_iter();
-            let row: Vec<Value> = plan
-                .returns
-                .iter()
-                .map(|r| match r {
-                    ReturnPlan::Value(_) => values.next().expect("one key value per value item"),
-                    ReturnPlan::Count(None) => Value::Int(members.len() as i64),
-                    // As in Cypher, count(x) counts the rows in which x is bound.
-                    ReturnPlan::Count(Some(s)) => {
-                        Value::Int(members.iter().filter(|&&i| found[i][*s] != Bound::Free).count() as i64)
-                    }
-                })
-                .collect();
-            let order_key = plan
-                .order
-                .iter()
-                .map(|o| match &o.term {
-                    Term::Value(v) => v.clone(),
-                    Term::Field(f) => plan
-                        .returns
-                        .iter()
-                        .position(|r| matches!(r, ReturnPlan::Value(g) if g == f))
-                        .map_or(Value::Null, |i| row[i].clone()),
-                })
-                .collect();
-            (order_key, row)
-        })
-        .collect()
+
+    fn sort(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan) {
+        self.rows.sort_by(|a, b| {
+            for (i, o) in plan.order.iter().enumerate() {
+                let ord = fields::sort_order(kg, &a.0[i], &b.0[i]);
+                let ord = if o.descending { ord.reverse() } else { ord };
+                if ord.is_ne() {
+                    return ord;
+                }
+            }
+            a.1.cmp(&b.1)
+        });
+    }
+
+    fn keep_best(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan) {
+        self.sort(kg, plan);
+        self.rows.truncate(plan.limit);
+        self.held = self.rows.iter().map(|(k, _, r)| k.iter().chain(r).map(Value::held_bytes).sum::<usize>() + 64).sum();
+        self.held += self.seen.iter().map(|k| k.len() + 32).sum::<usize>();
+    }
+
+    fn finish(mut self, kg: &KnowledgeGraph, plan: &MatchPlan) -> Rows {
+        if self.aggregate {
+            let mut groups: Vec<(usize, Vec<i64>)> = std::mem::take(&mut self.groups).into_values().collect();
+            groups.sort_unstable_by_key(|(at, _)| *at);
+            for (at, counts) in groups {
+                let (_, _, key) = &mut self.rows[at];
+                let mut keys = std::mem::take(key).into_iter();
+                let mut counts = counts.into_iter();
+                let row: Vec<Value> = plan
+                    .returns
+                    .iter()
+                    .map(|r| match r {
+                        ReturnPlan::Value(_) => keys.next().expect("one key value per value item"),
+                        ReturnPlan::Count(_) => Value::Int(counts.next().expect("one count per count item")),
+                    })
+                    .collect();
+                let order = plan.order.iter().map(|o| aggregate_order_key(plan, &o.term, &row)).collect();
+                self.rows[at] = (order, at, row);
+            }
+        }
+        self.sort(kg, plan);
+        let total = self.total;
+        let mut rows = Rows::new(Shape::Table, &plan.columns.iter().map(String::as_str).collect::<Vec<_>>());
+        rows.rows = self.rows.into_iter().take(plan.limit).map(|(_, _, r)| r).collect();
+        let shown = rows.rows.len();
+        if self.more {
+            rows.notes.push(format!(
+                "showing the first {shown} rows; more match (add `order by` for a chosen {shown}, or a larger limit)"
+            ));
+        } else if total > shown {
+            rows.notes.push(format!("showing {shown} of {total} rows; use limit to see more"));
+        }
+        rows
+    }
+}
+
+/// An `order by` key of an aggregated row: a return item's value (count items included,
+/// by their column), or a constant.
+fn aggregate_order_key(plan: &MatchPlan, term: &Term<VarField>, row: &[Value]) -> Value {
+    match term {
+        Term::Value(v) => v.clone(),
+        Term::Field(f) => plan
+            .returns
+            .iter()
+            .position(|r| matches!(r, ReturnPlan::Value(g) if g == f))
+            .map_or(Value::Null, |i| row[i].clone()),
+    }
 }
 
 fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
@@ -359,12 +468,23 @@ fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
     match (&b[slot], f) {
         (Bound::Node(n), VarField::Whole(_)) => Value::Entity(*n),
         (Bound::Node(n), VarField::Entity(_, field)) => fields::entity_value(kg, *n, field),
-        (Bound::Edge(h), VarField::Whole(_)) => Value::Relation(*h),
+        // A relation in a row reads in its stored direction, whichever way the pattern walked it.
+        (Bound::Edge(h), VarField::Whole(_)) => Value::Relation(Hop { edge: h.edge, forward: true }),
         (Bound::Edge(h), VarField::Relation(_, field)) => fields::relation_value(kg, edge_ref(h.edge), field),
         (Bound::Segment(p), VarField::Whole(_)) => Value::Path(p.clone()),
         (Bound::Segment(p), VarField::Length(_)) => Value::Int(p.len() as i64),
         _ => Value::Null,
     }
+}
+
+struct Matcher<'a> {
+    kg: &'a KnowledgeGraph,
+    plan: &'a MatchPlan,
+    limits: Limits<'a>,
+    steps: usize,
+    sink: Sink,
+    /// The sink has its answer: unwind without matching more.
+    done: bool,
 }
 
 impl Matcher<'_> {
@@ -376,18 +496,14 @@ impl Matcher<'_> {
         Ok(())
     }
 
-    fn full(&self) -> bool {
-        self.found.len() >= self.cap
-    }
-
-    /// Matches pattern `p` onwards, then records the binding.
-    fn pattern(&mut self, p: usize, b: &mut Vec<Bound>) -> Result<(), Stop> {
-        if self.full() {
-            self.truncated = true;
-            return Ok(());
-        }
+    /// Matches pattern `p` onwards; a complete binding goes through the filter to the sink.
+    fn pattern(&mut self, p: usize, b: &mut Vec<Bound>) -> Result<(), MatchStop> {
         let Some((nodes, _)) = self.plan.patterns.get(p) else {
-            self.found.push(b.clone());
+            self.tick()?;
+            let kg = self.kg;
+            if self.plan.filter.as_ref().is_none_or(|c| c.holds(kg, &|f| read(kg, b, f))) {
+                self.done = self.sink.take(kg, self.plan, b)?;
+            }
             return Ok(());
         };
         let first = &nodes[0];
@@ -400,13 +516,11 @@ impl Matcher<'_> {
         };
         for n in candidates {
             self.tick()?;
-            if self.full() {
-                self.truncated = true;
+            if self.done {
                 break;
             }
             if self.node_fits(first, n) {
-                let saved = b[first.slot].clone();
-                b[first.slot] = Bound::Node(n);
+                let saved = std::mem::replace(&mut b[first.slot], Bound::Node(n));
                 self.step(p, 0, n, b)?;
                 b[first.slot] = saved;
             }
@@ -424,38 +538,87 @@ impl Matcher<'_> {
     }
 
     /// Extends pattern `p` from its node `i`, bound to `at`.
-    fn step(&mut self, p: usize, i: usize, at: EntityRef, b: &mut Vec<Bound>) -> Result<(), Stop> {
-        let (nodes, edges) = &self.plan.patterns[p];
+    fn step(&mut self, p: usize, i: usize, at: EntityRef, b: &mut Vec<Bound>) -> Result<(), MatchStop> {
+        let plan = self.plan;
+        let (_, edges) = &plan.patterns[p];
         let Some(edge) = edges.get(i) else {
             return self.pattern(p + 1, b);
         };
-        let next = &nodes[i + 1];
-        if self.full() {
-            self.truncated = true;
+        match edge.range {
+            None => {
+                for (nb, hop) in self.hops_from(edge, at.index() as u32) {
+                    self.tick()?;
+                    if self.done {
+                        break;
+                    }
+                    if !used(b, hop.edge) {
+                        self.bind(p, i, node_ref(nb), Bound::Edge(hop), b)?;
+                    }
+                }
+            }
+            Some((min, max)) => {
+                let mut path = Path { nodes: vec![at.index() as u32], hops: Vec::new() };
+                if min == 0 {
+                    self.bind(p, i, at, Bound::Segment(path.clone()), b)?;
+                }
+                self.walk(p, i, edge, &mut path, (min, max), b)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Binds edge `i` of pattern `p` and the node after it to `end`, if that node fits,
+    /// and goes on matching.
+    fn bind(&mut self, p: usize, i: usize, end: EntityRef, bound: Bound, b: &mut Vec<Bound>) -> Result<(), MatchStop> {
+        let plan = self.plan;
+        let (nodes, edges) = &plan.patterns[p];
+        let (next, edge) = (&nodes[i + 1], &edges[i]);
+        let fits = match &b[next.slot] {
+            Bound::Node(n) => *n == end,
+            _ => self.node_fits(next, end),
+        };
+        if !fits {
             return Ok(());
         }
-        let walks = match edge.range {
-            None => self.single_edges(edge, at, b),
-            Some((min, max)) => self.segments(edge, at, min, max)?,
-        };
-        for (end, bound) in walks {
-            if self.full() {
-                self.truncated = true;
-                return Ok(());
+        let saved_edge = std::mem::replace(&mut b[edge.slot], bound);
+        let saved_node = std::mem::replace(&mut b[next.slot], Bound::Node(end));
+        self.step(p, i + 1, end, b)?;
+        b[edge.slot] = saved_edge;
+        b[next.slot] = saved_node;
+        Ok(())
+    }
+
+    /// Walks the simple paths of a variable-length edge from the end of `path`, binding
+    /// each of `min..=max` hops as it is found.
+    fn walk(
+        &mut self,
+        p: usize,
+        i: usize,
+        edge: &EdgePlan,
+        path: &mut Path,
+        (min, max): (usize, usize),
+        b: &mut Vec<Bound>,
+    ) -> Result<(), MatchStop> {
+        if path.len() == max {
+            return Ok(());
+        }
+        let at = *path.nodes.last().expect("a path has a start");
+        for (nb, hop) in self.hops_from(edge, at) {
+            self.tick()?;
+            if self.done {
+                break;
             }
-            let fits_bound = match &b[next.slot] {
-                Bound::Node(n) => *n == end,
-                _ => true,
-            };
-            if !fits_bound || !self.node_fits(next, end) {
+            if path.nodes.contains(&nb) || used(b, hop.edge) {
                 continue;
             }
-            let (saved_edge, saved_node) = (b[edge.slot].clone(), b[next.slot].clone());
-            b[edge.slot] = bound;
-            b[next.slot] = Bound::Node(end);
-            self.step(p, i + 1, end, b)?;
-            b[edge.slot] = saved_edge;
-            b[next.slot] = saved_node;
+            path.nodes.push(nb);
+            path.hops.push(hop);
+            if path.len() >= min {
+                self.bind(p, i, node_ref(nb), Bound::Segment(path.clone()), b)?;
+            }
+            self.walk(p, i, edge, path, (min, max), b)?;
+            path.nodes.pop();
+            path.hops.pop();
         }
         Ok(())
     }
@@ -469,7 +632,8 @@ impl Matcher<'_> {
             })
     }
 
-    /// Hops from `at` allowed by the edge pattern's direction.
+    /// Hops from `at` allowed by the edge pattern's direction: every stored relation, one
+    /// hop each (a pattern binds relations, so parallel relations are separate matches).
     fn hops_from(&self, plan: &EdgePlan, at: u32) -> Vec<(u32, Hop)> {
         let t = self.kg.topology();
         let mut out = Vec::new();
@@ -477,70 +641,24 @@ impl Matcher<'_> {
             out.extend(t.out(at).iter().map(|&(nb, e)| (nb, Hop { edge: e, forward: true })));
         }
         if plan.direction != EdgeDirection::Right {
-            out.extend(t.inc(at).iter().map(|&(nb, e)| (nb, Hop { edge: e, forward: false })));
+            // A self-loop is walked once, forwards, in an undirected pattern.
+            let undirected = plan.direction == EdgeDirection::Either;
+            out.extend(
+                t.inc(at)
+                    .iter()
+                    .filter(|&&(nb, _)| !(undirected && nb == at))
+                    .map(|&(nb, e)| (nb, Hop { edge: e, forward: false })),
+            );
         }
         out.retain(|(_, h)| self.edge_fits(plan, h.edge));
         out
     }
+}
 
-    fn single_edges(&self, plan: &EdgePlan, at: EntityRef, b: &[Bound]) -> Vec<(EntityRef, Bound)> {
-        let used = |e: u32| {
-            b.iter().any(|x| {
-                matches!(x, Bound::Edge(h) if h.edge == e)
-                    || matches!(x, Bound::Segment(p) if p.hops.iter().any(|h| h.edge == e))
-            })
-        };
-        self.hops_from(plan, at.index() as u32)
-            .into_iter()
-            .filter(|(_, h)| !used(h.edge))
-            .map(|(nb, h)| (node_ref(nb), Bound::Edge(h)))
-            .collect()
-    }
-
-    /// Simple paths of `min..=max` hops from `at` allowed by the edge pattern.
-    fn segments(
-        &mut self,
-        plan: &EdgePlan,
-        at: EntityRef,
-        min: usize,
-        max: usize,
-    ) -> Result<Vec<(EntityRef, Bound)>, Stop> {
-        let start = at.index() as u32;
-        let mut out = Vec::new();
-        let mut path = Path { nodes: vec![start], hops: Vec::new() };
-        if min == 0 {
-            out.push((at, Bound::Segment(path.clone())));
-        }
-        self.extend_segment(plan, &mut path, min, max, &mut out)?;
-        Ok(out)
-    }
-
-    fn extend_segment(
-        &mut self,
-        plan: &EdgePlan,
-        path: &mut Path,
-        min: usize,
-        max: usize,
-        out: &mut Vec<(EntityRef, Bound)>,
-    ) -> Result<(), Stop> {
-        if path.len() == max || out.len() >= self.cap {
-            return Ok(());
-        }
-        let at = *path.nodes.last().expect("a path has a start");
-        for (nb, hop) in self.hops_from(plan, at) {
-            self.tick()?;
-            if path.nodes.contains(&nb) {
-                continue;
-            }
-            path.nodes.push(nb);
-            path.hops.push(hop);
-            if path.len() >= min {
-                out.push((node_ref(nb), Bound::Segment(path.clone())));
-            }
-            self.extend_segment(plan, path, min, max, out)?;
-            path.nodes.pop();
-            path.hops.pop();
-        }
-        Ok(())
-    }
+/// Whether a relation is already bound in this match (GQL/Cypher: at most once).
+fn used(b: &[Bound], edge: u32) -> bool {
+    b.iter().any(|x| {
+        matches!(x, Bound::Edge(h) if h.edge == edge)
+            || matches!(x, Bound::Segment(p) if p.hops.iter().any(|h| h.edge == edge))
+    })
 }

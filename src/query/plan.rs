@@ -133,7 +133,7 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
         S::Show(r) => Plan::Show(resolve(kg, r)?),
         S::Find { kinds, filter, order, limit } => Plan::Find {
             kinds: kind_names(kg, kinds)?,
-            filter: filter.as_ref().map(|p| condition(p, &|i| entity_field(kg, i))).transpose()?,
+            filter: filter.as_ref().map(|p| condition(kg, p, &|i| entity_field(kg, i))).transpose()?,
             order: order
                 .iter()
                 .map(|k| Ok(OrderTerm { term: term(&k.operand, &|i| entity_field(kg, i))?, descending: k.descending }))
@@ -153,19 +153,27 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
             let max = options.max.as_ref().map(hops).transpose()?.unwrap_or(DEFAULT_MAX_HOPS);
             Plan::Path { mode: *mode, from, to, search: search(kg, options, max, &[from, to])? }
         }
-        S::Connect { a, b, options } => {
-            let (a, b) = (resolve(kg, a)?, resolve(kg, b)?);
+        S::Connect { a: ra, b: rb, options } => {
+            let (a, b) = (resolve(kg, ra)?, resolve(kg, rb)?);
+            if a == b {
+                return Err(QueryError::new(
+                    format!("`connect` needs two different entities; both name {}", kg.entity(a).id()),
+                    ra.span.start..rb.span.end,
+                    "the same entity twice",
+                )
+                .help("to see what an entity is linked to, use `show` or `neighbors`"));
+            }
             let max = options.max.as_ref().map(hops).transpose()?.unwrap_or(DEFAULT_CONNECT_HOPS);
             Plan::Connect { a, b, search: search(kg, options, max, &[a, b])? }
         }
         S::Why { a, b } => Plan::Why { a: resolve(kg, a)?, b: resolve(kg, b)? },
         S::Count { target: ast::CountTarget::Relations, filter, group } => Plan::CountRelations {
-            filter: filter.as_ref().map(|p| condition(p, &|i| relation_field(kg, i))).transpose()?,
+            filter: filter.as_ref().map(|p| condition(kg, p, &|i| relation_field(kg, i))).transpose()?,
             group: group.as_ref().map(|g| relation_field(kg, g)).transpose()?,
         },
         S::Count { target: ast::CountTarget::Entities(kinds), filter, group } => Plan::CountEntities {
             kinds: kind_names(kg, kinds)?,
-            filter: filter.as_ref().map(|p| condition(p, &|i| entity_field(kg, i))).transpose()?,
+            filter: filter.as_ref().map(|p| condition(kg, p, &|i| entity_field(kg, i))).transpose()?,
             group: group.as_ref().map(|g| entity_field(kg, g)).transpose()?,
         },
         S::Match(m) => Plan::Match(Box::new(pattern::plan(kg, m)?)),
@@ -174,13 +182,15 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
 
 /// Resolves an entity reference, or explains why it names no single entity.
 pub fn resolve(kg: &KnowledgeGraph, r: &ast::EntityRef) -> Result<EntityRef, QueryError> {
-    kg.resolve(&r.text).map_err(|err| {
-        let label = match &err {
-            ResolveError::Unknown { .. } => "unknown entity",
-            ResolveError::Ambiguous { .. } => "ambiguous name",
-        };
-        QueryError::new(err.to_string(), r.span.clone(), label).help(err.help())
-    })
+    kg.resolve(&r.text).map_err(|err| resolve_error(err, r.span.clone()))
+}
+
+fn resolve_error(err: ResolveError, span: ast::Span) -> QueryError {
+    let label = match &err {
+        ResolveError::Unknown { .. } => "unknown entity",
+        ResolveError::Ambiguous { .. } => "ambiguous name",
+    };
+    QueryError::new(err.to_string(), span, label).help(err.help())
 }
 
 fn kind_names(kg: &KnowledgeGraph, kinds: &KindSet) -> Result<Option<Vec<String>>, QueryError> {
@@ -222,7 +232,7 @@ fn hops(n: &Sp<usize>) -> Result<usize, QueryError> {
     Ok(n.value)
 }
 
-fn rows_limit(limit: Option<&Sp<usize>>, default: usize) -> Result<usize, QueryError> {
+pub(super) fn rows_limit(limit: Option<&Sp<usize>>, default: usize) -> Result<usize, QueryError> {
     match limit {
         None => Ok(default),
         Some(n) if n.value == 0 || n.value > HARD_MAX_ROWS => Err(QueryError::new(
@@ -287,7 +297,11 @@ pub fn unknown_field(name: &Ident, known: &[&str], attrs: &[&str], of: &str) -> 
 }
 
 /// Checks a `where` condition, resolving each property with `field`.
-pub fn condition<F>(p: &Predicate, field: &dyn Fn(&Ident) -> Result<F, QueryError>) -> Result<Cond<F>, QueryError> {
+pub fn condition<F: Typed>(
+    kg: &KnowledgeGraph,
+    p: &Predicate,
+    field: &dyn Fn(&Ident) -> Result<F, QueryError>,
+) -> Result<Cond<F>, QueryError> {
     let prop = |p: &ast::Property| -> Result<F, QueryError> {
         match &p.var {
             Some(v) => Err(QueryError::new(
@@ -299,30 +313,145 @@ pub fn condition<F>(p: &Predicate, field: &dyn Fn(&Ident) -> Result<F, QueryErro
             None => field(&p.field),
         }
     };
-    condition_with(p, &|p: &ast::Property| prop(p))
+    condition_with(kg, p, &|p: &ast::Property| prop(p))
 }
 
 /// Checks a condition whose properties may name pattern variables.
-pub fn condition_with<F>(
+pub fn condition_with<F: Typed>(
+    kg: &KnowledgeGraph,
     p: &Predicate,
     prop: &dyn Fn(&ast::Property) -> Result<F, QueryError>,
 ) -> Result<Cond<F>, QueryError> {
-    let term = |o: &ast::Operand| -> Result<Term<F>, QueryError> {
-        Ok(match o {
-            ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
-            ast::Operand::Property(p) => Term::Field(prop(p)?),
-        })
-    };
     Ok(match p {
-        Predicate::Or(parts) => Cond::Or(parts.iter().map(|q| condition_with(q, prop)).collect::<Result<_, _>>()?),
-        Predicate::And(parts) => Cond::And(parts.iter().map(|q| condition_with(q, prop)).collect::<Result<_, _>>()?),
-        Predicate::Not(inner) => Cond::Not(Box::new(condition_with(inner, prop)?)),
-        Predicate::Compare { left, op, right } => Cond::Compare(term(left)?, op.value, term(right)?),
-        Predicate::In { operand, list } => {
-            Cond::In(term(operand)?, list.iter().map(|l| fields::literal(&l.value)).collect())
+        Predicate::Or(parts) => {
+            Cond::Or(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?)
         }
+        Predicate::And(parts) => {
+            Cond::And(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?)
+        }
+        Predicate::Not(inner) => Cond::Not(Box::new(condition_with(kg, inner, prop)?)),
+        Predicate::Compare { left, op, right } => match (left, right) {
+            (ast::Operand::Property(p), ast::Operand::Literal(l)) => {
+                let (field, value) = typed(kg, prop(p)?, op.value, l)?;
+                Cond::Compare(Term::Field(field), op.value, Term::Value(value))
+            }
+            (ast::Operand::Literal(l), ast::Operand::Property(p)) => {
+                let (field, value) = typed(kg, prop(p)?, op.value, l)?;
+                Cond::Compare(Term::Value(value), op.value, Term::Field(field))
+            }
+            _ => {
+                let term = |o: &ast::Operand| -> Result<Term<F>, QueryError> {
+                    Ok(match o {
+                        ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
+                        ast::Operand::Property(p) => Term::Field(prop(p)?),
+                    })
+                };
+                Cond::Compare(term(left)?, op.value, term(right)?)
+            }
+        },
+        Predicate::In { operand, list } => match operand {
+            ast::Operand::Property(p) => {
+                let field = prop(p)?;
+                let mut values = Vec::new();
+                let mut read_as = None;
+                for l in list {
+                    let (f, v) = typed(kg, field.clone(), CompareOp::Eq, l)?;
+                    read_as = Some(f);
+                    values.push(v);
+                }
+                Cond::In(Term::Field(read_as.unwrap_or(field)), values)
+            }
+            ast::Operand::Literal(l) => {
+                Cond::In(Term::Value(fields::literal(&l.value)), list.iter().map(|l| fields::literal(&l.value)).collect())
+            }
+        },
         Predicate::Truthy(p) => Cond::Truthy(prop(p)?),
     })
+}
+
+/// What a field holds, for checking the literals it is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// An entity's name: a literal compared for (in)equality names an entity, resolved as
+    /// any reference is (aliases, ids; ambiguity is an error).
+    Name,
+    /// An entity (a relation's end, a country): a literal names an entity likewise.
+    Entity,
+    /// A date: a literal must be a year or a quoted date.
+    Date,
+    Other,
+}
+
+/// A field whose type is known when a statement is checked.
+pub trait Typed: Clone {
+    fn field_type(&self) -> FieldType;
+    /// The id field of the same entity, for a name field.
+    fn id_field(&self) -> Option<Self>;
+}
+
+impl Typed for EntityField {
+    fn field_type(&self) -> FieldType {
+        match self {
+            EntityField::Name => FieldType::Name,
+            EntityField::Country => FieldType::Entity,
+            _ => FieldType::Other,
+        }
+    }
+    fn id_field(&self) -> Option<Self> {
+        (self == &EntityField::Name).then_some(EntityField::Id)
+    }
+}
+
+impl Typed for RelationField {
+    fn field_type(&self) -> FieldType {
+        match self {
+            RelationField::From | RelationField::To => FieldType::Entity,
+            RelationField::Since | RelationField::Until | RelationField::Date => FieldType::Date,
+            _ => FieldType::Other,
+        }
+    }
+    fn id_field(&self) -> Option<Self> {
+        None
+    }
+}
+
+/// A literal compared with `field`, checked against the field's type: names resolve to
+/// entities (a name field is then compared by id), dates parse. Returns the field to read
+/// and the value to compare with.
+pub fn typed<F: Typed>(kg: &KnowledgeGraph, field: F, op: CompareOp, lit: &Sp<ast::Literal>) -> Result<(F, Value), QueryError> {
+    let plain = fields::literal(&lit.value);
+    let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
+    match (field.field_type(), &lit.value) {
+        (FieldType::Name | FieldType::Entity, ast::Literal::Text(text)) if equality => {
+            let node = match kg.resolve(text) {
+                Ok(node) => node,
+                // No entity has that name, alias or id, so the plain comparison is exact: it
+                // matches nothing (scripts assert absence this way).
+                Err(ResolveError::Unknown { .. }) => return Ok((field, plain)),
+                Err(ambiguous) => return Err(resolve_error(ambiguous, lit.span.clone())),
+            };
+            Ok(match field.id_field() {
+                Some(id) => (id, Value::Text(kg.entity(node).id().to_string())),
+                None => (field, Value::Entity(node)),
+            })
+        }
+        (FieldType::Date, ast::Literal::Null) => Ok((field, plain)),
+        (FieldType::Date, _) if matches!(op, CompareOp::Contains | CompareOp::StartsWith) => Ok((field, plain)),
+        (FieldType::Date, literal) => {
+            let text = match literal {
+                ast::Literal::Text(t) => t.clone(),
+                ast::Literal::Number(n) if n.fract() == 0.0 && (1.0..=9999.0).contains(n) => format!("{:04}", *n as u16),
+                _ => String::new(),
+            };
+            let date = PartialDate::parse(&text).map_err(|why| {
+                let why = if text.is_empty() { "a date is a year or a quoted date".to_string() } else { why };
+                QueryError::new(format!("not a date: {why}"), lit.span.clone(), "not a date")
+                    .help("write a year (2017) or a quoted date: \"2017\", \"2017-06\" or \"2017-06-30\"")
+            })?;
+            Ok((field, Value::Date(date)))
+        }
+        _ => Ok((field, plain)),
+    }
 }
 
 fn term<F>(o: &ast::Operand, field: &dyn Fn(&Ident) -> Result<F, QueryError>) -> Result<Term<F>, QueryError> {

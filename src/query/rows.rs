@@ -70,3 +70,77 @@ impl Rows {
         self.rows.is_empty()
     }
 }
+
+impl Value {
+    /// Appends a byte encoding of the value that is equal for equal values and different
+    /// for different ones, so rows can be grouped and de-duplicated by hashing (a float is
+    /// taken by its bits, with -0 as 0).
+    pub fn key_into(&self, out: &mut Vec<u8>) {
+        let text = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        match self {
+            Value::Null => out.push(0),
+            Value::Bool(b) => out.extend([1, u8::from(*b)]),
+            Value::Int(i) => {
+                out.push(2);
+                out.extend_from_slice(&i.to_le_bytes());
+            }
+            Value::Float(f) => {
+                out.push(3);
+                let f = if *f == 0.0 { 0.0 } else { *f };
+                out.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Value::Text(s) => {
+                out.push(4);
+                text(out, s);
+            }
+            Value::Date(d) => {
+                out.push(5);
+                text(out, &d.to_string());
+            }
+            Value::Entity(n) => {
+                out.push(6);
+                out.extend_from_slice(&(n.index() as u64).to_le_bytes());
+            }
+            Value::Relation(h) => {
+                out.push(7);
+                out.extend_from_slice(&h.edge.to_le_bytes());
+                out.push(u8::from(h.forward));
+            }
+            Value::Path(p) => {
+                out.push(8);
+                out.extend_from_slice(&(p.nodes.len() as u64).to_le_bytes());
+                p.nodes.iter().for_each(|n| out.extend_from_slice(&n.to_le_bytes()));
+                for h in &p.hops {
+                    out.extend_from_slice(&h.edge.to_le_bytes());
+                    out.push(u8::from(h.forward));
+                }
+            }
+            Value::List(items) => {
+                out.push(9);
+                out.extend_from_slice(&(items.len() as u64).to_le_bytes());
+                items.iter().for_each(|v| v.key_into(out));
+            }
+        }
+    }
+
+    /// Roughly how many bytes the value holds, for the memory budget of a statement.
+    pub fn held_bytes(&self) -> usize {
+        let own = std::mem::size_of::<Value>();
+        own + match self {
+            Value::Text(s) => s.len(),
+            Value::Path(p) => p.nodes.len() * 4 + p.hops.len() * 8,
+            Value::List(items) => items.iter().map(Value::held_bytes).sum(),
+            _ => 0,
+        }
+    }
+}
+
+/// The byte key of a row (see [`Value::key_into`]).
+pub fn row_key(values: &[Value]) -> Vec<u8> {
+    let mut key = Vec::new();
+    values.iter().for_each(|v| v.key_into(&mut key));
+    key
+}
