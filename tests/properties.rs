@@ -1,6 +1,6 @@
 //! Properties of whole statements on random graphs, against brute force: `connect` ranks
 //! exactly the inner entities of the simple paths between its ends, and `paths` lists
-//! exactly those paths.
+//! exactly those paths, as routes (parallel relations count once).
 
 use std::collections::BTreeSet;
 
@@ -34,39 +34,63 @@ fn graph(n: usize, edges: &[(usize, usize, bool)]) -> KnowledgeGraph {
     KnowledgeGraph::build(loaded.dataset.expect("generated data is valid"))
 }
 
-/// Every simple path from `a` to `b` of at most `max` hops, as node sequences, by brute force.
-fn brute_paths(n: usize, edges: &[(usize, usize, bool)], a: usize, b: usize, max: usize) -> Vec<Vec<usize>> {
+/// Every simple route from `a` to `b` of at most `max` hops, by brute force: entities and,
+/// per hop, the relation kind and the way it was walked (`-links->`, `<-links-`, `-pairs-`).
+/// Parallel relations (same ends and kind; for the undirected kind, either way round) are
+/// one route, so routes are de-duplicated.
+fn brute_routes(n: usize, edges: &[(usize, usize, bool)], a: usize, b: usize, max: usize) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    let mut stack = vec![a];
+    let mut route = vec![format!("e{a}")];
+    let mut visited = vec![a];
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         n: usize,
         edges: &[(usize, usize, bool)],
         b: usize,
         max: usize,
-        stack: &mut Vec<usize>,
-        out: &mut Vec<Vec<usize>>,
+        visited: &mut Vec<usize>,
+        route: &mut Vec<String>,
+        out: &mut Vec<Vec<String>>,
     ) {
-        let at = *stack.last().unwrap();
-        if at == b && stack.len() > 1 {
-            out.push(stack.clone());
+        let at = *visited.last().unwrap();
+        if at == b && visited.len() > 1 {
+            out.push(route.clone());
             return;
         }
-        if stack.len() > max {
+        if visited.len() > max {
             return;
         }
-        for &(x, y, _) in edges {
+        for &(x, y, undirected) in edges {
             // Connections are symmetric questions: relations are walked either way.
-            for (from, to) in [(x, y), (y, x)] {
-                if from == at && to < n && !stack.contains(&to) {
-                    stack.push(to);
-                    walk(n, edges, b, max, stack, out);
-                    stack.pop();
+            for (from, to, forward) in [(x, y, true), (y, x, false)] {
+                if from == at && to < n && !visited.contains(&to) {
+                    let hop = match (undirected, forward) {
+                        (true, _) => "-pairs-",
+                        (false, true) => "-links->",
+                        (false, false) => "<-links-",
+                    };
+                    visited.push(to);
+                    route.extend([hop.to_string(), format!("e{to}")]);
+                    walk(n, edges, b, max, visited, route, out);
+                    route.truncate(route.len() - 2);
+                    visited.pop();
                 }
             }
         }
     }
-    walk(n, edges, b, max, &mut stack, &mut out);
+    walk(n, edges, b, max, &mut visited, &mut route, &mut out);
+    out.sort();
+    out.dedup();
     out
+}
+
+/// Every simple path from `a` to `b` of at most `max` hops, as entity sequences (routes
+/// that differ only in their relations count once each).
+fn brute_paths(n: usize, edges: &[(usize, usize, bool)], a: usize, b: usize, max: usize) -> Vec<Vec<usize>> {
+    brute_routes(n, edges, a, b, max)
+        .into_iter()
+        .map(|r| r.iter().step_by(2).map(|e| e[1..].parse().expect("entity ids are e<N>")).collect())
+        .collect()
 }
 
 fn edges_strategy() -> impl Strategy<Value = (usize, Vec<(usize, usize, bool)>)> {
@@ -89,6 +113,10 @@ proptest! {
         let paths = brute_paths(n, &edges, 0, 1, max);
         let inner: BTreeSet<String> = paths.iter().flat_map(|p| p[1..p.len() - 1].iter().map(|i| format!("e{i}"))).collect();
         prop_assert_eq!(ranked, inner);
+        // The note counts routes, not relations.
+        let routes = brute_routes(n, &edges, 0, 1, max).len();
+        let notes = rows.notes.join(" ");
+        prop_assert!(notes.contains(&format!(" on {routes} connecting path")), "{} routes, notes: {}", routes, notes);
     }
 
     #[test]
@@ -96,16 +124,29 @@ proptest! {
         let edges: Vec<_> = edges.into_iter().filter(|(a, b, _)| a != b).collect();
         let kg = graph(n, &edges);
         let (rows, _) = query::run(&kg, &format!("paths e0 to e1 max {max} limit 100000"), &Settings::default()).expect("paths runs");
+        let id = |x: u32| kg.entity(kgq::graph::node_ref(x)).id().to_string();
         let mut got: Vec<Vec<String>> = rows.rows.iter().map(|r| match &r[1] {
-            Value::Path(p) => p.nodes.iter().map(|&x| kg.entity(kgq::graph::node_ref(x)).id().to_string()).collect(),
+            Value::Path(p) => {
+                let mut route = vec![id(p.nodes[0])];
+                for (h, &x) in p.hops.iter().zip(&p.nodes[1..]) {
+                    let rel = kg.relation(kgq::graph::edge_ref(h.edge)).rel();
+                    let hop = match (rel, h.forward) {
+                        ("pairs", _) => "-pairs-",
+                        (_, true) => "-links->",
+                        (_, false) => "<-links-",
+                    };
+                    route.extend([hop.to_string(), id(x)]);
+                }
+                route
+            }
             other => panic!("the second column holds paths, not {other:?}"),
         }).collect();
         let lengths: Vec<usize> = got.iter().map(Vec::len).collect();
         prop_assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "shortest first");
         got.sort();
-        // Parallel relations make distinct paths with the same nodes, as in the brute force.
-        let mut want: Vec<Vec<String>> = brute_paths(n, &edges, 0, 1, max).into_iter().map(|p| p.iter().map(|i| format!("e{i}")).collect()).collect();
-        want.sort();
+        // A path is a route: parallel relations (same ends and kind) make one path, whose
+        // hop stands for all of them; the same entities by other kinds or ways make others.
+        let want = brute_routes(n, &edges, 0, 1, max);
         prop_assert_eq!(got, want);
     }
 }

@@ -158,6 +158,19 @@ impl Limits<'_> {
 }
 
 impl Topology {
+    /// The relations a hop along `edge` stands for under `filter`: the edge alone, or, for
+    /// a route's representative, every parallel relation that meets the filter's period and
+    /// source conditions (kinds and direction are the same for all of them), in edge order.
+    pub fn route_members(&self, edge: u32, filter: &Filter) -> Vec<u32> {
+        match self.parallel(edge) {
+            None => vec![edge],
+            Some(members) => {
+                let rules = Rules::new(self, filter, &[]);
+                members.iter().copied().filter(|&m| rules.conditions_hold(m)).collect()
+            }
+        }
+    }
+
     /// One shortest path from `from` to `to` (through `through`, when given), or None.
     ///
     /// Without `through` this is a bidirectional BFS; with it, the first row of a

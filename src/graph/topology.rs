@@ -48,6 +48,64 @@ pub struct Topology {
     /// Sources citing each edge, as indexes into `source_ids`, sorted, grouped by edge.
     cites: Vec<u16>,
     pub source_ids: Vec<String>,
+    /// Relations with the same ends and kind as an earlier one (see [`Routes`]).
+    routes: Routes,
+}
+
+/// Parallel relations: those with the same ends and relation kind (for an undirected kind,
+/// the same pair of ends either way round). A path is a route through entities and
+/// relation kinds, so searches walk each such group once, by its first relation (the
+/// group's *representative*), and the other members are *shadowed*. A hop then stands
+/// for every member that passes the search's filter. Empty (no memory) when no two
+/// relations are parallel, as in most bulk imports.
+#[derive(Debug, Clone, Default)]
+struct Routes {
+    /// One bit per edge: a member of a group that is not its representative.
+    shadowed: Vec<u64>,
+    /// Representative → every member, itself first, in edge order.
+    members: HashMap<u32, Vec<u32>>,
+}
+
+fn bit(bits: &[u64], i: u32) -> bool {
+    bits.get(i as usize / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+impl Routes {
+    /// Groups parallel edges, looking at each node's rows: a directed edge is grouped at
+    /// its `from` end, an undirected one at its lower-numbered end (from both rows, since
+    /// the pair may be stored either way round).
+    fn find(topo: &Topology) -> Routes {
+        let mut routes = Routes::default();
+        let mut here: Vec<(u32, u16, u32)> = Vec::new();
+        for node in 0..topo.node_count() as u32 {
+            here.clear();
+            let directed = |e: u32| topo.rel_directed.get(usize::from(topo.edge_rel[e as usize])).copied().unwrap_or(true);
+            for &(nb, e) in topo.out(node) {
+                if directed(e) || node <= nb {
+                    here.push((nb, topo.edge_rel[e as usize], e));
+                }
+            }
+            for &(nb, e) in topo.inc(node) {
+                if !directed(e) && node < nb {
+                    here.push((nb, topo.edge_rel[e as usize], e));
+                }
+            }
+            if here.len() < 2 {
+                continue;
+            }
+            here.sort_unstable();
+            for run in here.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).filter(|run| run.len() > 1) {
+                if routes.shadowed.is_empty() {
+                    routes.shadowed = vec![0; topo.edge_rel.len().div_ceil(64)];
+                }
+                for &(_, _, e) in &run[1..] {
+                    routes.shadowed[e as usize / 64] |= 1 << (e % 64);
+                }
+                routes.members.insert(run[0].2, run.iter().map(|m| m.2).collect());
+            }
+        }
+        routes
+    }
 }
 
 impl Topology {
@@ -98,7 +156,7 @@ impl Topology {
             let incoming = scope.spawn(|| csr(n, ends, false));
             (csr(n, ends, true), incoming.join().expect("building rows does not panic"))
         });
-        Topology {
+        let mut topo = Topology {
             out_start,
             out_edges,
             in_start,
@@ -110,7 +168,27 @@ impl Topology {
             cite_start,
             cites,
             source_ids: source_ids.to_vec(),
+            routes: Routes::default(),
+        };
+        topo.routes = Routes::find(&topo);
+        topo
+    }
+
+    /// Whether a search skips this edge: it is parallel to an earlier one, which stands
+    /// for both.
+    #[inline]
+    pub fn shadowed(&self, edge: u32) -> bool {
+        !self.routes.shadowed.is_empty() && bit(&self.routes.shadowed, edge)
+    }
+
+    /// Every relation a route's representative stands for (itself first), or None when it
+    /// stands for itself alone.
+    #[inline]
+    pub fn parallel(&self, edge: u32) -> Option<&[u32]> {
+        if self.routes.members.is_empty() {
+            return None;
         }
+        self.routes.members.get(&edge).map(Vec::as_slice)
     }
 
     pub fn node_count(&self) -> usize {
@@ -163,7 +241,7 @@ impl Topology {
             cites.extend(&e.4);
             cite_start.push(cites.len() as u32);
         }
-        Topology {
+        let mut topo = Topology {
             out_start,
             out_edges,
             in_start,
@@ -175,7 +253,10 @@ impl Topology {
             cite_start,
             cites,
             source_ids: (0..source_count).map(|i| format!("s{i}")).collect(),
-        }
+            routes: Routes::default(),
+        };
+        topo.routes = Routes::find(&topo);
+        topo
     }
 }
 

@@ -9,7 +9,7 @@ use super::fields::{self, EntityField, RelationField};
 use super::pattern;
 use super::plan::{CONNECT_PATH_CAP, Cond, OrderTerm, Plan, Search};
 use super::rows::{Rows, Shape, Value, row_key};
-use crate::graph::paths::{Found, Hop, Limits, Path, Stop};
+use crate::graph::paths::{Filter, Found, Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref as node};
 
 /// Rows `find` returns when no `limit` is given.
@@ -74,6 +74,25 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
             pattern::MatchStop::Search(s) => stop(s),
             pattern::MatchStop::OverBudget => EvalError::OverBudget(pattern::HELD_BYTES_BUDGET),
         }),
+    }
+}
+
+/// Records, for every hop shown that is a route of parallel relations, the relations it
+/// stands for under the statement's filter.
+fn attach_routes(kg: &KnowledgeGraph, rows: &mut Rows, filter: &Filter) {
+    let t = kg.topology();
+    let cells = rows.rows.iter().flatten().filter_map(|v| match v {
+        Value::Path(p) => Some(p),
+        _ => None,
+    });
+    let hops: Vec<u32> = cells.chain(&rows.paths).flat_map(|p| p.hops.iter().map(|h| h.edge)).collect();
+    for edge in hops {
+        if t.parallel(edge).is_none() || rows.routes.contains_key(&edge) {
+            continue;
+        }
+        let ends = kg.ends(edge_ref(edge));
+        let members = t.route_members(edge, filter).into_iter().map(|m| (m, kg.ends(edge_ref(m)) == ends)).collect();
+        rows.routes.insert(edge, members);
     }
 }
 
@@ -166,6 +185,7 @@ fn path_rows(kg: &KnowledgeGraph, found: Found<Path>, search: &Search, focus: &[
     if rows.is_empty() {
         rows.notes.push(no_path(kg, search));
     }
+    attach_routes(kg, &mut rows, &search.filter);
     rows
 }
 
@@ -210,6 +230,7 @@ fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits)
     if found.truncated {
         rows.notes.push(format!("showing {n} of at least {}; use limit to see more", n + 1));
     }
+    attach_routes(kg, &mut rows, &s.filter);
     Ok(rows)
 }
 
@@ -284,6 +305,7 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
     if total > s.max_rows {
         rows.notes.push(truncation(s.max_rows, total, "entities"));
     }
+    attach_routes(kg, &mut rows, &s.filter);
     Ok(rows)
 }
 

@@ -1,6 +1,8 @@
 //! Query results: typed rows (entities, relations, paths, numbers, text), with the notes a
 //! reader needs (truncation) and the entities the query was about.
 
+use std::collections::BTreeMap;
+
 use crate::graph::EntityRef;
 use crate::graph::paths::{Hop, Path};
 use crate::model::PartialDate;
@@ -48,6 +50,10 @@ pub struct Rows {
     pub notes: Vec<String>,
     /// The entities the query named, emphasised in pictures.
     pub focus: Vec<EntityRef>,
+    /// For a path hop whose relation stands for several parallel ones (same ends and kind;
+    /// see `Topology::route_members`): every relation of the route that meets the
+    /// statement's filter, each with whether it is stored the same way round as the hop's.
+    pub routes: BTreeMap<u32, Vec<(u32, bool)>>,
 }
 
 impl Rows {
@@ -59,6 +65,7 @@ impl Rows {
             paths: Vec::new(),
             notes: Vec::new(),
             focus: Vec::new(),
+            routes: BTreeMap::new(),
         }
     }
 
@@ -68,6 +75,15 @@ impl Rows {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// The relations a path hop stands for, each as walked in the hop's direction: the
+    /// hop itself unless it is a route of parallel relations.
+    pub fn route(&self, h: &Hop) -> Vec<Hop> {
+        match self.routes.get(&h.edge).filter(|members| !members.is_empty()) {
+            None => vec![*h],
+            Some(members) => members.iter().map(|&(edge, same)| Hop { edge, forward: h.forward == same }).collect(),
+        }
     }
 }
 

@@ -55,7 +55,7 @@ pub fn rows(kg: &KnowledgeGraph, rows: &Rows) -> String {
         .iter()
         .map(|r| {
             let obj: serde_json::Map<String, serde_json::Value> =
-                rows.columns.iter().zip(r).map(|(c, v)| (c.clone(), cell(kg, v))).collect();
+                rows.columns.iter().zip(r).map(|(c, v)| (c.clone(), cell(kg, rows, v))).collect();
             serde_json::Value::Object(obj)
         })
         .collect();
@@ -64,7 +64,7 @@ pub fn rows(kg: &KnowledgeGraph, rows: &Rows) -> String {
         doc.insert("entity".into(), serde_json::to_value(kg.entity(n)).expect("entities serialise"));
     }
     if !rows.paths.is_empty() {
-        doc.insert("paths".into(), json!(rows.paths.iter().map(|p| path(kg, p)).collect::<Vec<_>>()));
+        doc.insert("paths".into(), json!(rows.paths.iter().map(|p| path(kg, rows, p)).collect::<Vec<_>>()));
     }
     doc.insert("notes".into(), json!(rows.notes));
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
@@ -72,7 +72,7 @@ pub fn rows(kg: &KnowledgeGraph, rows: &Rows) -> String {
     out
 }
 
-fn cell(kg: &KnowledgeGraph, v: &Value) -> serde_json::Value {
+fn cell(kg: &KnowledgeGraph, rows: &Rows, v: &Value) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => json!(b),
@@ -82,8 +82,8 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> serde_json::Value {
         Value::Date(d) => json!(d.to_string()),
         Value::Entity(n) => entity(kg, *n),
         Value::Relation(h) => relation(kg, h),
-        Value::Path(p) => path(kg, p),
-        Value::List(items) => json!(items.iter().map(|i| cell(kg, i)).collect::<Vec<_>>()),
+        Value::Path(p) => path(kg, rows, p),
+        Value::List(items) => json!(items.iter().map(|i| cell(kg, rows, i)).collect::<Vec<_>>()),
     }
 }
 
@@ -109,10 +109,20 @@ pub fn evidence(kg: &KnowledgeGraph, ev: &crate::model::Evidence) -> serde_json:
     json!({ "source": ev.source, "line": ev.line, "quote": ev.quote, "title": title })
 }
 
-fn path(kg: &KnowledgeGraph, p: &Path) -> serde_json::Value {
+/// A path: its nodes, and per hop the relation walked; a hop that stands for parallel
+/// relations (same ends and kind) is its first relation plus `relations`, all of them.
+fn path(kg: &KnowledgeGraph, rows: &Rows, p: &Path) -> serde_json::Value {
+    let hop = |h: &Hop| {
+        let route = rows.route(h);
+        let mut first = relation(kg, &route[0]);
+        if route.len() > 1 {
+            first["relations"] = json!(route.iter().map(|m| relation(kg, m)).collect::<Vec<_>>());
+        }
+        first
+    };
     json!({
         "length": p.len(),
         "nodes": p.nodes.iter().map(|&n| entity(kg, node_ref(n))).collect::<Vec<_>>(),
-        "hops": p.hops.iter().map(|h| relation(kg, h)).collect::<Vec<_>>(),
+        "hops": p.hops.iter().map(hop).collect::<Vec<_>>(),
     })
 }

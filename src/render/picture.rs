@@ -100,11 +100,11 @@ impl Picture {
         for row in &rows.rows {
             // A `connect` row's last cell holds path numbers, not values to draw.
             for v in row.iter().filter(|v| !matches!(v, Value::List(_)) || rows.shape != Shape::Connect) {
-                pic.value(kg, v);
+                pic.value(kg, rows, v);
             }
         }
         for p in &rows.paths {
-            pic.path(kg, p);
+            pic.path(kg, rows, p);
         }
         pic
     }
@@ -117,14 +117,14 @@ impl Picture {
         pic
     }
 
-    fn value(&mut self, kg: &KnowledgeGraph, v: &Value) {
+    fn value(&mut self, kg: &KnowledgeGraph, rows: &Rows, v: &Value) {
         match v {
             Value::Entity(n) => {
                 self.nodes.insert(*n);
             }
             Value::Relation(h) => self.relation(kg, edge_ref(h.edge)),
-            Value::Path(p) => self.path(kg, p),
-            Value::List(items) => items.iter().for_each(|i| self.value(kg, i)),
+            Value::Path(p) => self.path(kg, rows, p),
+            Value::List(items) => items.iter().for_each(|i| self.value(kg, rows, i)),
             _ => {}
         }
     }
@@ -135,9 +135,10 @@ impl Picture {
         self.relations.insert(e);
     }
 
-    fn path(&mut self, kg: &KnowledgeGraph, p: &Path) {
+    /// A path's entities and every relation its hops stand for.
+    fn path(&mut self, kg: &KnowledgeGraph, rows: &Rows, p: &Path) {
         self.nodes.extend(p.nodes.iter().map(|&n| node_ref(n)));
-        for h in &p.hops {
+        for h in p.hops.iter().flat_map(|h| rows.route(h)) {
             self.relation(kg, edge_ref(h.edge));
         }
     }

@@ -12,7 +12,7 @@ use crate::query::{Rows, Shape, Value};
 
 /// Renders rows as text; `width` (terminal columns) cuts long cells, None keeps them whole.
 pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String {
-    let mut out = Out { kg, text: String::new(), cited: BTreeSet::new() };
+    let mut out = Out { kg, rows, text: String::new(), cited: BTreeSet::new() };
     match &rows.shape {
         Shape::Card(n) => {
             out.card(*n);
@@ -54,6 +54,7 @@ fn as_path(v: &Value) -> Option<&Path> {
 
 struct Out<'a> {
     kg: &'a KnowledgeGraph,
+    rows: &'a Rows,
     text: String,
     /// Sources whose locators were printed, for the legend.
     cited: BTreeSet<String>,
@@ -115,8 +116,9 @@ impl Out<'_> {
     fn paths(&mut self, paths: Vec<&Path>) {
         for (i, p) in paths.iter().enumerate() {
             let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), text::path(self.kg, p));
-            for h in &p.hops {
-                self.relation(h, "     ");
+            // A hop of parallel relations prints each of them, with its own evidence.
+            for h in p.hops.iter().flat_map(|h| self.rows.route(h)) {
+                self.relation(&h, "     ");
             }
         }
     }

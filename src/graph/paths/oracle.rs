@@ -1,5 +1,7 @@
 //! A brute-force oracle for the path tests: every simple path by plain depth-first search
-//! over the whole edge list, with the filter checked edge by edge. Deliberately shares no
+//! over the whole edge list, with the filter checked edge by edge. Paths are routes: of
+//! parallel relations (same ends and kind) only the first is walked, and it may be walked
+//! when any of them passes the filter. Deliberately shares no
 //! code with the engine (no CSR walks, no pruning, no compiled filter), so that the two can
 //! disagree.
 
@@ -13,6 +15,9 @@ pub(super) struct Oracle<'a> {
     filter: &'a Filter,
     /// (from, to) of every edge, by edge number.
     ends: Vec<(u32, u32)>,
+    /// Each edge's route representative: the first edge with the same ends and kind (ends
+    /// either way round for an undirected kind), found by comparing every pair.
+    rep: Vec<u32>,
 }
 
 impl<'a> Oracle<'a> {
@@ -23,7 +28,19 @@ impl<'a> Oracle<'a> {
                 ends[edge as usize] = (from, to);
             }
         }
-        Oracle { topo, filter, ends }
+        let same_route = |a: usize, b: usize| {
+            let rel = topo.edge_rel[a];
+            let directed = topo.rel_directed.get(usize::from(rel)).copied().unwrap_or(true);
+            let (ea, eb) = (ends[a], ends[b]);
+            rel == topo.edge_rel[b] && (ea == eb || (!directed && ea == (eb.1, eb.0)))
+        };
+        let rep = (0..ends.len()).map(|e| (0..=e).find(|&f| same_route(f, e)).expect("an edge is its own route") as u32).collect();
+        Oracle { topo, filter, ends, rep }
+    }
+
+    /// Whether a route may be walked under the filter: some relation it stands for passes.
+    fn route_allowed(&self, rep: u32) -> bool {
+        (0..self.ends.len() as u32).any(|e| self.rep[e as usize] == rep && self.edge_allowed(e))
     }
 
     /// The filter's verdict on one edge, ignoring direction.
@@ -38,12 +55,16 @@ impl<'a> Oracle<'a> {
             && f.cited_by.is_none_or(|s| self.topo.cited_by(edge, s))
     }
 
-    /// Whether `hop` may be walked, and from which node to which.
+    /// Whether `hop` may be walked, and from which node to which. Only a route's
+    /// representative is ever walked; it may be when any relation of the route passes.
     pub(super) fn walk(&self, hop: Hop) -> Option<(u32, u32)> {
         let (from, to) = self.ends[hop.edge as usize];
         let rel = usize::from(self.topo.edge_rel[hop.edge as usize]);
         let against_ok = !self.filter.directed || !self.topo.rel_directed[rel];
-        let ok = from != to && self.edge_allowed(hop.edge) && (hop.forward || against_ok);
+        let ok = from != to
+            && self.rep[hop.edge as usize] == hop.edge
+            && self.route_allowed(hop.edge)
+            && (hop.forward || against_ok);
         ok.then_some(if hop.forward { (from, to) } else { (to, from) })
     }
 
@@ -121,8 +142,11 @@ impl<'a> Oracle<'a> {
             let walked = self.walk(hop);
             assert_eq!(walked, Some((path.nodes[i], path.nodes[i + 1])), "{path:?}");
             if let Some((a, b)) = self.filter.as_of {
-                let (start, end) = self.topo.valid(hop.edge);
-                assert!(start <= b && end >= a, "{path:?} uses an edge outside as_of");
+                let valid = (0..self.ends.len() as u32).filter(|&e| self.rep[e as usize] == hop.edge).any(|e| {
+                    let (start, end) = self.topo.valid(e);
+                    start <= b && end >= a
+                });
+                assert!(valid, "{path:?} uses a route with no relation valid in as_of");
             }
         }
         let mut sorted = path.nodes.clone();

@@ -118,18 +118,24 @@ impl<'t> Rules<'t> {
         if bits == 0 {
             return 0;
         }
+        // A route's representative passes when any relation it stands for does.
+        let holds = match self.topo.parallel(edge) {
+            None => self.conditions_hold(edge),
+            Some(members) => members.iter().any(|&m| self.conditions_hold(m)),
+        };
+        if holds { bits } else { 0 }
+    }
+
+    /// Whether one edge meets the filter's per-edge conditions (period, citing source).
+    #[inline]
+    pub(super) fn conditions_hold(&self, edge: u32) -> bool {
         if let Some((a, b)) = self.as_of {
-            let (start, end) = self.topo.valid(e as u32);
+            let (start, end) = self.topo.valid(edge);
             if start > b || end < a {
-                return 0;
+                return false;
             }
         }
-        if let Some(source) = self.cited_by
-            && !self.topo.cited_by(edge, source)
-        {
-            return 0;
-        }
-        bits
+        self.cited_by.is_none_or(|source| self.topo.cited_by(edge, source))
     }
 
     /// Whether a search may put `node` on a path.
@@ -162,19 +168,21 @@ impl<'t> Rules<'t> {
     #[inline]
     fn scan(&self, node: u32, edges: &[(u32, u32)], pass: Pass, bit: u8, visit: &mut impl FnMut(u32, Hop)) -> usize {
         let forward = bit == ALONG;
-        // Self-loops are skipped: they can never be part of a simple path.
+        // Self-loops are skipped: they can never be part of a simple path. So are shadowed
+        // edges: their route is walked by its representative.
         match pass {
             Pass::Nothing => return 0,
             Pass::All => {
                 for &(next, edge) in edges {
-                    if next != node && self.enters(next) {
+                    if next != node && !self.topo.shadowed(edge) && self.enters(next) {
                         visit(next, Hop { edge, forward });
                     }
                 }
             }
             Pass::Each => {
                 for &(next, edge) in edges {
-                    if next != node && self.edge_bits(edge) & bit != 0 && self.enters(next) {
+                    if next != node && !self.topo.shadowed(edge) && self.edge_bits(edge) & bit != 0 && self.enters(next)
+                    {
                         visit(next, Hop { edge, forward });
                     }
                 }
