@@ -74,6 +74,19 @@ pub struct Filter {
     pub cited_by: Option<u16>,
 }
 
+impl Filter {
+    /// Whether the filter lets every edge and node through (no options given).
+    pub fn is_open(&self) -> bool {
+        !self.directed
+            && self.via.is_none()
+            && self.except_via.is_empty()
+            && self.avoid.is_empty()
+            && self.avoid_kinds.is_empty()
+            && self.as_of.is_none()
+            && self.cited_by.is_none()
+    }
+}
+
 /// Bounds on a search.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits<'a> {

@@ -7,7 +7,7 @@ use super::Settings;
 use super::ast::PathMode;
 use super::fields::{self, EntityField, RelationField};
 use super::pattern;
-use super::plan::{CONNECT_PATH_CAP, Cond, OrderTerm, Plan, Search};
+use super::plan::{CONNECT_PATH_CAP, Cond, HARD_MAX_HOPS, OrderTerm, Plan, Search};
 use super::rows::{Rows, Shape, Value, row_key};
 use crate::graph::paths::{Filter, Found, Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref as node};
@@ -172,7 +172,7 @@ fn truncation(shown: usize, total: usize, what: &str) -> String {
     format!("showing {shown} of {total} {what}; use limit to see more")
 }
 
-fn path_rows(kg: &KnowledgeGraph, found: Found<Path>, search: &Search, focus: &[EntityRef]) -> Rows {
+fn path_rows(kg: &KnowledgeGraph, found: Found<Path>, search: &Search, focus: &[EntityRef], limits: &Limits) -> Rows {
     let mut rows = Rows::new(Shape::Paths, &["hops", "path"]);
     rows.focus = focus.to_vec();
     let n = found.items.len();
@@ -183,14 +183,52 @@ fn path_rows(kg: &KnowledgeGraph, found: Found<Path>, search: &Search, focus: &[
         rows.notes.push(format!("showing {n} of at least {}; use limit, or narrow with via, avoid or max", n + 1));
     }
     if rows.is_empty() {
-        rows.notes.push(no_path(kg, search));
+        rows.notes.push(no_path(kg, focus[0], focus[1], search, limits));
     }
     attach_routes(kg, &mut rows, &search.filter);
     rows
 }
 
-fn no_path(_kg: &KnowledgeGraph, search: &Search) -> String {
-    format!("no path within {} hops under these options", search.max_hops)
+/// Why a search between two entities found nothing: they are not connected at all (then a
+/// larger `max` cannot help), or not under the statement's options, or only by longer
+/// paths (then it says how long), or not through the entity named.
+fn no_path(kg: &KnowledgeGraph, from: EntityRef, to: EntityRef, s: &Search, limits: &Limits) -> String {
+    let t = kg.topology();
+    let (a, b) = (from.index() as u32, to.index() as u32);
+    let anywhere = Limits { max_hops: t.node_count(), max_rows: 1, ..*limits };
+    let shortest = |filter: &Filter| t.shortest_path(a, b, None, filter, &anywhere).map(|p| p.map(|p| p.len()));
+    let (name_a, name_b) = (kg.entity(from).name(), kg.entity(to).name());
+    let plain = format!("no path within {} hops under these options", s.max_hops);
+    match shortest(&s.filter) {
+        // The explanation is a courtesy: out of time, the plain note stands.
+        Err(_) => plain,
+        Ok(None) if s.filter.is_open() => format!(
+            "no path: {name_a} and {name_b} are not connected at all (they lie in separate parts of the graph), so a larger `max` cannot help"
+        ),
+        Ok(None) => match shortest(&Filter::default()) {
+            Ok(Some(len)) => format!(
+                "no path: {name_a} and {name_b} are not connected under these options (a larger `max` cannot help); without them the shortest path is {len} hops"
+            ),
+            _ => format!(
+                "no path: {name_a} and {name_b} are not connected at all (they lie in separate parts of the graph), so a larger `max` cannot help"
+            ),
+        },
+        Ok(Some(len)) if len > s.max_hops && len <= HARD_MAX_HOPS => {
+            format!("no path within {} hops; the shortest is {len} hops: ask with `max {len}`", s.max_hops)
+        }
+        Ok(Some(len)) if len > s.max_hops => format!(
+            "no path within {} hops; the shortest is {len} hops, beyond the {HARD_MAX_HOPS}-hop limit of searches",
+            s.max_hops
+        ),
+        Ok(Some(_)) => match s.through {
+            Some(x) => format!(
+                "no path through {} within {} hops under these options, though there are paths that avoid it",
+                kg.entity(x).name(),
+                s.max_hops
+            ),
+            None => plain,
+        },
+    }
 }
 
 fn paths(
@@ -214,7 +252,7 @@ fn paths(
     };
     let mut focus = vec![from, to];
     focus.extend(s.through);
-    Ok(path_rows(kg, found, s, &focus))
+    Ok(path_rows(kg, found, s, &focus, limits))
 }
 
 fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits) -> Result<Rows, Stop> {
@@ -297,6 +335,8 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
     if found.truncated {
         rows.notes
             .push(format!("ranked over the first {considered} paths (shortest first); narrow with max, via or avoid"));
+    } else if considered == 0 {
+        rows.notes.push(no_path(kg, a, b, s, limits));
     } else {
         let (entities, paths) =
             (plural(total, "entity", "entities"), plural(considered, "connecting path", "connecting paths"));
