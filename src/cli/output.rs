@@ -210,7 +210,13 @@ pub fn produce(
             return Err(USAGE);
         }
         (Output::Data(_), Subject::Graph) => render::json::graph(kg),
-        (Output::Data(format), Subject::Answer(rows)) => render::rows(kg, rows, format, width),
+        (Output::Data(format), Subject::Answer(rows)) => match render::rows(kg, rows, format, width) {
+            Ok(text) => text,
+            Err(too_large) => {
+                eprintln!("kgq: {too_large}\n  help: {}", too_large.help());
+                return Err(PROBLEMS);
+            }
+        },
         (Output::Dot, _) => dot::render(kg, &selection(), &options),
         (Output::GraphJson, _) => render::graph_json::render(kg, &selection()),
         (Output::Image(image), _) => return draw(&dot::render(kg, &selection(), &options), image),

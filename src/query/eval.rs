@@ -55,7 +55,11 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
     };
     match plan {
         Plan::Show(node) => Ok(show(kg, *node)),
-        Plan::Find { kinds, filter, order, limit } => Ok(find(kg, kinds.as_deref(), filter.as_ref(), order, *limit)),
+        Plan::Find { kinds, filter, order, limit } => {
+            let polled = Polled::new(limits(0, 0));
+            let rows = find(kg, polled.over(entities(kg, kinds.as_deref())), filter.as_ref(), order, *limit);
+            polled.finish(rows).map_err(stop)
+        }
         Plan::Neighbors { start, search } => {
             neighbors(kg, *start, search, &limits(search.max_hops, search.max_rows)).map_err(stop)
         }
@@ -67,9 +71,15 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
         }
         Plan::Why { a, b } => Ok(why(kg, *a, *b)),
         Plan::CountEntities { kinds, filter, group } => {
-            Ok(count_entities(kg, kinds.as_deref(), filter.as_ref(), group.as_ref()))
+            let polled = Polled::new(limits(0, 0));
+            let rows = count_entities(kg, polled.over(entities(kg, kinds.as_deref())), filter.as_ref(), group.as_ref());
+            polled.finish(rows).map_err(stop)
         }
-        Plan::CountRelations { filter, group } => Ok(count_relations(kg, filter.as_ref(), group.as_ref())),
+        Plan::CountRelations { filter, group } => {
+            let polled = Polled::new(limits(0, 0));
+            let rows = count_relations(kg, polled.over(kg.relations().map(|(e, _)| e)), filter.as_ref(), group.as_ref());
+            polled.finish(rows).map_err(stop)
+        }
         Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(|s| match s {
             pattern::MatchStop::Search(s) => stop(s),
             pattern::MatchStop::OverBudget => EvalError::OverBudget(pattern::HELD_BYTES_BUDGET),
@@ -93,6 +103,39 @@ fn attach_routes(kg: &KnowledgeGraph, rows: &mut Rows, filter: &Filter) {
         let ends = kg.ends(edge_ref(edge));
         let members = t.route_members(edge, filter).into_iter().map(|m| (m, kg.ends(edge_ref(m)) == ends)).collect();
         rows.routes.insert(edge, members);
+    }
+}
+
+/// Polls a statement's time budget and cancellation while a scan over entities or
+/// relations runs: the scan sees its items end early, and the statement then fails
+/// instead of answering from part of the graph.
+struct Polled<'a> {
+    limits: Limits<'a>,
+    stop: std::cell::Cell<Option<Stop>>,
+}
+
+impl<'a> Polled<'a> {
+    fn new(limits: Limits<'a>) -> Polled<'a> {
+        Polled { limits, stop: std::cell::Cell::new(None) }
+    }
+
+    fn over<I: Iterator>(&self, items: I) -> impl Iterator<Item = I::Item> {
+        items.enumerate().map_while(move |(i, item)| {
+            if i % 4096 == 0
+                && let Err(stop) = self.limits.check()
+            {
+                self.stop.set(Some(stop));
+                return None;
+            }
+            Some(item)
+        })
+    }
+
+    fn finish<T>(self, result: T) -> Result<T, Stop> {
+        match self.stop.get() {
+            Some(stop) => Err(stop),
+            None => Ok(result),
+        }
     }
 }
 
@@ -144,14 +187,14 @@ fn entities<'a>(kg: &'a KnowledgeGraph, kinds: Option<&'a [String]>) -> Box<dyn 
 
 fn find(
     kg: &KnowledgeGraph,
-    kinds: Option<&[String]>,
+    candidates: impl Iterator<Item = EntityRef>,
     filter: Option<&Cond<EntityField>>,
     order: &[OrderTerm<EntityField>],
     limit: usize,
 ) -> Rows {
     let mut rows = Rows::new(Shape::Table, &["entity", "kind", "country"]);
     let get = |n: EntityRef| move |f: &EntityField| fields::entity_value(kg, n, f);
-    let mut hits: Vec<(Vec<Value>, EntityRef)> = entities(kg, kinds)
+    let mut hits: Vec<(Vec<Value>, EntityRef)> = candidates
         .filter(|&n| filter.is_none_or(|c| c.holds(kg, &get(n))))
         .map(|n| (order.iter().map(|o| o.term.read(&get(n))).collect(), n))
         .collect();
@@ -405,19 +448,24 @@ fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<
 
 fn count_entities(
     kg: &KnowledgeGraph,
-    kinds: Option<&[String]>,
+    candidates: impl Iterator<Item = EntityRef>,
     filter: Option<&Cond<EntityField>>,
     group: Option<&EntityField>,
 ) -> Rows {
     let get = |n: EntityRef| move |f: &EntityField| fields::entity_value(kg, n, f);
-    let hits = entities(kg, kinds).filter(|&n| filter.is_none_or(|c| c.holds(kg, &get(n))));
+    let hits = candidates.filter(|&n| filter.is_none_or(|c| c.holds(kg, &get(n))));
     let column = group.map_or(String::new(), entity_field_name);
     tally(kg, &column, hits.map(|n| Some(group.map_or(Value::Null, |g| fields::entity_value(kg, n, g)))))
 }
 
-fn count_relations(kg: &KnowledgeGraph, filter: Option<&Cond<RelationField>>, group: Option<&RelationField>) -> Rows {
+fn count_relations(
+    kg: &KnowledgeGraph,
+    candidates: impl Iterator<Item = RelationRef>,
+    filter: Option<&Cond<RelationField>>,
+    group: Option<&RelationField>,
+) -> Rows {
     let get = |e: RelationRef| move |f: &RelationField| fields::relation_value(kg, e, f);
-    let hits = kg.relations().map(|(e, _)| e).filter(|&e| filter.is_none_or(|c| c.holds(kg, &get(e))));
+    let hits = candidates.filter(|&e| filter.is_none_or(|c| c.holds(kg, &get(e))));
     let column = group.map_or(String::new(), relation_field_name);
     tally(kg, &column, hits.map(|e| Some(group.map_or(Value::Null, |g| fields::relation_value(kg, e, g)))))
 }

@@ -9,8 +9,15 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut write = |record: Vec<String>| w.write_record(&record).expect("writing CSV to memory cannot fail");
     write(rows.columns.clone());
+    let mut written = 0;
     for row in &rows.rows {
-        write(row.iter().map(|v| cell(kg, v)).collect());
+        let record: Vec<String> = row.iter().map(|v| cell(kg, v)).collect();
+        written += record.iter().map(|c| c.len() + 3).sum::<usize>();
+        // Past the budget the answer is refused whole (see `render::rows`): stop writing.
+        if written > super::ANSWER_BUDGET {
+            break;
+        }
+        write(record);
     }
     let bytes = w.into_inner().expect("flushing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")

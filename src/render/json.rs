@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
 use crate::model::{Schema, Source};
+use super::{ANSWER_BUDGET, TooLarge};
 use crate::query::{Rows, Shape, Value};
 use crate::table::{EntityView, RelationView};
 
@@ -45,31 +46,92 @@ pub fn graph(kg: &KnowledgeGraph) -> String {
 /// `{id,name,kind}`; relations as `{from,rel,to,forward,since,until,date,status,attrs,note,
 /// evidence:[{source,line,quote,title}]}`; paths as `{length,nodes:[entity],hops:[relation]}`;
 /// dates as strings; lists as arrays.
-pub fn rows(kg: &KnowledgeGraph, rows: &Rows) -> String {
-    let mut doc = serde_json::Map::new();
-    doc.insert("format".into(), json!("kgq-rows"));
-    doc.insert("version".into(), json!(1));
-    doc.insert("columns".into(), json!(rows.columns));
-    let items: Vec<serde_json::Value> = rows
-        .rows
-        .iter()
-        .map(|r| {
-            let obj: serde_json::Map<String, serde_json::Value> =
-                rows.columns.iter().zip(r).map(|(c, v)| (c.clone(), cell(kg, rows, v))).collect();
-            serde_json::Value::Object(obj)
-        })
-        .collect();
-    doc.insert("rows".into(), json!(items));
-    if let Shape::Card(n) = rows.shape {
-        doc.insert("entity".into(), serde_json::to_value(kg.entity(n)).expect("entities serialise"));
+pub fn rows(kg: &KnowledgeGraph, rows: &Rows) -> Result<String, TooLarge> {
+    // Each row's cells become JSON values one row at a time, straight into a buffer that
+    // refuses to grow past the budget: a huge answer costs its budget, never more.
+    let mut out = Capped::new(ANSWER_BUDGET);
+    serde_json::to_writer_pretty(&mut out, &RowsDoc { kg, rows }).map_err(|_| TooLarge(ANSWER_BUDGET))?;
+    out.push(b"\n")?;
+    Ok(String::from_utf8(out.bytes).expect("serde_json writes UTF-8"))
+}
+
+/// The `kgq-rows` document, serialised as it is written.
+struct RowsDoc<'a> {
+    kg: &'a KnowledgeGraph,
+    rows: &'a Rows,
+}
+
+impl Serialize for RowsDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (kg, rows) = (self.kg, self.rows);
+        let mut doc = s.serialize_map(None)?;
+        doc.serialize_entry("format", "kgq-rows")?;
+        doc.serialize_entry("version", &1)?;
+        doc.serialize_entry("columns", &rows.columns)?;
+        doc.serialize_entry(
+            "rows",
+            &Lazy(|| {
+                rows.rows.iter().map(move |r| {
+                    let obj: serde_json::Map<String, serde_json::Value> =
+                        rows.columns.iter().zip(r).map(|(c, v)| (c.clone(), cell(kg, rows, v))).collect();
+                    serde_json::Value::Object(obj)
+                })
+            }),
+        )?;
+        if let Shape::Card(n) = rows.shape {
+            doc.serialize_entry("entity", &kg.entity(n))?;
+        }
+        if !rows.paths.is_empty() {
+            doc.serialize_entry("paths", &Lazy(|| rows.paths.iter().map(move |p| path(kg, rows, p))))?;
+        }
+        doc.serialize_entry("notes", &rows.notes)?;
+        doc.end()
     }
-    if !rows.paths.is_empty() {
-        doc.insert("paths".into(), json!(rows.paths.iter().map(|p| path(kg, rows, p)).collect::<Vec<_>>()));
+}
+
+/// A sequence whose items are made as they are written.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = serde_json::Value>,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
-    doc.insert("notes".into(), json!(rows.notes));
-    let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
-    out.push('\n');
-    out
+}
+
+/// A byte buffer that refuses writes past its cap.
+struct Capped {
+    bytes: Vec<u8>,
+    cap: usize,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Capped {
+        Capped { bytes: Vec::new(), cap }
+    }
+
+    fn push(&mut self, buf: &[u8]) -> Result<(), TooLarge> {
+        if self.bytes.len() + buf.len() > self.cap {
+            return Err(TooLarge(self.cap));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(())
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.push(buf).map_err(std::io::Error::other)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn cell(kg: &KnowledgeGraph, rows: &Rows, v: &Value) -> serde_json::Value {

@@ -115,6 +115,10 @@ impl Out<'_> {
 
     fn paths(&mut self, paths: Vec<&Path>) {
         for (i, p) in paths.iter().enumerate() {
+            // Past the budget the answer is refused whole (see `render::rows`): stop writing.
+            if self.text.len() > super::ANSWER_BUDGET {
+                return;
+            }
             let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), text::path(self.kg, p));
             // A hop of parallel relations prints each of them, with its own evidence.
             for h in p.hops.iter().flat_map(|h| self.rows.route(h)) {

@@ -96,7 +96,13 @@ impl Session {
         match result {
             Ok((rows, written)) => {
                 let format = written.unwrap_or(self.format);
-                let text = render::rows(&self.kg, &rows, format, self.width);
+                let text = match render::rows(&self.kg, &rows, format, self.width) {
+                    Ok(text) => text,
+                    Err(too_large) => {
+                        let _ = writeln!(err, "{too_large}\n  help: {}", too_large.help());
+                        return Outcome::Failed;
+                    }
+                };
                 if !self.write_interruptibly(&text, out) {
                     let _ = writeln!(err, "\ncancelled");
                     return Outcome::Failed;
@@ -175,7 +181,7 @@ impl Session {
 
     fn save(&self, path: &Path, format: Format) -> Result<(), String> {
         let rows = self.last.as_ref().ok_or("no result yet: run a statement first")?;
-        let text = render::rows(&self.kg, rows, format, None);
+        let text = render::rows(&self.kg, rows, format, None).map_err(|e| format!("{e}; {}", e.help()))?;
         write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
