@@ -1,0 +1,500 @@
+//! `match` against a brute-force evaluator on random small graphs: every binding of every
+//! pattern element is enumerated by plain loops (no adjacency, no backtracking order), then
+//! relations are made unique, the `where` filter applied, rows grouped and counted,
+//! de-duplicated, ordered and limited, in the order the README documents. The engine must
+//! give the same rows and a note exactly when rows were left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use kgq::data::{self, DataFiles};
+use kgq::graph::KnowledgeGraph;
+use kgq::query::{self, Settings, Value};
+use proptest::prelude::*;
+
+/// A small deterministic generator, so one seed makes a whole case.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const KINDS: [&str; 2] = ["thing", "place"];
+/// Relation kinds: `links` and `owns` are directed, `pairs` is not.
+const RELS: [&str; 3] = ["links", "owns", "pairs"];
+
+#[derive(Debug, Clone)]
+struct Graph {
+    kinds: Vec<usize>,
+    /// (from, to, relation kind)
+    edges: Vec<(usize, usize, usize)>,
+}
+
+fn random_graph(rng: &mut Rng) -> Graph {
+    let n = 2 + rng.below(5);
+    let kinds = (0..n).map(|_| rng.below(2)).collect();
+    let m = rng.below(9);
+    // Self-loops and parallel relations included: both are where engines go wrong.
+    let edges = (0..m).map(|_| (rng.below(n), rng.below(n), rng.below(3))).collect();
+    Graph { kinds, edges }
+}
+
+fn load(g: &Graph) -> KnowledgeGraph {
+    let schema = "[[kind]]\nname = \"thing\"\n\n[[kind]]\nname = \"place\"\n\n\
+        [[relation]]\nname = \"links\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"links\"\ninverse = \"is linked by\"\n\n\
+        [[relation]]\nname = \"owns\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"owns\"\ninverse = \"is owned by\"\n\n\
+        [[relation]]\nname = \"pairs\"\nfrom = [\"*\"]\nto = [\"*\"]\ndirected = false\nreads = \"pairs with\"\ninverse = \"pairs with\"\n";
+    let ev = "evidence = [{ source = \"s\", line = 1, quote = \"x\" }]\n";
+    let entities: String = (g.kinds.iter().enumerate())
+        .map(|(i, k)| format!("[[entity]]\nid = \"e{i}\"\nkind = \"{}\"\nname = \"E{i}\"\n{ev}\n", KINDS[*k]))
+        .collect();
+    let relations: String = (g.edges.iter())
+        .map(|(a, b, r)| format!("[[relation]]\nfrom = \"e{a}\"\nrel = \"{}\"\nto = \"e{b}\"\n{ev}\n", RELS[*r]))
+        .collect();
+    let files = vec![
+        ("schema.toml".to_string(), schema.to_string()),
+        ("sources.toml".to_string(), "[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"s.txt\"\n".to_string()),
+        ("entities/e.toml".to_string(), entities),
+        ("relations/r.toml".to_string(), relations),
+    ];
+    let loaded = data::load(&DataFiles::from_files("random", files));
+    KnowledgeGraph::build(loaded.dataset.expect("generated data is valid"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dir {
+    Right,
+    Left,
+    Either,
+}
+
+#[derive(Debug, Clone)]
+struct NodeP {
+    var: usize,
+    kind: Option<usize>,
+    id: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct EdgeP {
+    var: Option<usize>,
+    rels: Vec<usize>,
+    dir: Dir,
+    /// Variable length: min..=max hops.
+    range: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+enum Cond {
+    NodeId(usize, bool, usize),
+    NodeName(usize, usize),
+    NodeKind(usize, usize),
+    EdgeRel(usize, usize),
+    Not(Box<Cond>),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    NodeId(usize),
+    EdgeRel(usize),
+    Count,
+    CountNode(usize),
+}
+
+#[derive(Debug, Clone)]
+struct Query {
+    patterns: Vec<(Vec<NodeP>, Vec<EdgeP>)>,
+    filter: Option<Cond>,
+    distinct: bool,
+    items: Vec<Item>,
+    ordered: bool,
+    descending: bool,
+    limit: Option<usize>,
+}
+
+fn random_cond(rng: &mut Rng, nodes: usize, edges: &[usize], n: usize, depth: usize) -> Cond {
+    match rng.below(if depth > 1 { 4 } else { 7 }) {
+        0 => Cond::NodeId(rng.below(nodes), rng.chance(70), rng.below(n + 1)),
+        1 => Cond::NodeName(rng.below(nodes), rng.below(n + 1)),
+        2 => Cond::NodeKind(rng.below(nodes), rng.below(2)),
+        3 if !edges.is_empty() => Cond::EdgeRel(*rng.pick(edges), rng.below(3)),
+        3 => Cond::NodeKind(rng.below(nodes), rng.below(2)),
+        4 => Cond::Not(Box::new(random_cond(rng, nodes, edges, n, depth + 1))),
+        5 => Cond::And(
+            Box::new(random_cond(rng, nodes, edges, n, depth + 1)),
+            Box::new(random_cond(rng, nodes, edges, n, depth + 1)),
+        ),
+        _ => Cond::Or(
+            Box::new(random_cond(rng, nodes, edges, n, depth + 1)),
+            Box::new(random_cond(rng, nodes, edges, n, depth + 1)),
+        ),
+    }
+}
+
+fn random_query(rng: &mut Rng, n: usize) -> Query {
+    let mut nodes = 0;
+    let mut edge_vars = Vec::new();
+    let mut patterns = Vec::new();
+    for p in 0..1 + usize::from(rng.chance(30)) {
+        let mut ns = Vec::new();
+        let mut es = Vec::new();
+        let len = 1 + rng.below(3);
+        for i in 0..len {
+            // A later pattern may join on an earlier node variable.
+            let var = if p > 0 && i == 0 && rng.chance(70) {
+                rng.below(nodes)
+            } else {
+                nodes += 1;
+                nodes - 1
+            };
+            let kind = rng.chance(25).then(|| rng.below(2));
+            let id = rng.chance(15).then(|| rng.below(n));
+            ns.push(NodeP { var, kind, id });
+            if i + 1 < len {
+                let range = rng.chance(25).then(|| {
+                    let min = rng.below(2);
+                    (min, min.max(1) + rng.below(2))
+                });
+                let var = (range.is_none() && rng.chance(70)).then(|| {
+                    edge_vars.push(edge_vars.len());
+                    edge_vars.len() - 1
+                });
+                let rels = if rng.chance(40) { vec![rng.below(3)] } else { Vec::new() };
+                let dir = *rng.pick(&[Dir::Right, Dir::Left, Dir::Either]);
+                es.push(EdgeP { var, rels, dir, range });
+            }
+        }
+        patterns.push((ns, es));
+    }
+    let filter = rng.chance(50).then(|| random_cond(rng, nodes, &edge_vars, n, 0));
+    let mut items: Vec<Item> = Vec::new();
+    for _ in 0..1 + rng.below(2) {
+        let item = if !edge_vars.is_empty() && rng.chance(30) {
+            Item::EdgeRel(*rng.pick(&edge_vars))
+        } else {
+            Item::NodeId(rng.below(nodes))
+        };
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    if rng.chance(35) {
+        items.push(if rng.chance(50) { Item::Count } else { Item::CountNode(rng.below(nodes)) });
+    }
+    Query {
+        patterns,
+        filter,
+        distinct: rng.chance(25),
+        items,
+        ordered: rng.chance(50),
+        descending: rng.chance(30),
+        limit: rng.chance(50).then(|| 1 + rng.below(4)),
+    }
+}
+
+fn cond_text(c: &Cond) -> String {
+    match c {
+        Cond::NodeId(v, eq, i) => format!("n{v}.id {} \"e{i}\"", if *eq { "=" } else { "!=" }),
+        Cond::NodeName(v, i) => format!("n{v}.name = \"E{i}\""),
+        Cond::NodeKind(v, k) => format!("n{v}.kind = \"{}\"", KINDS[*k]),
+        Cond::EdgeRel(v, r) => format!("r{v}.rel = \"{}\"", RELS[*r]),
+        Cond::Not(inner) => format!("not ({})", cond_text(inner)),
+        Cond::And(a, b) => format!("({}) and ({})", cond_text(a), cond_text(b)),
+        Cond::Or(a, b) => format!("({}) or ({})", cond_text(a), cond_text(b)),
+    }
+}
+
+fn item_text(i: &Item) -> String {
+    match i {
+        Item::NodeId(v) => format!("n{v}.id"),
+        Item::EdgeRel(v) => format!("r{v}.rel"),
+        Item::Count => "count(*)".to_string(),
+        Item::CountNode(v) => format!("count(n{v})"),
+    }
+}
+
+fn query_text(q: &Query) -> String {
+    let mut patterns = Vec::new();
+    for (ns, es) in &q.patterns {
+        let mut text = String::new();
+        for (i, node) in ns.iter().enumerate() {
+            let kind = node.kind.map_or(String::new(), |k| format!(":{}", KINDS[k]));
+            let id = node.id.map_or(String::new(), |i| format!(" {{id: \"e{i}\"}}"));
+            text.push_str(&format!("(n{}{kind}{id})", node.var));
+            if let Some(e) = es.get(i) {
+                let var = e.var.map_or(String::new(), |v| format!("r{v}"));
+                let rels = if e.rels.is_empty() { String::new() } else { format!(":{}", RELS[e.rels[0]]) };
+                let range = e.range.map_or(String::new(), |(a, b)| format!("*{a}..{b}"));
+                let detail = format!("[{var}{rels}{range}]");
+                text.push_str(&match e.dir {
+                    Dir::Right => format!("-{detail}->"),
+                    Dir::Left => format!("<-{detail}-"),
+                    Dir::Either => format!("-{detail}-"),
+                });
+            }
+        }
+        patterns.push(text);
+    }
+    let mut text = format!("match {}", patterns.join(", "));
+    if let Some(c) = &q.filter {
+        text.push_str(&format!(" where {}", cond_text(c)));
+    }
+    let items: Vec<String> = q.items.iter().map(item_text).collect();
+    text.push_str(&format!(" return {}{}", if q.distinct { "distinct " } else { "" }, items.join(", ")));
+    if q.ordered {
+        // Ordered by every value item, so the order is total up to equal rows.
+        let keys: Vec<String> = (q.items.iter())
+            .filter(|i| matches!(i, Item::NodeId(_) | Item::EdgeRel(_)))
+            .map(|i| format!("{}{}", item_text(i), if q.descending { " desc" } else { "" }))
+            .collect();
+        if !keys.is_empty() {
+            text.push_str(&format!(" order by {}", keys.join(", ")));
+        }
+    }
+    if let Some(l) = q.limit {
+        text.push_str(&format!(" limit {l}"));
+    }
+    text
+}
+
+/// One binding: node variables to entities, edge variables to relations, and every
+/// relation bound (for uniqueness).
+#[derive(Debug, Clone, Default)]
+struct Binding {
+    nodes: BTreeMap<usize, usize>,
+    edges: BTreeMap<usize, usize>,
+    used: Vec<usize>,
+}
+
+/// Whether relation `e` may be walked from `a` to `b` under the edge pattern.
+fn walks(g: &Graph, e: usize, a: usize, b: usize, p: &EdgeP) -> bool {
+    let (from, to, rel) = g.edges[e];
+    let kind_ok = p.rels.is_empty() || p.rels.contains(&rel);
+    let dir_ok = match p.dir {
+        Dir::Right => (from, to) == (a, b),
+        Dir::Left => (from, to) == (b, a),
+        Dir::Either => (from, to) == (a, b) || (from, to) == (b, a),
+    };
+    kind_ok && dir_ok
+}
+
+/// Every simple path's relations from `a` to `b` with min..=max hops, brute force.
+fn segments(g: &Graph, a: usize, b: usize, p: &EdgeP, (min, max): (usize, usize)) -> Vec<Vec<usize>> {
+    fn go(g: &Graph, at: usize, b: usize, p: &EdgeP, min: usize, max: usize, nodes: &mut Vec<usize>, rels: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if at == b && rels.len() >= min {
+            out.push(rels.clone());
+        }
+        if rels.len() == max {
+            return;
+        }
+        for next in 0..g.kinds.len() {
+            if nodes.contains(&next) {
+                continue;
+            }
+            for e in 0..g.edges.len() {
+                if walks(g, e, at, next, p) {
+                    nodes.push(next);
+                    rels.push(e);
+                    go(g, next, b, p, min, max, nodes, rels, out);
+                    rels.pop();
+                    nodes.pop();
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(g, a, b, p, min, max, &mut vec![a], &mut Vec::new(), &mut out);
+    out
+}
+
+/// Every complete binding of the patterns, before `where`.
+fn bindings(g: &Graph, q: &Query) -> Vec<Binding> {
+    let n = g.kinds.len();
+    let mut all = vec![Binding::default()];
+    for (ns, es) in &q.patterns {
+        // Nodes: every entity for each unbound variable that fits kind and id.
+        for node in ns {
+            let mut next = Vec::new();
+            for b in &all {
+                let choices: Vec<usize> = match b.nodes.get(&node.var) {
+                    Some(&x) => vec![x],
+                    None => (0..n).collect(),
+                };
+                for x in choices {
+                    if node.kind.is_some_and(|k| g.kinds[x] != k) || node.id.is_some_and(|i| i != x) {
+                        continue;
+                    }
+                    let mut b = b.clone();
+                    b.nodes.insert(node.var, x);
+                    next.push(b);
+                }
+            }
+            all = next;
+        }
+        // Edges: every relation (or simple path) between the bound ends.
+        for (i, e) in es.iter().enumerate() {
+            let mut next = Vec::new();
+            for b in &all {
+                let (a, z) = (b.nodes[&ns[i].var], b.nodes[&ns[i + 1].var]);
+                let walks_list: Vec<Vec<usize>> = match e.range {
+                    Some(range) => segments(g, a, z, e, range),
+                    None => {
+                        let mut singles = Vec::new();
+                        for rel in 0..g.edges.len() {
+                            // A self-loop is one match of an undirected pattern, not two.
+                            if walks(g, rel, a, z, e) {
+                                singles.push(vec![rel]);
+                            }
+                        }
+                        singles
+                    }
+                };
+                for w in walks_list {
+                    if w.iter().any(|r| b.used.contains(r)) {
+                        continue;
+                    }
+                    let mut b = b.clone();
+                    b.used.extend(&w);
+                    if let Some(v) = e.var {
+                        b.edges.insert(v, w[0]);
+                    }
+                    next.push(b);
+                }
+            }
+            all = next;
+        }
+    }
+    all
+}
+
+fn holds(g: &Graph, c: &Cond, b: &Binding) -> bool {
+    match c {
+        Cond::NodeId(v, eq, i) => (b.nodes[v] == *i) == *eq,
+        Cond::NodeName(v, i) => b.nodes[v] == *i,
+        Cond::NodeKind(v, k) => g.kinds[b.nodes[v]] == *k,
+        Cond::EdgeRel(v, r) => g.edges[b.edges[v]].2 == *r,
+        Cond::Not(inner) => !holds(g, inner, b),
+        Cond::And(x, y) => holds(g, x, b) && holds(g, y, b),
+        Cond::Or(x, y) => holds(g, x, b) || holds(g, y, b),
+    }
+}
+
+/// The brute-force answer: all rows (before the limit) in the documented order, with
+/// ordered rows sorted and the rest in any order.
+fn expected(g: &Graph, q: &Query) -> Vec<Vec<String>> {
+    let passing: Vec<Binding> =
+        bindings(g, q).into_iter().filter(|b| q.filter.as_ref().is_none_or(|c| holds(g, c, b))).collect();
+    let value = |b: &Binding, i: &Item| match i {
+        Item::NodeId(v) => format!("e{}", b.nodes[v]),
+        Item::EdgeRel(v) => RELS[g.edges[b.edges[v]].2].to_string(),
+        Item::Count | Item::CountNode(_) => unreachable!("counts are grouped"),
+    };
+    let mut rows: Vec<Vec<String>> = if q.items.iter().any(|i| matches!(i, Item::Count | Item::CountNode(_))) {
+        let mut groups: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+        for b in &passing {
+            let key = q.items.iter().filter(|i| matches!(i, Item::NodeId(_) | Item::EdgeRel(_))).map(|i| value(b, i)).collect();
+            *groups.entry(key).or_default() += 1;
+        }
+        (groups.into_iter())
+            .map(|(key, count)| {
+                let mut key = key.into_iter();
+                q.items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Count | Item::CountNode(_) => count.to_string(),
+                        _ => key.next().expect("a key value per value item"),
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        passing.iter().map(|b| q.items.iter().map(|i| value(b, i)).collect()).collect()
+    };
+    if q.distinct {
+        let mut seen = BTreeSet::new();
+        rows.retain(|r| seen.insert(r.clone()));
+    }
+    rows
+}
+
+fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Entity(n) => kg.entity(*n).id().to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The sort key of a row under the query's `order by` (every value item, in order).
+fn order_key(q: &Query, row: &[String]) -> Vec<String> {
+    (q.items.iter().zip(row)).filter(|(i, _)| matches!(i, Item::NodeId(_) | Item::EdgeRel(_))).map(|(_, v)| v.clone()).collect()
+}
+
+fn check(seed: u64) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let g = random_graph(&mut rng);
+    let kg = load(&g);
+    for _ in 0..4 {
+        let q = random_query(&mut rng, g.kinds.len());
+        let text = query_text(&q);
+        let (rows, _) = query::run(&kg, &text, &Settings::default())
+            .map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
+        let got: Vec<Vec<String>> = rows.rows.iter().map(|r| r.iter().map(|v| cell(&kg, v)).collect()).collect();
+        let mut want = expected(&g, &q);
+        let limit = q.limit.unwrap_or(100);
+        let ordered = q.ordered && !order_key(&q, &q.items.iter().map(|_| String::new()).collect::<Vec<_>>()).is_empty();
+        let context = format!("{text}\ngraph {g:?}\ngot {got:?}\nwant {want:?}\nnotes {:?}", rows.notes);
+        prop_assert_eq!(got.len(), want.len().min(limit), "{}", context);
+        if ordered {
+            want.sort_by(|a, b| {
+                let ord = order_key(&q, a).cmp(&order_key(&q, b));
+                if q.descending { ord.reverse() } else { ord }
+            });
+            // Rows with equal keys may come in any order; compare their keys in order and
+            // each key's rows as sets.
+            let got_keys: Vec<Vec<String>> = got.iter().map(|r| order_key(&q, r)).collect();
+            let want_keys: Vec<Vec<String>> = want.iter().take(limit).map(|r| order_key(&q, r)).collect();
+            prop_assert_eq!(&got_keys, &want_keys, "{}", context);
+        }
+        // Every row shown is a right row, as often as it is right.
+        let mut pool = want.clone();
+        for row in &got {
+            let at = pool.iter().position(|r| r == row);
+            prop_assert!(at.is_some(), "row {:?} is not in the answer\n{}", row, context);
+            pool.swap_remove(at.expect("checked"));
+        }
+        // A note says rows were left out exactly when they were, and how many when known.
+        let left_out = want.len() > limit;
+        prop_assert_eq!(!rows.notes.is_empty(), left_out, "{}", context);
+        if left_out && ordered {
+            prop_assert!(rows.notes[0].contains(&format!("of {}", want.len())), "{}", context);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn match_agrees_with_brute_force(seed in any::<u64>()) {
+        check(seed)?;
+    }
+}
