@@ -439,7 +439,7 @@ impl Sink {
         let shown = rows.rows.len();
         if self.more {
             rows.notes.push(format!(
-                "showing the first {shown} rows; more match (add `order by` for a chosen {shown}, or a larger limit)"
+                "showing the first {shown} rows found; more match: raise the limit, or add `order by` to choose which"
             ));
         } else if total > shown {
             rows.notes.push(format!("showing {shown} of {total} rows; use limit to see more"));

@@ -89,7 +89,8 @@ impl Out<'_> {
         if rows.is_empty() {
             return;
         }
-        let cells: Vec<Vec<String>> = rows.rows.iter().map(|r| r.iter().map(|v| self.cell(v)).collect()).collect();
+        let cells: Vec<Vec<String>> =
+            rows.rows.iter().map(|r| r.iter().map(|v| self.cell(v, evidence)).collect()).collect();
         let widths = fit(&rows.columns, &cells, width);
         let line = |items: &[String]| -> String {
             let parts: Vec<String> = items.iter().zip(&widths).map(|(c, w)| pad(&cut(c, *w), *w)).collect();
@@ -105,9 +106,13 @@ impl Out<'_> {
         }
     }
 
-    fn cell(&self, v: &Value) -> String {
+    /// A cell's text. A relation on an entity's card reads from that entity ("employs",
+    /// "is employed by"); anywhere else it is written whole, `A -[rel]-> B`, so its
+    /// direction never depends on the columns beside it.
+    fn cell(&self, v: &Value, card: bool) -> String {
         match v {
-            Value::Relation(h) => text::reading(self.kg, h),
+            Value::Relation(h) if card => text::reading(self.kg, h),
+            Value::Relation(h) => text::hop(self.kg, h),
             Value::Float(f) => format!("{f:.2}"),
             other => text::value(self.kg, other),
         }
