@@ -72,3 +72,72 @@ fn the_row_cap_stops_enumeration_and_says_so() {
     let out = kgq(&["--data", ".", "query", "paths c0 to c1 max 12 limit 50"], dir.path());
     assert!(stdout(&out).contains("(showing 50 of at least 51; use limit, or narrow with via, avoid or max)"));
 }
+
+/// A statement whose text is `prefix`, then `unit` `n` times, then `suffix`.
+fn long_statement(prefix: &str, unit: &str, n: usize, suffix: &str) -> String {
+    format!("{prefix}{}{suffix}", unit.repeat(n))
+}
+
+#[test]
+fn deeply_nested_brackets_are_refused_before_they_can_exhaust_the_stack() {
+    let kg = crate::queries::shipped_graph();
+    let statement = format!("find * where {}id = \"poland\"{}", "(".repeat(3500), ")".repeat(3500));
+    let Err(Failure::Query(err)) = query::run(kg, &statement, &Settings::default()) else {
+        panic!("3500 nested brackets must be refused");
+    };
+    assert_eq!(err.message, "brackets nest more than 64 deep");
+    assert_eq!(err.span, 13 + 64..13 + 65, "the caret is under the first bracket too deep");
+    let ok = format!("find * where {}id = \"poland\"{}", "(".repeat(60), ")".repeat(60));
+    assert!(query::run(kg, &ok, &Settings::default()).is_ok(), "60 levels are fine");
+}
+
+#[test]
+fn a_long_chain_of_nots_keeps_its_parity_without_nesting() {
+    let kg = crate::queries::shipped_graph();
+    for (n, expected) in [(100_000, 1), (99_999, 365)] {
+        let statement = long_statement("count * where ", "not ", n, "id = \"poland\"");
+        let (rows, _) = query::run(kg, &statement, &Settings::default()).expect("a chain of nots runs");
+        assert_eq!(rows.rows[0][0], kgq::query::Value::Int(expected), "{n} nots");
+    }
+}
+
+#[test]
+fn a_match_with_thousands_of_patterns_is_refused_at_the_first_one_too_many() {
+    let kg = crate::queries::shipped_graph();
+    let statement = format!("match {} return count(*)", vec!["(a)"; 30_000].join(", "));
+    let Err(Failure::Query(err)) = query::run(kg, &statement, &Settings::default()) else {
+        panic!("30000 patterns must be refused");
+    };
+    assert_eq!(err.message, "a `match` takes at most 32 comma-separated patterns");
+    assert_eq!(err.span.start, "match ".len() + 32 * "(a), ".len());
+}
+
+#[test]
+fn counts_are_exact_past_a_hundred_thousand_matches() {
+    // 60 companies, every pair related once: a walk a-r-b-s-c with r != s has n(n-1)(n-2).
+    let loaded = data::load(&DataFiles::from_files("dense", dense_files(60)));
+    let kg = KnowledgeGraph::build(loaded.dataset.expect("the dense graph is valid"));
+    let (rows, _) = query::run(&kg, "match (a)-[r]-(b)-[s]-(c) return count(*)", &Settings::default()).unwrap();
+    assert_eq!(rows.rows, vec![vec![kgq::query::Value::Int(60 * 59 * 58)]]);
+    assert!(rows.notes.is_empty(), "an exact count carries no note: {:?}", rows.notes);
+}
+
+#[test]
+fn an_answer_too_large_to_write_is_refused_not_cut() {
+    let kg = dense_graph();
+    let (rows, _) = query::run(&kg, "paths c0 to c1 max 6 limit 100000", &Settings::default()).unwrap();
+    assert_eq!(rows.len(), 100_000);
+    // As JSON, 100000 paths of up to six hops with their evidence pass 64 MiB.
+    match kgq::render::rows(&kg, &rows, kgq::query::ast::Format::Json, None) {
+        Err(err) => assert_eq!(err.to_string(), "the answer is larger than 64 MiB as text"),
+        Ok(text) => panic!("an answer of {} bytes was not refused", text.len()),
+    }
+}
+
+#[test]
+fn a_timeout_too_large_for_the_clock_is_no_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kgq(&["query", "count *", "--timeout", "1e19"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("366"));
+}
