@@ -74,6 +74,10 @@ const CONTINUING: &[&str] = &[
 /// Whether `text` (one statement so far) plainly needs more: open quotes or brackets, or a
 /// trailing comma or continuing word.
 pub fn unfinished(text: &str) -> bool {
+    // A shell command (`:help count`) is one line, whatever word it ends with.
+    if text.trim_start().starts_with(':') {
+        return false;
+    }
     let mut state = Open::default();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
@@ -206,6 +210,13 @@ mod tests {
         assert!(unfinished("connect \"Poland"));
         assert!(unfinished("match (a)-[r"));
         assert!(!unfinished("show \"a;b\""));
+    }
+
+    #[test]
+    fn a_shell_command_never_continues() {
+        assert!(!unfinished(":help count"));
+        assert!(!unfinished("  :help match"));
+        assert!(unfinished("count"));
     }
 
     #[test]

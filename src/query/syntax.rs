@@ -35,6 +35,40 @@ pub const FORMS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// What a statement's answer means, where that is more than its form says: the order in
+/// which `match` evaluates, what a path and a count are. Shown by `:help <statement>`.
+pub const MEANINGS: &[(&str, &str)] = &[
+    (
+        "match",
+        "Evaluated in this order: the patterns are matched (kinds and property maps while matching; \
+each relation is bound at most once per match), `where` filters every complete match, then rows \
+are grouped by the items that are not counts and counted, made distinct, ordered, and cut to the \
+limit (default 100). So a limit never hides a row that passes `where`, counts are exact, and a \
+note says when rows were left out. A name compared with `=` or in a property map resolves like \
+an entity reference (aliases too); a date field takes a year or a quoted date.",
+    ),
+    ("paths", PATHS_MEANING),
+    ("path", PATHS_MEANING),
+    ("all", PATHS_MEANING),
+    ("connect", PATHS_MEANING),
+    ("neighbors", PATHS_MEANING),
+    (
+        "count",
+        "Exact: every entity or relation that meets the condition is counted; grouped by a list \
+field, an item counts once per value it holds.",
+    ),
+];
+
+const PATHS_MEANING: &str = "A path is a route through entities and relation kinds: parallel \
+relations (same ends and kind, different evidence) are one hop that shows all of them, and a hop \
+passes `as of` or `cited by` when any of its relations does. Counts, scores, limits and notes \
+count routes. When nothing is found, the note says whether a larger `max` could help.";
+
+/// The meaning of a statement's answer, if more needs saying than its form.
+pub fn meaning(keyword: &str) -> Option<&'static str> {
+    MEANINGS.iter().find(|(k, _)| *k == keyword).map(|(_, m)| *m)
+}
+
 /// The path options every path statement takes.
 pub const PATH_OPTIONS: &str = "max N, limit N, via <rel>[, <rel>], except via <rel>[, ...], avoid <entity>[, ...], \
 avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\", cited by \"<source>\"";

@@ -112,7 +112,9 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
             let _ = writeln!(out, "  :{:<8} {:<20} {}", c.name, c.args, c.help);
         }
         out.push_str(
-            "\nTab completes keywords, entity names, kinds and relations; Ctrl-C cancels a running statement.\n",
+            "\nAnswers are exact, or a note says what was left out; :help match and :help paths say how\n\
+             a match is evaluated and what a path and a count are.\n\
+             Tab completes keywords, entity names, kinds and relations; Ctrl-C cancels a running statement.\n",
         );
         return Ok(out);
     };
@@ -122,6 +124,10 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         let _ = writeln!(out, "{form}\n  {what}\n  e.g. {}", example(kw));
         if form.contains("path options") {
             let _ = writeln!(out, "  path options: {PATH_OPTIONS}");
+        }
+        if let Some(meaning) = crate::query::syntax::meaning(kw) {
+            let options = textwrap::Options::new(90).initial_indent("  ").subsequent_indent("  ");
+            let _ = writeln!(out, "{}", textwrap::fill(meaning, options));
         }
         return Ok(out);
     }
