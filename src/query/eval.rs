@@ -30,7 +30,9 @@ pub enum EvalError {
 impl EvalError {
     pub fn help(&self) -> &'static str {
         match self {
-            EvalError::TimedOut(_) => "narrow the search: a lower `max`, `via`, `avoid`, or `avoid kind`",
+            EvalError::TimedOut(_) => {
+                "narrow the search: for paths a lower `max`, `via`, `avoid` or `avoid kind`; for `match` kinds, relation types and property maps in the pattern; or allow more time with `kgq query --timeout SECONDS`"
+            }
             EvalError::Cancelled => "run it again, narrower if it was slow",
             EvalError::OverBudget(_) => {
                 "narrow the pattern (kinds, relation types, property maps, `where`), or return fewer or smaller values; `count(*)` holds no rows"
