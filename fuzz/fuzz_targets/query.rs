@@ -57,7 +57,7 @@ static GENERATED: LazyLock<KnowledgeGraph> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let settings = Settings { timeout: Duration::from_millis(200), ..Settings::default() };
+    let settings = Settings { timeout: Duration::from_millis(100), ..Settings::default() };
     for kg in [&*BUILTIN, &*GENERATED] {
         if let Ok((rows, _)) = query::run(kg, text, &settings) {
             for format in [Format::Table, Format::Json, Format::Csv, Format::Dot] {
