@@ -7,6 +7,7 @@
 //! and relations. Knows nothing of names or text.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::model::{PartialDate, Schema};
 use crate::table::{Relations, prefetch};
@@ -48,8 +49,9 @@ pub struct Topology {
     /// Sources citing each edge, as indexes into `source_ids`, sorted, grouped by edge.
     cites: Vec<u16>,
     pub source_ids: Vec<String>,
-    /// Relations with the same ends and kind as an earlier one (see [`Routes`]).
-    routes: Routes,
+    /// Relations with the same ends and kind as an earlier one (see [`Routes`]), found
+    /// when a search first needs them, so that loading a graph never waits for it.
+    routes: OnceLock<Routes>,
 }
 
 /// Parallel relations: those with the same ends and relation kind (for an undirected kind,
@@ -59,7 +61,7 @@ pub struct Topology {
 /// for every member that passes the search's filter. Empty (no memory) when no two
 /// relations are parallel, as in most bulk imports.
 #[derive(Debug, Clone, Default)]
-struct Routes {
+pub struct Routes {
     /// One bit per edge: a member of a group that is not its representative.
     shadowed: Vec<u64>,
     /// Representative → every member, itself first, in edge order.
@@ -71,40 +73,87 @@ fn bit(bits: &[u64], i: u32) -> bool {
 }
 
 impl Routes {
+    /// Whether a search skips this edge: it is parallel to an earlier one, which stands
+    /// for both.
+    #[inline]
+    pub fn shadowed(&self, edge: u32) -> bool {
+        !self.shadowed.is_empty() && bit(&self.shadowed, edge)
+    }
+
+    /// Every relation a route's representative stands for (itself first), or None when it
+    /// stands for itself alone.
+    #[inline]
+    pub fn parallel(&self, edge: u32) -> Option<&[u32]> {
+        if self.members.is_empty() {
+            return None;
+        }
+        self.members.get(&edge).map(Vec::as_slice)
+    }
+
     /// Groups parallel edges, looking at each node's rows: a directed edge is grouped at
     /// its `from` end, an undirected one at its lower-numbered end (from both rows, since
     /// the pair may be stored either way round).
+    ///
+    /// Most rows have no neighbour twice, and finding that reads only the rows themselves,
+    /// in order: an edge's kind (a fetch from a random place on a large graph) is read only
+    /// in rows that do.
     fn find(topo: &Topology) -> Routes {
+        let n = topo.node_count() as u32;
+        // The two halves of the nodes on two threads; their groups are disjoint.
+        let (low, high) = std::thread::scope(|scope| {
+            let high = scope.spawn(|| Routes::find_in(topo, n / 2..n));
+            (Routes::find_in(topo, 0..n / 2), high.join().expect("finding routes does not panic"))
+        });
         let mut routes = Routes::default();
+        for (rep, members) in low.into_iter().chain(high) {
+            if routes.shadowed.is_empty() {
+                routes.shadowed = vec![0; topo.edge_rel.len().div_ceil(64)];
+            }
+            for &e in &members[1..] {
+                routes.shadowed[e as usize / 64] |= 1 << (e % 64);
+            }
+            routes.members.insert(rep, members);
+        }
+        routes
+    }
+
+    /// The groups found at the nodes in `nodes`: (representative, every member).
+    fn find_in(topo: &Topology, nodes: std::ops::Range<u32>) -> Vec<(u32, Vec<u32>)> {
+        let mut found = Vec::new();
+        let any_undirected = topo.rel_directed.iter().any(|d| !d);
+        let mut near: Vec<u32> = Vec::new();
         let mut here: Vec<(u32, u16, u32)> = Vec::new();
-        for node in 0..topo.node_count() as u32 {
+        for node in nodes {
+            let (out, inc) = (topo.out(node), topo.inc(node));
+            let later_in = |&&(nb, _): &&(u32, u32)| any_undirected && nb > node;
+            if out.len() + inc.iter().filter(later_in).count() < 2 {
+                continue;
+            }
+            near.clear();
+            near.extend(out.iter().map(|&(nb, _)| nb));
+            near.extend(inc.iter().filter(later_in).map(|&(nb, _)| nb));
+            near.sort_unstable();
+            if near.windows(2).all(|w| w[0] != w[1]) {
+                continue;
+            }
             here.clear();
             let directed = |e: u32| topo.rel_directed.get(usize::from(topo.edge_rel[e as usize])).copied().unwrap_or(true);
-            for &(nb, e) in topo.out(node) {
+            for &(nb, e) in out {
                 if directed(e) || node <= nb {
                     here.push((nb, topo.edge_rel[e as usize], e));
                 }
             }
-            for &(nb, e) in topo.inc(node) {
+            for &(nb, e) in inc {
                 if !directed(e) && node < nb {
                     here.push((nb, topo.edge_rel[e as usize], e));
                 }
             }
-            if here.len() < 2 {
-                continue;
-            }
             here.sort_unstable();
             for run in here.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).filter(|run| run.len() > 1) {
-                if routes.shadowed.is_empty() {
-                    routes.shadowed = vec![0; topo.edge_rel.len().div_ceil(64)];
-                }
-                for &(_, _, e) in &run[1..] {
-                    routes.shadowed[e as usize / 64] |= 1 << (e % 64);
-                }
-                routes.members.insert(run[0].2, run.iter().map(|m| m.2).collect());
+                found.push((run[0].2, run.iter().map(|m| m.2).collect()));
             }
         }
-        routes
+        found
     }
 }
 
@@ -156,7 +205,7 @@ impl Topology {
             let incoming = scope.spawn(|| csr(n, ends, false));
             (csr(n, ends, true), incoming.join().expect("building rows does not panic"))
         });
-        let mut topo = Topology {
+        Topology {
             out_start,
             out_edges,
             in_start,
@@ -168,27 +217,19 @@ impl Topology {
             cite_start,
             cites,
             source_ids: source_ids.to_vec(),
-            routes: Routes::default(),
-        };
-        topo.routes = Routes::find(&topo);
-        topo
+            routes: OnceLock::new(),
+        }
     }
 
-    /// Whether a search skips this edge: it is parallel to an earlier one, which stands
-    /// for both.
-    #[inline]
-    pub fn shadowed(&self, edge: u32) -> bool {
-        !self.routes.shadowed.is_empty() && bit(&self.routes.shadowed, edge)
+    /// The groups of parallel relations, found on first use.
+    pub fn routes(&self) -> &Routes {
+        self.routes.get_or_init(|| Routes::find(self))
     }
 
     /// Every relation a route's representative stands for (itself first), or None when it
     /// stands for itself alone.
-    #[inline]
     pub fn parallel(&self, edge: u32) -> Option<&[u32]> {
-        if self.routes.members.is_empty() {
-            return None;
-        }
-        self.routes.members.get(&edge).map(Vec::as_slice)
+        self.routes().parallel(edge)
     }
 
     pub fn node_count(&self) -> usize {
@@ -241,7 +282,7 @@ impl Topology {
             cites.extend(&e.4);
             cite_start.push(cites.len() as u32);
         }
-        let mut topo = Topology {
+        Topology {
             out_start,
             out_edges,
             in_start,
@@ -253,10 +294,8 @@ impl Topology {
             cite_start,
             cites,
             source_ids: (0..source_count).map(|i| format!("s{i}")).collect(),
-            routes: Routes::default(),
-        };
-        topo.routes = Routes::find(&topo);
-        topo
+            routes: OnceLock::new(),
+        }
     }
 }
 

@@ -430,6 +430,9 @@ fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<
     let mut total = 0;
     for v in values {
         total += 1;
+        if column.is_empty() {
+            continue;
+        }
         match v {
             None => {}
             Some(Value::List(items)) if items.is_empty() => bump(Value::Null),

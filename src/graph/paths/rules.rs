@@ -5,7 +5,7 @@
 //! Knows nothing of paths or orderings; every search asks [`Rules::steps`] for its moves.
 
 use super::{Filter, Hop, Limits, Stop};
-use crate::graph::topology::{Day, Topology};
+use crate::graph::topology::{Day, Routes, Topology};
 
 /// Which way a search walks. `Forward` follows paths from their start; `Reverse` walks
 /// them backwards from their end, which is how distances *to* a node are measured.
@@ -23,6 +23,8 @@ const AGAINST: u8 = 2;
 /// A [`Filter`] turned into lookups that cost a few instructions per edge.
 pub(super) struct Rules<'t> {
     topo: &'t Topology,
+    /// The topology's groups of parallel relations, looked up once per search.
+    routes: &'t Routes,
     /// ALONG/AGAINST bits per relation kind, so one load answers via, except_via and
     /// direction together.
     rel_bits: Vec<u8>,
@@ -97,6 +99,7 @@ impl<'t> Rules<'t> {
         Rules {
             along: Pass::of(&all_bits, ALONG, per_edge),
             against: Pass::of(&all_bits, AGAINST, per_edge),
+            routes: topo.routes(),
             topo,
             rel_bits,
             other_bits,
@@ -119,7 +122,7 @@ impl<'t> Rules<'t> {
             return 0;
         }
         // A route's representative passes when any relation it stands for does.
-        let holds = match self.topo.parallel(edge) {
+        let holds = match self.routes.parallel(edge) {
             None => self.conditions_hold(edge),
             Some(members) => members.iter().any(|&m| self.conditions_hold(m)),
         };
@@ -174,14 +177,14 @@ impl<'t> Rules<'t> {
             Pass::Nothing => return 0,
             Pass::All => {
                 for &(next, edge) in edges {
-                    if next != node && !self.topo.shadowed(edge) && self.enters(next) {
+                    if next != node && !self.routes.shadowed(edge) && self.enters(next) {
                         visit(next, Hop { edge, forward });
                     }
                 }
             }
             Pass::Each => {
                 for &(next, edge) in edges {
-                    if next != node && !self.topo.shadowed(edge) && self.edge_bits(edge) & bit != 0 && self.enters(next)
+                    if next != node && !self.routes.shadowed(edge) && self.edge_bits(edge) & bit != 0 && self.enters(next)
                     {
                         visit(next, Hop { edge, forward });
                     }
