@@ -2,6 +2,7 @@
 
 mod check_cases;
 mod cli;
+mod exports;
 mod pictures;
 mod properties;
 mod queries;

@@ -66,7 +66,7 @@ pub enum Command {
     Build {
         /// The graph-data folder (default: --data, else the built-in graph).
         dir: Option<PathBuf>,
-        /// The snapshot file to write (atomically).
+        /// The snapshot file to write (atomically; `-` is standard output).
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
@@ -82,7 +82,8 @@ pub enum Command {
         /// Export this statement's result instead of the whole graph.
         #[arg(long, value_name = "STATEMENT")]
         query: Option<String>,
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically; devices and pipes are written through, links
+        /// followed, an existing file keeps its permissions) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -272,7 +273,13 @@ fn build(dir: Option<&Path>, output: &Path) -> u8 {
         return USAGE;
     }
     let (e, r) = (dataset.entities.len(), dataset.relations.len());
-    emit(format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len()).as_bytes())
+    let summary = format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len());
+    // A snapshot written to standard output (`-o -`) is followed by nothing on it.
+    if output.as_os_str() == "-" {
+        eprint!("{summary}");
+        return OK;
+    }
+    emit(summary.as_bytes())
 }
 
 /// Loads the graph and runs `f` on it, or prints the load errors.
