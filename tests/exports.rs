@@ -78,7 +78,7 @@ fn a_named_pipe_gets_the_bytes_and_stays_a_pipe() {
     let fifo = dir.path().join("pipe");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success(), "mkfifo works");
     let base = fixture("base");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kgq"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kgq"))
         .args(["--data", base.to_str().unwrap(), "export", "--format", "json", "-o", fifo.to_str().unwrap()])
         .stderr(Stdio::piped())
         .spawn()

@@ -3,6 +3,7 @@
 mod check_cases;
 mod cli;
 mod exports;
+mod hostile_run;
 mod pictures;
 mod properties;
 mod queries;
@@ -13,3 +14,4 @@ mod runaway;
 mod shipped;
 mod snapshot;
 mod support;
+mod terminal;

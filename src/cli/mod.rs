@@ -162,7 +162,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Stats { format } => with_graph(cli.data.as_deref(), |kg| {
             let stats = kg.stats();
             let text = match format {
-                StatsFormat::Text => render::stats::text(&stats),
+                StatsFormat::Text => diag::visible_lines(&render::stats::text(&stats)).into_owned(),
                 StatsFormat::Json => to_json(&stats),
             };
             emit(text.as_bytes())

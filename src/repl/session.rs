@@ -151,12 +151,13 @@ impl Session {
                 self.timing = on;
                 Ok(())
             }
+            // Names and titles come from the data: shown escaped, like tables.
             Command::Schema => {
-                let _ = out.write_all(commands::schema(&self.kg).as_bytes());
+                let _ = out.write_all(diag::visible_lines(&commands::schema(&self.kg)).as_bytes());
                 Ok(())
             }
             Command::Sources => {
-                let _ = out.write_all(commands::sources(&self.kg).as_bytes());
+                let _ = out.write_all(diag::visible_lines(&commands::sources(&self.kg)).as_bytes());
                 Ok(())
             }
             Command::Dot(path) => self.save(&path, Format::Dot),

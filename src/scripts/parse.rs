@@ -22,8 +22,8 @@ pub enum Assertion {
     Empty,
     NotEmpty,
     Error(String),
-    /// The expected rows of a `----` block.
-    Rows(Vec<String>),
+    /// The expected rows of a `----` block, as cells (see `rows` for how they are written).
+    Rows(Vec<Vec<String>>),
 }
 
 /// One runnable record of a script.
@@ -72,8 +72,8 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         // The block belongs to the last statement that ends before its `----` line.
         match records.iter_mut().rev().find(|r| r.span.end <= block.marker.start) {
             Some(r) if r.assertion.is_none() && r.block.is_none() => {
-                r.assertion =
-                    Some(Assertion::Rows(text[block.rows.clone()].lines().map(|l| l.trim_end().to_string()).collect()));
+                let lines = text[block.rows.clone()].lines();
+                r.assertion = Some(Assertion::Rows(lines.map(|l| super::rows::decode(l.trim_end())).collect()));
                 r.block = Some(block.rows);
             }
             _ => diags.push(
@@ -256,7 +256,7 @@ mod tests {
         let text = "-- a script\ncount *\n----\ncount\n5\n\nexpect find * returns 2\n";
         let records = parse(FileId(0), text).expect("the script parses");
         assert_eq!(records.len(), 2);
-        assert_eq!(records[0].assertion, Some(Assertion::Rows(vec!["count".into(), "5".into()])));
+        assert_eq!(records[0].assertion, Some(Assertion::Rows(vec![vec!["count".into()], vec!["5".into()]])));
         assert_eq!(&text[records[0].block.clone().expect("a block")], "count\n5");
         assert_eq!((records[1].line, records[1].statement.as_str()), (7, "find *"));
     }
