@@ -110,3 +110,46 @@ fn a_device_as_a_script_ends_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stdout(&out).ends_with("0 passed, 1 failed\n"), "{}", stdout(&out));
 }
+
+/// The shell reading `input` on standard input in `dir`.
+fn shell(dir: &Path, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let net = fixture("net");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"))
+        .args(["--data", net.to_str().unwrap(), "--no-history"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_script_that_runs_itself_is_refused_with_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("loop.kgq"), "count *\n:run loop.kgq\n").unwrap();
+    std::fs::write(dir.path().join("a.kgq"), ":run b.kgq\n").unwrap();
+    std::fs::write(dir.path().join("b.kgq"), "count *\n:run ./a.kgq\n").unwrap();
+    let out = shell(dir.path(), ":run loop.kgq\n:run a.kgq\n");
+    assert_eq!(out.status.code(), Some(1));
+    let err = crate::support::stderr(&out);
+    assert!(err.contains("kgq: loop.kgq:2:1: `:run loop.kgq` would run a script inside itself"), "{err}");
+    assert!(err.contains("chain: stdin:1:1 runs loop.kgq → loop.kgq:2:1 runs loop.kgq\n"), "{err}");
+    assert!(err.contains("chain: stdin:2:1 runs a.kgq → a.kgq:1:1 runs b.kgq → b.kgq:2:1 runs ./a.kgq\n"), "{err}");
+}
+
+#[test]
+fn a_long_chain_of_scripts_is_cut_at_the_nesting_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=30 {
+        std::fs::write(dir.path().join(format!("s{i}.kgq")), format!(":run s{}.kgq\n", i + 1)).unwrap();
+    }
+    let out = shell(dir.path(), ":run s1.kgq\n");
+    assert_eq!(out.status.code(), Some(1));
+    let err = crate::support::stderr(&out);
+    assert!(err.starts_with("kgq: s16.kgq:1:1: `:run` nests more than 16 scripts deep"), "{err}");
+}

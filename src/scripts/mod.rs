@@ -15,7 +15,8 @@ pub mod rows;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub use parse::{Assertion, Record};
+pub use parse::{Assertion, Record, parse};
+pub use read::read;
 
 use crate::diag::{self, Diagnostic, FileId, Location, SourceMap, Style};
 use crate::fsutil::write_atomic;
