@@ -13,5 +13,6 @@ mod run;
 mod runaway;
 mod shipped;
 mod snapshot;
+mod sources;
 mod support;
 mod terminal;
