@@ -94,7 +94,7 @@ fn the_shell_shows_answers_and_listings_escaped() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = "find *\nshow clear\n:sources\n:schema\nshow \"x\u{1b}[2J\"\n";
+    let input = "find *\nshow clear\n:sources\n:schema\nshow \"x\u{1b}[2J\"\n:frob\u{1b}[2J\n:save /nonexistent\u{7}/x\n:data /none\u{1b}x\n";
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_shown_safely(&stdout(&out));

@@ -91,7 +91,8 @@ impl Session {
             return match commands::parse(piece) {
                 Ok(command) => self.command(command, origin, out, err),
                 Err(message) => {
-                    let _ = writeln!(err, "{message}");
+                    // The message quotes what was typed, which may hold control characters.
+                    let _ = writeln!(err, "{}", diag::visible_lines(&message));
                     Outcome::Failed
                 }
             };
@@ -146,6 +147,9 @@ impl Session {
     }
 
     fn command(&mut self, command: Command, origin: &Origin, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        // A failed `:data` reports rendered diagnostics (escaped already, perhaps coloured);
+        // every other failure quotes what was typed, shown escaped.
+        let rendered = matches!(command, Command::Data(_));
         let result = match command {
             Command::Quit => return Outcome::Quit,
             Command::Help(topic) => commands::help(topic.as_deref()).map(|text| {
@@ -175,8 +179,12 @@ impl Session {
         };
         match result {
             Ok(()) => Outcome::Ok,
-            Err(message) => {
+            Err(message) if rendered => {
                 let _ = writeln!(err, "{message}");
+                Outcome::Failed
+            }
+            Err(message) => {
+                let _ = writeln!(err, "{}", diag::visible_lines(&message));
                 Outcome::Failed
             }
         }
@@ -189,14 +197,14 @@ impl Session {
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), String> {
-        let files = DataFiles::read_dir(dir).map_err(|e| e.to_string())?;
+        let files = DataFiles::read_dir(dir).map_err(|e| diag::visible(&e.to_string()).into_owned())?;
         let loaded = data::load(&files);
         let Some(dataset) = loaded.dataset else {
             let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             let report = diag::render(&errors, &files.map, self.style);
             return Err(format!(
                 "{report}{} has {}; the current graph stays loaded",
-                dir.display(),
+                diag::visible(&dir.display().to_string()),
                 diag::plural(errors.len(), "error")
             ));
         };
