@@ -13,7 +13,8 @@ mod read;
 pub mod rows;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 pub use parse::{Assertion, Record, parse};
 pub use read::read;
@@ -64,32 +65,70 @@ pub fn has_assertions(text: &str) -> bool {
 /// A script that cannot be read or parsed is reported where it goes wrong and counted as
 /// failed, and the others still run: the last line is always `N passed, N failed`.
 pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut dyn Write) -> u8 {
-    let style = options.style.unwrap_or(Style::Plain);
-    let mut map = SourceMap::default();
-    let settings = Settings::default();
-    let (mut passed, mut failed, mut broken) = (0, 0, false);
-    let mut suites: Vec<(String, Vec<Verdict>)> = Vec::new();
-    'files: for path in files {
+    let mut tally = Tally {
+        style: options.style.unwrap_or(Style::Plain),
+        map: SourceMap::default(),
+        passed: 0,
+        failed: 0,
+        broken: false,
+        suites: Vec::new(),
+    };
+    for path in files {
+        if !tally.script(kg, path, options, out) {
+            break;
+        }
+    }
+    if let Some(junit_path) = &options.junit {
+        let suites: Vec<junit::Suite> =
+            tally.suites.iter().map(|(f, v)| junit::Suite { file: f, verdicts: v }).collect();
+        if let Err(err) = write_atomic(junit_path, junit::write(&suites).as_bytes()) {
+            let _ = writeln!(out, "{}", diag::visible(&format!("kgq: cannot write {}: {err}", junit_path.display())));
+            tally.broken = true;
+        }
+    }
+    let _ = writeln!(out, "{} passed, {} failed", tally.passed, tally.failed);
+    match (tally.broken, tally.failed) {
+        (true, _) => BROKEN,
+        (false, 0) => OK,
+        (false, _) => FAILED,
+    }
+}
+
+/// What a run has found so far.
+struct Tally {
+    style: Style,
+    map: SourceMap,
+    passed: usize,
+    failed: usize,
+    /// A script could not be read, parsed or updated.
+    broken: bool,
+    /// Each script's verdicts, for JUnit.
+    suites: Vec<(String, Vec<Verdict>)>,
+}
+
+impl Tally {
+    /// Runs one script (reporting it if it cannot be read or parsed); false when `--bail`
+    /// says to stop.
+    fn script(&mut self, kg: &KnowledgeGraph, path: &Path, options: &Options, out: &mut dyn Write) -> bool {
         let name = path.display().to_string();
-        let read = match read::read(path, &mut map) {
+        let read = match read::read(path, &mut self.map) {
             Ok((file, text)) => parse::parse(file, &text).map(|records| (file, text, records)),
             Err(problem) => Err(vec![problem]),
         };
         let (file, text, records) = match read {
             Ok(script) => script,
             Err(problems) => {
-                broken = true;
-                failed += problems.len();
-                let _ = write!(out, "{}", diag::render(&problems, &map, style));
-                suites.push((name, problems.iter().map(|d| unrunnable(d, &map)).collect()));
-                if options.bail {
-                    break;
-                }
-                continue;
+                self.broken = true;
+                self.failed += problems.len();
+                let _ = write!(out, "{}", diag::render(&problems, &self.map, self.style));
+                self.suites.push((name, problems.iter().map(|d| unrunnable(d, &self.map)).collect()));
+                return !options.bail;
             }
         };
+        let settings = Settings::default();
         let mut verdicts = Vec::new();
-        let mut updates: Vec<(std::ops::Range<usize>, Vec<Vec<String>>)> = Vec::new();
+        let mut updates: Vec<(Range<usize>, Vec<Vec<String>>)> = Vec::new();
+        let mut go_on = true;
         for record in &records {
             let result = query::run(kg, &record.statement, &settings);
             if options.update
@@ -99,49 +138,54 @@ pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut 
             }
             let Some(verdict) = judge(kg, record, result, options.update) else { continue };
             match &verdict.failure {
-                None if options.quiet => passed += 1,
+                None if options.quiet => self.passed += 1,
                 None => {
-                    passed += 1;
+                    self.passed += 1;
                     let shown = format!("ok   {}:{}  {}", name, record.line, one_line(&record.statement));
                     let _ = writeln!(out, "{}", diag::visible(&shown));
                 }
                 Some(f) => {
-                    failed += 1;
-                    report_failure(out, &map, file, record, f, style);
+                    self.failed += 1;
+                    report_failure(out, &self.map, file, record, f, self.style);
                 }
             }
-            let stop = options.bail && verdict.failure.is_some();
+            go_on = !(options.bail && verdict.failure.is_some());
             verdicts.push(verdict);
-            if stop {
-                suites.push((name, verdicts));
-                break 'files;
+            if !go_on {
+                break;
             }
         }
-        if options.update && !updates.is_empty() {
-            let updated = update_blocks(&text, &updates);
-            if updated != text {
-                if let Err(err) = write_atomic(path, updated.as_bytes()) {
-                    let _ = writeln!(out, "{}", diag::visible(&format!("kgq: cannot update {name}: {err}")));
-                    broken = true;
-                } else if !options.quiet {
-                    let _ = writeln!(out, "{}", diag::visible(&format!("updated {name}")));
-                }
+        if go_on && options.update && !updates.is_empty() {
+            self.update(path, &text, &updates, options.quiet, out);
+        }
+        self.suites.push((name, verdicts));
+        go_on
+    }
+
+    /// Writes the script with its blocks updated, when that changes it.
+    fn update(
+        &mut self,
+        path: &Path,
+        text: &str,
+        updates: &[(Range<usize>, Vec<Vec<String>>)],
+        quiet: bool,
+        out: &mut dyn Write,
+    ) {
+        let updated = update_blocks(text, updates);
+        if updated == text {
+            return;
+        }
+        let name = path.display();
+        match write_atomic(path, updated.as_bytes()) {
+            Err(err) => {
+                let _ = writeln!(out, "{}", diag::visible(&format!("kgq: cannot update {name}: {err}")));
+                self.broken = true;
             }
+            Ok(()) if !quiet => {
+                let _ = writeln!(out, "{}", diag::visible(&format!("updated {name}")));
+            }
+            Ok(()) => {}
         }
-        suites.push((name, verdicts));
-    }
-    if let Some(junit_path) = &options.junit {
-        let suites: Vec<junit::Suite> = suites.iter().map(|(f, v)| junit::Suite { file: f, verdicts: v }).collect();
-        if let Err(err) = write_atomic(junit_path, junit::write(&suites).as_bytes()) {
-            let _ = writeln!(out, "{}", diag::visible(&format!("kgq: cannot write {}: {err}", junit_path.display())));
-            broken = true;
-        }
-    }
-    let _ = writeln!(out, "{passed} passed, {failed} failed");
-    match (broken, failed) {
-        (true, _) => BROKEN,
-        (false, 0) => OK,
-        (false, _) => FAILED,
     }
 }
 
@@ -337,9 +381,9 @@ fn report_failure(out: &mut dyn Write, map: &SourceMap, file: FileId, record: &R
 
 /// Writes each block's rows in place of its old ones, last first so earlier offsets stay
 /// valid; every other byte of `text` is kept.
-pub fn update_blocks(text: &str, updates: &[(std::ops::Range<usize>, Vec<Vec<String>>)]) -> String {
+pub fn update_blocks(text: &str, updates: &[(Range<usize>, Vec<Vec<String>>)]) -> String {
     let mut out = text.to_string();
-    let mut sorted: Vec<&(std::ops::Range<usize>, Vec<Vec<String>>)> = updates.iter().collect();
+    let mut sorted: Vec<&(Range<usize>, Vec<Vec<String>>)> = updates.iter().collect();
     sorted.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     for (range, cells) in sorted {
         let mut range = range.clone();
