@@ -175,6 +175,22 @@ mod tests {
     }
 
     #[test]
+    fn a_replaced_file_keeps_its_owner_when_the_process_may_set_it() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("owned");
+        std::fs::write(&file, "old").expect("write");
+        // Only root may give a file away; for anyone else the file stays theirs.
+        let Ok(()) = std::os::unix::fs::chown(&file, Some(4321), Some(4321)) else {
+            write_atomic(&file, b"new").expect("replace");
+            return assert_eq!(std::fs::read(&file).expect("read"), b"new");
+        };
+        write_atomic(&file, b"new").expect("replace");
+        let meta = std::fs::metadata(&file).expect("exists");
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
+    }
+
+    #[test]
     fn a_link_stays_a_link_and_its_target_is_replaced_beside_itself() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let real = dir.path().join("real");
