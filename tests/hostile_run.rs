@@ -113,19 +113,8 @@ fn a_device_as_a_script_ends_with_a_message() {
 
 /// The shell reading `input` on standard input in `dir`.
 fn shell(dir: &Path, input: &str) -> std::process::Output {
-    use std::io::Write;
     let net = fixture("net");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"))
-        .args(["--data", net.to_str().unwrap(), "--no-history"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    crate::support::kgq_with_input(&["--data", net.to_str().unwrap(), "--no-history"], dir, input)
 }
 
 #[test]

@@ -2,10 +2,7 @@
 //! escape sequences (`tests/fixtures/escapes`) are shown as visible escapes in every format
 //! meant for a terminal, and kept exactly in JSON and CSV.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use crate::support::{fixture, kgq, root, stderr, stdout};
+use crate::support::{fixture, kgq, kgq_with_input, root, stderr, stdout};
 
 /// The first character a terminal would act on rather than show, other than a line break.
 /// Written independently of kgq's own test: C0 and C1 controls, DEL, bidirectional
@@ -86,20 +83,14 @@ fn stats_show_source_titles_escaped() {
 #[test]
 fn the_shell_shows_answers_and_listings_escaped() {
     let data = fixture("escapes");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kgq"))
-        .args(["--data", data.to_str().unwrap(), "--no-history"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = "find *\nshow clear\n:sources\n:schema\nshow \"x\u{1b}[2J\"\n:frob\u{1b}[2J\n:save /nonexistent\u{7}/x\n:data /none\u{1b}x\n";
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let input = "find *\nshow clear\n:sources\n:schema\nshow \"x\u{1b}[2J\"\n:save /nonexistent\u{7}/x\n:data /none\u{1b}x\n:frob\u{1b}[2J\n";
+    let out = kgq_with_input(&["--data", data.to_str().unwrap(), "--no-history"], &root(), input);
     assert_shown_safely(&stdout(&out));
     assert_shown_safely(&stderr(&out));
     assert!(stdout(&out).contains(r"Clear\e[2J"), "{}", stdout(&out));
+    for shown in [r"/nonexistent\x07/x", r"/none\ex", r":frob\e[2j"] {
+        assert!(stderr(&out).contains(shown), "{shown} in {}", stderr(&out));
+    }
 }
 
 #[test]
