@@ -142,3 +142,15 @@ fn a_long_chain_of_scripts_is_cut_at_the_nesting_bound() {
     let err = crate::support::stderr(&out);
     assert!(err.starts_with("kgq: s16.kgq:1:1: `:run` nests more than 16 scripts deep"), "{err}");
 }
+
+#[test]
+fn a_graph_that_does_not_load_still_ends_the_run_with_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("schema.toml"), "[[kind]\nname = ").unwrap();
+    let broken = dir.path().to_str().unwrap();
+    for (data, code) in [(broken, 1), ("no/such/folder", 2)] {
+        let out = kgq(&["--data", data, "run", "tests/scripts/passing.kgq"], &root());
+        assert_eq!(out.status.code(), Some(code), "{data}");
+        assert_eq!(stdout(&out), "0 passed, 1 failed\n", "{data}");
+    }
+}
