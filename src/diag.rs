@@ -4,8 +4,16 @@
 //! [`SourceMap`] (a data file, a source document, or the text of a query). They are
 //! rendered once, at the edge (CLI or REPL), with a snippet of the offending text and a
 //! caret, by miette. Nothing here decides what is a problem.
+//!
+//! It also owns how text from data or from a query is shown on a terminal
+//! ([`visible`]): a character that would act instead of show (an escape sequence that
+//! clears the screen or retitles the window, a bell, a bidirectional override) is written
+//! as a visible escape. Diagnostics apply it to their messages and to the snippets they
+//! quote; the table renderer and the command line apply it to everything else they print.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -157,7 +165,8 @@ impl Style {
     }
 }
 
-/// Renders diagnostics with snippets and carets, the way `kgq` prints them.
+/// Renders diagnostics with snippets and carets, the way `kgq` prints them. Messages and
+/// quoted text are shown with [`visible`] escapes, and the carets still point at them.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
     let theme = match style {
         Style::Plain => GraphicalTheme::unicode_nocolor(),
@@ -165,12 +174,22 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
+    // Each file's shown text is made once per call, however many diagnostics point into it.
+    let mut shown: HashMap<FileId, Shown> = HashMap::new();
     for diag in diags {
-        let source = diag.location.as_ref().map(|loc| {
+        let mut diag = Diagnostic {
+            message: visible_lines(&diag.message).into_owned(),
+            label: visible_lines(&diag.label).into_owned(),
+            help: diag.help.as_deref().map(|h| visible_lines(h).into_owned()),
+            ..diag.clone()
+        };
+        let source = diag.location.as_mut().map(|loc| {
             let file = sources.get(loc.file);
-            NamedSource::new(file.name.clone(), Arc::clone(&file.text)).with_language("toml")
+            let text = shown.entry(loc.file).or_insert_with(|| Shown::of(&file.text));
+            loc.span = text.offset(loc.span.start)..text.offset(loc.span.end);
+            NamedSource::new(visible(&file.name), Arc::clone(&text.text)).with_language("toml")
         });
-        let report = Report { diag, source };
+        let report = Report { diag: &diag, source };
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String only fails on a formatter bug; fall back to the bare message.
             out.push_str(&diag.message);
@@ -178,6 +197,95 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
         out.push('\n');
     }
     out
+}
+
+/// Whether printing `c` to a terminal could act rather than show: C0 and C1 controls and
+/// DEL (escape sequences, bells, carriage returns), and the characters that reorder or
+/// break the text after them (bidirectional overrides, isolates and marks, line and
+/// paragraph separators).
+pub fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a terminal, one line of it: every character that [`acts_on_terminal`] is
+/// written as an escape: `\n`, `\r`, `\t`, `\e` (escape), `\x07` (other ASCII
+/// controls), `\u{9b}` (the rest).
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape(text, |_| true)
+}
+
+/// Like [`visible`], but line breaks stay line breaks: for printouts of several lines.
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c != '\n')
+}
+
+fn escape(text: &str, wanted: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| acts_on_terminal(c) && wanted(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_on_terminal(c) && wanted(c) {
+            push_escape(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn push_escape(c: char, out: &mut String) {
+    let _ = match c {
+        '\n' => out.write_str("\\n"),
+        '\r' => out.write_str("\\r"),
+        '\t' => out.write_str("\\t"),
+        '\u{1b}' => out.write_str("\\e"),
+        c if c.is_ascii() => write!(out, "\\x{:02x}", u32::from(c)),
+        c => write!(out, "\\u{{{:x}}}", u32::from(c)),
+    };
+}
+
+/// A file's text as a snippet shows it: line breaks, CRLF endings and tabs (which miette
+/// expands) as they are, everything else that acts on a terminal escaped; with the growth
+/// each escape adds, to move spans onto the shown text.
+struct Shown {
+    text: Arc<String>,
+    /// (byte offset in the file of an escaped character, bytes added up to and including it).
+    growth: Vec<(usize, usize)>,
+}
+
+impl Shown {
+    fn of(text: &Arc<String>) -> Shown {
+        let kept = |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
+        let mut chars = text.char_indices().peekable();
+        let mut shown: Option<String> = None;
+        let mut growth = Vec::new();
+        let mut added = 0;
+        while let Some((at, c)) = chars.next() {
+            let escaped = acts_on_terminal(c) && !kept(c, chars.peek().map(|&(_, n)| n));
+            if escaped && shown.is_none() {
+                shown = Some(text[..at].to_string());
+            }
+            let Some(out) = shown.as_mut() else { continue };
+            if escaped {
+                let before = out.len();
+                push_escape(c, out);
+                added += out.len() - before - c.len_utf8();
+                growth.push((at, added));
+            } else {
+                out.push(c);
+            }
+        }
+        Shown { text: shown.map_or_else(|| Arc::clone(text), Arc::new), growth }
+    }
+
+    /// Where a byte offset of the file lies in the shown text.
+    fn offset(&self, offset: usize) -> usize {
+        let before = self.growth.partition_point(|&(at, _)| at < offset);
+        offset + before.checked_sub(1).map_or(0, |i| self.growth[i].1)
+    }
 }
 
 /// A one-line summary: "3 errors, 1 warning".
@@ -240,5 +348,32 @@ impl miette::Diagnostic for Report<'_> {
 
     fn diagnostic_source(&self) -> Option<&dyn miette::Diagnostic> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_acts_on_a_terminal_is_shown_escaped() {
+        assert_eq!(visible("a\u{1b}[2Jb\u{7}\t\r\n\u{7f}\u{9b}\u{202e}é"), r"a\e[2Jb\x07\t\r\n\x7f\u{9b}\u{202e}é");
+        assert_eq!(visible_lines("one\ntwo\u{1b}]0;title\u{7}"), "one\ntwo\\e]0;title\\x07");
+        assert!(matches!(visible("plain text, ünïcödé"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn carets_point_at_escaped_text() {
+        let mut map = SourceMap::default();
+        let text = "name = \"\u{1b}[2J\u{9b}x\"\r\nbad\tline\n";
+        let file = map.add("f.toml", text);
+        let at = text.find("bad").expect("in the text");
+        let diag = Diagnostic::error("m\u{1b}").at(Location::new(file, at..at + 3), "here");
+        let out = render(&[diag], &map, Style::Plain);
+        assert!(!out.chars().any(|c| acts_on_terminal(c) && c != '\n'), "{out}");
+        assert!(out.contains(r#"name = "\e[2J\u{9b}x""#) && out.contains("m\\e"), "{out}");
+        assert!(out.contains("[f.toml:2:1]"), "{out}");
+        let shown = Shown::of(&Arc::new(text.to_string()));
+        assert_eq!(&shown.text[shown.offset(at)..shown.offset(at + 3)], "bad");
     }
 }

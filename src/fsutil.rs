@@ -1,46 +1,239 @@
-//! Writing output files atomically: a temporary file in the same folder, then a rename, so
-//! a reader never sees half a file and a failed write never destroys the old one.
+//! Writing output files: the one writer behind every `-o`, `--junit`, `--update`, `:save`
+//! and `kgq build`. It writes exactly where the user said and nothing else:
+//!
+//! - a regular file (new or existing) is replaced atomically, by a temporary file in the
+//!   same folder and a rename, so a reader never sees half a file and a failed write never
+//!   destroys the old one; an existing file keeps its permissions (and, where the process
+//!   may set it, its owner);
+//! - a symbolic link is followed: the file it points to is replaced atomically, beside
+//!   itself, and the link stays a link (as `sed -i --follow-symlinks`, editors and most
+//!   tools do);
+//! - anything else that exists (`/dev/null`, a terminal, a named pipe) is written straight
+//!   through, never replaced by a regular file; so is standard output, named `-` or by a
+//!   path that is the same file (`/dev/stdout`), which keeps its position and append mode.
+//!
+//! Errors name the path the user gave, never the temporary file.
 
+use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically.
+/// More links than this in a chain is a loop (Linux stops at 40 too).
+const MAX_LINKS: usize = 40;
+
+/// Writes `bytes` to `path`: atomically for files, straight through for devices, pipes and
+/// standard output (`-`). The error's text is the reason only; callers name `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
+    write_to(path, bytes).map_err(reason_only)
+}
+
+fn write_to(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if path.as_os_str() == "-" {
+        return write_stream(&mut io::stdout().lock(), bytes);
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if is_stream(&meta, &io::stdout()) => write_stream(&mut io::stdout().lock(), bytes),
+        Ok(meta) if is_stream(&meta, &io::stderr()) => write_stream(&mut io::stderr().lock(), bytes),
+        Ok(meta) if meta.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a folder")),
+        // A device, pipe or socket: opened as it is, without creating or truncating.
+        Ok(meta) if !meta.is_file() => write_stream(&mut OpenOptions::new().write(true).open(path)?, bytes),
+        Ok(meta) => replace(&resolve_links(path)?, bytes, Some(&meta)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => replace(&resolve_links(path)?, bytes, None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Writes to an open stream; a reader that went away (`| head`) is not an error.
+fn write_stream(out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether `meta` is the very file the process's standard stream is (`/dev/stdout`,
+/// `/proc/self/fd/1`, or the file standard output is redirected to).
+#[cfg(unix)]
+fn is_stream(meta: &Metadata, stream: &impl std::os::fd::AsFd) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = stream.as_fd().try_clone_to_owned() else { return false };
+    File::from(fd).metadata().is_ok_and(|own| own.dev() == meta.dev() && own.ino() == meta.ino())
+}
+
+#[cfg(not(unix))]
+fn is_stream<T>(_: &Metadata, _: &T) -> bool {
+    false
+}
+
+/// The path a chain of symbolic links ends at (which need not exist yet: a dangling link
+/// gets its target created, as a shell's `>` does).
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                // A relative target is relative to the folder holding the link.
+                path = folder_of(&path).join(target);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
+    }
+}
+
+/// Replaces the regular file at `path` (or creates it) through a temporary file beside it.
+fn replace(path: &Path, bytes: &[u8], existing: Option<&Metadata>) -> io::Result<()> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".kgq-").suffix(".tmp");
-    // A temporary file is private (0600) by default, but the file it becomes is ordinary
-    // output (a picture for a report, an export to share): readable as the umask allows,
-    // like any file a program creates.
+    // A temporary file is private (0600) by default, but a new file is ordinary output (a
+    // picture for a report, an export to share): readable as the umask allows, like any
+    // file a program creates. A file being replaced keeps the mode it had.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        let mode = existing.map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    let mut tmp = builder.tempfile_in(dir)?;
+    let mut tmp = builder.tempfile_in(folder_of(path))?;
+    if let Some(meta) = existing {
+        keep_mode_and_owner(tmp.as_file(), meta)?;
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-#[cfg(test)]
+/// The umask trims the mode a file is created with, so it is set again; the owner is kept
+/// when the process may set it (as root), and left as the writer's otherwise.
+#[cfg(unix)]
+fn keep_mode_and_owner(file: &File, meta: &Metadata) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let own = file.metadata()?;
+    if own.uid() != meta.uid() || own.gid() != meta.gid() {
+        // Not permitted for an ordinary user unless they own the file and the group: fine.
+        let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+    }
+    // After chown, which clears set-user-id bits, so the mode is exactly the old one.
+    file.set_permissions(std::fs::Permissions::from_mode(meta.permissions().mode() & 0o7777))
+}
+
+#[cfg(not(unix))]
+fn keep_mode_and_owner(file: &File, meta: &Metadata) -> io::Result<()> {
+    file.set_permissions(meta.permissions())
+}
+
+/// The reason alone: tempfile adds ` at path "<temporary file>"` to its errors, which would
+/// send the user looking for a file they never named. Its wrapper type is private, so the
+/// operating system's reason is recovered from the text.
+fn reason_only(err: io::Error) -> io::Error {
+    let text = err.to_string();
+    match text.find(" at path \"") {
+        Some(cut) => io::Error::new(err.kind(), &text[..cut]),
+        None => err,
+    }
+}
+
+#[cfg(all(test, unix))]
 mod tests {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+
     use super::*;
 
-    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).expect("exists").permissions().mode() & 0o7777
+    }
+
     #[test]
     fn written_files_get_the_permissions_of_any_new_file() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("a temporary folder");
         let plain = dir.path().join("plain.txt");
         std::fs::write(&plain, "x").expect("write");
         let atomic = dir.path().join("atomic.txt");
         write_atomic(&atomic, b"x").expect("write atomically");
-        let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
         assert_eq!(mode(&atomic), mode(&plain));
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for wanted in [0o600, 0o640, 0o755] {
+            let file = dir.path().join(format!("f{wanted:o}"));
+            std::fs::write(&file, "old").expect("write");
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(wanted)).expect("chmod");
+            write_atomic(&file, b"new").expect("replace");
+            assert_eq!((mode(&file), std::fs::read(&file).expect("read")), (wanted, b"new".to_vec()));
+        }
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_owner_when_the_process_may_set_it() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("owned");
+        std::fs::write(&file, "old").expect("write");
+        // Only root may give a file away; for anyone else the file stays theirs.
+        let Ok(()) = std::os::unix::fs::chown(&file, Some(4321), Some(4321)) else {
+            write_atomic(&file, b"new").expect("replace");
+            return assert_eq!(std::fs::read(&file).expect("read"), b"new");
+        };
+        write_atomic(&file, b"new").expect("replace");
+        let meta = std::fs::metadata(&file).expect("exists");
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
+    }
+
+    #[test]
+    fn a_link_stays_a_link_and_its_target_is_replaced_beside_itself() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).expect("mkdir");
+        let target = real.join("target.txt");
+        std::fs::write(&target, "old").expect("write");
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink("real/target.txt", &link).expect("symlink");
+        write_atomic(&link, b"new").expect("write through the link");
+        assert!(std::fs::symlink_metadata(&link).expect("exists").file_type().is_symlink());
+        assert_eq!(std::fs::read(&target).expect("read"), b"new");
+        assert_eq!(mode(&target), 0o600);
+        let dangling = dir.path().join("dangling.txt");
+        std::os::unix::fs::symlink("real/new.txt", &dangling).expect("symlink");
+        write_atomic(&dangling, b"made").expect("a dangling link's target is created");
+        assert_eq!(std::fs::read(real.join("new.txt")).expect("read"), b"made");
+    }
+
+    #[test]
+    fn a_link_loop_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::os::unix::fs::symlink(&b, &a).expect("symlink");
+        std::os::unix::fs::symlink(&a, &b).expect("symlink");
+        assert!(write_atomic(&a, b"x").is_err());
+    }
+
+    #[test]
+    fn devices_are_written_through_and_stay_devices() {
+        write_atomic(Path::new("/dev/null"), b"gone").expect("/dev/null takes anything");
+        let meta = std::fs::metadata("/dev/null").expect("exists");
+        assert!(meta.file_type().is_char_device());
+    }
+
+    #[test]
+    fn errors_name_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").expect("write");
+        let err = write_atomic(&file.join("below-a-file.txt"), b"x").expect_err("not a folder");
+        assert!(!err.to_string().contains(".kgq-"), "{err}");
+        let err = write_atomic(dir.path(), b"x").expect_err("a folder");
+        assert_eq!(err.to_string(), "it is a folder");
     }
 }

@@ -94,10 +94,11 @@ fn junit_lists_one_testcase_per_assertion() {
 }
 
 #[test]
-fn unreadable_or_unparsable_scripts_exit_2_with_a_location() {
-    let out = run(&["tests/scripts/no-such.kgq"]);
+fn unreadable_or_unparsable_scripts_exit_2_with_a_location_and_the_others_still_run() {
+    let out = run(&["--quiet", "tests/scripts/no-such.kgq", "tests/scripts/passing.kgq"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stdout(&out).starts_with("kgq: cannot read script tests/scripts/no-such.kgq"));
+    assert!(stdout(&out).contains("cannot read script tests/scripts/no-such.kgq"), "{}", stdout(&out));
+    assert_eq!(stdout(&out).lines().last(), Some("11 passed, 1 failed"));
     let out = run(&["tests/scripts/broken.kgq"]);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
@@ -111,7 +112,7 @@ fn unreadable_or_unparsable_scripts_exit_2_with_a_location() {
         "{text}"
     );
     assert!(text.find("broken.kgq:1:1").unwrap() < text.find("broken.kgq:5:1").unwrap(), "errors in file order");
-    assert!(text.ends_with("kgq: 2 errors in the scripts; nothing was run\n"), "{text}");
+    assert!(text.ends_with("\n0 passed, 2 failed\n"), "{text}");
     assert!(Path::new("tests/scripts/broken.kgq").exists());
 }
 

@@ -2,6 +2,8 @@
 
 mod check_cases;
 mod cli;
+mod exports;
+mod hostile_run;
 mod match_oracle;
 mod pictures;
 mod properties;
@@ -12,4 +14,6 @@ mod run;
 mod runaway;
 mod shipped;
 mod snapshot;
+mod sources;
 mod support;
+mod terminal;

@@ -184,7 +184,8 @@ pub fn check_destination(output: Output, picture: PictureArgs, path: Option<&Pat
         eprintln!("kgq: --cluster and --rankdir shape a picture; use them with --format dot, svg or png");
         return Err(USAGE);
     }
-    if output == Output::Image(Image::Png) && path.is_none() && io::stdout().is_terminal() {
+    let to_stdout = path.is_none_or(|p| p.as_os_str() == "-");
+    if output == Output::Image(Image::Png) && to_stdout && io::stdout().is_terminal() {
         eprintln!("kgq: refusing to write a PNG image to the terminal; give -o FILE, or redirect: > picture.png");
         return Err(USAGE);
     }
@@ -244,7 +245,8 @@ fn draw(text: &str, image: Image) -> Result<Vec<u8>, u8> {
     }
 }
 
-/// Writes to a file atomically, or to standard output.
+/// Writes to the file the user named (see `fsutil` for devices, links and permissions), or
+/// to standard output.
 pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> u8 {
     match path {
         None => emit(bytes),

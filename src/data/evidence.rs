@@ -3,10 +3,12 @@
 //!
 //! Comparison normalises whitespace and typographic quote marks only; everything else
 //! (case, punctuation) must match, so a quote is verbatim. Reads the source documents and
-//! nothing else.
+//! nothing else: a source's `file` must name a regular file inside the `--sources` folder
+//! (no `..`, no absolute path, no link leading out), or the data could make `check` read
+//! any file on the machine and, through "the quote occurs on line N", tell what it holds.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use super::Dataset;
 use crate::diag::Diagnostic;
@@ -39,7 +41,22 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut documents: HashMap<&str, Vec<String>> = HashMap::new();
     for source in &data.sources {
-        let path = dir.join(&source.file);
+        let path = match document_path(dir, &source.file) {
+            Ok(path) => path,
+            Err(problem) => {
+                diags.push(
+                    Diagnostic::error(format!("source `{}`: `file = \"{}\"` {problem}", source.id, source.file))
+                        .at(source.origin.clone(), "declared here")
+                        .help(format!(
+                            "`file` names a document inside {}, such as `{}.txt` or `reports/{}.txt`",
+                            dir.display(),
+                            source.id,
+                            source.id
+                        )),
+                );
+                continue;
+            }
+        };
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 documents.insert(&source.id, text.lines().map(normalise).collect());
@@ -57,6 +74,25 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// Where a source's document is, when `file` names a regular file inside `dir`; otherwise
+/// what is wrong, in words that end the sentence "`file = "..."` ...". A missing file is
+/// left to the read that follows, which says so.
+fn document_path(dir: &Path, file: &str) -> Result<PathBuf, &'static str> {
+    let inside = Path::new(file).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !inside || file.is_empty() {
+        return Err("is not a path inside the --sources folder");
+    }
+    let path = dir.join(file);
+    let (Ok(real), Ok(root)) = (path.canonicalize(), dir.canonicalize()) else { return Ok(path) };
+    if !real.starts_with(&root) {
+        return Err("leads out of the --sources folder through a link");
+    }
+    if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+        return Err("is not a regular file");
+    }
+    Ok(real)
 }
 
 fn check_locator(ev: &Evidence, lines: &[String]) -> Option<Diagnostic> {

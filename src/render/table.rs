@@ -1,7 +1,9 @@
 //! Results as aligned text for a terminal: columns sized to their contents and, when a width
 //! is given, long cells cut with an ellipsis to fit. Paths, cards and `why` answers print
 //! the evidence of every relation under it, and the sources cited are listed once at the end.
+//! Text from the data is shown with `diag::visible` escapes, never raw.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -42,7 +44,12 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String 
         let _ = writeln!(out.text, "({note})");
     }
     out.sources();
-    out.text
+    // Data and query text may hold escape sequences; nothing reaches a terminal raw. Cells
+    // were escaped whole (so that their widths are what is shown); this catches the rest.
+    match crate::diag::visible_lines(&out.text) {
+        Cow::Borrowed(_) => out.text,
+        Cow::Owned(shown) => shown,
+    }
 }
 
 fn as_path(v: &Value) -> Option<&Path> {
@@ -106,16 +113,18 @@ impl Out<'_> {
         }
     }
 
-    /// A cell's text. A relation on an entity's card reads from that entity ("employs",
-    /// "is employed by"); anywhere else it is written whole, `A -[rel]-> B`, so its
-    /// direction never depends on the columns beside it.
+    /// A cell's text, on one line: line breaks and other controls in it shown as escapes. A
+    /// relation on an entity's card reads from that entity ("employs", "is employed by");
+    /// anywhere else it is written whole, `A -[rel]-> B`, so its direction never depends on
+    /// the columns beside it.
     fn cell(&self, v: &Value, card: bool) -> String {
-        match v {
+        let text = match v {
             Value::Relation(h) if card => text::reading(self.kg, h),
             Value::Relation(h) => text::hop(self.kg, h),
             Value::Float(f) => format!("{f:.2}"),
             other => text::value(self.kg, other),
-        }
+        };
+        crate::diag::visible(&text).into_owned()
     }
 
     fn paths(&mut self, paths: Vec<&Path>) {

@@ -75,17 +75,27 @@ impl Vocabulary {
         let mut labels = Vec::new();
         for (_, e) in kg.entities() {
             for label in std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)) {
+                // The line editor draws a completion raw: a name holding control characters
+                // would act on the terminal. Its entity is still offered by id.
+                if !safe(label) {
+                    continue;
+                }
                 labels.push((label.to_string(), format!("{label}  ({}, {})", e.kind(), e.id()), e.id().to_string()));
             }
         }
         labels.sort();
         Vocabulary {
             labels,
-            ids: kg.entities().map(|(_, e)| e.id().to_string()).collect(),
-            kinds: kg.schema.kinds.iter().map(|k| k.name.clone()).collect(),
-            relations: kg.schema.relations.iter().map(|r| r.name.clone()).collect(),
+            ids: kg.entities().map(|(_, e)| e.id().to_string()).filter(|id| safe(id)).collect(),
+            kinds: kg.schema.kinds.iter().map(|k| k.name.clone()).filter(|k| safe(k)).collect(),
+            relations: kg.schema.relations.iter().map(|r| r.name.clone()).filter(|r| safe(r)).collect(),
         }
     }
+}
+
+/// Whether a word can be drawn by the line editor as it is.
+fn safe(word: &str) -> bool {
+    !word.chars().any(crate::diag::acts_on_terminal)
 }
 
 pub struct KgqHelper {
@@ -373,6 +383,16 @@ mod tests {
         assert_eq!(slot("match (c:"), Slot::Kind);
         assert_eq!(slot("match (c)-[:"), Slot::Relation);
         assert_eq!(slot("find company where "), Slot::Keyword);
+    }
+
+    #[test]
+    fn names_with_control_characters_are_completed_by_id_only() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escapes");
+        let files = crate::data::DataFiles::read_dir(&dir).expect("the fixture is readable");
+        let kg = KnowledgeGraph::build(crate::data::load(&files).dataset.expect("the fixture loads"));
+        let vocabulary = Vocabulary::of(&kg);
+        assert!(vocabulary.labels.is_empty(), "every name in the fixture holds a control character");
+        assert_eq!(vocabulary.ids.len(), 5, "every entity can still be completed by id");
     }
 
     #[test]

@@ -49,7 +49,14 @@ pub struct Session {
     pub style: Style,
     /// Counts graph loads, so that views of the graph (completion) know to refresh.
     pub generation: u64,
+    /// The scripts `:run` is inside, outermost first, with where each was started.
+    running: Vec<(PathBuf, String)>,
 }
+
+/// How deep `:run` may nest scripts that run scripts. Scripts have no conditions, so a
+/// script that runs itself, directly or through others, never ends; that is refused at
+/// once. This bounds chains of distinct files too, well before the stack would.
+const MAX_NESTING: usize = 16;
 
 impl Session {
     pub fn new(kg: KnowledgeGraph, label: String) -> Session {
@@ -64,6 +71,7 @@ impl Session {
             width: None,
             style: Style::Plain,
             generation: 0,
+            running: Vec::new(),
         }
     }
 
@@ -81,9 +89,10 @@ impl Session {
     pub fn execute(&mut self, piece: &str, origin: &Origin, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         if piece.starts_with(':') {
             return match commands::parse(piece) {
-                Ok(command) => self.command(command, out, err),
+                Ok(command) => self.command(command, origin, out, err),
                 Err(message) => {
-                    let _ = writeln!(err, "{message}");
+                    // The message quotes what was typed, which may hold control characters.
+                    let _ = writeln!(err, "{}", diag::visible_lines(&message));
                     Outcome::Failed
                 }
             };
@@ -143,7 +152,10 @@ impl Session {
         true
     }
 
-    fn command(&mut self, command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    fn command(&mut self, command: Command, origin: &Origin, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        // A failed `:data` reports rendered diagnostics (escaped already, perhaps coloured);
+        // every other failure quotes what was typed, shown escaped.
+        let rendered = matches!(command, Command::Data(_));
         let result = match command {
             Command::Quit => return Outcome::Quit,
             Command::Help(topic) => commands::help(topic.as_deref()).map(|text| {
@@ -157,23 +169,28 @@ impl Session {
                 self.timing = on;
                 Ok(())
             }
+            // Names and titles come from the data: shown escaped, like tables.
             Command::Schema => {
-                let _ = out.write_all(commands::schema(&self.kg).as_bytes());
+                let _ = out.write_all(diag::visible_lines(&commands::schema(&self.kg)).as_bytes());
                 Ok(())
             }
             Command::Sources => {
-                let _ = out.write_all(commands::sources(&self.kg).as_bytes());
+                let _ = out.write_all(diag::visible_lines(&commands::sources(&self.kg)).as_bytes());
                 Ok(())
             }
             Command::Dot(path) => self.save(&path, Format::Dot),
             Command::Save(path) => self.save(&path, self.format),
             Command::Data(dir) => self.load(&dir),
-            Command::Run(path) => return self.run_file(&path, out, err),
+            Command::Run(path) => return self.run_nested(&path, origin, out, err),
         };
         match result {
             Ok(()) => Outcome::Ok,
-            Err(message) => {
+            Err(message) if rendered => {
                 let _ = writeln!(err, "{message}");
+                Outcome::Failed
+            }
+            Err(message) => {
+                let _ = writeln!(err, "{}", diag::visible_lines(&message));
                 Outcome::Failed
             }
         }
@@ -186,14 +203,14 @@ impl Session {
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), String> {
-        let files = DataFiles::read_dir(dir).map_err(|e| e.to_string())?;
+        let files = DataFiles::read_dir(dir).map_err(|e| diag::visible(&e.to_string()).into_owned())?;
         let loaded = data::load(&files);
         let Some(dataset) = loaded.dataset else {
             let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             let report = diag::render(&errors, &files.map, self.style);
             return Err(format!(
                 "{report}{} has {}; the current graph stays loaded",
-                dir.display(),
+                diag::visible(&dir.display().to_string()),
                 diag::plural(errors.len(), "error")
             ));
         };
@@ -204,19 +221,48 @@ impl Session {
         Ok(())
     }
 
+    /// `:run FILE` from `origin`: refuses a script already running (a cycle) and chains
+    /// deeper than [`MAX_NESTING`], naming where the `:run` is and the chain of scripts.
+    fn run_nested(&mut self, path: &Path, origin: &Origin, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        let (line, col) = diag::line_col(origin.text, origin.offset);
+        let here = format!("{}:{line}:{col}", origin.name);
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let cycle = self.running.iter().any(|(p, _)| *p == canonical);
+        if cycle || self.running.len() >= MAX_NESTING {
+            let mut chain: Vec<String> = self.running.iter().map(|(_, at)| at.clone()).collect();
+            chain.push(format!("{here} runs {}", path.display()));
+            let (problem, help) = if cycle {
+                (
+                    format!("`:run {}` would run a script inside itself, which never ends", path.display()),
+                    "remove the `:run` that leads back to a script already running",
+                )
+            } else {
+                (format!("`:run` nests more than {MAX_NESTING} scripts deep"), "run fewer scripts inside one another")
+            };
+            let report = format!("kgq: {here}: {problem}\n  chain: {}\n  help: {help}", chain.join(" → "));
+            let _ = writeln!(err, "{}", diag::visible_lines(&report));
+            return Outcome::Failed;
+        }
+        self.running.push((canonical, format!("{here} runs {}", path.display())));
+        let outcome = self.run_file(path, out, err);
+        self.running.pop();
+        outcome
+    }
+
     /// Runs every statement of a script file, in order; fails if any statement fails.
-    pub fn run_file(&mut self, path: &PathBuf, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                let _ = writeln!(err, "cannot read {}: {e}", path.display());
+    pub fn run_file(&mut self, path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        let mut map = diag::SourceMap::default();
+        let text = match crate::scripts::read(path, &mut map) {
+            Ok((_, text)) => text,
+            Err(problem) => {
+                let _ = err.write_all(diag::render(&[problem], &map, self.style).as_bytes());
                 return Outcome::Failed;
             }
         };
         // A script with assertions is checked as `kgq run` would; plain statements print answers.
         if crate::scripts::has_assertions(&text) {
             let options = crate::scripts::Options { style: Some(self.style), ..Default::default() };
-            return match crate::scripts::run(&self.kg, std::slice::from_ref(path), &options, out) {
+            return match crate::scripts::run(&self.kg, &[path.to_path_buf()], &options, out) {
                 0 => Outcome::Ok,
                 _ => Outcome::Failed,
             };

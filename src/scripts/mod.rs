@@ -2,16 +2,22 @@
 //!
 //! Each `expect` and each `----` block is an assertion; a plain statement that fails counts
 //! as a failure too. Failures name `file:line`, show the statement and expected versus
-//! actual (as a diff for blocks); the last line reads `N passed, N failed`. `--update`
-//! rewrites expected blocks in place, atomically, leaving every other byte alone.
+//! actual (as a diff for blocks); the last line reads `N passed, N failed`, even when a
+//! script cannot be read or parsed (it is reported, located, and counted as failed).
+//! `--update` rewrites expected blocks in place, atomically, leaving every other byte
+//! alone; `rows` is how a block writes any cell so that it reads back the same.
 
 mod junit;
 mod parse;
+mod read;
+pub mod rows;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
-pub use parse::{Assertion, Record};
+pub use parse::{Assertion, Record, parse};
+pub use read::read;
 
 use crate::diag::{self, Diagnostic, FileId, Location, SourceMap, Style};
 use crate::fsutil::write_atomic;
@@ -56,85 +62,138 @@ pub fn has_assertions(text: &str) -> bool {
 }
 
 /// Runs scripts against `kg`; prints failures and the summary; returns the exit status.
+/// A script that cannot be read or parsed is reported where it goes wrong and counted as
+/// failed, and the others still run: the last line is always `N passed, N failed`.
 pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut dyn Write) -> u8 {
-    let style = options.style.unwrap_or(Style::Plain);
-    let mut map = SourceMap::default();
-    let mut scripts = Vec::new();
-    let mut broken = Vec::new();
+    let mut tally = Tally {
+        style: options.style.unwrap_or(Style::Plain),
+        map: SourceMap::default(),
+        passed: 0,
+        failed: 0,
+        broken: false,
+        suites: Vec::new(),
+    };
     for path in files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(err) => {
-                let _ = writeln!(out, "kgq: cannot read script {}: {err}", path.display());
-                return BROKEN;
-            }
-        };
-        let file = map.add(path.display().to_string(), text.clone());
-        match parse::parse(file, &text) {
-            Ok(records) => scripts.push((path.clone(), file, text, records)),
-            Err(diags) => broken.extend(diags),
+        if !tally.script(kg, path, options, out) {
+            break;
         }
     }
-    if !broken.is_empty() {
-        let _ = write!(out, "{}", diag::render(&broken, &map, style));
-        let _ = writeln!(out, "kgq: {} in the scripts; nothing was run", diag::plural(broken.len(), "error"));
-        return BROKEN;
+    if let Some(junit_path) = &options.junit {
+        let suites: Vec<junit::Suite> =
+            tally.suites.iter().map(|(f, v)| junit::Suite { file: f, verdicts: v }).collect();
+        if let Err(err) = write_atomic(junit_path, junit::write(&suites).as_bytes()) {
+            let _ = writeln!(out, "{}", diag::visible(&format!("kgq: cannot write {}: {err}", junit_path.display())));
+            tally.broken = true;
+        }
     }
-    let settings = Settings::default();
-    let (mut passed, mut failed) = (0, 0);
-    let mut suites: Vec<(String, Vec<Verdict>)> = Vec::new();
-    'files: for (path, file, text, records) in &scripts {
+    let _ = writeln!(out, "{} passed, {} failed", tally.passed, tally.failed);
+    match (tally.broken, tally.failed) {
+        (true, _) => BROKEN,
+        (false, 0) => OK,
+        (false, _) => FAILED,
+    }
+}
+
+/// What a run has found so far.
+struct Tally {
+    style: Style,
+    map: SourceMap,
+    passed: usize,
+    failed: usize,
+    /// A script could not be read, parsed or updated.
+    broken: bool,
+    /// Each script's verdicts, for JUnit.
+    suites: Vec<(String, Vec<Verdict>)>,
+}
+
+impl Tally {
+    /// Runs one script (reporting it if it cannot be read or parsed); false when `--bail`
+    /// says to stop.
+    fn script(&mut self, kg: &KnowledgeGraph, path: &Path, options: &Options, out: &mut dyn Write) -> bool {
+        let name = path.display().to_string();
+        let read = match read::read(path, &mut self.map) {
+            Ok((file, text)) => parse::parse(file, &text).map(|records| (file, text, records)),
+            Err(problem) => Err(vec![problem]),
+        };
+        let (file, text, records) = match read {
+            Ok(script) => script,
+            Err(problems) => {
+                self.broken = true;
+                self.failed += problems.len();
+                let _ = write!(out, "{}", diag::render(&problems, &self.map, self.style));
+                self.suites.push((name, problems.iter().map(|d| unrunnable(d, &self.map)).collect()));
+                return !options.bail;
+            }
+        };
+        let settings = Settings::default();
         let mut verdicts = Vec::new();
-        let mut updates: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-        for record in records {
+        let mut updates: Vec<(Range<usize>, Vec<Vec<String>>)> = Vec::new();
+        let mut go_on = true;
+        for record in &records {
             let result = query::run(kg, &record.statement, &settings);
             if options.update
                 && let (Some(block), Ok((rows, _))) = (&record.block, &result)
             {
-                updates.push((block.clone(), row_lines(kg, rows, &record.statement).join("\n")));
+                updates.push((block.clone(), row_cells(kg, rows, &record.statement)));
             }
             let Some(verdict) = judge(kg, record, result, options.update) else { continue };
             match &verdict.failure {
-                None if options.quiet => passed += 1,
+                None if options.quiet => self.passed += 1,
                 None => {
-                    passed += 1;
-                    let _ = writeln!(out, "ok   {}:{}  {}", path.display(), record.line, one_line(&record.statement));
+                    self.passed += 1;
+                    let shown = format!("ok   {}:{}  {}", name, record.line, one_line(&record.statement));
+                    let _ = writeln!(out, "{}", diag::visible(&shown));
                 }
                 Some(f) => {
-                    failed += 1;
-                    report_failure(out, &map, *file, record, f, style);
+                    self.failed += 1;
+                    report_failure(out, &self.map, file, record, f, self.style);
                 }
             }
-            let stop = options.bail && verdict.failure.is_some();
+            go_on = !(options.bail && verdict.failure.is_some());
             verdicts.push(verdict);
-            if stop {
-                suites.push((path.display().to_string(), verdicts));
-                break 'files;
+            if !go_on {
+                break;
             }
         }
-        if options.update && !updates.is_empty() {
-            let updated = apply_updates(text, &updates);
-            if updated != *text {
-                if let Err(err) = write_atomic(path, updated.as_bytes()) {
-                    let _ = writeln!(out, "kgq: cannot update {}: {err}", path.display());
-                    return BROKEN;
-                }
-                if !options.quiet {
-                    let _ = writeln!(out, "updated {}", path.display());
-                }
+        if go_on && options.update && !updates.is_empty() {
+            self.update(path, &text, &updates, options.quiet, out);
+        }
+        self.suites.push((name, verdicts));
+        go_on
+    }
+
+    /// Writes the script with its blocks updated, when that changes it.
+    fn update(
+        &mut self,
+        path: &Path,
+        text: &str,
+        updates: &[(Range<usize>, Vec<Vec<String>>)],
+        quiet: bool,
+        out: &mut dyn Write,
+    ) {
+        let updated = update_blocks(text, updates);
+        if updated == text {
+            return;
+        }
+        let name = path.display();
+        match write_atomic(path, updated.as_bytes()) {
+            Err(err) => {
+                let _ = writeln!(out, "{}", diag::visible(&format!("kgq: cannot update {name}: {err}")));
+                self.broken = true;
             }
-        }
-        suites.push((path.display().to_string(), verdicts));
-    }
-    if let Some(junit_path) = &options.junit {
-        let suites: Vec<junit::Suite> = suites.iter().map(|(f, v)| junit::Suite { file: f, verdicts: v }).collect();
-        if let Err(err) = write_atomic(junit_path, junit::write(&suites).as_bytes()) {
-            let _ = writeln!(out, "kgq: cannot write {}: {err}", junit_path.display());
-            return BROKEN;
+            Ok(()) if !quiet => {
+                let _ = writeln!(out, "{}", diag::visible(&format!("updated {name}")));
+            }
+            Ok(()) => {}
         }
     }
-    let _ = writeln!(out, "{passed} passed, {failed} failed");
-    if failed > 0 { FAILED } else { OK }
+}
+
+/// A problem that kept a script from running, as a failed verdict for JUnit.
+fn unrunnable(problem: &Diagnostic, map: &SourceMap) -> Verdict {
+    let line = problem.location.as_ref().map_or(1, |loc| diag::line_col(&map.get(loc.file).text, loc.span.start).0);
+    let detail = problem.help.clone().unwrap_or_default();
+    Verdict { line, statement: String::new(), failure: Some(Failed { message: problem.message.clone(), detail }) }
 }
 
 /// Judges one record; None for a plain statement that ran.
@@ -201,10 +260,11 @@ fn judge(
         }
         Assertion::Rows(expected) if !updating => {
             let actual = row_lines(kg, &rows, &record.statement);
-            if actual == *expected {
+            let expected: Vec<String> = expected.iter().map(|cells| rows::encode(cells)).collect();
+            if actual == expected {
                 verdict(None)
             } else {
-                fail("the rows differ from the expected block".into(), diff(expected, &actual))
+                fail("the rows differ from the expected block".into(), diff(&expected, &actual))
             }
         }
         _ => verdict(None),
@@ -277,17 +337,19 @@ fn ordered(statement: &str) -> bool {
     }
 }
 
-/// The answer as block lines: cells joined by ` | `, sorted unless the answer is ordered.
-pub fn row_lines(kg: &KnowledgeGraph, rows: &Rows, statement: &str) -> Vec<String> {
-    let mut lines: Vec<String> = rows
-        .rows
-        .iter()
-        .map(|r| r.iter().map(|v| text::value(kg, v)).collect::<Vec<_>>().join(" | ").trim_end().to_string())
-        .collect();
+/// The answer's cells as block rows show them, sorted unless the answer is ordered.
+pub fn row_cells(kg: &KnowledgeGraph, rows: &Rows, statement: &str) -> Vec<Vec<String>> {
+    let mut cells: Vec<Vec<String>> =
+        rows.rows.iter().map(|r| r.iter().map(|v| text::value(kg, v)).collect()).collect();
     if !ordered(statement) {
-        lines.sort();
+        cells.sort_by_cached_key(|row| rows::encode(row));
     }
-    lines
+    cells
+}
+
+/// The answer as block lines (see `rows` for the encoding).
+pub fn row_lines(kg: &KnowledgeGraph, rows: &Rows, statement: &str) -> Vec<String> {
+    row_cells(kg, rows, statement).iter().map(|row| rows::encode(row)).collect()
 }
 
 fn preview(kg: &KnowledgeGraph, rows: &Rows, statement: &str) -> String {
@@ -311,20 +373,21 @@ fn report_failure(out: &mut dyn Write, map: &SourceMap, file: FileId, record: &R
     let _ = write!(out, "{}", diag::render(&[diag], map, style));
     if !f.detail.is_empty() {
         for line in f.detail.lines() {
-            let _ = writeln!(out, "    {line}");
+            let _ = writeln!(out, "    {}", diag::visible(line));
         }
         let _ = writeln!(out);
     }
 }
 
-/// Replaces block contents, last first so earlier offsets stay valid.
-fn apply_updates(text: &str, updates: &[(std::ops::Range<usize>, String)]) -> String {
+/// Writes each block's rows in place of its old ones, last first so earlier offsets stay
+/// valid; every other byte of `text` is kept.
+pub fn update_blocks(text: &str, updates: &[(Range<usize>, Vec<Vec<String>>)]) -> String {
     let mut out = text.to_string();
-    let mut sorted: Vec<&(std::ops::Range<usize>, String)> = updates.iter().collect();
+    let mut sorted: Vec<&(Range<usize>, Vec<Vec<String>>)> = updates.iter().collect();
     sorted.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-    for (range, rows) in sorted {
+    for (range, cells) in sorted {
         let mut range = range.clone();
-        let mut rows = rows.clone();
+        let mut rows = cells.iter().map(|row| rows::encode(row)).collect::<Vec<_>>().join("\n");
         if rows.is_empty() && !range.is_empty() && out[range.end..].starts_with('\n') {
             // An emptied block loses its rows' line break too, so no extra blank line appears.
             range.end += 1;

@@ -22,8 +22,8 @@ pub enum Assertion {
     Empty,
     NotEmpty,
     Error(String),
-    /// The expected rows of a `----` block.
-    Rows(Vec<String>),
+    /// The expected rows of a `----` block, as cells (see `rows` for how they are written).
+    Rows(Vec<Vec<String>>),
 }
 
 /// One runnable record of a script.
@@ -69,11 +69,24 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         records.push(record);
     }
     for block in blocks {
+        // A statement left unfinished before a block (`... and`, an open quote) reads on
+        // past it, and the block would silently go to an earlier statement.
+        if let Some(r) = records.iter().find(|r| r.span.start < block.marker.start && r.span.end > block.marker.start) {
+            diags.push(
+                Diagnostic::error("the statement before this block is not finished")
+                    .at(Location::new(file, block.marker), "the statement reads on past this")
+                    .help(format!(
+                        "finish the statement that starts on line {} before `----`: it continues while a quote or bracket is open or a line ends with a comma or a word such as `and`",
+                        r.line
+                    )),
+            );
+            continue;
+        }
         // The block belongs to the last statement that ends before its `----` line.
         match records.iter_mut().rev().find(|r| r.span.end <= block.marker.start) {
             Some(r) if r.assertion.is_none() && r.block.is_none() => {
-                r.assertion =
-                    Some(Assertion::Rows(text[block.rows.clone()].lines().map(|l| l.trim_end().to_string()).collect()));
+                let lines = text[block.rows.clone()].lines();
+                r.assertion = Some(Assertion::Rows(lines.map(|l| super::rows::decode(l.trim_end())).collect()));
                 r.block = Some(block.rows);
             }
             _ => diags.push(
@@ -256,7 +269,7 @@ mod tests {
         let text = "-- a script\ncount *\n----\ncount\n5\n\nexpect find * returns 2\n";
         let records = parse(FileId(0), text).expect("the script parses");
         assert_eq!(records.len(), 2);
-        assert_eq!(records[0].assertion, Some(Assertion::Rows(vec!["count".into(), "5".into()])));
+        assert_eq!(records[0].assertion, Some(Assertion::Rows(vec![vec!["count".into()], vec!["5".into()]])));
         assert_eq!(&text[records[0].block.clone().expect("a block")], "count\n5");
         assert_eq!((records[1].line, records[1].statement.as_str()), (7, "find *"));
     }
@@ -265,5 +278,12 @@ mod tests {
     fn stray_blocks_and_bare_expects_are_errors() {
         assert!(parse(FileId(0), "----\nx\n").is_err());
         assert!(parse(FileId(0), "expect count *\n").is_err());
+    }
+
+    #[test]
+    fn a_block_after_an_unfinished_statement_is_an_error() {
+        let errors = parse(FileId(0), "count company\nfind * where name = \"x\" and\n----\nrow\n\ncount *\n")
+            .expect_err("the block has no finished statement before it");
+        assert_eq!(errors[0].message, "the statement before this block is not finished");
     }
 }
