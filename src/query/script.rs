@@ -157,7 +157,9 @@ pub fn split(text: &str) -> Vec<Piece> {
     while i < chars.len() {
         let (ends, next) = step(&chars, i, &mut state);
         let line_end = chars[i].1 == '\n';
-        if ends && !(line_end && unfinished(&text[start..chars[i].0])) {
+        // A shell command (`:help "x`) is its one line, whatever quotes or brackets it holds.
+        let command = line_end && text[start..chars[i].0].trim_start().starts_with(':');
+        if command || (ends && !(line_end && unfinished(&text[start..chars[i].0]))) {
             let end = chars[i].0;
             push(start, end, &mut out);
             start = chars.get(next).map_or(text.len(), |&(b, _)| b);
@@ -217,6 +219,7 @@ mod tests {
         assert!(!unfinished(":help count"));
         assert!(!unfinished("  :help match"));
         assert!(unfinished("count"));
+        assert_eq!(texts(":help \"x\ncount *\n:run [a\nshow x"), [":help \"x", "count *", ":run [a", "show x"]);
     }
 
     #[test]
