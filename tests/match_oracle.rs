@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kgq::data::{self, DataFiles};
 use kgq::graph::KnowledgeGraph;
 use kgq::query::{self, Settings, Value};
 use proptest::prelude::*;
@@ -58,21 +57,14 @@ fn load(g: &Graph) -> KnowledgeGraph {
         [[relation]]\nname = \"links\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"links\"\ninverse = \"is linked by\"\n\n\
         [[relation]]\nname = \"owns\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"owns\"\ninverse = \"is owned by\"\n\n\
         [[relation]]\nname = \"pairs\"\nfrom = [\"*\"]\nto = [\"*\"]\ndirected = false\nreads = \"pairs with\"\ninverse = \"pairs with\"\n";
-    let ev = "evidence = [{ source = \"s\", line = 1, quote = \"x\" }]\n";
+    let ev = crate::support::EVIDENCE;
     let entities: String = (g.kinds.iter().enumerate())
         .map(|(i, k)| format!("[[entity]]\nid = \"e{i}\"\nkind = \"{}\"\nname = \"E{i}\"\n{ev}\n", KINDS[*k]))
         .collect();
     let relations: String = (g.edges.iter())
         .map(|(a, b, r)| format!("[[relation]]\nfrom = \"e{a}\"\nrel = \"{}\"\nto = \"e{b}\"\n{ev}\n", RELS[*r]))
         .collect();
-    let files = vec![
-        ("schema.toml".to_string(), schema.to_string()),
-        ("sources.toml".to_string(), "[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"s.txt\"\n".to_string()),
-        ("entities/e.toml".to_string(), entities),
-        ("relations/r.toml".to_string(), relations),
-    ];
-    let loaded = data::load(&DataFiles::from_files("random", files));
-    KnowledgeGraph::build(loaded.dataset.expect("generated data is valid"))
+    crate::support::toml_graph(schema, entities, relations)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 /// A graph-data folder with `n` entities and the given relations (either kind, some undirected).
 fn graph(n: usize, edges: &[(usize, usize, bool)]) -> KnowledgeGraph {
     let schema = "[[kind]]\nname = \"thing\"\n\n[[relation]]\nname = \"links\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"links\"\ninverse = \"is linked by\"\n\n[[relation]]\nname = \"pairs\"\nfrom = [\"*\"]\nto = [\"*\"]\ndirected = false\nreads = \"pairs with\"\ninverse = \"pairs with\"\n";
-    let ev = "evidence = [{ source = \"s\", line = 1, quote = \"x\" }]\n";
+    let ev = crate::support::EVIDENCE;
     let entities: String =
         (0..n).map(|i| format!("[[entity]]\nid = \"e{i}\"\nkind = \"thing\"\nname = \"E{i}\"\n{ev}\n")).collect();
     let relations: String = edges
@@ -24,14 +24,7 @@ fn graph(n: usize, edges: &[(usize, usize, bool)]) -> KnowledgeGraph {
             )
         })
         .collect();
-    let files = vec![
-        ("schema.toml".to_string(), schema.to_string()),
-        ("sources.toml".to_string(), "[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"s.txt\"\n".to_string()),
-        ("entities/e.toml".to_string(), entities),
-        ("relations/r.toml".to_string(), relations),
-    ];
-    let loaded = data::load(&DataFiles::from_files("random", files));
-    KnowledgeGraph::build(loaded.dataset.expect("generated data is valid"))
+    crate::support::toml_graph(schema, entities, relations)
 }
 
 /// Every simple route from `a` to `b` of at most `max` hops, by brute force: entities and,

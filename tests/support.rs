@@ -80,3 +80,18 @@ pub fn kgq_with_input(args: &[&str], cwd: &Path, input: &str) -> Output {
     let _ = child.stdin.take().expect("stdin is piped").write_all(input.as_bytes());
     child.wait_with_output().expect("the kgq binary ends")
 }
+
+/// The evidence every generated record carries: source `s`, line 1.
+pub const EVIDENCE: &str = "evidence = [{ source = \"s\", line = 1, quote = \"x\" }]\n";
+
+/// A graph from generated TOML records (which cite source `s`), for property tests.
+pub fn toml_graph(schema: &str, entities: String, relations: String) -> kgq::graph::KnowledgeGraph {
+    let files = vec![
+        ("schema.toml".to_string(), schema.to_string()),
+        ("sources.toml".to_string(), "[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"s.txt\"\n".to_string()),
+        ("entities/e.toml".to_string(), entities),
+        ("relations/r.toml".to_string(), relations),
+    ];
+    let loaded = kgq::data::load(&kgq::data::DataFiles::from_files("random", files));
+    kgq::graph::KnowledgeGraph::build(loaded.dataset.expect("generated data is valid"))
+}
