@@ -23,8 +23,7 @@ fn shipped_data_has_no_problems_at_all() {
 
 #[test]
 fn every_shipped_locator_points_at_its_quote() {
-    let Some(sources) = shared_sources() else {
-        eprintln!("../shared/sources is not beside the checkout; locators not verified");
+    let Some(sources) = shared_sources("every evidence locator of the shipped graph") else {
         return;
     };
     let (files, loaded) = shipped();
