@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
