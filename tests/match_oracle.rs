@@ -288,31 +288,43 @@ fn walks(g: &Graph, e: usize, a: usize, b: usize, p: &EdgeP) -> bool {
 
 /// Every simple path's relations from `a` to `b` with min..=max hops, brute force.
 fn segments(g: &Graph, a: usize, b: usize, p: &EdgeP, (min, max): (usize, usize)) -> Vec<Vec<usize>> {
-    fn go(g: &Graph, at: usize, b: usize, p: &EdgeP, min: usize, max: usize, nodes: &mut Vec<usize>, rels: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if at == b && rels.len() >= min {
-            out.push(rels.clone());
-        }
-        if rels.len() == max {
-            return;
-        }
-        for next in 0..g.kinds.len() {
-            if nodes.contains(&next) {
-                continue;
+    struct Walk<'a> {
+        g: &'a Graph,
+        p: &'a EdgeP,
+        b: usize,
+        min: usize,
+        max: usize,
+        nodes: Vec<usize>,
+        rels: Vec<usize>,
+        out: Vec<Vec<usize>>,
+    }
+    impl Walk<'_> {
+        fn go(&mut self, at: usize) {
+            if at == self.b && self.rels.len() >= self.min {
+                self.out.push(self.rels.clone());
             }
-            for e in 0..g.edges.len() {
-                if walks(g, e, at, next, p) {
-                    nodes.push(next);
-                    rels.push(e);
-                    go(g, next, b, p, min, max, nodes, rels, out);
-                    rels.pop();
-                    nodes.pop();
+            if self.rels.len() == self.max {
+                return;
+            }
+            for next in 0..self.g.kinds.len() {
+                if self.nodes.contains(&next) {
+                    continue;
+                }
+                for e in 0..self.g.edges.len() {
+                    if walks(self.g, e, at, next, self.p) {
+                        self.nodes.push(next);
+                        self.rels.push(e);
+                        self.go(next);
+                        self.rels.pop();
+                        self.nodes.pop();
+                    }
                 }
             }
         }
     }
-    let mut out = Vec::new();
-    go(g, a, b, p, min, max, &mut vec![a], &mut Vec::new(), &mut out);
-    out
+    let mut walk = Walk { g, p, b, min, max, nodes: vec![a], rels: Vec::new(), out: Vec::new() };
+    walk.go(a);
+    walk.out
 }
 
 /// Every complete binding of the patterns, before `where`.
