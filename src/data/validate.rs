@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use toml::Spanned;
 
 use super::bulk;
@@ -421,12 +421,15 @@ impl Loader<'_> {
         let aliases: &[String] = more.as_ref().map_or(&[], |m| m.aliases.as_slice());
         let labels = || [id, name].into_iter().chain(aliases.iter().map(String::as_str));
         let mut slug_name = None;
+        // The labels already given, lower-cased: a set, so that an entity with many aliases
+        // is checked in time linear in their number.
+        let mut given: FxHashSet<std::borrow::Cow<'_, str>> = FxHashSet::default();
         for (k, label) in labels().enumerate() {
+            let lower = folded(label);
             // A label the entity already gave is its own.
-            if labels().take(k).any(|earlier| table::eq_folded(earlier, label)) {
+            if !given.insert(lower.clone()) {
                 continue;
             }
-            let lower = folded(label);
             let slug = is_slug(&lower);
             if k == 1 {
                 slug_name = Some(slug);
