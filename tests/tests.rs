@@ -1,6 +1,7 @@
 //! All integration tests, in one test binary.
 
 mod check_cases;
+mod hostile;
 mod cli;
 mod pictures;
 mod properties;
