@@ -127,6 +127,16 @@ pub fn hash_folded(s: &str) -> u64 {
     hash_str(s)
 }
 
+/// A fingerprint of [`hash_str`] and [`hash_folded`]: their hashes of a few fixed strings,
+/// ASCII and not, mixed. The hashes depend on the hasher's version and on the pointer
+/// width, and lower-casing on the Unicode tables of the standard library; a snapshot stores
+/// its indexes, so it records this and a build whose fingerprint differs refuses it rather
+/// than search its indexes in the wrong places.
+pub fn hasher_fingerprint() -> u64 {
+    const SAMPLES: [&str; 6] = ["", "a", "korea-rungrado", "Munitions Industry Department", "ÉCOLE ΣΊΣΥΦΟΣ", "İstanbul ǅ"];
+    SAMPLES.iter().flat_map(|s| [hash_str(s), hash_folded(s)]).fold(0u64, |acc, h| acc.rotate_left(7) ^ h)
+}
+
 /// Whether two strings are equal once lower-cased (`str::to_lowercase`, which knows, for
 /// one, that a final sigma lower-cases differently).
 pub fn eq_folded(a: &str, b: &str) -> bool {

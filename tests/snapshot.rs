@@ -70,3 +70,19 @@ fn build_refuses_broken_data_and_writes_nothing() {
     assert!(stderr(&out).contains("missing `name`"), "{}", stderr(&out));
     assert!(!snap.exists());
 }
+
+#[test]
+fn a_snapshot_from_a_build_that_hashes_differently_is_refused_not_misread() {
+    // The header's last eight bytes fingerprint the hashes the stored indexes were built
+    // with; another build (another pointer width, another hasher version) writes others.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = build(dir.path());
+    let mut other = std::fs::read(&snap).unwrap();
+    other[24..32].copy_from_slice(&0x0123_4567_89ab_cdef_u64.to_le_bytes());
+    std::fs::write(&snap, other).unwrap();
+    let out = kgq(&["--data", snap.to_str().unwrap(), "query", "show acme"], &root());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("this snapshot was made by a different build of kgq"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("help: rebuild it from its graph-data folder with `kgq build"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+}
