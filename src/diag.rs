@@ -9,7 +9,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -165,10 +165,13 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
+    // Line starts of each file a diagnostic points into, found once per file.
+    let mut lines: std::collections::HashMap<FileId, Arc<Vec<usize>>> = Default::default();
     for diag in diags {
         let source = diag.location.as_ref().map(|loc| {
             let file = sources.get(loc.file);
-            NamedSource::new(file.name.clone(), Arc::clone(&file.text)).with_language("toml")
+            let starts = lines.entry(loc.file).or_insert_with(|| Arc::new(line_starts(&file.text)));
+            Snippet { name: file.name.clone(), text: Arc::clone(&file.text), lines: Arc::clone(starts) }
         });
         let report = Report { diag, source };
         if handler.render_report(&mut out, &report).is_err() {
@@ -178,6 +181,54 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
         out.push('\n');
     }
     out
+}
+
+/// Where each line of `text` starts, line breaks counted as miette counts them: `\n`,
+/// `\r\n` and a lone `\r`.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
+/// A file as miette reads it for a snippet. miette's own reading of a text walks it from
+/// the start for every snippet, which made a thousand diagnostics near the end of a large
+/// bulk file take minutes; this one hands miette the text from a few lines before the
+/// span, found in the file's line starts, and moves the answer back to the file's lines.
+struct Snippet {
+    name: String,
+    text: Arc<String>,
+    lines: Arc<Vec<usize>>,
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // The line holding the span's start, and a line or more before the context miette keeps.
+        let line = self.lines.partition_point(|&start| start <= span.offset()).saturating_sub(1);
+        let first = line.saturating_sub(before + 1);
+        let from = self.lines[first];
+        let shifted = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let part = <str as miette::SourceCode>::read_span(&self.text[from..], &shifted, before, after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            part.data(),
+            SourceSpan::new((part.span().offset() + from).into(), part.span().len()),
+            part.line() + first,
+            part.column(),
+            part.line_count() + first,
+        );
+        Ok(Box::new(contents.with_language("toml")))
+    }
 }
 
 /// A one-line summary: "3 errors, 1 warning".
@@ -194,7 +245,7 @@ pub fn plural(n: usize, word: &str) -> String {
 /// Adapts a [`Diagnostic`] to miette's reporting traits.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Snippet>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -240,5 +291,45 @@ impl miette::Diagnostic for Report<'_> {
 
     fn diagnostic_source(&self) -> Option<&dyn miette::Diagnostic> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use miette::SourceCode;
+
+    use super::*;
+
+    #[test]
+    fn a_snippet_reads_every_span_as_miette_reads_the_whole_text() {
+        // Every sort of line break, an empty line, and no break at the end.
+        for text in ["a\r\nbb\rccc\n\ndddd\r\n\r\neeeee", "x\n", "", "\r\r\n\n\r"] {
+            let shared = Arc::new(text.to_string());
+            let snippet = Snippet { name: "f".into(), text: Arc::clone(&shared), lines: Arc::new(line_starts(text)) };
+            // Spans within the text: diagnostics point into their files (miette itself
+            // panics on some spans past the end).
+            for start in 0..=text.len() {
+                for len in 0..=text.len() - start {
+                    for context in 0..4 {
+                        let span = SourceSpan::from((start, len));
+                        let ours = snippet.read_span(&span, context, context);
+                        let theirs = text.read_span(&span, context, context);
+                        let what = format!("{text:?} at {start}+{len}, {context} lines around");
+                        match (ours, theirs) {
+                            (Ok(ours), Ok(theirs)) => {
+                                assert_eq!(ours.data(), theirs.data(), "{what}");
+                                assert_eq!(ours.span(), theirs.span(), "{what}");
+                                assert_eq!(
+                                    (ours.line(), ours.column(), ours.line_count()),
+                                    (theirs.line(), theirs.column(), theirs.line_count()),
+                                    "{what}"
+                                );
+                            }
+                            (ours, theirs) => assert_eq!(ours.is_ok(), theirs.is_ok(), "{what}"),
+                        }
+                    }
+                }
+            }
+        }
     }
 }
