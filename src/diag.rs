@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents};
 
@@ -36,6 +36,24 @@ pub struct SourceFile {
     /// Shared with rendered reports; an `Arc<String>` so that adding a file read into a
     /// `String` (a bulk file of a hundred megabytes) moves it rather than copying it.
     pub text: Arc<String>,
+    /// Where each line starts, found when a place in the file is first described, so that
+    /// describing many places costs a search each rather than a walk from the start.
+    lines: OnceLock<Arc<Vec<usize>>>,
+}
+
+impl SourceFile {
+    fn lines(&self) -> &Arc<Vec<usize>> {
+        self.lines.get_or_init(|| Arc::new(line_starts(&self.text)))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, lines broken as the
+    /// rendered snippets break them (`\n`, `\r\n`, a lone `\r`).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.lines().partition_point(|&start| start <= offset) - 1;
+        let col = self.text[self.lines()[line]..offset].chars().count() + 1;
+        (line + 1, col)
+    }
 }
 
 /// The files that diagnostics point into.
@@ -46,7 +64,7 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()) });
+        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()), lines: OnceLock::new() });
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
     }
 
@@ -61,18 +79,9 @@ impl SourceMap {
     /// `name:line:col` (1-based) of a location, for messages that name a second place.
     pub fn describe(&self, loc: &Location) -> String {
         let file = self.get(loc.file);
-        let (line, col) = line_col(&file.text, loc.span.start);
+        let (line, col) = file.line_col(loc.span.start);
         format!("{}:{line}:{col}", file.name)
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -165,13 +174,10 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
-    // Line starts of each file a diagnostic points into, found once per file.
-    let mut lines: std::collections::HashMap<FileId, Arc<Vec<usize>>> = Default::default();
     for diag in diags {
         let source = diag.location.as_ref().map(|loc| {
             let file = sources.get(loc.file);
-            let starts = lines.entry(loc.file).or_insert_with(|| Arc::new(line_starts(&file.text)));
-            Snippet { name: file.name.clone(), text: Arc::clone(&file.text), lines: Arc::clone(starts) }
+            Snippet { name: file.name.clone(), text: Arc::clone(&file.text), lines: Arc::clone(file.lines()) }
         });
         let report = Report { diag, source };
         if handler.render_report(&mut out, &report).is_err() {
@@ -198,7 +204,7 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 /// A file as miette reads it for a snippet. miette's own reading of a text walks it from
 /// the start for every snippet, which made a thousand diagnostics near the end of a large
-/// bulk file take minutes; this one hands miette the text from a few lines before the
+/// bulk file take seconds; this one hands miette the text from a few lines before the
 /// span, found in the file's line starts, and moves the answer back to the file's lines.
 struct Snippet {
     name: String,
@@ -299,6 +305,22 @@ mod tests {
     use miette::SourceCode;
 
     use super::*;
+
+    #[test]
+    fn places_are_described_by_line_and_column_in_characters() {
+        let mut map = SourceMap::default();
+        let f = map.add("f.toml", "ab\r\nçd\n\rx\ry");
+        let at = |offset| map.describe(&Location::new(f, offset..offset));
+        assert_eq!(at(0), "f.toml:1:1");
+        assert_eq!(at(2), "f.toml:1:3");
+        assert_eq!(at(4), "f.toml:2:1");
+        // Inside a two-byte character: its start.
+        assert_eq!(at(5), "f.toml:2:1");
+        assert_eq!(at(6), "f.toml:2:2");
+        assert_eq!(at(9), "f.toml:4:1");
+        assert_eq!(at(11), "f.toml:5:1");
+        assert_eq!(at(99), "f.toml:5:2");
+    }
 
     #[test]
     fn a_snippet_reads_every_span_as_miette_reads_the_whole_text() {
