@@ -45,12 +45,18 @@ pub fn help_for_unknown<'a>(word: &str, known: impl IntoIterator<Item = &'a str>
 /// The first [`BOUND`] characters of `s`, lower-cased: what comparisons read and the
 /// forward order sorts by.
 fn forward_key(s: &str) -> String {
+    if s.is_ascii() {
+        return s[..s.len().min(BOUND)].to_ascii_lowercase();
+    }
     s.chars().flat_map(char::to_lowercase).take(BOUND).collect()
 }
 
 /// The last [`BOUND`] characters of `s`, lower-cased, last first: the backward order, which
 /// brings together names that differ near their start.
 fn backward_key(s: &str) -> String {
+    if s.is_ascii() {
+        return s.bytes().rev().take(BOUND).map(|b| char::from(b.to_ascii_lowercase())).collect();
+    }
     s.chars().rev().flat_map(char::to_lowercase).take(BOUND).collect()
 }
 
@@ -93,9 +99,15 @@ impl Sorted {
             out.text.push_str(&key(label));
             out.ends.push(out.text.len());
         }
-        let mut order: Vec<u32> = (0..out.ends.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| out.key(a).cmp(out.key(b)).then(a.cmp(&b)));
-        out.order = order;
+        // Sorted by each key's first 16 bytes, held beside its number, and only keys that
+        // share those compared whole: a sort that fetched every key it compared spent
+        // seconds on a million names waiting for memory.
+        let mut order: Vec<(u128, u32)> = (0..out.ends.len() as u32).map(|i| (head(out.key(i)), i)).collect();
+        order.sort_unstable();
+        for run in order.chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            run.sort_unstable_by(|a, b| out.key(a.1).cmp(out.key(b.1)).then(a.1.cmp(&b.1)));
+        }
+        out.order = order.into_iter().map(|(_, i)| i).collect();
         out
     }
 
@@ -112,10 +124,25 @@ impl Sorted {
     }
 }
 
+/// The first 16 bytes of a key as a number that orders as the key does (shorter keys are
+/// padded with zero bytes, which sort first, as a key's end does).
+fn head(key: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = key.len().min(16);
+    bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
 impl Index {
-    /// The index of `labels`; a label's number is its place in the iteration.
-    pub fn new<'a>(labels: impl Iterator<Item = &'a str> + Clone) -> Index {
-        Index { forward: Sorted::new(labels.clone(), forward_key), backward: Sorted::new(labels, backward_key) }
+    /// The index of `labels`; a label's number is its place in the iteration. The two
+    /// orders are sorted on two threads.
+    pub fn new<'a>(labels: impl Iterator<Item = &'a str> + Clone + Send) -> Index {
+        let backward = labels.clone();
+        std::thread::scope(|scope| {
+            let backward = scope.spawn(move || Sorted::new(backward, backward_key));
+            let forward = Sorted::new(labels, forward_key);
+            Index { forward, backward: backward.join().expect("sorting keys does not panic") }
+        })
     }
 
     pub fn len(&self) -> usize {
