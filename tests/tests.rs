@@ -2,6 +2,7 @@
 
 mod check_cases;
 mod hostile;
+mod large_inputs;
 mod cli;
 mod pictures;
 mod properties;
