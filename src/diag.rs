@@ -91,6 +91,13 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
@@ -212,6 +219,44 @@ struct Snippet {
     lines: Arc<Vec<usize>>,
 }
 
+/// The most text a snippet shows. Beyond it (a line of megabytes, from a file written on
+/// one line), the snippet is the span's own line, cut to [`CLIP`] bytes either side of the
+/// span's start, so a thousand diagnostics on one long line cannot print gigabytes.
+const WIDE: usize = 16 << 10;
+const CLIP: usize = 120;
+
+impl Snippet {
+    /// How many bytes the lines miette would show take: the span's, and the context around.
+    fn context_bytes(&self, span: &SourceSpan, line: usize, before: usize, after: usize) -> usize {
+        let end = span.offset().saturating_add(span.len()).min(self.text.len());
+        let last = self.lines.partition_point(|&start| start <= end).saturating_sub(1);
+        let from = self.lines[line.saturating_sub(before)];
+        let to = self.lines.get(last + after + 1).copied().unwrap_or(self.text.len());
+        to.saturating_sub(from)
+    }
+
+    /// The span's line, cut around the span's start.
+    fn clipped(&self, span: &SourceSpan, line: usize, before: usize) -> MietteSpanContents<'_> {
+        let start = self.lines[line];
+        let end = self.lines.get(line + 1).copied().unwrap_or(self.text.len());
+        let at = span.offset().min(self.text.len());
+        let from = floor_char_boundary(&self.text, at.saturating_sub(CLIP).max(start));
+        let to = ceil_char_boundary(&self.text, at.saturating_add(CLIP).min(end));
+        // Asked for no context, miette wants the span's own column, counted in bytes as
+        // miette counts it.
+        let column = if before == 0 { at - start } else { 0 };
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            SourceSpan::new(from.into(), to - from),
+            line,
+            column,
+            1,
+        );
+        contents.with_language("toml")
+    }
+}
+
 impl miette::SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
@@ -221,6 +266,9 @@ impl miette::SourceCode for Snippet {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         // The line holding the span's start, and a line or more before the context miette keeps.
         let line = self.lines.partition_point(|&start| start <= span.offset()).saturating_sub(1);
+        if self.context_bytes(span, line, before, after) > WIDE {
+            return Ok(Box::new(self.clipped(span, line, before)));
+        }
         let first = line.saturating_sub(before + 1);
         let from = self.lines[first];
         let shifted = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
@@ -320,6 +368,19 @@ mod tests {
         assert_eq!(at(9), "f.toml:4:1");
         assert_eq!(at(11), "f.toml:5:1");
         assert_eq!(at(99), "f.toml:5:2");
+    }
+
+    #[test]
+    fn a_snippet_of_a_very_long_line_shows_the_part_around_the_span() {
+        let text = format!("{}\"bad\": 1{}\nnext line\n", "a".repeat(100_000), "b".repeat(100_000));
+        let mut map = SourceMap::default();
+        let f = map.add("one-line.jsonl", text);
+        let diag = Diagnostic::error("unknown field `bad`").at(Location::new(f, 100_000..100_005), "unknown field");
+        let out = render(&[diag.clone(), diag], &map, Style::Plain);
+        assert!(out.len() < 2000, "{} bytes", out.len());
+        assert!(out.contains("[one-line.jsonl:1:100001]"), "{out}");
+        assert!(out.contains("aaa\"bad\": 1bbb"), "{out}");
+        assert!(out.contains("╰── unknown field"), "{out}");
     }
 
     #[test]
