@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Location, SourceMap};
 
-/// The largest file kgq reads. Far above any curated file and above a bulk file of 10^6
-/// entities (about 40 MiB); it keeps a runaway file (a link to `/dev/zero`, a log written
-/// into the folder) from taking the memory of the machine.
+/// The largest file kgq reads: twice a bulk file of 5·10^6 relations (about 110 MiB);
+/// larger imports are split into several files of a folder. It keeps a runaway file (a
+/// link to `/dev/zero`, a log written into the folder) from taking the machine's memory.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// The most a whole folder may hold, for the same reason: 8 files at the cap.
@@ -208,10 +208,8 @@ impl Walk {
             links: VecDeque::new(),
             bytes: 0,
         };
-        walk.enter(root.to_path_buf(), String::new());
-        if let Some((_, Problem::Io(err))) = walk.problems.pop() {
-            return Err(ReadError::Io { path: root.to_path_buf(), source: err });
-        }
+        walk.seen.insert(root.canonicalize().map_err(io_err(root))?);
+        walk.folders.push(root.to_path_buf());
         while let Some(dir) = walk.next_folder() {
             let mut entries: Vec<PathBuf> = Vec::new();
             for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))? {
