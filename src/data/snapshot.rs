@@ -15,8 +15,9 @@ const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// the model types it holds changes the payload: bump this with it, so that older files are
 /// refused by version rather than failing to decode. (2: kinds gained shape and color;
 /// 3: compact tables, columns as byte strings; 4: id and name indexes in buckets;
-/// 5: the hashes' fingerprint in the header.)
-pub const VERSION: u32 = 5;
+/// 5: the hashes' fingerprint in the header; 6: the name index holds each name once, and
+/// the entities that share it are chained.)
+pub const VERSION: u32 = 6;
 const HEADER: usize = 8 + 4 + 8 + 4 + 8;
 
 /// Why a file could not be read as a snapshot.
