@@ -595,7 +595,7 @@ impl Entities {
     /// the soundness check then refuses) take time in proportion to their number.
     fn chain_ends(next: &FxHashMap<u32, u32>) -> FxHashMap<u32, u32> {
         let mut links: Vec<(u32, u32)> = next.iter().map(|(&a, &b)| (a, b)).collect();
-        links.sort_unstable_by(|x, y| y.0.cmp(&x.0));
+        links.sort_unstable_by_key(|&(a, _)| std::cmp::Reverse(a));
         let mut ends: FxHashMap<u32, u32> = FxHashMap::default();
         for (a, b) in links {
             let end = if b > a { ends.get(&b).copied().unwrap_or(b) } else { a };
