@@ -15,9 +15,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -44,6 +44,34 @@ pub struct SourceFile {
     /// Shared with rendered reports; an `Arc<String>` so that adding a file read into a
     /// `String` (a bulk file of a hundred megabytes) moves it rather than copying it.
     pub text: Arc<String>,
+    /// Where each line starts, found when a place in the file is first described, so that
+    /// describing many places costs a search each rather than a walk from the start.
+    lines: OnceLock<Arc<Vec<usize>>>,
+}
+
+impl SourceFile {
+    fn lines(&self) -> &Arc<Vec<usize>> {
+        self.lines.get_or_init(|| Arc::new(line_starts(&self.text)))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, lines broken as the
+    /// rendered snippets break them (`\n`, `\r\n`, a lone `\r`).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        position(&self.text, self.lines(), offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in a text that is not a
+/// [`SourceFile`] (a statement typed in the shell), lines broken as in files.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    position(text, &line_starts(text), offset)
+}
+
+fn position(text: &str, lines: &[usize], offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line = lines.partition_point(|&start| start <= offset) - 1;
+    let col = text[lines[line]..offset].chars().count() + 1;
+    (line + 1, col)
 }
 
 /// The files that diagnostics point into.
@@ -54,7 +82,7 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()) });
+        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()), lines: OnceLock::new() });
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
     }
 
@@ -69,23 +97,21 @@ impl SourceMap {
     /// `name:line:col` (1-based) of a location, for messages that name a second place.
     pub fn describe(&self, loc: &Location) -> String {
         let file = self.get(loc.file);
-        let (line, col) = line_col(&file.text, loc.span.start);
+        let (line, col) = file.line_col(loc.span.start);
         format!("{}:{line}:{col}", file.name)
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
+    }
+    offset
+}
+
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
     }
     offset
 }
@@ -185,9 +211,9 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
         };
         let source = diag.location.as_mut().map(|loc| {
             let file = sources.get(loc.file);
-            let text = shown.entry(loc.file).or_insert_with(|| Shown::of(&file.text));
+            let text = shown.entry(loc.file).or_insert_with(|| Shown::of(file));
             loc.span = text.offset(loc.span.start)..text.offset(loc.span.end);
-            NamedSource::new(visible(&file.name), Arc::clone(&text.text)).with_language("toml")
+            Snippet { name: visible(&file.name).into_owned(), text: Arc::clone(&text.text), lines: Arc::clone(&text.lines) }
         });
         let report = Report { diag: &diag, source };
         if handler.render_report(&mut out, &report).is_err() {
@@ -252,12 +278,15 @@ fn push_escape(c: char, out: &mut String) {
 /// each escape adds, to move spans onto the shown text.
 struct Shown {
     text: Arc<String>,
+    /// Where each line of the shown text starts.
+    lines: Arc<Vec<usize>>,
     /// (byte offset in the file of an escaped character, bytes added up to and including it).
     growth: Vec<(usize, usize)>,
 }
 
 impl Shown {
-    fn of(text: &Arc<String>) -> Shown {
+    fn of(file: &SourceFile) -> Shown {
+        let text = &file.text;
         let kept = |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
         let mut chars = text.char_indices().peekable();
         let mut shown: Option<String> = None;
@@ -278,13 +307,105 @@ impl Shown {
                 out.push(c);
             }
         }
-        Shown { text: shown.map_or_else(|| Arc::clone(text), Arc::new), growth }
+        match shown {
+            None => Shown { text: Arc::clone(text), lines: Arc::clone(file.lines()), growth },
+            Some(shown) => Shown { lines: Arc::new(line_starts(&shown)), text: Arc::new(shown), growth },
+        }
     }
 
     /// Where a byte offset of the file lies in the shown text.
     fn offset(&self, offset: usize) -> usize {
         let before = self.growth.partition_point(|&(at, _)| at < offset);
         offset + before.checked_sub(1).map_or(0, |i| self.growth[i].1)
+    }
+}
+
+/// Where each line of `text` starts, line breaks counted as miette counts them: `\n`,
+/// `\r\n` and a lone `\r`.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
+/// A file as miette reads it for a snippet. miette's own reading of a text walks it from
+/// the start for every snippet, which made a thousand diagnostics near the end of a large
+/// bulk file take seconds; this one hands miette the text from a few lines before the
+/// span, found in the file's line starts, and moves the answer back to the file's lines.
+struct Snippet {
+    name: String,
+    text: Arc<String>,
+    lines: Arc<Vec<usize>>,
+}
+
+/// The most text a snippet shows. Beyond it (a line of megabytes, from a file written on
+/// one line), the snippet is the span's own line, cut to [`CLIP`] bytes either side of the
+/// span's start, so a thousand diagnostics on one long line cannot print gigabytes.
+const WIDE: usize = 16 << 10;
+const CLIP: usize = 120;
+
+impl Snippet {
+    /// How many bytes the lines miette would show take: the span's, and the context around.
+    fn context_bytes(&self, span: &SourceSpan, line: usize, before: usize, after: usize) -> usize {
+        let end = span.offset().saturating_add(span.len()).min(self.text.len());
+        let last = self.lines.partition_point(|&start| start <= end).saturating_sub(1);
+        let from = self.lines[line.saturating_sub(before)];
+        let to = self.lines.get(last + after + 1).copied().unwrap_or(self.text.len());
+        to.saturating_sub(from)
+    }
+
+    /// The span's line, cut around the span's start.
+    fn clipped(&self, span: &SourceSpan, line: usize, before: usize) -> MietteSpanContents<'_> {
+        let start = self.lines[line];
+        let end = self.lines.get(line + 1).copied().unwrap_or(self.text.len());
+        let at = span.offset().min(self.text.len());
+        let from = floor_char_boundary(&self.text, at.saturating_sub(CLIP).max(start));
+        let to = ceil_char_boundary(&self.text, at.saturating_add(CLIP).min(end));
+        // Asked for no context, miette wants the span's own column, counted in bytes as
+        // miette counts it.
+        let column = if before == 0 { at - start } else { 0 };
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            SourceSpan::new(from.into(), to - from),
+            line,
+            column,
+            1,
+        );
+        contents.with_language("toml")
+    }
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // The line holding the span's start, and a line or more before the context miette keeps.
+        let line = self.lines.partition_point(|&start| start <= span.offset()).saturating_sub(1);
+        if self.context_bytes(span, line, before, after) > WIDE {
+            return Ok(Box::new(self.clipped(span, line, before)));
+        }
+        let first = line.saturating_sub(before + 1);
+        let from = self.lines[first];
+        let shifted = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let part = <str as miette::SourceCode>::read_span(&self.text[from..], &shifted, before, after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            part.data(),
+            SourceSpan::new((part.span().offset() + from).into(), part.span().len()),
+            part.line() + first,
+            part.column(),
+            part.line_count() + first,
+        );
+        Ok(Box::new(contents.with_language("toml")))
     }
 }
 
@@ -302,7 +423,7 @@ pub fn plural(n: usize, word: &str) -> String {
 /// Adapts a [`Diagnostic`] to miette's reporting traits.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Snippet>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -353,6 +474,8 @@ impl miette::Diagnostic for Report<'_> {
 
 #[cfg(test)]
 mod tests {
+    use miette::SourceCode;
+
     use super::*;
 
     #[test]
@@ -373,7 +496,69 @@ mod tests {
         assert!(!out.chars().any(|c| acts_on_terminal(c) && c != '\n'), "{out}");
         assert!(out.contains(r#"name = "\e[2J\u{9b}x""#) && out.contains("m\\e"), "{out}");
         assert!(out.contains("[f.toml:2:1]"), "{out}");
-        let shown = Shown::of(&Arc::new(text.to_string()));
+        let shown = Shown::of(map.get(file));
         assert_eq!(&shown.text[shown.offset(at)..shown.offset(at + 3)], "bad");
+    }
+
+    #[test]
+    fn places_are_described_by_line_and_column_in_characters() {
+        let mut map = SourceMap::default();
+        let f = map.add("f.toml", "ab\r\nçd\n\rx\ry");
+        let at = |offset| map.describe(&Location::new(f, offset..offset));
+        assert_eq!(at(0), "f.toml:1:1");
+        assert_eq!(at(2), "f.toml:1:3");
+        assert_eq!(at(4), "f.toml:2:1");
+        // Inside a two-byte character: its start.
+        assert_eq!(at(5), "f.toml:2:1");
+        assert_eq!(at(6), "f.toml:2:2");
+        assert_eq!(at(9), "f.toml:4:1");
+        assert_eq!(at(11), "f.toml:5:1");
+        assert_eq!(at(99), "f.toml:5:2");
+    }
+
+    #[test]
+    fn a_snippet_of_a_very_long_line_shows_the_part_around_the_span() {
+        let text = format!("{}\"bad\": 1{}\nnext line\n", "a".repeat(100_000), "b".repeat(100_000));
+        let mut map = SourceMap::default();
+        let f = map.add("one-line.jsonl", text);
+        let diag = Diagnostic::error("unknown field `bad`").at(Location::new(f, 100_000..100_005), "unknown field");
+        let out = render(&[diag.clone(), diag], &map, Style::Plain);
+        assert!(out.len() < 2000, "{} bytes", out.len());
+        assert!(out.contains("[one-line.jsonl:1:100001]"), "{out}");
+        assert!(out.contains("aaa\"bad\": 1bbb"), "{out}");
+        assert!(out.contains("╰── unknown field"), "{out}");
+    }
+
+    #[test]
+    fn a_snippet_reads_every_span_as_miette_reads_the_whole_text() {
+        // Every sort of line break, an empty line, and no break at the end.
+        for text in ["a\r\nbb\rccc\n\ndddd\r\n\r\neeeee", "x\n", "", "\r\r\n\n\r"] {
+            let shared = Arc::new(text.to_string());
+            let snippet = Snippet { name: "f".into(), text: Arc::clone(&shared), lines: Arc::new(line_starts(text)) };
+            // Spans within the text: diagnostics point into their files (miette itself
+            // panics on some spans past the end).
+            for start in 0..=text.len() {
+                for len in 0..=text.len() - start {
+                    for context in 0..4 {
+                        let span = SourceSpan::from((start, len));
+                        let ours = snippet.read_span(&span, context, context);
+                        let theirs = text.read_span(&span, context, context);
+                        let what = format!("{text:?} at {start}+{len}, {context} lines around");
+                        match (ours, theirs) {
+                            (Ok(ours), Ok(theirs)) => {
+                                assert_eq!(ours.data(), theirs.data(), "{what}");
+                                assert_eq!(ours.span(), theirs.span(), "{what}");
+                                assert_eq!(
+                                    (ours.line(), ours.column(), ours.line_count()),
+                                    (theirs.line(), theirs.column(), theirs.line_count()),
+                                    "{what}"
+                                );
+                            }
+                            (ours, theirs) => assert_eq!(ours.is_ok(), theirs.is_ok(), "{what}"),
+                        }
+                    }
+                }
+            }
+        }
     }
 }

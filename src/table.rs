@@ -15,7 +15,7 @@
 
 use std::hash::Hasher;
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Location;
@@ -125,6 +125,16 @@ pub fn hash_folded(s: &str) -> u64 {
         return hash_str(&s.to_ascii_lowercase());
     }
     hash_str(s)
+}
+
+/// A fingerprint of [`hash_str`] and [`hash_folded`]: their hashes of a few fixed strings,
+/// ASCII and not, mixed. The hashes depend on the hasher's version and on the pointer
+/// width, and lower-casing on the Unicode tables of the standard library; a snapshot stores
+/// its indexes, so it records this and a build whose fingerprint differs refuses it rather
+/// than search its indexes in the wrong places.
+pub fn hasher_fingerprint() -> u64 {
+    const SAMPLES: [&str; 6] = ["", "a", "korea-rungrado", "Munitions Industry Department", "ÉCOLE ΣΊΣΥΦΟΣ", "İstanbul ǅ"];
+    SAMPLES.iter().flat_map(|s| [hash_str(s), hash_folded(s)]).fold(0u64, |acc, h| acc.rotate_left(7) ^ h)
 }
 
 /// Whether two strings are equal once lower-cased (`str::to_lowercase`, which knows, for
@@ -363,8 +373,8 @@ impl HashIndex {
     }
 
     /// Whether every entry names an item below `count`, tags mark exactly the entries held
-    /// (filled from the front), and the index holds `count` items, with room to spare.
-    fn is_sound(&self, count: usize) -> bool {
+    /// (filled from the front), and the index holds `len` items, with room to spare.
+    fn is_sound(&self, count: usize, len: usize) -> bool {
         let held: usize = self.buckets.iter().map(|b| b.held().count()).sum();
         self.buckets.iter().all(|b| {
             let n = b.held().count();
@@ -373,7 +383,7 @@ impl HashIndex {
                 && b.items[n..].iter().all(|&i| i == 0)
                 && b.held().all(|i| (i as usize) < count)
         }) && held == self.len
-            && self.len == count
+            && self.len == len
             && held <= self.buckets.len() * FILL
     }
 }
@@ -414,8 +424,15 @@ pub struct Entities {
     kind: Vec<u16>,
     more: Sparse<EntityMore>,
     by_id: HashIndex,
-    /// By name, case-insensitively.
+    /// By name, case-insensitively: the first entity of each name. Later entities with the
+    /// same name are chained to it in `next_named`, so that a name shared by many entities
+    /// (a bulk import's "UNKNOWN") fills no run of buckets that every insertion and every
+    /// search landing in it would walk.
     by_name: HashIndex,
+    /// Entity -> the next entity with the same name, for names shared.
+    next_named: FxHashMap<u32, u32>,
+    /// The first entity of a shared name -> the last one, to chain the next in one step.
+    last_named: FxHashMap<u32, u32>,
 }
 
 impl Entities {
@@ -456,9 +473,19 @@ impl Entities {
         if let Some(more) = more.filter(|m| !m.is_empty()) {
             self.more.push(n, more);
         }
-        let (ids, names) = (&self.ids, &self.names);
+        let name_hash = hash_folded(name);
+        match self.by_name.candidates(name_hash).find(|&m| eq_folded(self.name(m), name)) {
+            Some(first) => {
+                let last = self.last_named.insert(first, n).unwrap_or(first);
+                self.next_named.insert(last, n);
+            }
+            None => {
+                let names = &self.names;
+                self.by_name.insert(n, name_hash, |m| hash_folded(names.get(m)));
+            }
+        }
+        let ids = &self.ids;
         self.by_id.insert(n, hash_str(id), |m| hash_str(ids.get(m)));
-        self.by_name.insert(n, hash_folded(name), |m| hash_folded(names.get(m)));
         Ok(n)
     }
 
@@ -469,7 +496,8 @@ impl Entities {
 
     /// The entities with this name, compared case-insensitively, in the order they were added.
     pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = u32> + 'a {
-        self.by_name.candidates(hash_folded(name)).filter(|&n| eq_folded(self.name(n), name))
+        let first = self.by_name.candidates(hash_folded(name)).find(|&n| eq_folded(self.name(n), name));
+        std::iter::successors(first, |n| self.next_named.get(n).copied())
     }
 
     /// The entities with these ids (as [`Entities::find`] for each), looked up together: each
@@ -544,8 +572,38 @@ impl Entities {
             && self.names.ends.len() == n
             && self.kind.iter().all(|&k| usize::from(k) < kinds)
             && self.more.is_sound(n)
-            && self.by_id.is_sound(n)
-            && self.by_name.is_sound(n)
+            && self.by_id.is_sound(n, n)
+            && self.by_name.is_sound(n, n - self.next_named.len().min(n))
+            && self.chains_are_sound()
+    }
+
+    /// Whether the chains of shared names lead forward (so they end) to entities that are
+    /// not in the name index and have one predecessor each (so none is found twice).
+    fn chains_are_sound(&self) -> bool {
+        let n = self.kind.len();
+        let mut reached = vec![false; n];
+        for item in self.by_name.buckets.iter().flat_map(Bucket::held) {
+            reached[item as usize] = true;
+        }
+        self.next_named.iter().all(|(&a, &b)| {
+            a < b && (b as usize) < n && !std::mem::replace(&mut reached[b as usize], true)
+        })
+    }
+
+    /// `last_named` from `next_named`: the end of each chain, by its first entity. One
+    /// pass from the last link back, so that even links read from a damaged file (which
+    /// the soundness check then refuses) take time in proportion to their number.
+    fn chain_ends(next: &FxHashMap<u32, u32>) -> FxHashMap<u32, u32> {
+        let mut links: Vec<(u32, u32)> = next.iter().map(|(&a, &b)| (a, b)).collect();
+        links.sort_unstable_by_key(|&(a, _)| std::cmp::Reverse(a));
+        let mut ends: FxHashMap<u32, u32> = FxHashMap::default();
+        for (a, b) in links {
+            let end = if b > a { ends.get(&b).copied().unwrap_or(b) } else { a };
+            ends.insert(a, end);
+        }
+        let later: FxHashSet<u32> = next.values().copied().collect();
+        ends.retain(|a, _| !later.contains(a));
+        ends
     }
 }
 
@@ -953,6 +1011,7 @@ struct EntitiesOut<'a> {
     by_id_tags: wire::Out<'a, u8>,
     by_name: wire::Out<'a, u32>,
     by_name_tags: wire::Out<'a, u8>,
+    next_named: wire::Out<'a, (u32, u32)>,
 }
 
 #[derive(Deserialize)]
@@ -968,11 +1027,15 @@ struct EntitiesIn {
     by_id_tags: wire::In<u8>,
     by_name: wire::In<u32>,
     by_name_tags: wire::In<u8>,
+    next_named: wire::In<(u32, u32)>,
 }
 
 impl Serialize for Entities {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (by_id, by_name) = (self.by_id.columns(), self.by_name.columns());
+        // Sorted, so that a snapshot's bytes depend on the entities alone.
+        let mut next_named: Vec<(u32, u32)> = self.next_named.iter().map(|(&a, &b)| (a, b)).collect();
+        next_named.sort_unstable();
         EntitiesOut {
             ids: &self.ids.text,
             id_ends: wire::Out(&self.ids.ends),
@@ -985,6 +1048,7 @@ impl Serialize for Entities {
             by_id_tags: wire::Out(&by_id.1),
             by_name: wire::Out(&by_name.0),
             by_name_tags: wire::Out(&by_name.1),
+            next_named: wire::Out(&next_named),
         }
         .serialize(s)
     }
@@ -995,16 +1059,20 @@ impl<'de> Deserialize<'de> for Entities {
         use serde::de::Error;
         let w = EntitiesIn::deserialize(d)?;
         let held = w.kind.0.len();
-        let index = |items: &[u32], tags: &[u8]| {
+        let index = |items: &[u32], tags: &[u8], held: usize| {
             HashIndex::from_columns(items, tags, held).ok_or_else(|| D::Error::custom("an index has a partial bucket"))
         };
+        let next_named: FxHashMap<u32, u32> = w.next_named.0.into_iter().collect();
+        let last_named = Entities::chain_ends(&next_named);
         Ok(Entities {
             ids: Strings { text: w.ids, ends: w.id_ends.0 },
             names: Strings { text: w.names, ends: w.name_ends.0 },
             kind: w.kind.0,
             more: Sparse { keys: w.more_keys.0, values: w.more },
-            by_id: index(&w.by_id.0, &w.by_id_tags.0)?,
-            by_name: index(&w.by_name.0, &w.by_name_tags.0)?,
+            by_id: index(&w.by_id.0, &w.by_id_tags.0, held)?,
+            by_name: index(&w.by_name.0, &w.by_name_tags.0, held.saturating_sub(next_named.len()))?,
+            next_named,
+            last_named,
         })
     }
 }
@@ -1120,6 +1188,34 @@ mod tests {
     }
 
     #[test]
+    fn a_name_many_entities_share_is_held_once_and_its_entities_chained() {
+        let mut e = Entities::default();
+        for i in 0..5000u32 {
+            let name = if i % 3 == 0 { format!("Name {i}") } else { "UNKNOWN".to_string() };
+            assert_eq!(e.push(&format!("e{i}"), &name, 0, None), Ok(i));
+        }
+        let shared: Vec<u32> = (0..5000).filter(|i| i % 3 != 0).collect();
+        assert_eq!(e.named("unknown").collect::<Vec<_>>(), shared);
+        assert_eq!(e.by_name.len, 5000 - shared.len() + 1, "the shared name is in the index once");
+        let back: Entities = rmp_serde::from_slice(&rmp_serde::to_vec(&e).unwrap()).unwrap();
+        assert!(back.is_sound(1));
+        assert_eq!(back.named("Unknown").collect::<Vec<_>>(), shared);
+        assert_eq!(back.named("name 300").collect::<Vec<_>>(), vec![300]);
+        // Adding to a table read back goes on at the end of the chain.
+        let mut back = back;
+        assert_eq!(back.push("e5000", "unknown", 0, None), Ok(5000));
+        assert_eq!(back.named("UNKNOWN").last(), Some(5000));
+
+        // A chain that leads back, or to an entity the index or another link holds, could
+        // loop or repeat: such tables are refused.
+        for (a, b) in [(7, 1), (1, 3), (2, 5)] {
+            let mut bad = e.clone();
+            bad.next_named.insert(a, b);
+            assert!(!bad.is_sound(1), "{a} -> {b}");
+        }
+    }
+
+    #[test]
     fn an_empty_table_finds_nothing() {
         let e = Entities::default();
         assert_eq!(e.find_many(&["a", "b"]), vec![None, None]);
@@ -1141,7 +1237,7 @@ mod tests {
         assert_eq!(index.candidates(last).collect::<Vec<_>>(), (0..100).collect::<Vec<_>>());
         assert_eq!(index.first_candidates(&[last, last ^ 1]), vec![Some(0), None]);
         assert_eq!(index.candidates(last ^ 1).count(), 0);
-        assert!(index.is_sound(100));
+        assert!(index.is_sound(100, 100));
     }
 
     #[test]

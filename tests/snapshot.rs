@@ -70,3 +70,58 @@ fn build_refuses_broken_data_and_writes_nothing() {
     assert!(stderr(&out).contains("missing `name`"), "{}", stderr(&out));
     assert!(!snap.exists());
 }
+
+#[test]
+fn a_snapshot_from_a_build_that_hashes_differently_is_refused_not_misread() {
+    // The header's last eight bytes fingerprint the hashes the stored indexes were built
+    // with; another build (another pointer width, another hasher version) writes others.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = build(dir.path());
+    let mut other = std::fs::read(&snap).unwrap();
+    other[24..32].copy_from_slice(&0x0123_4567_89ab_cdef_u64.to_le_bytes());
+    std::fs::write(&snap, other).unwrap();
+    let out = kgq(&["--data", snap.to_str().unwrap(), "query", "show acme"], &root());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("this snapshot was made by a different build of kgq"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("help: rebuild it from its graph-data folder with `kgq build"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+}
+
+/// A snapshot of the base fixture, made by the library as `kgq build` makes it.
+fn base_snapshot() -> Vec<u8> {
+    let files = kgq::data::DataFiles::from_files("base", crate::support::read_tree(&fixture("base")));
+    kgq::data::snapshot::encode(&kgq::data::load(&files).dataset.expect("the base fixture loads"))
+}
+
+#[test]
+fn every_truncation_of_a_snapshot_is_refused() {
+    use kgq::data::snapshot::{SnapshotError, decode};
+    let good = base_snapshot();
+    for len in 0..good.len() {
+        let err = decode(&good[..len]).expect_err("a truncated snapshot never decodes");
+        // Shorter than the magic, it cannot be told from any other file.
+        let right = if len < 8 { err == SnapshotError::NotASnapshot } else { matches!(err, SnapshotError::Truncated { .. }) };
+        assert!(right, "{len} bytes: {err:?}");
+    }
+}
+
+#[test]
+fn every_flipped_bit_of_a_snapshot_is_refused_with_the_reason_for_its_place() {
+    use kgq::data::snapshot::{SnapshotError, decode};
+    let good = base_snapshot();
+    for byte in 0..good.len() {
+        for bit in 0..8 {
+            let mut bad = good.clone();
+            bad[byte] ^= 1 << bit;
+            let err = decode(&bad).expect_err("a damaged snapshot never decodes");
+            let right = match byte {
+                0..8 => err == SnapshotError::NotASnapshot,
+                8..12 => matches!(err, SnapshotError::Version { .. }),
+                12..20 => matches!(err, SnapshotError::Truncated { .. }),
+                24..32 => err == SnapshotError::OtherHashes,
+                _ => err == SnapshotError::Corrupted,
+            };
+            assert!(right, "byte {byte} bit {bit}: {err:?}");
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! All integration tests, in one test binary.
 
 mod check_cases;
+mod hostile;
+mod large_inputs;
 mod cli;
 mod exports;
 mod hostile_run;

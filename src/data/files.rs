@@ -4,10 +4,20 @@
 //! classifies files by their place in the layout (schema.toml, sources.toml, entities/,
 //! relations/, queries/) and leaves their meaning to the loader.
 
-use std::io;
+use std::collections::{HashSet, VecDeque};
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Location, SourceMap};
+
+/// The largest file kgq reads: twice a bulk file of 5·10^6 relations (about 110 MiB);
+/// larger imports are split into several files of a folder. It keeps a runaway file (a
+/// link to `/dev/zero`, a log written into the folder) from taking the machine's memory.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most a whole folder may hold, for the same reason: 8 files at the cap.
+pub const MAX_TOTAL_BYTES: u64 = 8 * MAX_FILE_BYTES;
 
 /// A graph-data folder's text, ready to load.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +34,9 @@ pub struct DataFiles {
     pub scripts: Vec<FileId>,
     /// Files that are not part of the layout, reported as warnings.
     pub stray: Vec<FileId>,
+    /// Files that were found but not read (not regular files, too large, not UTF-8) and
+    /// links to folders already read, each with its diagnostic.
+    pub unread: Vec<Diagnostic>,
 }
 
 /// Why a folder could not be read at all (as opposed to read with problems in it).
@@ -43,10 +56,12 @@ impl DataFiles {
             let source = io::Error::new(io::ErrorKind::NotFound, "no such folder");
             return Err(ReadError::Io { path: root.to_path_buf(), source });
         }
-        let mut files = Vec::new();
-        collect(root, root, &mut files)?;
-        files.sort();
-        let data = DataFiles::from_files(&root.display().to_string(), files);
+        let walk = Walk::run(root)?;
+        let mut data = DataFiles::from_files(&root.display().to_string(), walk.files);
+        for (rel, problem) in walk.problems {
+            let file = data.map.add(format!("{}/{rel}", data.root), "");
+            data.unread.push(problem.diagnostic(&data.map.get(file).name, file));
+        }
         if data.schema.is_none() && !data.has_bulk() {
             return Err(ReadError::NoSchema(root.to_path_buf()));
         }
@@ -85,8 +100,9 @@ impl DataFiles {
         out
     }
 
-    /// Warnings for files the loader does not read.
+    /// Warnings for files the loader does not read, and the problems of those it could not.
     pub fn stray_warnings(&self) -> Vec<Diagnostic> {
+        let unread = self.unread.iter().cloned();
         self.stray
             .iter()
             .map(|&id| {
@@ -97,6 +113,7 @@ impl DataFiles {
                 .at(Location::new(id, 0..0), "ignored")
                 .help("entities go in entities/*.toml, relations in relations/*.toml, scripts in queries/*.kgq")
             })
+            .chain(unread)
             .collect()
     }
 }
@@ -111,23 +128,213 @@ fn rank(rel: &str) -> u8 {
     }
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> Result<(), ReadError> {
-    fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ReadError + '_ {
-        move |source| ReadError::Io { path: path.to_path_buf(), source }
-    }
-    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
-        let path = entry.map_err(io_err(dir))?.path();
-        if path.is_dir() {
-            collect(root, &path, files)?;
-            continue;
+/// Why a file of the folder was not read.
+#[derive(Debug)]
+enum Problem {
+    /// A FIFO, socket or device (or a link to one): reading it could block or never end.
+    NotRegular(String),
+    TooLarge(u64),
+    FolderTooLarge,
+    NotUtf8(usize),
+    Io(io::Error),
+    /// A link to a folder already read (a loop, or the same folder twice).
+    Revisited(PathBuf),
+}
+
+impl Problem {
+    fn diagnostic(&self, name: &str, file: FileId) -> Diagnostic {
+        let at = Location::new(file, 0..0);
+        let mib = |n: u64| format!("{:.1} MiB", n as f64 / f64::from(1 << 20));
+        match self {
+            Problem::NotRegular(what) => Diagnostic::error(format!("{name} is {what}, not a regular file"))
+                .at(at, "not read")
+                .help("kgq reads only regular files: replace it with one, or move it out of the folder"),
+            Problem::TooLarge(size) => Diagnostic::error(format!(
+                "{name} is {}, more than the {} kgq reads from one file",
+                mib(*size),
+                mib(MAX_FILE_BYTES)
+            ))
+            .at(at, "not read")
+            .help("split it into several files in the same folder"),
+            Problem::FolderTooLarge => Diagnostic::error(format!(
+                "{name} is not read: the folder's files hold more than the {} kgq reads in all",
+                mib(MAX_TOTAL_BYTES)
+            ))
+            .at(at, "not read")
+            .help("split the graph-data into several graphs, or move files that are not graph-data out of it"),
+            Problem::NotUtf8(at_byte) => {
+                Diagnostic::error(format!("{name} is not UTF-8 text (invalid byte at offset {at_byte})"))
+                    .at(at, "not read")
+                    .help("save the file as UTF-8")
+            }
+            Problem::Io(err) => Diagnostic::error(format!("cannot read {name}: {err}"))
+                .at(at, "not read")
+                .help("check that the file exists and is readable"),
+            Problem::Revisited(real) => Diagnostic::warning(format!(
+                "{name} is a link to the folder {}, which is already read; it is not read again",
+                real.display()
+            ))
+            .at(at, "not followed")
+            .help("remove the link if it was not meant to be there"),
         }
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq" | "csv" | "jsonl")) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
-        let rel = path.strip_prefix(root).expect("walked below root");
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        files.push((rel, text));
     }
-    Ok(())
+}
+
+/// A walk of a folder: each real folder is entered once however many links lead to it, and
+/// only regular files are opened. Links to folders are followed after every folder reached
+/// without one, so a folder is read under its own name rather than a link's. An explicit
+/// stack, so deep nesting cannot overflow ours.
+struct Walk {
+    files: Vec<(String, String)>,
+    problems: Vec<(String, Problem)>,
+    /// Real (canonical) paths of the folders entered.
+    seen: HashSet<PathBuf>,
+    /// Folders to enter, and links to folders to follow once they are all entered.
+    folders: Vec<PathBuf>,
+    links: VecDeque<(PathBuf, String)>,
+    bytes: u64,
+}
+
+impl Walk {
+    fn run(root: &Path) -> Result<Walk, ReadError> {
+        fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ReadError + '_ {
+            move |source| ReadError::Io { path: path.to_path_buf(), source }
+        }
+        let mut walk = Walk {
+            files: Vec::new(),
+            problems: Vec::new(),
+            seen: HashSet::new(),
+            folders: Vec::new(),
+            links: VecDeque::new(),
+            bytes: 0,
+        };
+        walk.seen.insert(root.canonicalize().map_err(io_err(root))?);
+        walk.folders.push(root.to_path_buf());
+        while let Some(dir) = walk.next_folder() {
+            let mut entries: Vec<PathBuf> = Vec::new();
+            for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))? {
+                entries.push(entry.map_err(io_err(&dir))?.path());
+            }
+            // Sorted, so that which of two links to one folder is followed does not depend
+            // on the order the file system lists them in.
+            entries.sort();
+            for path in entries {
+                let rel = path.strip_prefix(root).expect("walked below root").to_string_lossy().replace('\\', "/");
+                walk.visit(path, rel);
+            }
+        }
+        walk.files.sort();
+        walk.problems.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(walk)
+    }
+
+    /// The next folder to read: those reached without a link first.
+    fn next_folder(&mut self) -> Option<PathBuf> {
+        loop {
+            if let Some(dir) = self.folders.pop() {
+                return Some(dir);
+            }
+            let (path, rel) = self.links.pop_front()?;
+            self.enter(path, rel);
+        }
+    }
+
+    /// Queues a folder to read unless its real path was entered already.
+    fn enter(&mut self, path: PathBuf, rel: String) {
+        match path.canonicalize() {
+            Ok(real) if self.seen.insert(real.clone()) => self.folders.push(path),
+            Ok(real) => self.problems.push((rel, Problem::Revisited(real))),
+            Err(err) => self.problems.push((rel, Problem::Io(err))),
+        }
+    }
+
+    /// One entry of a folder: a folder to enter, a file to read, or something to report.
+    fn visit(&mut self, path: PathBuf, rel: String) {
+        // Follows links: a link is judged by what it leads to.
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            // A dangling link to a file kgq would not read anyway is none of its business.
+            Err(_) if !wanted(&path) => return,
+            Err(err) => return self.problems.push((rel, Problem::Io(err))),
+        };
+        if meta.is_dir() {
+            let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if link { self.links.push_back((path, rel)) } else { self.enter(path, rel) }
+            return;
+        }
+        if !wanted(&path) {
+            return;
+        }
+        match self.read(&path, &meta) {
+            Ok(text) => self.files.push((rel, text)),
+            Err(Problem::NotRegular(what)) if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) => {
+                self.problems.push((rel, Problem::NotRegular(format!("a link to {what}"))));
+            }
+            Err(problem) => self.problems.push((rel, problem)),
+        }
+    }
+
+    /// Reads a regular file of at most [`MAX_FILE_BYTES`], never opening anything else.
+    fn read(&mut self, path: &Path, meta: &Metadata) -> Result<String, Problem> {
+        check_regular(meta)?;
+        let file = open(path).map_err(Problem::Io)?;
+        // The file may have been replaced since it was looked at: judge what was opened.
+        let meta = file.metadata().map_err(Problem::Io)?;
+        check_regular(&meta)?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Problem::TooLarge(meta.len()));
+        }
+        if self.bytes + meta.len() > MAX_TOTAL_BYTES {
+            return Err(Problem::FolderTooLarge);
+        }
+        // Bounded, in case the file grows while it is read.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(Problem::Io)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Problem::TooLarge(bytes.len() as u64));
+        }
+        self.bytes += bytes.len() as u64;
+        String::from_utf8(bytes).map_err(|err| Problem::NotUtf8(err.utf8_error().valid_up_to()))
+    }
+}
+
+/// Whether a file's name says it is graph-data or a script.
+fn wanted(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq" | "csv" | "jsonl"))
+}
+
+fn check_regular(meta: &Metadata) -> Result<(), Problem> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let what = if t.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_char_device() || t.is_block_device() {
+            "a device"
+        } else {
+            "neither a file nor a folder"
+        };
+        Err(Problem::NotRegular(what.into()))
+    }
+    #[cfg(not(unix))]
+    Err(Problem::NotRegular("neither a file nor a folder".into()))
+}
+
+/// Opens a file for reading. On Unix without blocking: opening a FIFO that appeared since
+/// it was looked at would otherwise wait for a writer forever.
+fn open(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }

@@ -2,10 +2,10 @@
 //! locators, name claims. Every problem becomes a located [`Diagnostic`]; nothing stops at
 //! the first one.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use toml::Spanned;
 
 use super::bulk;
@@ -16,7 +16,7 @@ use crate::model::{
     AttrValue, Attrs, Entity, Evidence, KindDef, PartialDate, RelDef, Relation, Schema, Source, Status,
 };
 use crate::style;
-use crate::suggest::{did_you_mean, help_for_unknown, nearest};
+use crate::suggest::{self, did_you_mean, help_for_unknown};
 use crate::table::{self, Entities, EntityMore, RelationMore, Relations};
 
 /// Anchor phrases are short: the data stores facts, never whole sentences.
@@ -421,12 +421,15 @@ impl Loader<'_> {
         let aliases: &[String] = more.as_ref().map_or(&[], |m| m.aliases.as_slice());
         let labels = || [id, name].into_iter().chain(aliases.iter().map(String::as_str));
         let mut slug_name = None;
+        // The labels already given, lower-cased: a set, so that an entity with many aliases
+        // is checked in time linear in their number.
+        let mut given: FxHashSet<std::borrow::Cow<'_, str>> = FxHashSet::default();
         for (k, label) in labels().enumerate() {
+            let lower = folded(label);
             // A label the entity already gave is its own.
-            if labels().take(k).any(|earlier| table::eq_folded(earlier, label)) {
+            if !given.insert(lower.clone()) {
                 continue;
             }
-            let lower = folded(label);
             let slug = is_slug(&lower);
             if k == 1 {
                 slug_name = Some(slug);
@@ -483,6 +486,15 @@ impl Loader<'_> {
         }
     }
 
+    /// The first entity with `label` (any case) as its id, name or alias.
+    fn labelled(&self, label: &str) -> Option<u32> {
+        let lower = label.to_lowercase();
+        [self.entities.find(&lower), self.entities.first_named(label), self.aliases.get(&lower).copied()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     /// Checks both ends of a relation of kind `r` (both are reported when both are wrong).
     fn relation_ends(
         &mut self,
@@ -510,14 +522,13 @@ impl Loader<'_> {
         role: &dyn Fn() -> String,
     ) -> Option<u32> {
         let Some(target) = self.entities.find(id) else {
-            let names = self.names.get_or_init(|| NameIndex::new(&self.entities));
-            let help = match names.exact.get(&id.to_lowercase()) {
-                Some(found) => format!("`{id}` is a name of `{found}`; refer to entities by id"),
+            let help = match self.labelled(id) {
+                Some(found) => format!("`{id}` is a name of `{}`; refer to entities by id", self.entities.id(found)),
                 None => {
-                    let near = nearest(id, names.labels.iter().map(|(label, _)| label.as_str()), 9);
+                    let names = self.names.get_or_init(|| NameIndex::new(&self.entities));
                     let mut ids: Vec<String> = Vec::new();
-                    for label in near {
-                        let id = format!("`{}`", names.labels_to_id(label));
+                    for label in names.index.nearest(id, 9) {
+                        let id = format!("`{}`", self.entities.id(names.owners[label as usize]));
                         if !ids.contains(&id) && ids.len() < 3 {
                             ids.push(id);
                         }
@@ -810,30 +821,24 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
-/// Lower-cased ids, names and aliases, for suggestions and claim checks.
+/// Ids, names and aliases, indexed for suggestions.
 struct NameIndex {
-    /// label (as written) and the id it belongs to.
-    labels: Vec<(String, String)>,
-    /// lower-cased label -> id.
-    exact: HashMap<String, String>,
+    index: suggest::Index,
+    /// The entity of each label, by the label's number in `index`.
+    owners: Vec<u32>,
 }
 
 impl NameIndex {
     fn new(entities: &Entities) -> NameIndex {
-        let mut labels = Vec::new();
+        let mut labels: Vec<(&str, u32)> = Vec::new();
         for n in 0..entities.len() as u32 {
-            let id = entities.id(n).to_string();
-            labels.push((id.clone(), id.clone()));
-            labels.push((entities.name(n).to_string(), id.clone()));
+            labels.push((entities.id(n), n));
+            labels.push((entities.name(n), n));
             let aliases = entities.more(n).map_or(&[][..], |m| m.aliases.as_slice());
-            labels.extend(aliases.iter().map(|a| (a.clone(), id.clone())));
+            labels.extend(aliases.iter().map(|a| (a.as_str(), n)));
         }
-        let exact = labels.iter().map(|(l, id)| (l.to_lowercase(), id.clone())).collect();
-        NameIndex { labels, exact }
-    }
-
-    fn labels_to_id<'a>(&'a self, label: &'a str) -> &'a str {
-        self.labels.iter().find(|(l, _)| l == label).map_or(label, |(_, id)| id.as_str())
+        let index = suggest::Index::new(labels.iter().map(|&(label, _)| label));
+        NameIndex { index, owners: labels.into_iter().map(|(_, n)| n).collect() }
     }
 }
 

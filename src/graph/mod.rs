@@ -57,6 +57,8 @@ pub struct KnowledgeGraph {
     /// How many relations of each relation kind there are, by index.
     rel_counts: Vec<usize>,
     topology: Topology,
+    /// Names and aliases indexed for "did you mean", built when first needed.
+    suggestions: std::sync::OnceLock<resolve::Labels>,
 }
 
 impl KnowledgeGraph {
@@ -105,7 +107,18 @@ impl KnowledgeGraph {
         for &r in &topology.edge_rel {
             rel_counts[usize::from(r)] += 1;
         }
-        KnowledgeGraph { schema, sources, entities, relations, graph, by_alias, by_kind, rel_counts, topology }
+        KnowledgeGraph {
+            schema,
+            sources,
+            entities,
+            relations,
+            graph,
+            by_alias,
+            by_kind,
+            rel_counts,
+            topology,
+            suggestions: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn entity(&self, node: EntityRef) -> EntityView<'_> {

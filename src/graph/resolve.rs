@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::{EntityRef, KnowledgeGraph, node_ref};
-use crate::suggest::nearest;
+use crate::suggest;
 
 /// An entity offered in an error message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,18 +76,12 @@ impl KnowledgeGraph {
 
     /// The entities whose name or alias is closest to `name`.
     pub fn nearest(&self, name: &str, n: usize) -> Vec<Candidate> {
-        let table = self.entity_table();
-        let mut labels: Vec<String> = (0..table.len() as u32).map(|e| table.name(e).to_lowercase()).collect();
-        labels.extend(self.aliases().map(|(alias, _)| alias.to_string()));
-        labels.sort_unstable();
-        labels.dedup();
+        let labels = self.suggestions.get_or_init(|| Labels::new(self));
         let mut out: Vec<Candidate> = Vec::new();
-        for label in nearest(name, labels.iter().map(String::as_str), n * 3) {
-            for node in self.labelled(label) {
-                let candidate = self.candidate(node);
-                if !out.contains(&candidate) {
-                    out.push(candidate);
-                }
+        for label in labels.index.nearest(name, n * 3) {
+            let candidate = self.candidate(labels.owners[label as usize]);
+            if !out.contains(&candidate) {
+                out.push(candidate);
             }
         }
         out.truncate(n);
@@ -97,5 +91,27 @@ impl KnowledgeGraph {
     pub fn candidate(&self, node: EntityRef) -> Candidate {
         let e = self.entity(node);
         Candidate { id: e.id().to_string(), name: e.name().to_string(), kind: e.kind().to_string() }
+    }
+}
+
+/// Every name and alias with the entity it belongs to, indexed for "did you mean". Built
+/// when a name is first not found, so a graph that resolves every name never pays for it.
+#[derive(Debug, Clone)]
+pub(super) struct Labels {
+    index: suggest::Index,
+    /// The entity of each label, by the label's number in `index`.
+    owners: Vec<EntityRef>,
+}
+
+impl Labels {
+    fn new(kg: &KnowledgeGraph) -> Labels {
+        let table = kg.entity_table();
+        let names = (0..table.len() as u32).map(|e| (table.name(e), node_ref(e)));
+        let aliases = kg.aliases().flat_map(|(alias, nodes)| nodes.iter().map(move |&node| (alias, node)));
+        let mut labels: Vec<(&str, EntityRef)> = names.chain(aliases).collect();
+        // Aliases come from a hash map: a fixed order keeps suggestions deterministic.
+        labels[table.len()..].sort_unstable();
+        let index = suggest::Index::new(labels.iter().map(|&(label, _)| label));
+        Labels { index, owners: labels.into_iter().map(|(_, node)| node).collect() }
     }
 }

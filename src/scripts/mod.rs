@@ -191,7 +191,7 @@ impl Tally {
 
 /// A problem that kept a script from running, as a failed verdict for JUnit.
 fn unrunnable(problem: &Diagnostic, map: &SourceMap) -> Verdict {
-    let line = problem.location.as_ref().map_or(1, |loc| diag::line_col(&map.get(loc.file).text, loc.span.start).0);
+    let line = problem.location.as_ref().map_or(1, |loc| map.get(loc.file).line_col(loc.span.start).0);
     let detail = problem.help.clone().unwrap_or_default();
     Verdict { line, statement: String::new(), failure: Some(Failed { message: problem.message.clone(), detail }) }
 }
