@@ -126,3 +126,18 @@ fn a_file_that_is_not_utf8_is_reported_and_the_others_still_checked() {
     assert!(text.contains("help: save the file as UTF-8"), "{text}");
     assert!(text.contains("g/relations/extra.toml"), "the other files are still checked: {text}");
 }
+
+#[test]
+fn a_snapshot_path_that_is_a_device_or_a_pipe_is_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.snap")).unwrap();
+    let fifo = dir.path().join("pipe.snap");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for name in ["zero.snap", "pipe.snap"] {
+        let script = format!("ulimit -v 1048576 && exec timeout 60 '{}' --data {name} query 'count *'", env!("CARGO_BIN_EXE_kgq"));
+        let out = Command::new("sh").args(["-c", &script]).current_dir(dir.path()).output().expect("sh runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains("it is not a regular file"), "{name}: {err}");
+    }
+}

@@ -247,11 +247,30 @@ fn read_files(dir: Option<&Path>) -> Result<DataFiles, u8> {
 }
 
 /// Reads a snapshot file written by `kgq build`.
+/// The largest snapshot read: one of 10^7 entities and 5·10^7 relations is about 1 GiB.
+const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
+
 fn read_snapshot(path: &Path) -> Result<data::Dataset, u8> {
-    let bytes = std::fs::read(path).map_err(|err| {
-        eprintln!("kgq: cannot read {}: {err}", path.display());
+    let fail = |why: String| {
+        eprintln!("kgq: cannot read {}: {why}", path.display());
         USAGE
-    })?;
+    };
+    // Only a regular file is opened: a pipe would block and a device never end.
+    let meta = std::fs::metadata(path).map_err(|err| fail(err.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("it is not a regular file; --data takes a graph-data folder or a snapshot from `kgq build`".into()));
+    }
+    if meta.len() > MAX_SNAPSHOT_BYTES {
+        return Err(fail(format!("it is {} MiB, more than the {} MiB a snapshot may be", meta.len() >> 20, MAX_SNAPSHOT_BYTES >> 20)));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let file = std::fs::File::open(path).map_err(|err| fail(err.to_string()))?;
+    // Bounded, in case the file grows while it is read.
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SNAPSHOT_BYTES + 1), &mut bytes)
+        .map_err(|err| fail(err.to_string()))?;
+    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
+        return Err(fail(format!("it grew past the {} MiB a snapshot may be", MAX_SNAPSHOT_BYTES >> 20)));
+    }
     snapshot::decode(&bytes).map_err(|err| {
         eprintln!(
             "kgq: {}: {err}
@@ -303,7 +322,8 @@ fn with_graph(dir: Option<&Path>, f: impl FnOnce(&KnowledgeGraph) -> u8) -> u8 {
 fn load_graph(dir: Option<&Path>) -> Result<KnowledgeGraph, u8> {
     match dir {
         None => return Ok(KnowledgeGraph::build(builtin::dataset())),
-        Some(file) if file.is_file() => return read_snapshot(file).map(KnowledgeGraph::build),
+        // Anything there that is not a folder is taken for a snapshot, which says what it is.
+        Some(file) if file.exists() && !file.is_dir() => return read_snapshot(file).map(KnowledgeGraph::build),
         Some(_) => {}
     }
     let files = read_files(dir)?;
