@@ -22,9 +22,9 @@ impl fmt::Display for Candidate {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
-    #[error("no entity is called \"{name}\"")]
+    #[error("no entity is called {}", quoted(name))]
     Unknown { name: String, nearest: Vec<Candidate> },
-    #[error("\"{name}\" names {} entities", candidates.len())]
+    #[error("{} names {} entities", quoted(name), candidates.len())]
     Ambiguous { name: String, candidates: Vec<Candidate> },
 }
 
@@ -41,6 +41,17 @@ impl ResolveError {
             }
         }
     }
+}
+
+/// A name as an error message repeats it, in quotes: whole when short, else its start and
+/// its length (the caret already points at all of it).
+fn quoted(name: &str) -> String {
+    const SHOWN: usize = 80;
+    let count = name.chars().count();
+    if count <= SHOWN {
+        return format!("\"{name}\"");
+    }
+    format!("\"{}…\" ({count} characters)", name.chars().take(SHOWN).collect::<String>())
 }
 
 fn list(candidates: &[Candidate]) -> String {
