@@ -131,3 +131,12 @@ fn diagnostics_show_raw_control_bytes_in_data_files_as_escapes() {
     assert_shown_safely(&err);
     assert!(err.contains(r#"name = "Raw\e[2J\e]0;t\x07""#), "{err}");
 }
+
+#[test]
+fn a_name_with_a_line_break_stays_on_its_path_line() {
+    let out = stdout(&escapes(&["query", "path clear to lines"]));
+    let line = out.lines().next().unwrap_or_default();
+    assert!(line.starts_with("1. (") && line.ends_with(r"first\nsecond\ttabbed\rback\x7fdel\x00nul"), "{out}");
+    let hop = out.lines().find(|l| l.contains("-[links]->") && l.contains("first")).unwrap_or_default();
+    assert!(hop.contains(r"first\nsecond"), "{out}");
+}

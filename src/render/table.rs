@@ -70,10 +70,10 @@ struct Out<'a> {
 impl Out<'_> {
     fn card(&mut self, n: crate::graph::EntityRef) {
         let e = self.kg.entity(n);
-        let _ = writeln!(self.text, "{}  ({})", e.name(), e.id());
+        let _ = writeln!(self.text, "{}  ({})", one_line(e.name()), one_line(e.id()));
         let mut field = |k: &str, v: String| {
             if !v.is_empty() {
-                let _ = writeln!(self.text, "  {k:<10} {v}");
+                let _ = writeln!(self.text, "  {:<10} {}", one_line(k), one_line(&v));
             }
         };
         field("kind", e.kind().to_string());
@@ -85,7 +85,7 @@ impl Out<'_> {
         }
         field("note", e.note().map(str::to_string).unwrap_or_default());
         for ev in e.evidence() {
-            let _ = writeln!(self.text, "  {:<10} {}", "evidence", text::locator(ev));
+            let _ = writeln!(self.text, "  {:<10} {}", "evidence", one_line(&text::locator(ev)));
             self.cited.insert(ev.source.clone());
         }
         self.text.push('\n');
@@ -133,7 +133,7 @@ impl Out<'_> {
             if self.text.len() > super::ANSWER_BUDGET {
                 return;
             }
-            let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), text::path(self.kg, p));
+            let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), one_line(&text::path(self.kg, p)));
             // A hop of parallel relations prints each of them, with its own evidence.
             for h in p.hops.iter().flat_map(|h| self.rows.route(h)) {
                 self.relation(&h, "     ");
@@ -151,14 +151,14 @@ impl Out<'_> {
         for (k, v) in r.attrs() {
             facts.push(format!("{k} = {v}"));
         }
-        let _ = writeln!(self.text, "{indent}{}  [{}]", text::hop(self.kg, h), facts.join(", "));
+        let _ = writeln!(self.text, "{indent}{}  [{}]", one_line(&text::hop(self.kg, h)), one_line(&facts.join(", ")));
         self.evidence(h, &format!("{indent}    "));
     }
 
     fn evidence(&mut self, h: &Hop, indent: &str) {
         let r = self.kg.relation(edge_ref(h.edge));
         for ev in r.evidence() {
-            let _ = writeln!(self.text, "{indent}{}", text::locator(ev));
+            let _ = writeln!(self.text, "{indent}{}", one_line(&text::locator(ev)));
             self.cited.insert(ev.source.clone());
         }
     }
@@ -170,7 +170,8 @@ impl Out<'_> {
         self.text.push_str("\nsources\n");
         for id in &self.cited {
             if let Some(s) = self.kg.source(id) {
-                let _ = writeln!(self.text, "  {id}  {} ({}, {})", s.title, s.publisher, s.date);
+                let line = format!("{id}  {} ({}, {})", s.title, s.publisher, s.date);
+                let _ = writeln!(self.text, "  {}", one_line(&line));
             }
         }
     }
@@ -209,4 +210,10 @@ fn cut(s: &str, width: usize) -> String {
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// Data on one printed line: a line break or any other control character in it is shown
+/// as an escape, so a name cannot start a line of its own (or act on the terminal).
+fn one_line(text: &str) -> String {
+    crate::diag::visible(text).into_owned()
 }
