@@ -191,9 +191,28 @@ impl Style {
     }
 }
 
+/// The most diagnostics drawn in full by one [`render`]. A hostile folder can hold millions
+/// of problems (a million entities sharing one name); drawing them all took gigabytes, and
+/// no one reads past the first thousand. The rest are counted in one closing line.
+pub const DRAWN_AT_MOST: usize = 1000;
+
 /// Renders diagnostics with snippets and carets, the way `kgq` prints them. Messages and
 /// quoted text are shown with [`visible`] escapes, and the carets still point at them.
+/// Past [`DRAWN_AT_MOST`] the rest are summed up in one line.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
+    let (drawn, rest) = diags.split_at(diags.len().min(DRAWN_AT_MOST));
+    let mut out = render_all(drawn, sources, style);
+    if !rest.is_empty() {
+        out.push_str(&format!(
+            "… and {} more not shown ({}): fix the problems above first, then check again\n",
+            rest.len(),
+            summary(rest)
+        ));
+    }
+    out
+}
+
+fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
     let theme = match style {
         Style::Plain => GraphicalTheme::unicode_nocolor(),
         Style::Colour => GraphicalTheme::unicode(),
@@ -498,6 +517,18 @@ mod tests {
         assert!(out.contains("[f.toml:2:1]"), "{out}");
         let shown = Shown::of(map.get(file));
         assert_eq!(&shown.text[shown.offset(at)..shown.offset(at + 3)], "bad");
+    }
+
+    #[test]
+    fn past_a_thousand_diagnostics_the_rest_are_counted_not_drawn() {
+        let mut map = SourceMap::default();
+        let f = map.add("f.toml", "x = 1\n");
+        let mut diags = vec![Diagnostic::error("bad").at(Location::new(f, 0..1), "here"); DRAWN_AT_MOST];
+        diags.extend(vec![Diagnostic::warning("odd"); 2500]);
+        let out = render(&diags, &map, Style::Plain);
+        assert_eq!(out.matches("× bad").count(), DRAWN_AT_MOST);
+        assert!(!out.contains("odd"), "{}", &out[out.len() - 300..]);
+        assert!(out.ends_with("… and 2500 more not shown (0 errors, 2500 warnings): fix the problems above first, then check again\n"));
     }
 
     #[test]
