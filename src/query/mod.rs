@@ -98,7 +98,17 @@ impl Failure {
                 let span = e.span.start + offset..e.span.end + offset;
                 QueryError { span, ..e.clone() }.to_diagnostic(file)
             }
-            Failure::Eval(e) => Diagnostic::error(e.to_string()).help(e.help()),
+            // Evaluation is about the whole statement: its first word marks where it is.
+            Failure::Eval(e) => {
+                let lead = text.len() - text.trim_start().len();
+                let word = text.trim_start().split_whitespace().next().map_or(0, str::len);
+                let span = offset + lead..offset + lead + word;
+                let label = match e {
+                    EvalError::Cancelled => "this statement was cancelled",
+                    _ => "this statement was stopped",
+                };
+                Diagnostic::error(e.to_string()).at(Location::new(file, span), label).help(e.help())
+            }
         };
         crate::diag::render(&[diag], &map, style)
     }
