@@ -9,8 +9,22 @@ use kgq::suggest::Index;
 
 /// Words of the kind sanctions lists are made of, so that many names share their starts.
 const WORDS: [&str; 16] = [
-    "Korea", "General", "Trading", "Mining", "Export", "Import", "Ministry", "Bureau", "Bank", "Shipping", "Union",
-    "Corporation", "Department", "Industry", "State", "Security",
+    "Korea",
+    "General",
+    "Trading",
+    "Mining",
+    "Export",
+    "Import",
+    "Ministry",
+    "Bureau",
+    "Bank",
+    "Shipping",
+    "Union",
+    "Corporation",
+    "Department",
+    "Industry",
+    "State",
+    "Security",
 ];
 
 /// A small generator with a fixed seed, so every run names the same things.

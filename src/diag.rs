@@ -17,7 +17,9 @@ use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents,
+};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -232,7 +234,11 @@ fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
             let file = sources.get(loc.file);
             let text = shown.entry(loc.file).or_insert_with(|| Shown::of(file));
             loc.span = text.offset(loc.span.start)..text.offset(loc.span.end);
-            Snippet { name: visible(&file.name).into_owned(), text: Arc::clone(&text.text), lines: Arc::clone(&text.lines) }
+            Snippet {
+                name: visible(&file.name).into_owned(),
+                text: Arc::clone(&text.text),
+                lines: Arc::clone(&text.lines),
+            }
         });
         let report = Report { diag: &diag, source };
         if handler.render_report(&mut out, &report).is_err() {
@@ -528,7 +534,9 @@ mod tests {
         let out = render(&diags, &map, Style::Plain);
         assert_eq!(out.matches("× bad").count(), DRAWN_AT_MOST);
         assert!(!out.contains("odd"), "{}", &out[out.len() - 300..]);
-        assert!(out.ends_with("… and 2500 more not shown (0 errors, 2500 warnings): fix the problems above first, then check again\n"));
+        assert!(out.ends_with(
+            "… and 2500 more not shown (0 errors, 2500 warnings): fix the problems above first, then check again\n"
+        ));
     }
 
     #[test]

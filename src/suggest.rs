@@ -204,7 +204,10 @@ mod tests {
         let best = |word: &str| index.nearest(word, 1).first().map(|&i| names[i as usize].as_str());
         assert_eq!(best("munitions dept"), Some("Munitions Industry Department"));
         assert_eq!(best("Nunitions Industry Department"), Some("Munitions Industry Department"));
-        assert_eq!(best("Korea Rungrado General Tradng Corporation"), Some("Korea Rungrado General Trading Corporation"));
+        assert_eq!(
+            best("Korea Rungrado General Tradng Corporation"),
+            Some("Korea Rungrado General Trading Corporation")
+        );
         assert_eq!(best("ministry of state securty"), Some("Ministry of State Security"));
         assert_eq!(best("Trading Company 01234"), Some("Trading Company 01234"));
         assert_eq!(best("qqqqqqqq"), None);
@@ -225,7 +228,10 @@ mod tests {
         let names = crowd();
         let index = Index::new(names.iter().map(String::as_str));
         let long = format!("Munitions Industry Department{}", "x".repeat(100_000));
-        assert_eq!(index.nearest(&long, 1).first().map(|&i| names[i as usize].as_str()), Some("Munitions Industry Department"));
+        assert_eq!(
+            index.nearest(&long, 1).first().map(|&i| names[i as usize].as_str()),
+            Some("Munitions Industry Department")
+        );
         assert_eq!(did_you_mean(&long, ["Munitions Industry Department"]), Some("Munitions Industry Department"));
     }
 }

@@ -133,7 +133,8 @@ pub fn hash_folded(s: &str) -> u64 {
 /// its indexes, so it records this and a build whose fingerprint differs refuses it rather
 /// than search its indexes in the wrong places.
 pub fn hasher_fingerprint() -> u64 {
-    const SAMPLES: [&str; 6] = ["", "a", "korea-rungrado", "Munitions Industry Department", "ÉCOLE ΣΊΣΥΦΟΣ", "İstanbul ǅ"];
+    const SAMPLES: [&str; 6] =
+        ["", "a", "korea-rungrado", "Munitions Industry Department", "ÉCOLE ΣΊΣΥΦΟΣ", "İstanbul ǅ"];
     SAMPLES.iter().flat_map(|s| [hash_str(s), hash_folded(s)]).fold(0u64, |acc, h| acc.rotate_left(7) ^ h)
 }
 
@@ -585,9 +586,9 @@ impl Entities {
         for item in self.by_name.buckets.iter().flat_map(Bucket::held) {
             reached[item as usize] = true;
         }
-        self.next_named.iter().all(|(&a, &b)| {
-            a < b && (b as usize) < n && !std::mem::replace(&mut reached[b as usize], true)
-        })
+        self.next_named
+            .iter()
+            .all(|(&a, &b)| a < b && (b as usize) < n && !std::mem::replace(&mut reached[b as usize], true))
     }
 
     /// `last_named` from `next_named`: the end of each chain, by its first entity. One

@@ -111,7 +111,10 @@ fn an_oversized_file_is_refused_with_its_size_and_the_limit() {
     let big = std::fs::File::create(root.join("entities/big.csv")).unwrap();
     big.set_len(300 << 20).unwrap();
     let text = said(&root, 1);
-    assert!(text.contains("g/entities/big.csv is 300.0 MiB, more than the 256.0 MiB kgq reads from one file"), "{text}");
+    assert!(
+        text.contains("g/entities/big.csv is 300.0 MiB, more than the 256.0 MiB kgq reads from one file"),
+        "{text}"
+    );
     assert!(text.contains("[g/entities/big.csv:1:1]"), "{text}");
     assert!(text.contains("help: split it into several files"), "{text}");
 }
@@ -134,7 +137,10 @@ fn a_snapshot_path_that_is_a_device_or_a_pipe_is_refused_not_read() {
     let fifo = dir.path().join("pipe.snap");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     for name in ["zero.snap", "pipe.snap"] {
-        let script = format!("ulimit -v 1048576 && exec timeout 60 '{}' --data {name} query 'count *'", env!("CARGO_BIN_EXE_kgq"));
+        let script = format!(
+            "ulimit -v 1048576 && exec timeout 60 '{}' --data {name} query 'count *'",
+            env!("CARGO_BIN_EXE_kgq")
+        );
         let out = Command::new("sh").args(["-c", &script]).current_dir(dir.path()).output().expect("sh runs");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");

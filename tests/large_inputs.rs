@@ -29,8 +29,7 @@ fn messages(loaded: &data::Loaded, files: &DataFiles) -> Vec<String> {
 fn an_entity_with_many_aliases_loads_and_each_alias_names_it() {
     const N: usize = 20_000;
     // Every alias twice, the second time in capitals: an entity's own repeats are no conflict.
-    let aliases: Vec<String> =
-        (0..N).flat_map(|i| [format!("\"Alias {i}\""), format!("\"ALIAS {i}\"")]).collect();
+    let aliases: Vec<String> = (0..N).flat_map(|i| [format!("\"Alias {i}\""), format!("\"ALIAS {i}\"")]).collect();
     let text = format!(
         "[[entity]]\nid = \"many\"\nkind = \"company\"\nname = \"Many Names\"\naliases = [{}]\n\
          evidence = [{{ source = \"memo\", line = 3, quote = \"Harbour Shipyard in Freedonia\" }}]\n",

@@ -412,7 +412,12 @@ fn expected(g: &Graph, q: &Query) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = if q.items.iter().any(|i| matches!(i, Item::Count | Item::CountNode(_))) {
         let mut groups: BTreeMap<Vec<String>, usize> = BTreeMap::new();
         for b in &passing {
-            let key = q.items.iter().filter(|i| matches!(i, Item::NodeId(_) | Item::EdgeRel(_))).map(|i| value(b, i)).collect();
+            let key = q
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::NodeId(_) | Item::EdgeRel(_)))
+                .map(|i| value(b, i))
+                .collect();
             *groups.entry(key).or_default() += 1;
         }
         (groups.into_iter())
@@ -448,7 +453,10 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
 
 /// The sort key of a row under the query's `order by` (every value item, in order).
 fn order_key(q: &Query, row: &[String]) -> Vec<String> {
-    (q.items.iter().zip(row)).filter(|(i, _)| matches!(i, Item::NodeId(_) | Item::EdgeRel(_))).map(|(_, v)| v.clone()).collect()
+    (q.items.iter().zip(row))
+        .filter(|(i, _)| matches!(i, Item::NodeId(_) | Item::EdgeRel(_)))
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 fn check(seed: u64) -> Result<(), TestCaseError> {
@@ -458,12 +466,13 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
     for _ in 0..4 {
         let q = random_query(&mut rng, g.kinds.len());
         let text = query_text(&q);
-        let (rows, _) = query::run(&kg, &text, &Settings::default())
-            .map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
+        let (rows, _) =
+            query::run(&kg, &text, &Settings::default()).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
         let got: Vec<Vec<String>> = rows.rows.iter().map(|r| r.iter().map(|v| cell(&kg, v)).collect()).collect();
         let mut want = expected(&g, &q);
         let limit = q.limit.unwrap_or(100);
-        let ordered = q.ordered && !order_key(&q, &q.items.iter().map(|_| String::new()).collect::<Vec<_>>()).is_empty();
+        let ordered =
+            q.ordered && !order_key(&q, &q.items.iter().map(|_| String::new()).collect::<Vec<_>>()).is_empty();
         let context = format!("{text}\ngraph {g:?}\ngot {got:?}\nwant {want:?}\nnotes {:?}", rows.notes);
         prop_assert_eq!(got.len(), want.len().min(limit), "{}", context);
         if ordered {

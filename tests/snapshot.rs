@@ -100,7 +100,8 @@ fn every_truncation_of_a_snapshot_is_refused() {
     for len in 0..good.len() {
         let err = decode(&good[..len]).expect_err("a truncated snapshot never decodes");
         // Shorter than the magic, it cannot be told from any other file.
-        let right = if len < 8 { err == SnapshotError::NotASnapshot } else { matches!(err, SnapshotError::Truncated { .. }) };
+        let right =
+            if len < 8 { err == SnapshotError::NotASnapshot } else { matches!(err, SnapshotError::Truncated { .. }) };
         assert!(right, "{len} bytes: {err:?}");
     }
 }

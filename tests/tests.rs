@@ -1,11 +1,11 @@
 //! All integration tests, in one test binary.
 
 mod check_cases;
-mod hostile;
-mod large_inputs;
 mod cli;
 mod exports;
+mod hostile;
 mod hostile_run;
+mod large_inputs;
 mod match_oracle;
 mod pictures;
 mod properties;

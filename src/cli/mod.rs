@@ -258,10 +258,16 @@ fn read_snapshot(path: &Path) -> Result<data::Dataset, u8> {
     // Only a regular file is opened: a pipe would block and a device never end.
     let meta = std::fs::metadata(path).map_err(|err| fail(err.to_string()))?;
     if !meta.is_file() {
-        return Err(fail("it is not a regular file; --data takes a graph-data folder or a snapshot from `kgq build`".into()));
+        return Err(fail(
+            "it is not a regular file; --data takes a graph-data folder or a snapshot from `kgq build`".into(),
+        ));
     }
     if meta.len() > MAX_SNAPSHOT_BYTES {
-        return Err(fail(format!("it is {} MiB, more than the {} MiB a snapshot may be", meta.len() >> 20, MAX_SNAPSHOT_BYTES >> 20)));
+        return Err(fail(format!(
+            "it is {} MiB, more than the {} MiB a snapshot may be",
+            meta.len() >> 20,
+            MAX_SNAPSHOT_BYTES >> 20
+        )));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     let file = std::fs::File::open(path).map_err(|err| fail(err.to_string()))?;

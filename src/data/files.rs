@@ -259,7 +259,11 @@ impl Walk {
         };
         if meta.is_dir() {
             let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-            if link { self.links.push_back((path, rel)) } else { self.enter(path, rel) }
+            if link {
+                self.links.push_back((path, rel))
+            } else {
+                self.enter(path, rel)
+            }
             return;
         }
         if !wanted(&path) {

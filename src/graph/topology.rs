@@ -137,7 +137,8 @@ impl Routes {
                 continue;
             }
             here.clear();
-            let directed = |e: u32| topo.rel_directed.get(usize::from(topo.edge_rel[e as usize])).copied().unwrap_or(true);
+            let directed =
+                |e: u32| topo.rel_directed.get(usize::from(topo.edge_rel[e as usize])).copied().unwrap_or(true);
             for &(nb, e) in out {
                 if directed(e) || node <= nb {
                     here.push((nb, topo.edge_rel[e as usize], e));

@@ -45,12 +45,7 @@ impl EvalError {
 pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Rows, EvalError> {
     // A timeout too large to add to the clock is no deadline at all.
     let deadline = Instant::now().checked_add(settings.timeout);
-    let limits = |max_hops: usize, max_rows: usize| Limits {
-        max_hops,
-        max_rows,
-        deadline,
-        cancel: settings.cancel,
-    };
+    let limits = |max_hops: usize, max_rows: usize| Limits { max_hops, max_rows, deadline, cancel: settings.cancel };
     let stop = |s: Stop| match s {
         Stop::TimedOut => EvalError::TimedOut(settings.timeout),
         Stop::Cancelled => EvalError::Cancelled,
@@ -79,7 +74,8 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
         }
         Plan::CountRelations { filter, group } => {
             let polled = Polled::new(limits(0, 0));
-            let rows = count_relations(kg, polled.over(kg.relations().map(|(e, _)| e)), filter.as_ref(), group.as_ref());
+            let rows =
+                count_relations(kg, polled.over(kg.relations().map(|(e, _)| e)), filter.as_ref(), group.as_ref());
             polled.finish(rows).map_err(stop)
         }
         Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(|s| match s {

@@ -408,7 +408,8 @@ impl Sink {
     fn keep_best(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan) {
         self.sort(kg, plan);
         self.rows.truncate(plan.limit);
-        self.held = self.rows.iter().map(|(k, _, r)| k.iter().chain(r).map(Value::held_bytes).sum::<usize>() + 64).sum();
+        self.held =
+            self.rows.iter().map(|(k, _, r)| k.iter().chain(r).map(Value::held_bytes).sum::<usize>() + 64).sum();
         self.held += self.seen.iter().map(|k| k.len() + 32).sum::<usize>();
     }
 

@@ -323,9 +323,7 @@ pub fn condition_with<F: Typed>(
     prop: &dyn Fn(&ast::Property) -> Result<F, QueryError>,
 ) -> Result<Cond<F>, QueryError> {
     Ok(match p {
-        Predicate::Or(parts) => {
-            Cond::Or(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?)
-        }
+        Predicate::Or(parts) => Cond::Or(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?),
         Predicate::And(parts) => {
             Cond::And(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?)
         }
@@ -361,9 +359,10 @@ pub fn condition_with<F: Typed>(
                 }
                 Cond::In(Term::Field(read_as.unwrap_or(field)), values)
             }
-            ast::Operand::Literal(l) => {
-                Cond::In(Term::Value(fields::literal(&l.value)), list.iter().map(|l| fields::literal(&l.value)).collect())
-            }
+            ast::Operand::Literal(l) => Cond::In(
+                Term::Value(fields::literal(&l.value)),
+                list.iter().map(|l| fields::literal(&l.value)).collect(),
+            ),
         },
         Predicate::Truthy(p) => Cond::Truthy(prop(p)?),
     })
@@ -418,7 +417,12 @@ impl Typed for RelationField {
 /// A literal compared with `field`, checked against the field's type: names resolve to
 /// entities (a name field is then compared by id), dates parse. Returns the field to read
 /// and the value to compare with.
-pub fn typed<F: Typed>(kg: &KnowledgeGraph, field: F, op: CompareOp, lit: &Sp<ast::Literal>) -> Result<(F, Value), QueryError> {
+pub fn typed<F: Typed>(
+    kg: &KnowledgeGraph,
+    field: F,
+    op: CompareOp,
+    lit: &Sp<ast::Literal>,
+) -> Result<(F, Value), QueryError> {
     let plain = fields::literal(&lit.value);
     let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
     match (field.field_type(), &lit.value) {
@@ -440,7 +444,9 @@ pub fn typed<F: Typed>(kg: &KnowledgeGraph, field: F, op: CompareOp, lit: &Sp<as
         (FieldType::Date, literal) => {
             let text = match literal {
                 ast::Literal::Text(t) => t.clone(),
-                ast::Literal::Number(n) if n.fract() == 0.0 && (1.0..=9999.0).contains(n) => format!("{:04}", *n as u16),
+                ast::Literal::Number(n) if n.fract() == 0.0 && (1.0..=9999.0).contains(n) => {
+                    format!("{:04}", *n as u16)
+                }
                 _ => String::new(),
             };
             let date = PartialDate::parse(&text).map_err(|why| {

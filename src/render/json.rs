@@ -9,10 +9,10 @@
 use serde::Serialize;
 use serde_json::json;
 
+use super::{ANSWER_BUDGET, TooLarge};
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
 use crate::model::{Schema, Source};
-use super::{ANSWER_BUDGET, TooLarge};
 use crate::query::{Rows, Shape, Value};
 use crate::table::{EntityView, RelationView};
 

@@ -34,7 +34,9 @@ impl<'a> Oracle<'a> {
             let (ea, eb) = (ends[a], ends[b]);
             rel == topo.edge_rel[b] && (ea == eb || (!directed && ea == (eb.1, eb.0)))
         };
-        let rep = (0..ends.len()).map(|e| (0..=e).find(|&f| same_route(f, e)).expect("an edge is its own route") as u32).collect();
+        let rep = (0..ends.len())
+            .map(|e| (0..=e).find(|&f| same_route(f, e)).expect("an edge is its own route") as u32)
+            .collect();
         Oracle { topo, filter, ends, rep }
     }
 

@@ -184,7 +184,10 @@ impl<'t> Rules<'t> {
             }
             Pass::Each => {
                 for &(next, edge) in edges {
-                    if next != node && !self.routes.shadowed(edge) && self.edge_bits(edge) & bit != 0 && self.enters(next)
+                    if next != node
+                        && !self.routes.shadowed(edge)
+                        && self.edge_bits(edge) & bit != 0
+                        && self.enters(next)
                     {
                         visit(next, Hop { edge, forward });
                     }
