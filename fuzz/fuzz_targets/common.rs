@@ -14,12 +14,8 @@ macro_rules! fixture {
 }
 
 /// The valid curated fixture: schema, sources, TOML entities and relations.
-pub const BASE: &[(&str, &str)] = fixture!(
-    "base/schema.toml",
-    "base/sources.toml",
-    "base/entities/all.toml",
-    "base/relations/all.toml"
-);
+pub const BASE: &[(&str, &str)] =
+    fixture!("base/schema.toml", "base/sources.toml", "base/entities/all.toml", "base/relations/all.toml");
 
 /// The valid bulk fixture: no schema, CSV and JSON Lines.
 pub const BULK: &[(&str, &str)] =
