@@ -169,4 +169,11 @@ fn an_ambiguous_name_lists_its_candidates_with_their_kinds() {
     );
     assert_eq!(err.span, 5..15, "the caret is under the name");
     assert!(query::run(&kg, "show kim-b", &Settings::default()).is_ok(), "the id picks one");
+    // A name compared in a condition resolves the same way, with the caret on the name.
+    let Err(query::Failure::Query(err)) = query::run(&kg, "find * where name = \"kim chol\"", &Settings::default())
+    else {
+        panic!("an ambiguous name in a condition must be an error");
+    };
+    assert_eq!(err.message, "\"kim chol\" names 2 entities");
+    assert_eq!(err.span, 20..30);
 }

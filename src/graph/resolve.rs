@@ -62,17 +62,24 @@ impl KnowledgeGraph {
     /// Resolves an id, name or alias (case-insensitive) to one entity.
     /// Runs of whitespace count as one space, so a name typed across lines still resolves.
     pub fn resolve(&self, name: &str) -> Result<EntityRef, ResolveError> {
-        let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-        if let Some(node) = self.by_id(&key) {
-            return Ok(node);
-        }
-        match self.labelled(&key).as_slice() {
+        match self.named(name).as_slice() {
             [one] => Ok(*one),
             [] => Err(ResolveError::Unknown { name: name.to_string(), nearest: self.nearest(name, 3) }),
             many => Err(ResolveError::Ambiguous {
                 name: name.to_string(),
                 candidates: many.iter().map(|&n| self.candidate(n)).collect(),
             }),
+        }
+    }
+
+    /// The entities a reference may mean, as [`KnowledgeGraph::resolve`] reads it: the one
+    /// with that id, else every one with that name or alias. Unlike `resolve`, it never looks
+    /// for near misses, for callers to whom no entity is an answer rather than a mistake.
+    pub fn named(&self, name: &str) -> Vec<EntityRef> {
+        let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        match self.by_id(&key) {
+            Some(node) => vec![node],
+            None => self.labelled(&key),
         }
     }
 

@@ -182,15 +182,13 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
 
 /// Resolves an entity reference, or explains why it names no single entity.
 pub fn resolve(kg: &KnowledgeGraph, r: &ast::EntityRef) -> Result<EntityRef, QueryError> {
-    kg.resolve(&r.text).map_err(|err| resolve_error(err, r.span.clone()))
-}
-
-fn resolve_error(err: ResolveError, span: ast::Span) -> QueryError {
-    let label = match &err {
-        ResolveError::Unknown { .. } => "unknown entity",
-        ResolveError::Ambiguous { .. } => "ambiguous name",
-    };
-    QueryError::new(err.to_string(), span, label).help(err.help())
+    kg.resolve(&r.text).map_err(|err| {
+        let label = match &err {
+            ResolveError::Unknown { .. } => "unknown entity",
+            ResolveError::Ambiguous { .. } => "ambiguous name",
+        };
+        QueryError::new(err.to_string(), r.span.clone(), label).help(err.help())
+    })
 }
 
 fn kind_names(kg: &KnowledgeGraph, kinds: &KindSet) -> Result<Option<Vec<String>>, QueryError> {
@@ -427,12 +425,15 @@ pub fn typed<F: Typed>(
     let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
     match (field.field_type(), &lit.value) {
         (FieldType::Name | FieldType::Entity, ast::Literal::Text(text)) if equality => {
-            let node = match kg.resolve(text) {
-                Ok(node) => node,
+            let node = match kg.named(text).as_slice() {
+                [node] => *node,
                 // No entity has that name, alias or id, so the plain comparison is exact: it
-                // matches nothing (scripts assert absence this way).
-                Err(ResolveError::Unknown { .. }) => return Ok((field, plain)),
-                Err(ambiguous) => return Err(resolve_error(ambiguous, lit.span.clone())),
+                // matches nothing (scripts assert absence this way), and needs no suggestions.
+                [] => return Ok((field, plain)),
+                _ => {
+                    return Err(resolve(kg, &ast::EntityRef { text: text.clone(), span: lit.span.clone() })
+                        .expect_err("a name for several entities does not resolve"));
+                }
             };
             Ok(match field.id_field() {
                 Some(id) => (id, Value::Text(kg.entity(node).id().to_string())),
