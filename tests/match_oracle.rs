@@ -511,3 +511,22 @@ proptest! {
         check(seed)?;
     }
 }
+
+/// Past a thousand rows an ordered `match` keeps only its best rows as it goes; the first
+/// rows must be those of the full ordering, ties in the order they were found.
+#[test]
+fn an_ordered_limit_keeps_the_first_rows_of_the_full_ordering() {
+    let kg = crate::queries::shipped_graph();
+    let rows = |limit: usize| {
+        let text = format!("match (a)-[r]-(b) return a.id, r.rel, b.id order by b.id desc, a.id limit {limit}");
+        let (rows, _) = query::run(kg, &text, &Settings::default()).expect("the statement runs");
+        rows
+    };
+    let all = rows(100_000);
+    assert!(all.rows.len() > 1024, "enough rows to be pruned while matching: {}", all.rows.len());
+    for limit in [1, 7, 600, 1500] {
+        let some = rows(limit);
+        assert_eq!(some.rows, all.rows[..limit], "limit {limit}");
+        assert_eq!(some.notes, [format!("showing {limit} of {} rows; use limit to see more", all.rows.len())]);
+    }
+}

@@ -243,17 +243,18 @@ fn no_path(kg: &KnowledgeGraph, from: EntityRef, to: EntityRef, s: &Search, limi
     match shortest(&s.filter) {
         // The explanation is a courtesy: out of time, the plain note stands.
         Err(_) => plain,
-        Ok(None) if s.filter.is_open() => format!(
-            "no path: {name_a} and {name_b} are not connected at all (they lie in separate parts of the graph), so a larger `max` cannot help"
-        ),
-        Ok(None) => match shortest(&Filter::default()) {
-            Ok(Some(len)) => format!(
-                "no path: {name_a} and {name_b} are not connected under these options (a larger `max` cannot help); without them the shortest path is {len} hops"
-            ),
-            _ => format!(
-                "no path: {name_a} and {name_b} are not connected at all (they lie in separate parts of the graph), so a larger `max` cannot help"
-            ),
-        },
+        Ok(None) => {
+            // Not connected under the options; perhaps without them.
+            let without = if s.filter.is_open() { None } else { shortest(&Filter::default()).ok().flatten() };
+            match without {
+                Some(len) => format!(
+                    "no path: {name_a} and {name_b} are not connected under these options (a larger `max` cannot help); without them the shortest path is {len} hops"
+                ),
+                None => format!(
+                    "no path: {name_a} and {name_b} are not connected at all (they lie in separate parts of the graph), so a larger `max` cannot help"
+                ),
+            }
+        }
         Ok(Some(len)) if len > s.max_hops && len <= HARD_MAX_HOPS => {
             format!("no path within {} hops; the shortest is {len} hops: ask with `max {len}`", s.max_hops)
         }

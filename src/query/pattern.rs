@@ -346,7 +346,7 @@ impl Sink {
             if self.seen.contains(&key) {
                 return Ok(false);
             }
-            self.charge(key.len() + 32)?;
+            self.charge(key_bytes(&key))?;
             self.seen.insert(key);
         }
         let order: Vec<Value> = plan.order.iter().map(|o| o.term.read(&|f| read(kg, b, f))).collect();
@@ -356,7 +356,7 @@ impl Sink {
             self.more = true;
             return Ok(true);
         }
-        self.charge(row.iter().chain(&order).map(Value::held_bytes).sum::<usize>() + 64)?;
+        self.charge(row_bytes(&order, &row))?;
         self.rows.push((order, self.total, row));
         if !plan.order.is_empty() && self.rows.len() >= 2 * plan.limit.max(512) {
             // Keep only the best `limit`; ties keep arrival order, as a full sort would.
@@ -407,10 +407,9 @@ impl Sink {
 
     fn keep_best(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan) {
         self.sort(kg, plan);
+        let dropped = self.rows.get(plan.limit..).unwrap_or_default();
+        self.held -= dropped.iter().map(|(order, _, row)| row_bytes(order, row)).sum::<usize>();
         self.rows.truncate(plan.limit);
-        self.held =
-            self.rows.iter().map(|(k, _, r)| k.iter().chain(r).map(Value::held_bytes).sum::<usize>() + 64).sum();
-        self.held += self.seen.iter().map(|k| k.len() + 32).sum::<usize>();
     }
 
     fn finish(mut self, kg: &KnowledgeGraph, plan: &MatchPlan) -> Rows {
@@ -447,6 +446,16 @@ impl Sink {
         }
         rows
     }
+}
+
+/// What a held row costs: its values and order key, and the vectors around them.
+fn row_bytes(order: &[Value], row: &[Value]) -> usize {
+    row.iter().chain(order).map(Value::held_bytes).sum::<usize>() + 64
+}
+
+/// What a held de-duplication key costs: its bytes and its place in the set.
+fn key_bytes(key: &[u8]) -> usize {
+    key.len() + 32
 }
 
 /// An `order by` key of an aggregated row: a return item's value (count items included,
