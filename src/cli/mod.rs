@@ -251,32 +251,16 @@ fn read_files(dir: Option<&Path>) -> Result<DataFiles, u8> {
 const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
 
 fn read_snapshot(path: &Path) -> Result<data::Dataset, u8> {
-    let fail = |why: String| {
+    let bytes = data::read_regular(path, MAX_SNAPSHOT_BYTES).map_err(|unread| {
+        let why = match &unread {
+            data::Unread::NotRegular(what) => format!(
+                "it is not a regular file ({what}); --data takes a graph-data folder or a snapshot from `kgq build`"
+            ),
+            other => other.to_string(),
+        };
         eprintln!("kgq: cannot read {}: {why}", path.display());
         USAGE
-    };
-    // Only a regular file is opened: a pipe would block and a device never end.
-    let meta = std::fs::metadata(path).map_err(|err| fail(err.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail(
-            "it is not a regular file; --data takes a graph-data folder or a snapshot from `kgq build`".into(),
-        ));
-    }
-    if meta.len() > MAX_SNAPSHOT_BYTES {
-        return Err(fail(format!(
-            "it is {} MiB, more than the {} MiB a snapshot may be",
-            meta.len() >> 20,
-            MAX_SNAPSHOT_BYTES >> 20
-        )));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let file = std::fs::File::open(path).map_err(|err| fail(err.to_string()))?;
-    // Bounded, in case the file grows while it is read.
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SNAPSHOT_BYTES + 1), &mut bytes)
-        .map_err(|err| fail(err.to_string()))?;
-    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
-        return Err(fail(format!("it grew past the {} MiB a snapshot may be", MAX_SNAPSHOT_BYTES >> 20)));
-    }
+    })?;
     snapshot::decode(&bytes).map_err(|err| {
         eprintln!(
             "kgq: {}: {err}

@@ -281,24 +281,54 @@ impl Walk {
     /// Reads a regular file of at most [`MAX_FILE_BYTES`], never opening anything else.
     fn read(&mut self, path: &Path, meta: &Metadata) -> Result<String, Problem> {
         check_regular(meta)?;
-        let file = open(path).map_err(Problem::Io)?;
-        // The file may have been replaced since it was looked at: judge what was opened.
-        let meta = file.metadata().map_err(Problem::Io)?;
-        check_regular(&meta)?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Problem::TooLarge(meta.len()));
-        }
         if self.bytes + meta.len() > MAX_TOTAL_BYTES {
             return Err(Problem::FolderTooLarge);
         }
-        // Bounded, in case the file grows while it is read.
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(Problem::Io)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(Problem::TooLarge(bytes.len() as u64));
-        }
+        let bytes = read_regular(path, MAX_FILE_BYTES)?;
         self.bytes += bytes.len() as u64;
         String::from_utf8(bytes).map_err(|err| Problem::NotUtf8(err.utf8_error().valid_up_to()))
+    }
+}
+
+/// Reads the regular file at `path`, of at most `cap` bytes. Nothing else is opened for
+/// reading (a pipe could block, a device never end), and the read stops past the cap in
+/// case the file grows meanwhile. For the folder walk and for `--data FILE` alike.
+pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
+    check_regular(&std::fs::metadata(path)?)?;
+    let file = open(path)?;
+    // The file may have been replaced since it was looked at: judge what was opened.
+    let meta = file.metadata()?;
+    check_regular(&meta)?;
+    if meta.len() > cap {
+        return Err(Unread::TooLarge { size: meta.len(), cap });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(Unread::TooLarge { size: bytes.len() as u64, cap });
+    }
+    Ok(bytes)
+}
+
+/// Why [`read_regular`] read nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum Unread {
+    /// A FIFO, socket or device (or a link to one): reading it could block or never end.
+    #[error("it is {0}, not a regular file")]
+    NotRegular(String),
+    #[error("it is {} MiB, more than the {} MiB read from one file", .size >> 20, .cap >> 20)]
+    TooLarge { size: u64, cap: u64 },
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl From<Unread> for Problem {
+    fn from(unread: Unread) -> Problem {
+        match unread {
+            Unread::NotRegular(what) => Problem::NotRegular(what),
+            Unread::TooLarge { size, .. } => Problem::TooLarge(size),
+            Unread::Io(err) => Problem::Io(err),
+        }
     }
 }
 
@@ -307,7 +337,7 @@ fn wanted(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq" | "csv" | "jsonl"))
 }
 
-fn check_regular(meta: &Metadata) -> Result<(), Problem> {
+fn check_regular(meta: &Metadata) -> Result<(), Unread> {
     if meta.is_file() {
         return Ok(());
     }
@@ -324,10 +354,10 @@ fn check_regular(meta: &Metadata) -> Result<(), Problem> {
         } else {
             "neither a file nor a folder"
         };
-        Err(Problem::NotRegular(what.into()))
+        Err(Unread::NotRegular(what.into()))
     }
     #[cfg(not(unix))]
-    Err(Problem::NotRegular("neither a file nor a folder".into()))
+    Err(Unread::NotRegular("neither a file nor a folder".into()))
 }
 
 /// Opens a file for reading. On Unix without blocking: opening a FIFO that appeared since

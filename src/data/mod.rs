@@ -14,7 +14,7 @@ pub mod snapshot;
 mod validate;
 
 pub use evidence::{normalise, verify_sources};
-pub use files::{DataFiles, ReadError};
+pub use files::{DataFiles, ReadError, Unread, read_regular};
 pub use validate::MAX_QUOTE_WORDS;
 
 use crate::diag::Diagnostic;
