@@ -101,7 +101,7 @@ impl Failure {
             // Evaluation is about the whole statement: its first word marks where it is.
             Failure::Eval(e) => {
                 let lead = text.len() - text.trim_start().len();
-                let word = text.trim_start().split_whitespace().next().map_or(0, str::len);
+                let word = text.split_whitespace().next().map_or(0, str::len);
                 let span = offset + lead..offset + lead + word;
                 let label = match e {
                     EvalError::Cancelled => "this statement was cancelled",
