@@ -114,6 +114,24 @@ proptest! {
     }
 
     #[test]
+    fn count_by_counts_exactly_what_brute_force_counts((n, edges) in edges_strategy()) {
+        let kg = graph(n, &edges);
+        let (rows, _) = query::run(&kg, "count relations by from", &Settings::default()).expect("count runs");
+        let mut got: Vec<(String, i64)> = rows.rows.iter().map(|r| match (&r[0], &r[1]) {
+            (Value::Entity(e), Value::Int(c)) => (kg.entity(*e).id().to_string(), *c),
+            other => panic!("an entity and a count, not {other:?}"),
+        }).collect();
+        got.sort();
+        let mut want: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        for (a, _, _) in &edges {
+            *want.entry(format!("e{a}")).or_default() += 1;
+        }
+        prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        let (total, _) = query::run(&kg, "count relations", &Settings::default()).expect("count runs");
+        prop_assert_eq!(&total.rows[0][0], &Value::Int(edges.len() as i64));
+    }
+
+    #[test]
     fn paths_lists_exactly_the_simple_paths((n, edges) in edges_strategy(), max in 1usize..5) {
         let edges: Vec<_> = edges.into_iter().filter(|(a, b, _)| a != b).collect();
         let kg = graph(n, &edges);
