@@ -19,7 +19,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use eval::{EvalError, eval};
-pub use parser::{STATEMENTS, parse};
+pub use parser::parse;
 pub use plan::plan;
 pub use rows::{Rows, Shape, Value};
 

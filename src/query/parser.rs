@@ -10,15 +10,12 @@ use pest::iterators::Pair;
 
 use super::QueryError;
 use super::ast::*;
+use super::syntax::{starts_comment, statement_keywords};
 use crate::suggest::did_you_mean;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/kgq.pest"]
 struct KgqParser;
-
-/// Statement keywords, for "did you mean" on a misspelt first word.
-pub const STATEMENTS: &[&str] =
-    &["show", "find", "neighbors", "path", "all", "paths", "connect", "why", "count", "match"];
 
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(text: &str) -> Result<Query, QueryError> {
@@ -47,7 +44,7 @@ fn check_nesting(text: &str) -> Result<(), QueryError> {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            b'-' if bytes.get(i + 1) == Some(&b'-') && !matches!(bytes.get(i + 2), Some(b'(' | b'>' | b'-')) => {
+            b'-' if starts_comment(text[i..].chars()) => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
                 }
@@ -522,9 +519,9 @@ fn parse_error(text: &str, err: pest::error::Error<Rule>) -> QueryError {
     if text[..pos].trim().is_empty() {
         let message =
             if found.is_empty() { "expected a statement".to_string() } else { format!("unknown statement `{found}`") };
-        let help = match did_you_mean(found, STATEMENTS.iter().copied()) {
+        let help = match did_you_mean(found, statement_keywords()) {
             Some(best) if !found.is_empty() => format!("did you mean `{best}`?"),
-            _ => format!("a statement starts with one of: {}", STATEMENTS.join(", ")),
+            _ => format!("a statement starts with one of: {}", statement_keywords().collect::<Vec<_>>().join(", ")),
         };
         return QueryError::new(message, span, "not a statement").help(help);
     }

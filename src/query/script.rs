@@ -1,10 +1,12 @@
 //! Splitting text into statements: a statement ends at `;` or at the end of a line, unless
 //! it is plainly unfinished there (a quote or bracket still open, or the line ends with a
-//! comma or a word such as `and`, `to`, `via`, `where`), in which case it continues on the
-//! next line. `--` starts a comment to the end of the line (except inside quotes, and where
-//! it is part of an edge pattern such as `(a)--(b)` or `-->`).
+//! comma, a comparison or a word such as `and`, `to`, `via`, `where`), in which case it
+//! continues on the next line. Comments are the grammar's ([`starts_comment`]) and which
+//! words continue a line is said in the keyword table ([`super::syntax::KEYWORDS`]).
 
 use std::ops::Range;
+
+use super::syntax::{keyword, starts_comment};
 
 /// One statement of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,48 +33,8 @@ impl Open {
     }
 }
 
-/// Words after which a statement cannot end: a line ending with one continues.
-const CONTINUING: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "to",
-    "via",
-    "where",
-    "by",
-    "of",
-    "except",
-    "avoid",
-    "through",
-    "return",
-    "kind",
-    "max",
-    "limit",
-    "depth",
-    "in",
-    "as",
-    "with",
-    "starts",
-    "contains",
-    "order",
-    "show",
-    "find",
-    "count",
-    "path",
-    "paths",
-    "connect",
-    "why",
-    "neighbors",
-    "neighbours",
-    "match",
-    "all",
-    "shortest",
-    "distinct",
-    "cited",
-];
-
 /// Whether `text` (one statement so far) plainly needs more: open quotes or brackets, or a
-/// trailing comma or continuing word.
+/// trailing comma, comparison or continuing word.
 pub fn unfinished(text: &str) -> bool {
     // A shell command (`:help count`) is one line, whatever word it ends with.
     if text.trim_start().starts_with(':') {
@@ -89,14 +51,14 @@ pub fn unfinished(text: &str) -> bool {
     }
     let code = strip_comments(text);
     let code = code.trim_end();
-    if code.ends_with(',') || code.ends_with('=') {
+    if code.ends_with([',', '=', '<', '>']) {
         return true;
     }
     let last = code.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
     let before = &code[..code.len() - last.len()];
     // A bare word only: `"Poland and"` inside quotes or `c.to` are not trailing keywords.
     let bare = before.is_empty() || before.ends_with(char::is_whitespace);
-    bare && CONTINUING.contains(&last.to_ascii_lowercase().as_str())
+    bare && keyword(last).is_some_and(|k| k.continues)
 }
 
 /// Advances over one character (or a comment); returns whether it ended a statement and the
@@ -116,7 +78,7 @@ fn step(chars: &[(usize, char)], i: usize, state: &mut Open) -> (bool, usize) {
         '"' | '\'' => state.quote = Some(c),
         '(' | '[' | '{' => state.depth += 1,
         ')' | ']' | '}' => state.depth -= 1,
-        '-' if is_comment(chars, i) => {
+        '-' if starts_comment(chars[i..].iter().map(|&(_, c)| c)) => {
             let mut j = i;
             while j < chars.len() && chars[j].1 != '\n' {
                 j += 1;
@@ -128,11 +90,6 @@ fn step(chars: &[(usize, char)], i: usize, state: &mut Open) -> (bool, usize) {
         _ => {}
     }
     (false, i + 1)
-}
-
-fn is_comment(chars: &[(usize, char)], i: usize) -> bool {
-    let next = |k: usize| chars.get(i + k).map(|&(_, c)| c);
-    next(1) == Some('-') && !matches!(next(2), Some('(' | '>' | '-')) && (i == 0 || chars[i - 1].1 != '<')
 }
 
 /// Splits a script into statements, dropping empty ones and comments.
@@ -179,7 +136,7 @@ fn strip_comments(text: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let (_, next) = step(&chars, i, &mut state);
-        let comment = state.quote.is_none() && chars[i].1 == '-' && next > i + 1 && is_comment(&chars, i);
+        let comment = state.quote.is_none() && next > i + 1 && starts_comment(chars[i..].iter().map(|&(_, c)| c));
         let end = chars.get(next).map_or(text.len(), |&(b, _)| b);
         let piece = &text[chars[i].0..end];
         if comment {

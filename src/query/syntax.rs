@@ -1,5 +1,101 @@
-//! The forms of the statements, as one table: used by parse errors ("`path` takes: ...")
-//! and by help texts.
+//! The language's words and forms, each said once: the keywords ([`KEYWORDS`], checked
+//! against `grammar/kgq.pest` by a test) with what the tools around the parser do with
+//! them (did-you-mean, continuation, completion, colours), the comment rule those tools
+//! share with the grammar ([`starts_comment`]), and the statement forms used by parse
+//! errors ("`path` takes: ...") and by help texts.
+
+/// One keyword of the language, as the grammar spells it (lower case; keywords are
+/// case-insensitive), and what the tools around the parser do with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyword {
+    pub word: &'static str,
+    /// A statement starts with it: a misspelt first word is matched against these.
+    pub starts: bool,
+    /// A statement cannot end after it: a line ending with it continues on the next.
+    pub continues: bool,
+    /// The grammar's `keyword` rule holds it: it is never read as a bare entity id.
+    pub reserved: bool,
+    /// Another spelling of this keyword (`neighbours`): recognised and coloured, but
+    /// neither offered by completion nor suggested.
+    pub same_as: Option<&'static str>,
+}
+
+const fn kw(word: &'static str, starts: bool, continues: bool, reserved: bool) -> Keyword {
+    Keyword { word, starts, continues, reserved, same_as: None }
+}
+
+/// Every keyword of the grammar, statement keywords first in the order help lists them.
+/// (`kw(word, starts a statement, continues a line, reserved)`.)
+pub const KEYWORDS: &[Keyword] = &[
+    kw("show", true, true, true),
+    kw("find", true, true, true),
+    kw("neighbors", true, true, true),
+    Keyword { same_as: Some("neighbors"), ..kw("neighbours", true, true, true) },
+    kw("path", true, true, true),
+    kw("all", true, true, true),
+    kw("paths", true, true, true),
+    kw("connect", true, true, true),
+    kw("why", true, true, true),
+    kw("count", true, true, true),
+    kw("match", true, true, true),
+    kw("shortest", false, true, true),
+    kw("where", false, true, true),
+    kw("order", false, true, true),
+    kw("by", false, true, true),
+    kw("limit", false, true, true),
+    kw("return", false, true, true),
+    kw("distinct", false, true, true),
+    kw("and", false, true, true),
+    kw("or", false, true, true),
+    kw("not", false, true, true),
+    kw("to", false, true, true),
+    kw("as", false, true, true),
+    kw("of", false, true, true),
+    kw("max", false, true, true),
+    kw("depth", false, true, true),
+    kw("via", false, true, true),
+    kw("except", false, true, true),
+    kw("avoid", false, true, true),
+    kw("kind", false, true, false),
+    kw("through", false, true, true),
+    kw("directed", false, false, true),
+    kw("cited", false, true, true),
+    kw("in", false, true, true),
+    kw("contains", false, true, false),
+    kw("starts", false, true, false),
+    kw("with", false, true, false),
+    kw("asc", false, false, true),
+    kw("desc", false, false, true),
+    kw("relations", false, false, false),
+    kw("true", false, false, false),
+    kw("false", false, false, false),
+    kw("null", false, false, false),
+    kw("table", false, false, false),
+    kw("json", false, false, false),
+    kw("csv", false, false, false),
+    kw("dot", false, false, false),
+];
+
+/// The keyword `word` is, in any case.
+pub fn keyword(word: &str) -> Option<&'static Keyword> {
+    KEYWORDS.iter().find(|k| k.word.eq_ignore_ascii_case(word))
+}
+
+/// The words a statement starts with, one spelling each: what a misspelt first word is
+/// compared with.
+pub fn statement_keywords() -> impl Iterator<Item = &'static str> {
+    KEYWORDS.iter().filter(|k| k.starts && k.same_as.is_none()).map(|k| k.word)
+}
+
+/// Whether a comment starts at the character `next` begins with (outside quotes): the
+/// grammar's `COMMENT` rule, `--` not followed by `(`, `>` or `-` (which make an edge
+/// pattern: `(a)--(b)`, `(a)-->(b)`). What precedes does not matter, so in `x <-- note`
+/// the `<` is code and `-- note` a comment, as the parser reads it. A comment runs to the
+/// end of its line. The parser's nesting check, the statement splitter (continuation)
+/// and the shell's colours all ask this.
+pub fn starts_comment(mut next: impl Iterator<Item = char>) -> bool {
+    next.next() == Some('-') && next.next() == Some('-') && !matches!(next.next(), Some('(' | '>' | '-'))
+}
 
 /// (statement keyword, form, what it answers).
 pub const FORMS: &[(&str, &str, &str)] = &[
@@ -75,8 +171,8 @@ avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\", cited by
 
 /// The form of the statement that `text` starts with, if its first word names one.
 pub fn form_of(text: &str) -> Option<&'static str> {
-    let first = text.split_whitespace().next()?.to_ascii_lowercase();
-    let first = if first == "neighbours" { "neighbors".to_string() } else { first };
+    let first = keyword(text.split_whitespace().next()?)?;
+    let first = first.same_as.unwrap_or(first.word);
     FORMS.iter().find(|(kw, _, _)| *kw == first).map(|(_, form, _)| *form)
 }
 
@@ -93,3 +189,42 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("count", "count relations where status = \"official\" by rel"),
     ("match", "match (c)-[:designated_under]->(i {id: \"eo-13722\"}) return c.name"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    const GRAMMAR: &str = include_str!("../../grammar/kgq.pest");
+
+    /// The case-insensitive literals (`^"word"`) of `text`.
+    fn literals(text: &str) -> BTreeSet<&str> {
+        text.split("^\"").skip(1).map(|rest| rest.split('"').next().expect("a literal is closed")).collect()
+    }
+
+    #[test]
+    fn the_keyword_table_holds_exactly_the_grammars_keywords() {
+        let table: BTreeSet<&str> = KEYWORDS.iter().map(|k| k.word).collect();
+        assert_eq!(table.len(), KEYWORDS.len(), "each keyword is listed once");
+        assert_eq!(table, literals(GRAMMAR), "the table and grammar/kgq.pest name the same keywords");
+    }
+
+    #[test]
+    fn reserved_keywords_are_exactly_the_grammars_keyword_rule() {
+        let rule = GRAMMAR.split("\nkeyword = ").nth(1).expect("the grammar has a keyword rule");
+        let rule = rule.split("\n").take_while(|line| !line.starts_with("kw_")).collect::<Vec<_>>().join("\n");
+        let reserved: BTreeSet<&str> = KEYWORDS.iter().filter(|k| k.reserved).map(|k| k.word).collect();
+        assert_eq!(reserved, literals(&rule));
+    }
+
+    #[test]
+    fn every_statement_keyword_has_a_form_and_an_example() {
+        for word in statement_keywords() {
+            assert!(FORMS.iter().any(|(k, _, _)| *k == word), "{word}");
+            assert!(EXAMPLES.iter().any(|(k, _)| *k == word), "{word}");
+        }
+        assert_eq!(statement_keywords().count(), FORMS.len());
+        assert_eq!(form_of("NEIGHBOURS x"), form_of("neighbors x"));
+    }
+}

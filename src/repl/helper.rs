@@ -13,53 +13,12 @@ use rustyline::{Context, Helper};
 
 use super::commands::COMMANDS;
 use crate::graph::KnowledgeGraph;
+use crate::query::syntax::{KEYWORDS, keyword, starts_comment};
 
-/// Words that may follow a statement's first words, offered when nothing more specific fits.
-const KEYWORDS: &[&str] = &[
-    "show",
-    "find",
-    "neighbors",
-    "path",
-    "all",
-    "shortest",
-    "paths",
-    "connect",
-    "why",
-    "count",
-    "match",
-    "where",
-    "order",
-    "by",
-    "limit",
-    "return",
-    "distinct",
-    "and",
-    "or",
-    "not",
-    "to",
-    "as",
-    "of",
-    "max",
-    "depth",
-    "via",
-    "except",
-    "avoid",
-    "kind",
-    "through",
-    "directed",
-    "cited",
-    "in",
-    "contains",
-    "starts",
-    "with",
-    "asc",
-    "desc",
-    "relations",
-    "table",
-    "json",
-    "csv",
-    "dot",
-];
+/// The keywords completion offers, one spelling each, from the language's one table.
+fn offered_keywords() -> Vec<&'static str> {
+    KEYWORDS.iter().filter(|k| k.same_as.is_none()).map(|k| k.word).collect()
+}
 
 /// What the completer offers, refreshed when another graph is loaded.
 pub struct Vocabulary {
@@ -182,7 +141,7 @@ impl Completer for KgqHelper {
                 Slot::Entity => self.entities(word),
                 Slot::Kind => plain(&self.vocabulary.kinds, word),
                 Slot::Relation => plain(&self.vocabulary.relations, word),
-                Slot::Keyword => plain(KEYWORDS, word),
+                Slot::Keyword => plain(&offered_keywords(), word),
             }
         };
         Ok((start, candidates))
@@ -339,7 +298,7 @@ pub fn colourise(line: &str, pos: usize) -> String {
                 j += if chars[j] == '\\' { 2 } else { 1 };
             }
             (Some(STRING), (j + 1).min(chars.len()))
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') && !matches!(chars.get(i + 2), Some('(' | '>' | '-')) {
+        } else if starts_comment(chars[i..].iter().copied()) {
             (Some(COMMENT), chars.len())
         } else if c.is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
             let mut j = i;
@@ -352,8 +311,8 @@ pub fn colourise(line: &str, pos: usize) -> String {
             while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '-') {
                 j += 1;
             }
-            let word: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
-            (KEYWORDS.contains(&word.as_str()).then_some(KEYWORD), j)
+            let word: String = chars[i..j].iter().collect();
+            (keyword(&word).map(|_| KEYWORD), j)
         } else if pair.is_some_and(|(a, b)| i == a || i == b) {
             (Some(BRACKET), i + 1)
         } else {
@@ -406,6 +365,34 @@ mod tests {
             .collect();
         assert_eq!(visible, line);
         assert!(coloured.contains(&format!("{KEYWORD}connect{RESET}")));
+    }
+
+    /// `--` is read by one rule, the grammar's: the parser, the statement splitter, the
+    /// continuation rule and the colours agree on comments, on `<--` before a comment, and
+    /// on edges.
+    #[test]
+    fn comments_read_alike_in_the_parser_the_splitter_and_the_colours() {
+        use crate::query::{parse, script};
+        // `<` compares, `-- before` is a comment, and the comparison continues the line.
+        let text = "find company where founded <-- before\n 2000";
+        assert!(parse(text).is_ok(), "the grammar reads `-- before` as a comment");
+        assert!(script::unfinished("find company where founded <-- before"));
+        let pieces = script::split(text);
+        assert_eq!(pieces.len(), 1, "{pieces:?}");
+        assert!(parse(&pieces[0].text).is_ok() && !pieces[0].text.contains("before"), "{pieces:?}");
+        assert!(colourise("founded <-- before", 0).ends_with(&format!("<{COMMENT}-- before{RESET}")));
+        // A comment hides a continuing word.
+        assert!(parse("show rungrado -- and").is_ok());
+        assert!(!script::unfinished("show rungrado -- and"));
+        assert_eq!(script::split("show rungrado -- and\nshow x").len(), 2);
+        assert!(colourise("show x -- and", 0).contains(&format!("{COMMENT}-- and{RESET}")));
+        // Edges are no comments, `<--(` included.
+        for edge in ["match (a)<--(b) return a", "match (a)--(b) return a", "match (a)-->(b) return a"] {
+            assert!(parse(edge).is_ok(), "{edge}");
+            assert_eq!(script::split(edge)[0].text, edge);
+            assert!(!script::unfinished(edge), "{edge}");
+            assert!(!colourise(edge, 0).contains(COMMENT), "{edge}");
+        }
     }
 
     #[test]
