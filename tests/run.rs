@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{fixture, kgq, root, stdout};
+use crate::support::{fixture, kgq, root, stderr, stdout};
 
 fn run(args: &[&str]) -> std::process::Output {
     let net = fixture("net");
@@ -124,4 +124,23 @@ fn the_shipped_scripts_pass_on_the_shipped_graph() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).ends_with(" passed, 0 failed\n"));
+}
+
+/// One meaning per exit status wherever a statement runs: a statement that does not parse
+/// is a failed statement (1) in `kgq query`, the shell and `kgq run` alike (a script may
+/// even expect the error); a script whose own lines cannot be read as a script is 2.
+#[test]
+fn a_statement_that_does_not_parse_fails_alike_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("typo.kgq");
+    std::fs::write(&script, "count dprk_organ\ncoutn x\n").unwrap();
+    let query = kgq(&["query", "coutn x"], &root());
+    let shell = crate::support::kgq_with_input(&["--no-history"], &root(), "count dprk_organ\ncoutn x\n");
+    let run = kgq(&["run", script.to_str().unwrap()], &root());
+    for (what, out) in [("query", &query), ("shell", &shell), ("run", &run)] {
+        assert_eq!(out.status.code(), Some(1), "{what}");
+    }
+    assert!(stderr(&query).contains("did you mean `count`?") && stderr(&shell).contains("did you mean `count`?"));
+    std::fs::write(&script, "count dprk_organ\nexpect 3 rowz\n").unwrap();
+    assert_eq!(kgq(&["run", script.to_str().unwrap()], &root()).status.code(), Some(2));
 }

@@ -126,3 +126,43 @@ fn every_flipped_bit_of_a_snapshot_is_refused_with_the_reason_for_its_place() {
         }
     }
 }
+
+/// `:data` opens what `--data` opens: a snapshot, a folder, one data file; what it cannot
+/// open leaves the current graph loaded.
+#[test]
+fn the_shell_loads_a_snapshot_a_folder_and_one_file_with_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = build(dir.path());
+    let people = dir.path().join("people.csv");
+    std::fs::write(&people, "id,kind,name\nann,person,Ann\nbob,person,Bob\ncy,person,Cy\n").unwrap();
+    let input = format!(
+        ":data {}\ncount *\n:data {}\ncount *\n:data {}\ncount *\n:data no/such/folder\ncount *\n",
+        snap.display(),
+        fixture("base").display(),
+        people.display()
+    );
+    let out = crate::support::kgq_with_input(&["--no-history"], &root(), &input);
+    let base = kgq(&["--data", fixture("base").to_str().unwrap(), "query", "count * as csv"], &root());
+    let base = stdout(&base).lines().nth(1).expect("a count").to_string();
+    let counts: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty())
+        .map(String::from)
+        .collect();
+    assert_eq!(counts, ["12", base.as_str(), "3", "3"], "{}", stdout(&out));
+    assert!(stderr(&out).contains("cannot read no/such/folder: no such folder"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "a failed `:data` is a failed statement");
+}
+
+/// `--data FILE` takes one TOML, CSV or JSON Lines file as a graph of its entities.
+#[test]
+fn one_data_file_is_a_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let people = dir.path().join("people.jsonl");
+    std::fs::write(&people, "{\"id\":\"ann\",\"kind\":\"person\",\"name\":\"Ann\"}\n").unwrap();
+    let out = kgq(&["--data", people.to_str().unwrap(), "query", "show ann"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Ann"), "{}", stdout(&out));
+    let out = kgq(&["check", people.to_str().unwrap()], &root());
+    assert!(stdout(&out).contains("ok, 1 entities, 0 relations"), "{}{}", stdout(&out), stderr(&out));
+}

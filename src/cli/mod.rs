@@ -1,10 +1,12 @@
 //! The command line: argument definitions and one handler per command.
 //!
 //! Handlers call the library's stage functions and render their results and diagnostics;
-//! this is the edge where errors are printed and turned into exit codes
-//! (0 ok, 1 problems found or a failed query, 2 usage or IO).
+//! this is the edge where errors are printed and turned into exit codes: every handler
+//! returns `Result<(), Termination>` and [`main`] alone prints the termination's report and
+//! chooses the status ([`termination`] says which status means what).
 
 mod output;
+mod termination;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -15,9 +17,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use output::{ClusterArg, ExportFormat, FormatArg, PictureArgs, RankdirArg};
 use output::{Output, Subject, check_destination, emit, export, produce};
+pub use termination::Termination;
 
 use crate::builtin;
-use crate::data::{self, DataFiles, snapshot};
+use crate::data::{self, DataFiles, DataSource, OpenError, Step, snapshot};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
@@ -125,95 +128,86 @@ pub enum StatsFormat {
     Json,
 }
 
-/// Exit statuses.
-const OK: u8 = 0;
-const PROBLEMS: u8 = 1;
-const USAGE: u8 = 2;
-
-/// Parses the process arguments and runs the command.
+/// Parses the process arguments, runs the command, prints what a failure leaves to say and
+/// exits with its status (see [`Termination`]).
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let ended = match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        // clap says what is wrong (on standard error) or gives help or the version (on
+        // standard output, a success).
         Err(err) => {
-            let code = if err.use_stderr() { USAGE } else { OK };
             let _ = err.print();
-            return ExitCode::from(code);
+            if err.use_stderr() { Err(Termination::Usage(String::new())) } else { Ok(()) }
         }
     };
-    ExitCode::from(run(cli))
+    match ended {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ending) => {
+            eprint!("{}", ending.report());
+            ExitCode::from(ending.code())
+        }
+    }
 }
 
-/// Runs a parsed command line; returns the exit status.
-pub fn run(cli: Cli) -> u8 {
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Termination> {
     let command = cli.command.unwrap_or(Command::Repl);
+    let data = cli.data.as_deref();
     match command {
         Command::Repl => {
-            let label = cli.data.as_ref().map_or("the built-in graph".to_string(), |d| d.display().to_string());
+            let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
             let options = repl::Options { history: !cli.no_history, bail: cli.bail };
-            match load_graph(cli.data.as_deref()) {
-                Ok(kg) => repl::run(repl::Session::new(kg, label), &options),
-                Err(code) => code,
+            match repl::run(repl::Session::new(load_graph(data)?, label), &options) {
+                Ok(repl::Outcome::Failed) => Err(Termination::Problems(String::new())),
+                Ok(repl::Outcome::Ok | repl::Outcome::Quit) => Ok(()),
+                Err(stopped) => Err(Termination::usage(stopped)),
             }
         }
-        Command::Build { dir, output } => build(dir.or(cli.data).as_deref(), &output),
+        Command::Build { dir, output } => build(dir.as_deref().or(data), &output),
         Command::Check { dir, sources, deny_warnings } => {
-            check(dir.or(cli.data).as_deref(), sources.as_deref(), deny_warnings)
+            check(dir.as_deref().or(data), sources.as_deref(), deny_warnings)
         }
-        Command::Stats { format } => with_graph(cli.data.as_deref(), |kg| {
-            let stats = kg.stats();
+        Command::Stats { format } => {
+            let stats = load_graph(data)?.stats();
             let text = match format {
                 StatsFormat::Text => diag::visible_lines(&render::stats::text(&stats)).into_owned(),
                 StatsFormat::Json => to_json(&stats),
             };
             emit(text.as_bytes())
-        }),
-        Command::Export { format, query, output, picture } => with_graph(cli.data.as_deref(), |kg| {
-            export(kg, format.into(), query.as_deref(), output.as_deref(), picture)
-        }),
-        Command::Run { files, quiet, junit, update } => match load_graph(cli.data.as_deref()) {
-            Ok(kg) => {
-                let options =
-                    scripts::Options { bail: cli.bail, quiet, update, junit, style: Some(Style::for_stdout()) };
-                let mut out = io::stdout().lock();
-                scripts::run(&kg, &files, &options, &mut out)
-            }
+        }
+        Command::Export { format, query, output, picture } => {
+            export(&load_graph(data)?, format.into(), query.as_deref(), output.as_deref(), picture)
+        }
+        Command::Run { files, quiet, junit, update } => {
             // CI reads the last line: a graph that does not load is one failure, and no
             // script ran.
-            Err(code) => {
-                emit(b"0 passed, 1 failed\n");
-                code
+            let kg = load_graph(data).or_else(|ending| emit(b"0 passed, 1 failed\n").and(Err(ending)))?;
+            let options = scripts::Options { bail: cli.bail, quiet, update, junit, style: Some(Style::for_stdout()) };
+            // The run has reported on standard output; only the status is left to choose.
+            let summary = scripts::run(&kg, &files, &options, &mut io::stdout().lock());
+            match summary {
+                scripts::Summary { broken: true, .. } => Err(Termination::Usage(String::new())),
+                scripts::Summary { failed: 0, .. } => Ok(()),
+                _ => Err(Termination::Problems(String::new())),
             }
-        },
-        Command::Query { statement, format, picture, timeout } => with_graph(cli.data.as_deref(), |kg| {
+        }
+        Command::Query { statement, format, picture, timeout } => {
             let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
-                eprintln!("kgq: --timeout must be a positive number of seconds");
-                return USAGE;
+                return Err(Termination::usage("--timeout must be a positive number of seconds"));
             };
-            let settings = Settings { timeout, cancel: None };
-            match run_statement(kg, &statement, &settings) {
-                Ok((rows, written)) => {
-                    let output =
-                        written.map(Output::from).or(format.map(Output::from)).unwrap_or(Output::Data(Format::Table));
-                    if let Err(code) = check_destination(output, picture, None) {
-                        return code;
-                    }
-                    match produce(kg, &Subject::Answer(&rows), output, picture, terminal_width()) {
-                        Ok(bytes) => emit(&bytes),
-                        Err(code) => code,
-                    }
-                }
-                Err(code) => code,
-            }
-        }),
+            let kg = load_graph(data)?;
+            let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
+            let output = written.map(Output::from).or(format.map(Output::from)).unwrap_or(Output::Data(Format::Table));
+            check_destination(output, picture, None)?;
+            emit(&produce(&kg, &Subject::Answer(&rows), output, picture, terminal_width())?)
+        }
     }
 }
 
-/// Runs one statement, printing its error (with a caret under the query text) on failure.
-fn run_statement(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result<(Rows, Option<Format>), u8> {
-    query::run(kg, text, settings).map_err(|failure| {
-        eprint!("{}", failure.render("query", text, 0, Style::for_stderr()));
-        PROBLEMS
-    })
+/// Runs one statement; a failure carries its error with a caret under the query text.
+fn run_statement(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result<(Rows, Option<Format>), Termination> {
+    query::run(kg, text, settings)
+        .map_err(|failure| Termination::Problems(failure.render("query", text, 0, Style::for_stderr())))
 }
 
 /// The terminal's width when standard output is one; None (no cutting) otherwise.
@@ -231,112 +225,72 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     out
 }
 
-/// Reads graph-data from `dir`, or the built-in copy.
-fn read_files(dir: Option<&Path>) -> Result<DataFiles, u8> {
-    match dir {
-        None => Ok(builtin::files()),
-        Some(dir) if dir.is_file() => {
-            eprintln!("kgq: {} is a file; this command reads a graph-data folder", dir.display());
-            Err(USAGE)
+/// The graph-data files of `dir` (a folder or one data file), or the built-in copy.
+fn read_files(dir: Option<&Path>) -> Result<DataFiles, Termination> {
+    dir.map_or_else(|| Ok(builtin::files()), |dir| DataSource::at(dir).files().map_err(refused))
+}
+
+/// What a source that gave no dataset leaves to say.
+fn refused(err: OpenError) -> Termination {
+    match err {
+        OpenError::Unreadable { message, help } => {
+            let help = help.map_or(String::new(), |help| format!("  help: {help}\n"));
+            Termination::Usage(format!("kgq: {message}\n{help}"))
         }
-        Some(dir) => DataFiles::read_dir(dir).map_err(|err| {
-            eprintln!("kgq: {err}");
-            USAGE
-        }),
+        OpenError::Invalid { files, errors } => {
+            let report = diag::render(&errors, &files.map, Style::for_stderr());
+            Termination::problem(format!(
+                "the graph-data has {}; run `kgq check` for details",
+                diag::plural(errors.len(), "error")
+            ))
+            .after(&report)
+        }
     }
 }
 
-/// Reads a snapshot file written by `kgq build`.
-/// The largest snapshot read: one of 10^7 entities and 5·10^7 relations is about 1 GiB.
-const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
-
-fn read_snapshot(path: &Path) -> Result<data::Dataset, u8> {
-    let bytes = data::read_regular(path, MAX_SNAPSHOT_BYTES).map_err(|unread| {
-        let why = match &unread {
-            data::Unread::NotRegular(what) => format!(
-                "it is not a regular file ({what}); --data takes a graph-data folder or a snapshot from `kgq build`"
-            ),
-            other => other.to_string(),
-        };
-        eprintln!("kgq: cannot read {}: {why}", path.display());
-        USAGE
-    })?;
-    snapshot::decode(&bytes).map_err(|err| {
-        eprintln!(
-            "kgq: {}: {err}
-  help: {}",
-            path.display(),
-            err.help()
-        );
-        USAGE
-    })
-}
-
-fn build(dir: Option<&Path>, output: &Path) -> u8 {
-    let files = match read_files(dir) {
-        Ok(files) => files,
-        Err(code) => return code,
-    };
+fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
+    let files = read_files(dir)?;
     let loaded = data::load(&files);
     let Some(dataset) = loaded.dataset else {
         let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
-        eprintln!("{}: {}; nothing was written", files.root, diag::plural(errors.len(), "error"));
-        return PROBLEMS;
+        let report = diag::render(&errors, &files.map, Style::for_stderr());
+        let summary = format!("{}: {}; nothing was written\n", files.root, diag::plural(errors.len(), "error"));
+        return Err(Termination::Problems(report + &summary));
     };
     drop(files);
     let bytes = snapshot::encode(&dataset);
-    if let Err(err) = write_atomic(output, &bytes) {
-        eprintln!("kgq: cannot write {}: {err}", output.display());
-        return USAGE;
-    }
+    write_atomic(output, &bytes)
+        .map_err(|err| Termination::usage(format!("cannot write {}: {err}", output.display())))?;
     let (e, r) = (dataset.entities.len(), dataset.relations.len());
     let summary = format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len());
     // A snapshot written to standard output (`-o -`) is followed by nothing on it.
     if output.as_os_str() == "-" {
         eprint!("{summary}");
-        return OK;
+        return Ok(());
     }
     emit(summary.as_bytes())
 }
 
-/// Loads the graph and runs `f` on it, or prints the load errors.
-fn with_graph(dir: Option<&Path>, f: impl FnOnce(&KnowledgeGraph) -> u8) -> u8 {
-    match load_graph(dir) {
-        Ok(kg) => f(&kg),
-        Err(code) => code,
-    }
-}
-
-/// Loads the graph, or prints its errors and returns the exit status.
-fn load_graph(dir: Option<&Path>) -> Result<KnowledgeGraph, u8> {
-    match dir {
-        None => return Ok(KnowledgeGraph::build(builtin::dataset())),
-        // Anything there that is not a folder is taken for a snapshot, which says what it is.
-        Some(file) if file.exists() && !file.is_dir() => return read_snapshot(file).map(KnowledgeGraph::build),
-        Some(_) => {}
-    }
-    let files = read_files(dir)?;
-    let progress = Progress::start(&files);
-    progress.stage("validating");
-    let loaded = data::load(&files);
-    match loaded.dataset {
-        Some(dataset) => {
-            // The files' text has served its purpose: free it before the graph takes memory.
-            drop(files);
-            progress.stage("building the graph");
-            let kg = KnowledgeGraph::build(dataset);
+/// The graph `--data` names (see [`DataSource`]), or the built-in one.
+fn load_graph(data: Option<&Path>) -> Result<KnowledgeGraph, Termination> {
+    let Some(path) = data else {
+        return Ok(KnowledgeGraph::build(builtin::dataset()));
+    };
+    let mut progress = Progress(None);
+    // The files' text is freed inside `open`, before the graph takes memory.
+    let dataset = DataSource::at(path)
+        .open(|Step::Validating { bytes }| {
+            progress = Progress::start(bytes);
+            progress.stage("validating");
+        })
+        .map_err(|err| {
             progress.finish();
-            Ok(kg)
-        }
-        None => {
-            progress.finish();
-            let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-            eprint!("{}", diag::render(&errors, &files.map, Style::for_stderr()));
-            eprintln!("kgq: the graph-data has {}; run `kgq check` for details", diag::plural(errors.len(), "error"));
-            Err(PROBLEMS)
-        }
-    }
+            refused(err)
+        })?;
+    progress.stage("building the graph");
+    let kg = KnowledgeGraph::build(dataset);
+    progress.finish();
+    Ok(kg)
 }
 
 /// A spinner on the terminal while a large folder loads; nothing for small folders or
@@ -347,8 +301,7 @@ impl Progress {
     /// Loads under this many bytes of data finish before a spinner would be read.
     const THRESHOLD: usize = 16 << 20;
 
-    fn start(files: &DataFiles) -> Progress {
-        let bytes: usize = files.map.files().map(|(_, f)| f.text.len()).sum();
+    fn start(bytes: usize) -> Progress {
         if bytes < Self::THRESHOLD {
             return Progress(None);
         }
@@ -374,14 +327,10 @@ impl Progress {
     }
 }
 
-fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 {
-    let files = match read_files(dir) {
-        Ok(files) => files,
-        Err(code) => return code,
-    };
+fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Result<(), Termination> {
+    let files = read_files(dir)?;
     if let Some(src) = sources.filter(|s| !s.is_dir()) {
-        eprintln!("kgq: --sources {}: no such folder", src.display());
-        return USAGE;
+        return Err(Termination::usage(format!("--sources {}: no such folder", src.display())));
     }
     let loaded = data::load(&files);
     let mut diags = loaded.diagnostics;
@@ -391,27 +340,20 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> u8 
         data::sort(&mut diags);
         verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
     }
-    eprint!("{}", diag::render(&diags, &files.map, Style::for_stderr()));
+    let report = diag::render(&diags, &files.map, Style::for_stderr());
     let root = &files.root;
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
     match (&loaded.dataset, failed) {
         (Some(ds), false) => {
+            // Warnings are reported and the check passes.
+            eprint!("{report}");
             let locators =
                 if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
             let warnings =
                 if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
-            emit(
-                format!(
-                    "{root}: ok, {} entities, {} relations{locators}{warnings}\n",
-                    ds.entities.len(),
-                    ds.relations.len()
-                )
-                .as_bytes(),
-            )
+            let (e, r) = (ds.entities.len(), ds.relations.len());
+            emit(format!("{root}: ok, {e} entities, {r} relations{locators}{warnings}\n").as_bytes())
         }
-        _ => {
-            eprintln!("{root}: {}", diag::summary(&diags));
-            PROBLEMS
-        }
+        _ => Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags)))),
     }
 }

@@ -1,13 +1,13 @@
 //! What commands write, and where: the output formats (data, DOT, graph JSON, images drawn
 //! by Graphviz), the options that shape a picture, and writing to a file or standard
-//! output. Part of the edge: it prints, and turns failures into exit statuses.
+//! output. Part of the edge: failures come back as a [`Termination`].
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use clap::ValueEnum;
 
-use super::{OK, PROBLEMS, USAGE, run_statement};
+use super::{Termination, run_statement};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::graphviz::{self, GraphvizError, Image};
@@ -158,36 +158,27 @@ pub fn export(
     query: Option<&str>,
     path: Option<&Path>,
     picture: PictureArgs,
-) -> u8 {
-    if let Err(code) = check_destination(output, picture, path) {
-        return code;
-    }
-    let rows = match query {
-        None => None,
-        Some(statement) => match run_statement(kg, statement, &Settings::default()) {
-            Ok((rows, _)) => Some(rows),
-            Err(code) => return code,
-        },
-    };
-    let subject = rows.as_ref().map_or(Subject::Graph, Subject::Answer);
-    match produce(kg, &subject, output, picture, None) {
-        Ok(bytes) => write_output(path, &bytes),
-        Err(code) => code,
-    }
+) -> Result<(), Termination> {
+    check_destination(output, picture, path)?;
+    let rows = query.map(|statement| run_statement(kg, statement, &Settings::default())).transpose()?;
+    let subject = rows.as_ref().map_or(Subject::Graph, |(rows, _)| Subject::Answer(rows));
+    write_output(path, &produce(kg, &subject, output, picture, None)?)
 }
 
 /// Refuses, before any work, what cannot be written: picture options on data, and PNG
 /// bytes to a terminal (they would garble it).
-pub fn check_destination(output: Output, picture: PictureArgs, path: Option<&Path>) -> Result<(), u8> {
+pub fn check_destination(output: Output, picture: PictureArgs, path: Option<&Path>) -> Result<(), Termination> {
     use std::io::IsTerminal;
     if picture.is_set() && !output.is_picture() {
-        eprintln!("kgq: --cluster and --rankdir shape a picture; use them with --format dot, svg or png");
-        return Err(USAGE);
+        return Err(Termination::usage(
+            "--cluster and --rankdir shape a picture; use them with --format dot, svg or png",
+        ));
     }
     let to_stdout = path.is_none_or(|p| p.as_os_str() == "-");
     if output == Output::Image(Image::Png) && to_stdout && io::stdout().is_terminal() {
-        eprintln!("kgq: refusing to write a PNG image to the terminal; give -o FILE, or redirect: > picture.png");
-        return Err(USAGE);
+        return Err(Termination::usage(
+            "refusing to write a PNG image to the terminal; give -o FILE, or redirect: > picture.png",
+        ));
     }
     Ok(())
 }
@@ -199,7 +190,7 @@ pub fn produce(
     output: Output,
     picture: PictureArgs,
     width: Option<usize>,
-) -> Result<Vec<u8>, u8> {
+) -> Result<Vec<u8>, Termination> {
     let options = picture.options();
     let selection = || match subject {
         Subject::Graph => Picture::of_graph(kg),
@@ -207,16 +198,14 @@ pub fn produce(
     };
     let text = match (output, subject) {
         (Output::Data(Format::Csv | Format::Table), Subject::Graph) => {
-            eprintln!("kgq: CSV holds one table; give --query 'STATEMENT', or export the whole graph as json");
-            return Err(USAGE);
+            return Err(Termination::usage(
+                "CSV holds one table; give --query 'STATEMENT', or export the whole graph as json",
+            ));
         }
         (Output::Data(_), Subject::Graph) => render::json::graph(kg),
         (Output::Data(format), Subject::Answer(rows)) => match render::rows(kg, rows, format, width) {
             Ok(text) => text,
-            Err(too_large) => {
-                eprintln!("kgq: {too_large}\n  help: {}", too_large.help());
-                return Err(PROBLEMS);
-            }
+            Err(too_large) => return Err(Termination::problem(format!("{too_large}\n  help: {}", too_large.help()))),
         },
         (Output::Dot, _) => dot::render(kg, &selection(), &options),
         (Output::GraphJson, _) => render::graph_json::render(kg, &selection()),
@@ -227,48 +216,36 @@ pub fn produce(
 
 /// Draws DOT with Graphviz, passing on its warnings; a missing `dot` is a usage problem
 /// (exit 2), a failing one a failure (exit 1, with what it said).
-fn draw(text: &str, image: Image) -> Result<Vec<u8>, u8> {
+fn draw(text: &str, image: Image) -> Result<Vec<u8>, Termination> {
     match graphviz::draw(text, image) {
         Ok(drawn) => {
             eprint!("{}", drawn.warnings);
             Ok(drawn.bytes)
         }
         Err(GraphvizError::Failed { status, stderr }) => {
-            eprint!("{stderr}");
-            eprintln!("kgq: Graphviz `dot` failed ({status})");
-            Err(PROBLEMS)
+            Err(Termination::problem(format!("Graphviz `dot` failed ({status})")).after(&stderr))
         }
-        Err(err @ (GraphvizError::NotFound | GraphvizError::Io(_))) => {
-            eprintln!("kgq: {err}");
-            Err(USAGE)
-        }
+        Err(err @ (GraphvizError::NotFound | GraphvizError::Io(_))) => Err(Termination::usage(err)),
     }
 }
 
 /// Writes to the file the user named (see `fsutil` for devices, links and permissions), or
 /// to standard output.
-pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> u8 {
+pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Termination> {
     match path {
         None => emit(bytes),
-        Some(path) => match write_atomic(path, bytes) {
-            Ok(()) => OK,
-            Err(err) => {
-                eprintln!("kgq: cannot write {}: {err}", path.display());
-                USAGE
-            }
-        },
+        Some(path) => write_atomic(path, bytes)
+            .map_err(|err| Termination::usage(format!("cannot write {}: {err}", path.display()))),
     }
 }
 
 /// Prints to standard output; a closed pipe (`kgq ... | head`) is not an error.
-pub fn emit(bytes: &[u8]) -> u8 {
+pub fn emit(bytes: &[u8]) -> Result<(), Termination> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => OK,
-        Err(err) => {
-            eprintln!("kgq: cannot write output: {err}");
-            USAGE
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Termination::usage(format!("cannot write output: {err}")))
         }
+        _ => Ok(()),
     }
 }

@@ -1,5 +1,6 @@
 //! Loading graph-data: files to a validated [`Dataset`], with every problem reported.
 //!
+//! `open` says where graph-data comes from (a folder, one file, a snapshot) and opens it,
 //! `files` reads a folder (or the built-in copy), `parse` turns TOML into raw records,
 //! `bulk` reads CSV and JSON Lines, `validate` checks records against the schema and each
 //! other into the compact tables of [`crate::table`], and `evidence` checks locators
@@ -9,12 +10,14 @@
 mod bulk;
 mod evidence;
 mod files;
+mod open;
 mod parse;
 pub mod snapshot;
 mod validate;
 
 pub use evidence::{normalise, verify_sources};
 pub use files::{DataFiles, ReadError, Unread, read_regular};
+pub use open::{DataSource, OpenError, Step};
 pub use validate::MAX_QUOTE_WORDS;
 
 use crate::diag::Diagnostic;

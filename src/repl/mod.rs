@@ -1,7 +1,8 @@
 //! The interactive shell (`kgq`, `kgq repl`): rustyline editing with completion, colours,
 //! history and a continuation prompt for unfinished statements; Ctrl-C cancels a running
 //! statement, not the session. When standard input is not a terminal, statements are read
-//! from it without prompts or colours, and the exit status says whether any failed.
+//! from it without prompts or colours. The shell hands back whether any statement failed
+//! (or what stopped it reading input); `cli` chooses the exit status.
 
 mod commands;
 mod helper;
@@ -32,25 +33,20 @@ pub struct Options {
 const PROMPT: &str = "kgq> ";
 const CONTINUATION: &str = " ...> ";
 
-/// Runs the shell on `session`; returns the exit status.
-pub fn run(mut session: Session, options: &Options) -> u8 {
+/// Runs the shell on `session`: whether any piped statement failed (an interactive session
+/// ends `Ok` or `Quit`), or why input could not be read.
+pub fn run(mut session: Session, options: &Options) -> Result<Outcome, String> {
     if !io::stdin().is_terminal() {
         return piped(&mut session, options);
     }
     interactive(session, options)
 }
 
-fn piped(session: &mut Session, options: &Options) -> u8 {
+fn piped(session: &mut Session, options: &Options) -> Result<Outcome, String> {
     let mut text = String::new();
-    if let Err(err) = io::stdin().read_to_string(&mut text) {
-        eprintln!("kgq: cannot read standard input: {err}");
-        return 2;
-    }
+    io::stdin().read_to_string(&mut text).map_err(|err| format!("cannot read standard input: {err}"))?;
     let (mut out, mut err) = (io::stdout().lock(), io::stderr().lock());
-    match session.run_text(&text, "stdin", options.bail, &mut out, &mut err) {
-        Outcome::Failed => 1,
-        Outcome::Ok | Outcome::Quit => 0,
-    }
+    Ok(session.run_text(&text, "stdin", options.bail, &mut out, &mut err))
 }
 
 /// Where history is kept: `$KGQ_HISTORY`, else the user's data folder.
@@ -61,7 +57,7 @@ fn history_file() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("kgq").join("history"))
 }
 
-fn interactive(mut session: Session, options: &Options) -> u8 {
+fn interactive(mut session: Session, options: &Options) -> Result<Outcome, String> {
     let colour = Style::for_stdout() == Style::Colour;
     session.style = Style::for_stderr();
     session.width = terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
@@ -70,13 +66,8 @@ fn interactive(mut session: Session, options: &Options) -> u8 {
         .and_then(|b| b.max_history_size(10_000))
         .map(|b| b.completion_type(CompletionType::List).auto_add_history(false))
         .map(|b| b.color_mode(if colour { ColorMode::Enabled } else { ColorMode::Disabled }).build());
-    let mut editor: Editor<helper::KgqHelper, FileHistory> = match config.and_then(Editor::with_config) {
-        Ok(editor) => editor,
-        Err(err) => {
-            eprintln!("kgq: cannot start the line editor: {err}");
-            return 2;
-        }
-    };
+    let mut editor: Editor<helper::KgqHelper, FileHistory> =
+        config.and_then(Editor::with_config).map_err(|err| format!("cannot start the line editor: {err}"))?;
     editor.set_helper(Some(helper::KgqHelper::new(&session.kg, colour)));
     let history = options.history.then(history_file).flatten();
     if let Some(path) = &history {
@@ -100,7 +91,9 @@ fn interactive(mut session: Session, options: &Options) -> u8 {
     status
 }
 
-fn read_loop(session: &mut Session, editor: &mut Editor<helper::KgqHelper, FileHistory>) -> u8 {
+/// Reads and runs statements until `:quit` or Ctrl-D. Failures are reported as they come
+/// and the session goes on, so it ends `Ok` (or with what stopped the line editor).
+fn read_loop(session: &mut Session, editor: &mut Editor<helper::KgqHelper, FileHistory>) -> Result<Outcome, String> {
     let mut pending = String::new();
     let mut generation = session.generation;
     loop {
@@ -112,11 +105,8 @@ fn read_loop(session: &mut Session, editor: &mut Editor<helper::KgqHelper, FileH
                 pending.clear();
                 continue;
             }
-            Err(ReadlineError::Eof) => return 0,
-            Err(err) => {
-                eprintln!("kgq: {err}");
-                return 2;
-            }
+            Err(ReadlineError::Eof) => return Ok(Outcome::Ok),
+            Err(err) => return Err(err.to_string()),
         };
         if !pending.is_empty() {
             pending.push('\n');
@@ -135,7 +125,7 @@ fn read_loop(session: &mut Session, editor: &mut Editor<helper::KgqHelper, FileH
         }
         let (mut out, mut err) = (io::stdout(), io::stderr());
         if session.run_text(&input, "input", false, &mut out, &mut err) == Outcome::Quit {
-            return 0;
+            return Ok(Outcome::Ok);
         }
         // After `:data`, completion offers the new graph's names.
         if session.generation != generation {

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::commands::{self, Command};
-use crate::data::{self, DataFiles};
-use crate::diag::{self, Diagnostic, Style};
+use crate::data::{DataSource, OpenError};
+use crate::diag::{self, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::query::ast::Format;
@@ -202,18 +202,21 @@ impl Session {
         write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
+    /// `:data PATH`: a folder, one data file or a snapshot, opened as `--data` opens it.
+    /// On failure the current graph stays loaded.
     fn load(&mut self, dir: &Path) -> Result<(), String> {
-        let files = DataFiles::read_dir(dir).map_err(|e| diag::visible(&e.to_string()).into_owned())?;
-        let loaded = data::load(&files);
-        let Some(dataset) = loaded.dataset else {
-            let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-            let report = diag::render(&errors, &files.map, self.style);
-            return Err(format!(
-                "{report}{} has {}; the current graph stays loaded",
+        let dataset = DataSource::at(dir).open(|_| {}).map_err(|err| match err {
+            OpenError::Unreadable { message, help } => {
+                let help = help.map_or(String::new(), |help| format!("\n  help: {help}"));
+                diag::visible_lines(&format!("{message}{help}")).into_owned()
+            }
+            OpenError::Invalid { files, errors } => format!(
+                "{}{} has {}; the current graph stays loaded",
+                diag::render(&errors, &files.map, self.style),
                 diag::visible(&dir.display().to_string()),
                 diag::plural(errors.len(), "error")
-            ));
-        };
+            ),
+        })?;
         self.kg = KnowledgeGraph::build(dataset);
         self.label = dir.display().to_string();
         self.last = None;
@@ -262,10 +265,8 @@ impl Session {
         // A script with assertions is checked as `kgq run` would; plain statements print answers.
         if crate::scripts::has_assertions(&text) {
             let options = crate::scripts::Options { style: Some(self.style), ..Default::default() };
-            return match crate::scripts::run(&self.kg, &[path.to_path_buf()], &options, out) {
-                0 => Outcome::Ok,
-                _ => Outcome::Failed,
-            };
+            let summary = crate::scripts::run(&self.kg, &[path.to_path_buf()], &options, out);
+            return if summary.passed_all() { Outcome::Ok } else { Outcome::Failed };
         }
         let name = path.display().to_string();
         self.run_text(&text, &name, false, out, err)

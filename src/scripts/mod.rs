@@ -51,20 +51,31 @@ pub struct Verdict {
     pub failure: Option<Failed>,
 }
 
-/// Exit statuses.
-const OK: u8 = 0;
-const FAILED: u8 = 1;
-const BROKEN: u8 = 2;
+/// How a run went, for the caller's exit status (`cli` chooses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    /// A script could not be read, parsed or updated, or the JUnit file not written.
+    pub broken: bool,
+}
+
+impl Summary {
+    /// Whether everything passed.
+    pub fn passed_all(&self) -> bool {
+        !self.broken && self.failed == 0
+    }
+}
 
 /// Whether a script holds assertions (`expect` lines or `----` blocks).
 pub fn has_assertions(text: &str) -> bool {
     parse::parse(FileId(0), text).map_or(true, |records| records.iter().any(|r| r.assertion.is_some()))
 }
 
-/// Runs scripts against `kg`; prints failures and the summary; returns the exit status.
+/// Runs scripts against `kg`; prints failures and the summary line; returns the tally.
 /// A script that cannot be read or parsed is reported where it goes wrong and counted as
 /// failed, and the others still run: the last line is always `N passed, N failed`.
-pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut dyn Write) -> u8 {
+pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut dyn Write) -> Summary {
     let mut tally = Tally {
         style: options.style.unwrap_or(Style::Plain),
         map: SourceMap::default(),
@@ -87,11 +98,7 @@ pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut 
         }
     }
     let _ = writeln!(out, "{} passed, {} failed", tally.passed, tally.failed);
-    match (tally.broken, tally.failed) {
-        (true, _) => BROKEN,
-        (false, 0) => OK,
-        (false, _) => FAILED,
-    }
+    Summary { passed: tally.passed, failed: tally.failed, broken: tally.broken }
 }
 
 /// What a run has found so far.
