@@ -34,7 +34,12 @@ pub const COMMANDS: &[MetaCommand] = &[
         takes_path: false,
     },
     MetaCommand { name: "sources", args: "", help: "the documents the evidence cites", takes_path: false },
-    MetaCommand { name: "data", args: "DIR", help: "load another graph-data folder", takes_path: true },
+    MetaCommand {
+        name: "data",
+        args: "DIR|FILE",
+        help: "load another graph-data folder, data file or snapshot",
+        takes_path: true,
+    },
     MetaCommand { name: "run", args: "FILE", help: "run the statements of a script", takes_path: true },
     MetaCommand { name: "quit", args: "", help: "leave (Ctrl-D does too)", takes_path: false },
 ];
@@ -92,7 +97,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "schema" => Command::Schema,
         "sources" => Command::Sources,
-        "data" => Command::Data(need("a graph-data folder")?.into()),
+        "data" => Command::Data(need("a graph-data folder, data file or snapshot")?.into()),
         "run" => Command::Run(need("a script file")?.into()),
         _ => Command::Quit,
     })
