@@ -1,11 +1,15 @@
 //! Results as aligned text for a terminal: columns sized to their contents and, when a width
-//! is given, long cells cut with an ellipsis to fit. Paths, cards and `why` answers print
-//! the evidence of every relation under it, and the sources cited are listed once at the end.
+//! is given, long cells cut with an ellipsis to fit. Widths are terminal columns as the
+//! `unicode-width` crate measures them (a CJK character or an emoji takes two). Paths, cards
+//! and `why` answers print the evidence of every relation under it, and the sources cited
+//! are listed once at the end.
 //! Text from the data is shown with `diag::visible` escapes, never raw.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::text;
 use crate::graph::paths::{Hop, Path};
@@ -73,7 +77,7 @@ impl Out<'_> {
         let _ = writeln!(self.text, "{}  ({})", one_line(e.name()), one_line(e.id()));
         let mut field = |k: &str, v: String| {
             if !v.is_empty() {
-                let _ = writeln!(self.text, "  {:<10} {}", one_line(k), one_line(&v));
+                let _ = writeln!(self.text, "  {} {}", pad(&one_line(k), 10), one_line(&v));
             }
         };
         field("kind", e.kind().to_string());
@@ -177,12 +181,13 @@ impl Out<'_> {
     }
 }
 
-/// Column widths: each column's widest cell, shrunk (widest first) until the row fits.
+/// Column widths in terminal columns: each column's widest cell, shrunk (widest first)
+/// until the row fits.
 fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in cells {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(c.width());
         }
     }
     if let Some(total) = width {
@@ -198,22 +203,48 @@ fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<u
     widths
 }
 
+/// `s` cut to at most `width` terminal columns, ending in an ellipsis when cut. A wide
+/// character (CJK, emoji) that would straddle the edge is left out whole.
 fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
+    if s.width() <= width {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    let room = width.saturating_sub(1);
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     out
 }
 
-fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+/// `s` followed by spaces up to `width` terminal columns.
+pub(super) fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
 }
 
 /// Data on one printed line: a line break or any other control character in it is shown
 /// as an escape, so a name cannot start a line of its own (or act on the terminal).
 fn one_line(text: &str) -> String {
     crate::diag::visible(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cut, pad};
+
+    #[test]
+    fn wide_characters_are_cut_and_padded_by_terminal_columns() {
+        assert_eq!(cut("東京都庁", 5), "東京…");
+        assert_eq!(cut("東京都庁", 8), "東京都庁");
+        assert_eq!(cut("ab☕cd", 4), "ab…");
+        assert_eq!(pad("東京", 6), "東京  ");
+        assert_eq!(pad("e\u{301}", 3), "e\u{301}  ");
+    }
 }
