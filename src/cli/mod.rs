@@ -13,17 +13,16 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use output::{ClusterArg, ExportFormat, FormatArg, PictureArgs, RankdirArg};
-use output::{Output, Subject, check_destination, emit, export, produce};
+pub use output::{ClusterArg, PictureArgs, RankdirArg};
+use output::{check_destination, emit, export, produce};
 
 use crate::builtin;
 use crate::data::{self, DataFiles, snapshot};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
-use crate::query::ast::Format;
 use crate::query::{self, Rows, Settings};
-use crate::render;
+use crate::render::{self, Format, Subject};
 use crate::repl;
 use crate::scripts;
 
@@ -78,7 +77,7 @@ pub enum Command {
     /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
         #[arg(long, value_enum)]
-        format: ExportFormat,
+        format: Format,
         /// Export this statement's result instead of the whole graph.
         #[arg(long, value_name = "STATEMENT")]
         query: Option<String>,
@@ -110,7 +109,7 @@ pub enum Command {
         statement: String,
         /// Output format; `as FORMAT` at the end of the statement takes precedence.
         #[arg(long, value_enum)]
-        format: Option<FormatArg>,
+        format: Option<Format>,
         #[command(flatten)]
         picture: PictureArgs,
         /// Stop the statement after this many seconds.
@@ -167,9 +166,9 @@ pub fn run(cli: Cli) -> u8 {
             };
             emit(text.as_bytes())
         }),
-        Command::Export { format, query, output, picture } => with_graph(cli.data.as_deref(), |kg| {
-            export(kg, format.into(), query.as_deref(), output.as_deref(), picture)
-        }),
+        Command::Export { format, query, output, picture } => {
+            with_graph(cli.data.as_deref(), |kg| export(kg, format, query.as_deref(), output.as_deref(), picture))
+        }
         Command::Run { files, quiet, junit, update } => match load_graph(cli.data.as_deref()) {
             Ok(kg) => {
                 let options =
@@ -192,12 +191,11 @@ pub fn run(cli: Cli) -> u8 {
             let settings = Settings { timeout, cancel: None };
             match run_statement(kg, &statement, &settings) {
                 Ok((rows, written)) => {
-                    let output =
-                        written.map(Output::from).or(format.map(Output::from)).unwrap_or(Output::Data(Format::Table));
+                    let output = written.or(format).unwrap_or(Format::Table);
                     if let Err(code) = check_destination(output, picture, None) {
                         return code;
                     }
-                    match produce(kg, &Subject::Answer(&rows), output, picture, terminal_width()) {
+                    match produce(kg, Subject::Answer(&rows), output, picture, terminal_width()) {
                         Ok(bytes) => emit(&bytes),
                         Err(code) => code,
                     }

@@ -13,9 +13,9 @@ use crate::data::{self, DataFiles};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
-use crate::query::ast::Format;
+use crate::graphviz::GraphvizError;
 use crate::query::{self, Failure, Rows, Settings};
-use crate::render;
+use crate::render::{self, Format, ProduceError, Subject};
 
 /// Where a session's text came from, for error locations.
 pub struct Origin<'a> {
@@ -105,10 +105,16 @@ impl Session {
         match result {
             Ok((rows, written)) => {
                 let format = written.unwrap_or(self.format);
-                let text = match render::rows(&self.kg, &rows, format, self.width) {
-                    Ok(text) => text,
-                    Err(too_large) => {
-                        let _ = writeln!(err, "{too_large}\n  help: {}", too_large.help());
+                // An image would garble the terminal: it is kept for `:save`, not printed.
+                if format == Format::Png {
+                    let _ = writeln!(out, "(a PNG image: :save FILE writes it)");
+                    self.last = Some(rows);
+                    return Outcome::Ok;
+                }
+                let text = match self.produce(&rows, format, self.width, err) {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(message) => {
+                        let _ = writeln!(err, "{}", diag::visible_lines(&message));
                         return Outcome::Failed;
                     }
                 };
@@ -178,8 +184,8 @@ impl Session {
                 let _ = out.write_all(diag::visible_lines(&commands::sources(&self.kg)).as_bytes());
                 Ok(())
             }
-            Command::Dot(path) => self.save(&path, Format::Dot),
-            Command::Save(path) => self.save(&path, self.format),
+            Command::Dot(path) => self.save(&path, Format::Dot, err),
+            Command::Save(path) => self.save(&path, self.format, err),
             Command::Data(dir) => self.load(&dir),
             Command::Run(path) => return self.run_nested(&path, origin, out, err),
         };
@@ -196,10 +202,33 @@ impl Session {
         }
     }
 
-    fn save(&self, path: &Path, format: Format) -> Result<(), String> {
+    fn save(&self, path: &Path, format: Format, err: &mut dyn Write) -> Result<(), String> {
         let rows = self.last.as_ref().ok_or("no result yet: run a statement first")?;
-        let text = render::rows(&self.kg, rows, format, None).map_err(|e| format!("{e}; {}", e.help()))?;
-        write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        let bytes = self.produce(rows, format, None, err)?;
+        write_atomic(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    /// An answer in `format` through `render::produce`, as the command line writes it;
+    /// Graphviz's warnings go to `err`, and a failure is said in words.
+    fn produce(
+        &self,
+        rows: &Rows,
+        format: Format,
+        width: Option<usize>,
+        err: &mut dyn Write,
+    ) -> Result<Vec<u8>, String> {
+        let options = render::dot::Options::default();
+        match render::produce(&self.kg, Subject::Answer(rows), format, &options, width) {
+            Ok(produced) => {
+                let _ = err.write_all(produced.warnings.as_bytes());
+                Ok(produced.bytes)
+            }
+            Err(ProduceError::TooLarge(e)) => Err(format!("{e}\n  help: {}", e.help())),
+            Err(ProduceError::Graphviz(GraphvizError::Failed { status, stderr })) => {
+                Err(format!("{stderr}Graphviz `dot` failed ({status})"))
+            }
+            Err(other) => Err(other.to_string()),
+        }
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), String> {
