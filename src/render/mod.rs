@@ -58,7 +58,7 @@ pub struct Produced {
 #[derive(Debug, thiserror::Error)]
 pub enum ProduceError {
     /// A table or CSV of the whole graph: they hold one answer's table.
-    #[error("{} holds one table", if *.0 == Format::Csv { "CSV" } else { "a table" })]
+    #[error("{} holds one answer, not the whole graph", if *.0 == Format::Csv { "CSV" } else { "a table" })]
     NotOfGraph(Format),
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
