@@ -109,7 +109,7 @@ pub fn produce(
 ) -> Result<Vec<u8>, u8> {
     match render::produce(kg, subject, output, &picture.options(), width) {
         Ok(produced) => {
-            eprint!("{}", produced.warnings);
+            eprint!("{}", produced.aside);
             Ok(produced.bytes)
         }
         Err(err @ ProduceError::NotOfGraph(_)) => {

@@ -47,10 +47,11 @@ pub enum Subject<'a> {
     Answer(&'a Rows),
 }
 
-/// Written output, and whatever Graphviz said while drawing it (usually nothing).
+/// Written output, and text for standard error beside it (usually nothing): what Graphviz
+/// said while drawing, or the answer's notes in a format with no place for them (CSV).
 pub struct Produced {
     pub bytes: Vec<u8>,
-    pub warnings: String,
+    pub aside: String,
 }
 
 /// Why output could not be produced. Callers choose the words around it and the exit
@@ -91,11 +92,15 @@ pub fn produce(
         (Format::Svg | Format::Png, _) => {
             let image = format.image().expect("svg and png are images");
             let drawn = graphviz::draw(&dot::render(kg, &picture(), options), image)?;
-            return Ok(Produced { bytes: drawn.bytes, warnings: drawn.warnings });
+            return Ok(Produced { bytes: drawn.bytes, aside: drawn.warnings });
         }
     };
     if matches!(subject, Subject::Answer(_)) && text.len() > ANSWER_BUDGET {
         return Err(TooLarge(ANSWER_BUDGET).into());
     }
-    Ok(Produced { bytes: text.into_bytes(), warnings: String::new() })
+    let aside = match (format, subject) {
+        (Format::Csv, Subject::Answer(rows)) => rows.notes.iter().map(|note| format!("({note})\n")).collect(),
+        _ => String::new(),
+    };
+    Ok(Produced { bytes: text.into_bytes(), aside })
 }

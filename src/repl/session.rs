@@ -220,7 +220,7 @@ impl Session {
         let options = render::dot::Options::default();
         match render::produce(&self.kg, Subject::Answer(rows), format, &options, width) {
             Ok(produced) => {
-                let _ = err.write_all(produced.warnings.as_bytes());
+                let _ = err.write_all(produced.aside.as_bytes());
                 Ok(produced.bytes)
             }
             Err(ProduceError::TooLarge(e)) => Err(format!("{e}\n  help: {}", e.help())),
