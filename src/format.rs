@@ -45,6 +45,11 @@ impl Format {
         self.to_possible_value().expect("no format is skipped").get_name().to_string()
     }
 
+    /// Every format's name, in the order `--format` lists them.
+    pub fn names() -> Vec<String> {
+        Format::value_variants().iter().map(|f| f.name()).collect()
+    }
+
     /// Whether the format draws a picture that `--cluster` and `--rankdir` shape.
     pub fn is_picture(self) -> bool {
         matches!(self, Format::Dot | Format::Svg | Format::Png)

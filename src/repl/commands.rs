@@ -4,8 +4,6 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use crate::graph::KnowledgeGraph;
 use crate::query::syntax::{EXAMPLES, FORMS, PATH_OPTIONS};
 use crate::render::Format;
@@ -93,9 +91,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
     Ok(match command.name {
         "help" => Command::Help((!arg.is_empty()).then(|| arg.to_string())),
         "format" => {
-            let names = || Format::value_variants().iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
-            let arg = need(&format!("a format: {}", names()))?;
-            Command::Format(Format::named(&arg).ok_or_else(|| format!("formats: {}", names()))?)
+            let names = Format::names().join(", ");
+            let arg = need(&format!("a format: {names}"))?;
+            Command::Format(Format::named(&arg).ok_or_else(|| format!("formats: {names}"))?)
         }
         "dot" => Command::Dot(need("a file name")?.into()),
         "save" => Command::Save(need("a file name")?.into()),
