@@ -14,7 +14,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use output::{ClusterArg, PictureArgs, RankdirArg};
-use output::{check_destination, emit, export, produce};
+use output::{check_destination, emit, export, produce, write_produced};
 
 use crate::builtin;
 use crate::data::{self, DataFiles, snapshot};
@@ -196,7 +196,7 @@ pub fn run(cli: Cli) -> u8 {
                         return code;
                     }
                     match produce(kg, Subject::Answer(&rows), output, picture, terminal_width()) {
-                        Ok(bytes) => emit(&bytes),
+                        Ok(produced) => write_produced(None, &produced),
                         Err(code) => code,
                     }
                 }

@@ -13,7 +13,7 @@ use crate::graph::KnowledgeGraph;
 use crate::graphviz::GraphvizError;
 use crate::query::Settings;
 use crate::render::picture::Layout;
-use crate::render::{self, Format, ProduceError, Subject, dot};
+use crate::render::{self, Format, ProduceError, Produced, Subject, dot};
 
 /// How a picture (dot, svg, png) is drawn.
 #[derive(clap::Args, Debug, Clone, Copy)]
@@ -76,7 +76,7 @@ pub fn export(
     };
     let subject = rows.as_ref().map_or(Subject::Graph, Subject::Answer);
     match produce(kg, subject, output, picture, None) {
-        Ok(bytes) => write_output(path, &bytes),
+        Ok(produced) => write_produced(path, &produced),
         Err(code) => code,
     }
 }
@@ -97,39 +97,43 @@ pub fn check_destination(output: Format, picture: PictureArgs, path: Option<&Pat
     Ok(())
 }
 
-/// Writes the subject in the format (`render::produce`), passing on Graphviz's warnings;
-/// says why it cannot: an answer too large or a failing Graphviz is a failure (exit 1, with
-/// what Graphviz said), a table of the whole graph or a missing `dot` a usage problem (2).
+/// The subject in the format (`render::produce`), or says why it cannot be: an answer
+/// too large or a failing Graphviz is a failure (exit 1, with what Graphviz said), a table
+/// of the whole graph or a missing `dot` a usage problem (2).
 pub fn produce(
     kg: &KnowledgeGraph,
     subject: Subject,
     output: Format,
     picture: PictureArgs,
     width: Option<usize>,
-) -> Result<Vec<u8>, u8> {
-    match render::produce(kg, subject, output, &picture.options(), width) {
-        Ok(produced) => {
-            eprint!("{}", produced.aside);
-            Ok(produced.bytes)
-        }
-        Err(err @ ProduceError::NotOfGraph(_)) => {
+) -> Result<Produced, u8> {
+    render::produce(kg, subject, output, &picture.options(), width).map_err(|err| match err {
+        ProduceError::NotOfGraph(_) => {
             eprintln!("kgq: {err}; give --query 'STATEMENT', or export the whole graph as json");
-            Err(USAGE)
+            USAGE
         }
-        Err(ProduceError::TooLarge(too_large)) => {
+        ProduceError::TooLarge(too_large) => {
             eprintln!("kgq: {too_large}\n  help: {}", too_large.help());
-            Err(PROBLEMS)
+            PROBLEMS
         }
-        Err(ProduceError::Graphviz(GraphvizError::Failed { status, stderr })) => {
+        ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
             eprint!("{stderr}");
             eprintln!("kgq: Graphviz `dot` failed ({status})");
-            Err(PROBLEMS)
+            PROBLEMS
         }
-        Err(ProduceError::Graphviz(err)) => {
+        ProduceError::Graphviz(err) => {
             eprintln!("kgq: {err}");
-            Err(USAGE)
+            USAGE
         }
-    }
+    })
+}
+
+/// Writes produced output (see [`write_output`]), then what goes beside it on standard
+/// error: Graphviz's warnings, or the notes of a CSV answer.
+pub fn write_produced(path: Option<&Path>, produced: &Produced) -> u8 {
+    let code = write_output(path, &produced.bytes);
+    eprint!("{}", produced.aside);
+    code
 }
 
 /// Writes to the file the user named (see `fsutil` for devices, links and permissions), or

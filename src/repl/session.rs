@@ -15,7 +15,7 @@ use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::graphviz::GraphvizError;
 use crate::query::{self, Failure, Rows, Settings};
-use crate::render::{self, Format, ProduceError, Subject};
+use crate::render::{self, Format, ProduceError, Produced, Subject};
 
 /// Where a session's text came from, for error locations.
 pub struct Origin<'a> {
@@ -111,17 +111,18 @@ impl Session {
                     self.last = Some(rows);
                     return Outcome::Ok;
                 }
-                let text = match self.produce(&rows, format, self.width, err) {
-                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                let produced = match self.produce(&rows, format, self.width) {
+                    Ok(produced) => produced,
                     Err(message) => {
                         let _ = writeln!(err, "{}", diag::visible_lines(&message));
                         return Outcome::Failed;
                     }
                 };
-                if !self.write_interruptibly(&text, out) {
+                if !self.write_interruptibly(&String::from_utf8_lossy(&produced.bytes), out) {
                     let _ = writeln!(err, "\ncancelled");
                     return Outcome::Failed;
                 }
+                let _ = err.write_all(diag::visible_lines(&produced.aside).as_bytes());
                 if self.timing {
                     let _ = writeln!(out, "(time: {:.1} ms)", elapsed.as_secs_f64() * 1000.0);
                 }
@@ -204,31 +205,23 @@ impl Session {
 
     fn save(&self, path: &Path, format: Format, err: &mut dyn Write) -> Result<(), String> {
         let rows = self.last.as_ref().ok_or("no result yet: run a statement first")?;
-        let bytes = self.produce(rows, format, None, err)?;
-        write_atomic(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        let produced = self.produce(rows, format, None)?;
+        write_atomic(path, &produced.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let _ = err.write_all(diag::visible_lines(&produced.aside).as_bytes());
+        Ok(())
     }
 
-    /// An answer in `format` through `render::produce`, as the command line writes it;
-    /// Graphviz's warnings go to `err`, and a failure is said in words.
-    fn produce(
-        &self,
-        rows: &Rows,
-        format: Format,
-        width: Option<usize>,
-        err: &mut dyn Write,
-    ) -> Result<Vec<u8>, String> {
+    /// An answer in `format` through `render::produce`, as the command line writes it, or
+    /// why it cannot be, in words.
+    fn produce(&self, rows: &Rows, format: Format, width: Option<usize>) -> Result<Produced, String> {
         let options = render::dot::Options::default();
-        match render::produce(&self.kg, Subject::Answer(rows), format, &options, width) {
-            Ok(produced) => {
-                let _ = err.write_all(produced.aside.as_bytes());
-                Ok(produced.bytes)
+        render::produce(&self.kg, Subject::Answer(rows), format, &options, width).map_err(|e| match e {
+            ProduceError::TooLarge(e) => format!("{e}\n  help: {}", e.help()),
+            ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
+                format!("{stderr}Graphviz `dot` failed ({status})")
             }
-            Err(ProduceError::TooLarge(e)) => Err(format!("{e}\n  help: {}", e.help())),
-            Err(ProduceError::Graphviz(GraphvizError::Failed { status, stderr })) => {
-                Err(format!("{stderr}Graphviz `dot` failed ({status})"))
-            }
-            Err(other) => Err(other.to_string()),
-        }
+            other => other.to_string(),
+        })
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), String> {
