@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod cli;
 pub mod data;
 pub mod diag;
+pub mod format;
 pub mod fsutil;
 pub mod graph;
 pub mod graphviz;

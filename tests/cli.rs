@@ -250,3 +250,13 @@ fn a_large_load_prints_no_progress_when_not_on_a_terminal() {
     assert_eq!(stdout(&out), "count\n20000\n");
     assert_eq!(stderr(&out), "", "no spinner and no warning for isolated entities on stderr");
 }
+
+/// CSV holds the answer's table and nothing else: its notes (truncation, "no direct
+/// relation") go to standard error, so they are still said and the file stays one table.
+#[test]
+fn csv_answers_say_their_notes_on_standard_error() {
+    let out = kgq(&["query", "find person limit 2", "--format", "csv"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3, "a header and two rows");
+    assert_eq!(stderr(&out), "(showing 2 of 58 entities; use limit to see more)\n");
+}

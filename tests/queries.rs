@@ -33,8 +33,13 @@ pub fn net_graph() -> &'static KnowledgeGraph {
 /// Runs one statement and renders its answer or error as the CLI would print it.
 pub fn answer(kg: &KnowledgeGraph, statement: &str) -> String {
     match query::run(kg, statement, &Settings::default()) {
-        Ok((rows, format)) => render::rows(kg, &rows, format.unwrap_or(query::ast::Format::Table), None)
-            .unwrap_or_else(|too_large| format!("{too_large}\n")),
+        Ok((rows, format)) => {
+            let format = format.unwrap_or(render::Format::Table);
+            match render::produce(kg, render::Subject::Answer(&rows), format, &Default::default(), None) {
+                Ok(produced) => String::from_utf8(produced.bytes).expect("answers are UTF-8"),
+                Err(too_large) => format!("{too_large}\n"),
+            }
+        }
         Err(failure) => failure.render("query", statement, 0, Style::Plain),
     }
 }

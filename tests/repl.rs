@@ -154,3 +154,25 @@ fn piped_statements_print_answers_and_fail_the_exit_status() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!stdout(&out).contains("12"), "--bail stops at the first failure");
 }
+
+/// The shell writes pictures as the command line does: `:save` in svg or png draws the last
+/// answer with Graphviz, `:dot` writes DOT, and a PNG answer is kept for `:save`, not
+/// printed.
+#[test]
+fn the_shell_saves_answers_as_svg_and_png_through_graphviz() {
+    let dir = tempfile::tempdir().unwrap();
+    let (svg, png, dot) = (dir.path().join("a.svg"), dir.path().join("a.png"), dir.path().join("a.dot"));
+    let input = format!(
+        "why \"Malta\" and \"Rite Mix\"\n:format svg\n:save {}\n:dot {}\n:format png\npath \"Poland\" to \"Malta\"\n:save {}\n",
+        svg.display(),
+        dot.display(),
+        png.display()
+    );
+    let out = piped(&input, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"), "an SVG image");
+    assert!(std::fs::read_to_string(&dot).unwrap().starts_with("digraph kgq {"), "DOT");
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"), "a PNG image");
+    assert!(stdout(&out).contains("(a PNG image: :save FILE writes it)"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("PNG\r\n"), "no image bytes on the terminal");
+}

@@ -128,9 +128,10 @@ fn an_answer_too_large_to_write_is_refused_not_cut() {
     let (rows, _) = query::run(&kg, "paths c0 to c1 max 6 limit 100000", &Settings::default()).unwrap();
     assert_eq!(rows.len(), 100_000);
     // As JSON, 100000 paths of up to six hops with their evidence pass 64 MiB.
-    match kgq::render::rows(&kg, &rows, kgq::query::ast::Format::Json, None) {
+    let answer = kgq::render::Subject::Answer(&rows);
+    match kgq::render::produce(&kg, answer, kgq::render::Format::Json, &Default::default(), None) {
         Err(err) => assert_eq!(err.to_string(), "the answer is larger than 64 MiB as text"),
-        Ok(text) => panic!("an answer of {} bytes was not refused", text.len()),
+        Ok(produced) => panic!("an answer of {} bytes was not refused", produced.bytes.len()),
     }
 }
 

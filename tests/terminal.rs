@@ -140,3 +140,32 @@ fn a_name_with_a_line_break_stays_on_its_path_line() {
     let hop = out.lines().find(|l| l.contains("-[links]->") && l.contains("first")).unwrap_or_default();
     assert!(hop.contains(r"first\nsecond"), "{out}");
 }
+
+/// Columns line up by what a terminal shows: a CJK character or an emoji takes two columns
+/// (`tests/fixtures/wide`), so padding by characters or bytes would push later columns.
+#[test]
+fn tables_align_names_with_wide_characters() {
+    let data = fixture("wide");
+    let run = |statement: &str| {
+        let out = kgq(&["--data", data.to_str().unwrap(), "query", statement], &root());
+        assert_eq!(out.status.code(), Some(0), "{statement}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let expected = "\
+entity                   kind     country
+───────────────────────  ───────  ───────
+Café ☕ Trading (cafe)   company
+Plain Co (plain)         company
+東京 (tokyo)             city
+桜商事株式会社 (sakura)  company
+";
+    assert_eq!(run("find *"), expected);
+    let card = run("show tokyo");
+    for line in [
+        "is the location of  Café ☕ Trading (cafe)         reported",
+        "is the location of  Plain Co (plain)               reported",
+        "is the location of  桜商事株式会社 (sakura)        reported",
+    ] {
+        assert!(card.lines().any(|l| l == line), "{line:?} in\n{card}");
+    }
+}

@@ -3,6 +3,7 @@
 mod check_cases;
 mod cli;
 mod exports;
+mod formats;
 mod hostile;
 mod hostile_run;
 mod large_inputs;

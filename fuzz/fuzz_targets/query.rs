@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use kgq::data::{self, DataFiles};
 use kgq::graph::KnowledgeGraph;
-use kgq::query::{self, Settings, ast::Format};
+use kgq::query::{self, Settings};
+use kgq::render::{Format, Subject};
 use libfuzzer_sys::fuzz_target;
 
 static BUILTIN: LazyLock<KnowledgeGraph> = LazyLock::new(|| KnowledgeGraph::build(kgq::builtin::dataset()));
@@ -60,8 +61,9 @@ fuzz_target!(|data: &[u8]| {
     let settings = Settings { timeout: Duration::from_millis(100), ..Settings::default() };
     for kg in [&*BUILTIN, &*GENERATED] {
         if let Ok((rows, _)) = query::run(kg, text, &settings) {
-            for format in [Format::Table, Format::Json, Format::Csv, Format::Dot] {
-                let _ = kgq::render::rows(kg, &rows, format, Some(80));
+            // Every format but the images, which only hand DOT to Graphviz.
+            for format in [Format::Table, Format::Json, Format::Csv, Format::Dot, Format::GraphJson] {
+                let _ = kgq::render::produce(kg, Subject::Answer(&rows), format, &Default::default(), Some(80));
             }
         }
     }

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use output::{ClusterArg, ExportFormat, FormatArg, PictureArgs, RankdirArg};
-use output::{Output, Subject, check_destination, emit, export, produce};
+pub use output::{ClusterArg, PictureArgs, RankdirArg};
+use output::{check_destination, emit, export, produce, write_produced};
 pub use termination::Termination;
 
 use crate::builtin;
@@ -24,9 +24,8 @@ use crate::data::{self, DataFiles, DataSource, OpenError, Step, snapshot};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
-use crate::query::ast::Format;
 use crate::query::{self, Rows, Settings};
-use crate::render;
+use crate::render::{self, Format, Subject};
 use crate::repl;
 use crate::scripts;
 
@@ -81,7 +80,7 @@ pub enum Command {
     /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
         #[arg(long, value_enum)]
-        format: ExportFormat,
+        format: Format,
         /// Export this statement's result instead of the whole graph.
         #[arg(long, value_name = "STATEMENT")]
         query: Option<String>,
@@ -113,7 +112,7 @@ pub enum Command {
         statement: String,
         /// Output format; `as FORMAT` at the end of the statement takes precedence.
         #[arg(long, value_enum)]
-        format: Option<FormatArg>,
+        format: Option<Format>,
         #[command(flatten)]
         picture: PictureArgs,
         /// Stop the statement after this many seconds.
@@ -176,7 +175,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             emit(text.as_bytes())
         }
         Command::Export { format, query, output, picture } => {
-            export(&load_graph(data)?, format.into(), query.as_deref(), output.as_deref(), picture)
+            export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
         }
         Command::Run { files, quiet, junit, update } => {
             // CI reads the last line: a graph that does not load is one failure, and no
@@ -197,9 +196,9 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             };
             let kg = load_graph(data)?;
             let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
-            let output = written.map(Output::from).or(format.map(Output::from)).unwrap_or(Output::Data(Format::Table));
+            let output = written.or(format).unwrap_or(Format::Table);
             check_destination(output, picture, None)?;
-            emit(&produce(&kg, &Subject::Answer(&rows), output, picture, terminal_width())?)
+            write_produced(None, &produce(&kg, Subject::Answer(&rows), output, picture, terminal_width())?)
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+pub use crate::format::Format;
+
 /// Byte range in the query text.
 pub type Span = Range<usize>;
 
@@ -18,24 +20,6 @@ pub struct Sp<T> {
 pub struct Query {
     pub statement: Statement,
     pub format: Option<Format>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Dot,
-}
-
-impl Format {
-    pub const ALL: [(&'static str, Format); 4] =
-        [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv), ("dot", Format::Dot)];
-
-    pub fn parse(text: &str) -> Option<Format> {
-        let text = text.to_ascii_lowercase();
-        Self::ALL.iter().find(|(name, _)| *name == text).map(|(_, f)| *f)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,7 @@ use super::ast::PathMode;
 use super::fields::{self, EntityField, RelationField};
 use super::pattern;
 use super::plan::{CONNECT_PATH_CAP, Cond, HARD_MAX_HOPS, OrderTerm, Plan, Search};
-use super::rows::{Rows, Shape, Value, row_key};
+use super::rows::{Card, RELATION_COLUMNS, Rows, Shape, Value, relation_row, row_key};
 use crate::graph::paths::{Filter, Found, Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref as node};
 
@@ -137,12 +137,11 @@ impl<'a> Polled<'a> {
     }
 }
 
-fn when(kg: &KnowledgeGraph, e: RelationRef) -> Value {
-    kg.relation(e).period().map_or(Value::Null, Value::Text)
-}
-
 fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
-    let mut rows = Rows::new(Shape::Card(n), &["relation", "entity", "when", "status"]);
+    // A relation row, with the entity at the other end after the relation.
+    let mut columns = RELATION_COLUMNS.to_vec();
+    columns.insert(1, "entity");
+    let mut rows = Rows::new(Shape::Card(Card::of(kg, n)), &columns);
     rows.focus.push(n);
     let mut hops: Vec<(Hop, EntityRef)> = kg
         .incident(n)
@@ -155,9 +154,9 @@ fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
     let rel_rank = |h: &Hop| kg.schema.relations.iter().position(|d| d.name == kg.relation(edge_ref(h.edge)).rel());
     hops.sort_by_key(|(h, other)| (!h.forward, rel_rank(h), kg.entity(*other).name().to_lowercase(), h.edge));
     for (hop, other) in hops {
-        let e = edge_ref(hop.edge);
-        let status = Value::Text(kg.relation(e).status().as_str().to_string());
-        rows.rows.push(vec![Value::Relation(hop), Value::Entity(other), when(kg, e), status]);
+        let mut row = relation_row(kg, hop);
+        row.insert(1, Value::Entity(other));
+        rows.rows.push(row);
     }
     rows
 }
@@ -396,14 +395,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn why(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef) -> Rows {
-    let mut rows = Rows::new(Shape::Relations, &["relation", "when", "status"]);
+    let mut rows = Rows::new(Shape::Relations, &RELATION_COLUMNS);
     rows.focus = vec![a, b];
     for e in kg.incident(a) {
         let (from, to) = kg.ends(e);
         if (from == a && to == b) || (from == b && to == a) {
-            let hop = Hop { edge: e.index() as u32, forward: from == a };
-            let status = Value::Text(kg.relation(e).status().as_str().to_string());
-            rows.rows.push(vec![Value::Relation(hop), when(kg, e), status]);
+            rows.rows.push(relation_row(kg, Hop { edge: e.index() as u32, forward: from == a }));
         }
     }
     if rows.is_empty() {

@@ -21,7 +21,7 @@ use std::time::Duration;
 pub use eval::{EvalError, eval};
 pub use parser::parse;
 pub use plan::plan;
-pub use rows::{Rows, Shape, Value};
+pub use rows::{Card, Locator, RELATION_COLUMNS, RELATION_DETAILS, Rows, Shape, Value, relation_row};
 
 use crate::diag::{Diagnostic, FileId, Location, SourceMap, Style};
 use crate::graph::KnowledgeGraph;

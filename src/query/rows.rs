@@ -1,11 +1,16 @@
-//! Query results: typed rows (entities, relations, paths, numbers, text), with the notes a
-//! reader needs (truncation) and the entities the query was about.
+//! Query results: typed rows (entities, relations, paths, numbers, text, evidence), with
+//! the notes a reader needs (truncation) and the entities the query was about.
+//!
+//! This is where an answer's content is decided, once: every output format prints the facts
+//! a `Rows` holds and no others (`render` only lays them out). So an entity's card
+//! ([`Card`]) and the details of a relation row ([`RELATION_DETAILS`]: attributes, note,
+//! evidence) are values here, not something each format looks up for itself.
 
 use std::collections::BTreeMap;
 
-use crate::graph::EntityRef;
 use crate::graph::paths::{Hop, Path};
-use crate::model::PartialDate;
+use crate::graph::{EntityRef, KnowledgeGraph, edge_ref};
+use crate::model::{Evidence, PartialDate};
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +26,16 @@ pub enum Value {
     Relation(Hop),
     Path(Path),
     List(Vec<Value>),
+    /// An evidence locator: a line of a source document and the quote on it.
+    Evidence(Locator),
+}
+
+/// A piece of evidence as an answer carries it: which source, which line, the quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locator {
+    pub source: String,
+    pub line: u32,
+    pub quote: String,
 }
 
 /// How the rows are best presented.
@@ -28,8 +43,9 @@ pub enum Value {
 pub enum Shape {
     /// Plain columns.
     Table,
-    /// An entity card (`show`): the entity, then one row per relation it takes part in.
-    Card(EntityRef),
+    /// An entity card (`show`): the entity's own facts, then one row per relation it takes
+    /// part in.
+    Card(Card),
     /// One path per row (`path`, `paths`, `neighbors`), drawn left to right.
     Paths,
     /// Ranked entities with the paths behind them (`connect`); `Rows::paths` holds the paths
@@ -37,6 +53,65 @@ pub enum Shape {
     Connect,
     /// Direct relations with their evidence (`why`).
     Relations,
+}
+
+/// What `show` says about the entity itself: its facts in order, each a label and a value
+/// (`kind`, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
+/// out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub entity: EntityRef,
+    pub facts: Vec<(String, Value)>,
+}
+
+impl From<&Evidence> for Locator {
+    fn from(ev: &Evidence) -> Locator {
+        Locator { source: ev.source.clone(), line: ev.line, quote: ev.quote.clone() }
+    }
+}
+
+impl Card {
+    pub fn of(kg: &KnowledgeGraph, n: EntityRef) -> Card {
+        let e = kg.entity(n);
+        let mut facts = vec![("kind".to_string(), Value::Text(e.kind().to_string()))];
+        if !e.aliases().is_empty() {
+            facts.push(("aliases".into(), Value::List(e.aliases().iter().map(|a| Value::Text(a.clone())).collect())));
+        }
+        if let Some(country) = e.country().and_then(|c| kg.by_id(c)) {
+            facts.push(("country".into(), Value::Entity(country)));
+        }
+        facts.extend(e.attrs().iter().map(|(k, v)| (k.clone(), Value::Text(v.to_string()))));
+        if let Some(note) = e.note() {
+            facts.push(("note".into(), Value::Text(note.to_string())));
+        }
+        if !e.evidence().is_empty() {
+            facts.push(("evidence".into(), evidence(e.evidence())));
+        }
+        Card { entity: n, facts }
+    }
+}
+
+/// The last columns of `show` and `why` rows: what else the data says of a relation. A
+/// table prints them under the row; other formats as columns.
+pub const RELATION_DETAILS: [&str; 3] = ["attrs", "note", "evidence"];
+
+/// The columns of a relation row (see [`relation_row`]).
+pub const RELATION_COLUMNS: [&str; 6] = ["relation", "when", "status", "attrs", "note", "evidence"];
+
+/// One relation as `why` lists it and a path's hop stands for: the relation as walked, its
+/// period (or nothing), its status, then its [`RELATION_DETAILS`]: attributes as
+/// `key = value` texts, its note (or nothing), its evidence locators.
+pub fn relation_row(kg: &KnowledgeGraph, h: Hop) -> Vec<Value> {
+    let r = kg.relation(edge_ref(h.edge));
+    let when = r.period().map_or(Value::Null, Value::Text);
+    let status = Value::Text(r.status().as_str().to_string());
+    let attrs = r.attrs().iter().map(|(k, v)| Value::Text(format!("{k} = {v}"))).collect();
+    let note = r.note().map_or(Value::Null, |n| Value::Text(n.to_string()));
+    vec![Value::Relation(h), when, status, Value::List(attrs), note, evidence(r.evidence())]
+}
+
+fn evidence(items: &[Evidence]) -> Value {
+    Value::List(items.iter().map(|ev| Value::Evidence(ev.into())).collect())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +214,12 @@ impl Value {
                 out.extend_from_slice(&(items.len() as u64).to_le_bytes());
                 items.iter().for_each(|v| v.key_into(out));
             }
+            Value::Evidence(ev) => {
+                out.push(10);
+                text(out, &ev.source);
+                out.extend_from_slice(&ev.line.to_le_bytes());
+                text(out, &ev.quote);
+            }
         }
     }
 
@@ -149,6 +230,7 @@ impl Value {
             Value::Text(s) => s.len(),
             Value::Path(p) => p.nodes.len() * 4 + p.hops.len() * 8,
             Value::List(items) => items.iter().map(Value::held_bytes).sum(),
+            Value::Evidence(ev) => ev.source.len() + ev.quote.len(),
             _ => 0,
         }
     }

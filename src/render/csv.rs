@@ -1,23 +1,54 @@
 //! Results as CSV: a header of column names, then one line per row. Entities are written as
-//! ids (stable and joinable), relations as `from rel to`, paths with ids, lists joined by `; `.
+//! ids (stable and joinable), relations as `from rel to`, paths with ids, evidence as
+//! `source:line "quote"`, lists joined by `; `. What does not fit the answer's one table
+//! comes as another table, after an empty line: an entity's card (`show`) first, as
+//! `field,value` with one line per fact (and per evidence locator); the paths a `connect`
+//! ranking numbers last. The answer's notes are not CSV: `render::produce` hands them to
+//! the caller for standard error.
 
 use crate::graph::paths::Path;
 use crate::graph::{KnowledgeGraph, edge_ref, node_ref};
-use crate::query::{Rows, Value};
+use crate::query::{Rows, Shape, Value};
 
+/// An answer as CSV: its table, after the entity's card for `show` and before the paths a
+/// `connect` ranking refers to (each part a table, with an empty line between).
 pub fn render(kg: &KnowledgeGraph, rows: &Rows) -> String {
+    let mut parts = Vec::new();
+    if let Shape::Card(card) = &rows.shape {
+        let e = kg.entity(card.entity);
+        let mut facts = vec![vec!["id".to_string(), e.id().to_string()], vec!["name".into(), e.name().to_string()]];
+        for (label, value) in &card.facts {
+            match value {
+                Value::List(items) if label == "evidence" => {
+                    facts.extend(items.iter().map(|ev| vec![label.clone(), cell(kg, ev)]));
+                }
+                other => facts.push(vec![label.clone(), cell(kg, other)]),
+            }
+        }
+        parts.push(table(&["field".into(), "value".into()], facts.into_iter()));
+    }
+    parts.push(table(&rows.columns, rows.rows.iter().map(|row| row.iter().map(|v| cell(kg, v)).collect())));
+    if !rows.paths.is_empty() {
+        let paths = rows.paths.iter().enumerate();
+        let records = paths.map(|(i, p)| vec![(i + 1).to_string(), p.len().to_string(), path_ids(kg, p)]);
+        parts.push(table(&["see paths".into(), "hops".into(), "path".into()], records));
+    }
+    parts.join("\n")
+}
+
+/// One CSV table: a header, then the records until the answer's budget is spent.
+fn table(header: &[String], records: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut write = |record: Vec<String>| w.write_record(&record).expect("writing CSV to memory cannot fail");
-    write(rows.columns.clone());
+    let mut write = |record: &[String]| w.write_record(record).expect("writing CSV to memory cannot fail");
+    write(header);
     let mut written = 0;
-    for row in &rows.rows {
-        let record: Vec<String> = row.iter().map(|v| cell(kg, v)).collect();
+    for record in records {
         written += record.iter().map(|c| c.len() + 3).sum::<usize>();
-        // Past the budget the answer is refused whole (see `render::rows`): stop writing.
+        // Past the budget the answer is refused whole (see `render::produce`): stop writing.
         if written > super::ANSWER_BUDGET {
             break;
         }
-        write(record);
+        write(&record);
     }
     let bytes = w.into_inner().expect("flushing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")

@@ -30,7 +30,8 @@ pub fn render(kg: &KnowledgeGraph, pic: &Picture) -> String {
 }
 
 fn edge(kg: &KnowledgeGraph, e: &Edge) -> serde_json::Value {
-    let evidence: Vec<serde_json::Value> = e.evidence().into_iter().map(|ev| super::json::evidence(kg, ev)).collect();
+    let evidence: Vec<serde_json::Value> =
+        e.evidence().into_iter().map(|ev| super::json::evidence(kg, &ev.into())).collect();
     json!({
         "from": e.from.id(), "to": e.to.id(), "rel": e.rel, "label": e.label(),
         "directed": e.directed(), "status": e.status, "evidence": evidence,

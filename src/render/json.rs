@@ -13,7 +13,7 @@ use super::{ANSWER_BUDGET, TooLarge};
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
 use crate::model::{Schema, Source};
-use crate::query::{Rows, Shape, Value};
+use crate::query::{Locator, Rows, Shape, Value};
 use crate::table::{EntityView, RelationView};
 
 #[derive(Serialize)]
@@ -79,8 +79,9 @@ impl Serialize for RowsDoc<'_> {
                 })
             }),
         )?;
-        if let Shape::Card(n) = rows.shape {
-            doc.serialize_entry("entity", &kg.entity(n))?;
+        // The card's facts are the entity's record, which JSON writes as the export does.
+        if let Shape::Card(card) = &rows.shape {
+            doc.serialize_entry("entity", &kg.entity(card.entity))?;
         }
         if !rows.paths.is_empty() {
             doc.serialize_entry("paths", &Lazy(|| rows.paths.iter().map(move |p| path(kg, rows, p))))?;
@@ -146,6 +147,7 @@ fn cell(kg: &KnowledgeGraph, rows: &Rows, v: &Value) -> serde_json::Value {
         Value::Relation(h) => relation(kg, h),
         Value::Path(p) => path(kg, rows, p),
         Value::List(items) => json!(items.iter().map(|i| cell(kg, rows, i)).collect::<Vec<_>>()),
+        Value::Evidence(ev) => evidence(kg, ev),
     }
 }
 
@@ -157,7 +159,7 @@ fn entity(kg: &KnowledgeGraph, n: EntityRef) -> serde_json::Value {
 fn relation(kg: &KnowledgeGraph, h: &Hop) -> serde_json::Value {
     let e = edge_ref(h.edge);
     let r = kg.relation(e);
-    let evidence: Vec<serde_json::Value> = r.evidence().iter().map(|ev| evidence(kg, ev)).collect();
+    let evidence: Vec<serde_json::Value> = r.evidence().iter().map(|ev| evidence(kg, &ev.into())).collect();
     json!({
         "from": r.from(), "rel": r.rel(), "to": r.to(), "forward": h.forward,
         "since": r.since(), "until": r.until(), "date": r.date(), "status": r.status(),
@@ -166,7 +168,7 @@ fn relation(kg: &KnowledgeGraph, h: &Hop) -> serde_json::Value {
 }
 
 /// One evidence locator with its source's title, as answers and pictures write it.
-pub fn evidence(kg: &KnowledgeGraph, ev: &crate::model::Evidence) -> serde_json::Value {
+pub fn evidence(kg: &KnowledgeGraph, ev: &Locator) -> serde_json::Value {
     let title = kg.source(&ev.source).map(|s| s.title.as_str());
     json!({ "source": ev.source, "line": ev.line, "quote": ev.quote, "title": title })
 }

@@ -1,10 +1,13 @@
-//! Output formats. Rendering never decides what is in a result: it writes what it is given.
+//! Output: [`produce`] writes the whole graph or an answer in any [`Format`], for the
+//! command line and the shell alike. Rendering never decides what is in a result: it lays
+//! out what the query side put there (see `query::rows`), and every data format prints the
+//! same facts.
 //!
 //! `table` (aligned text for terminals), `json` (the graph export and query results),
 //! `csv`, `dot` (Graphviz), `graph_json` (a picture's nodes and edges for web viewers),
 //! `stats` (the counts of `kgq stats`), with `picture` choosing what a picture shows (for
 //! `dot` and `graph_json` alike) and `text` holding the plain-text forms of values that
-//! several of them share.
+//! several of them share. SVG and PNG are DOT drawn by `crate::graphviz`.
 
 pub mod csv;
 pub mod dot;
@@ -15,9 +18,11 @@ pub mod stats;
 pub mod table;
 pub mod text;
 
+pub use crate::format::Format;
 use crate::graph::KnowledgeGraph;
+use crate::graphviz::{self, GraphvizError};
 use crate::query::Rows;
-use crate::query::ast::Format;
+use picture::Picture;
 
 /// The most text one answer may render to. Rows are capped by their statements, but a row
 /// can be long (a 12-hop path with the evidence of every relation), so the written text is
@@ -35,13 +40,67 @@ impl TooLarge {
     }
 }
 
-/// Renders query results in `format`; `width` cuts table cells to a terminal's width.
-pub fn rows(kg: &KnowledgeGraph, rows: &Rows, format: Format, width: Option<usize>) -> Result<String, TooLarge> {
-    let text = match format {
-        Format::Table => table::render(kg, rows, width),
-        Format::Json => return json::rows(kg, rows),
-        Format::Csv => csv::render(kg, rows),
-        Format::Dot => dot::rows(kg, rows),
+/// What is drawn or written: the whole graph, or a statement's answer.
+#[derive(Clone, Copy)]
+pub enum Subject<'a> {
+    Graph,
+    Answer(&'a Rows),
+}
+
+/// Written output, and text for standard error beside it (usually nothing): what Graphviz
+/// said while drawing, or the answer's notes in a format with no place for them (CSV).
+pub struct Produced {
+    pub bytes: Vec<u8>,
+    pub aside: String,
+}
+
+/// Why output could not be produced. Callers choose the words around it and the exit
+/// status: the command line and the shell say it differently.
+#[derive(Debug, thiserror::Error)]
+pub enum ProduceError {
+    /// A table or CSV of the whole graph: they hold one answer's table.
+    #[error("{} holds one answer, not the whole graph", if *.0 == Format::Csv { "CSV" } else { "a table" })]
+    NotOfGraph(Format),
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+    #[error(transparent)]
+    Graphviz(#[from] GraphvizError),
+}
+
+/// Writes `subject` in `format`: the one entry point for every output. `options` shape
+/// pictures; `width` (terminal columns) cuts table cells, None keeps them whole. An
+/// answer's text past [`ANSWER_BUDGET`] is refused whole; images go through Graphviz.
+pub fn produce(
+    kg: &KnowledgeGraph,
+    subject: Subject,
+    format: Format,
+    options: &dot::Options,
+    width: Option<usize>,
+) -> Result<Produced, ProduceError> {
+    let picture = || match subject {
+        Subject::Graph => Picture::of_graph(kg),
+        Subject::Answer(rows) => Picture::of_rows(kg, rows),
     };
-    if text.len() > ANSWER_BUDGET { Err(TooLarge(ANSWER_BUDGET)) } else { Ok(text) }
+    let text = match (format, subject) {
+        (Format::Table | Format::Csv, Subject::Graph) => return Err(ProduceError::NotOfGraph(format)),
+        (Format::Json, Subject::Graph) => json::graph(kg),
+        (Format::Table, Subject::Answer(rows)) => table::render(kg, rows, width),
+        (Format::Json, Subject::Answer(rows)) => json::rows(kg, rows)?,
+        (Format::Csv, Subject::Answer(rows)) => csv::render(kg, rows),
+        (Format::Dot, _) => dot::render(kg, &picture(), options),
+        (Format::GraphJson, _) => graph_json::render(kg, &picture()),
+        (Format::Svg | Format::Png, _) => {
+            let image = format.image().expect("svg and png are images");
+            let drawn = graphviz::draw(&dot::render(kg, &picture(), options), image)?;
+            return Ok(Produced { bytes: drawn.bytes, aside: drawn.warnings });
+        }
+    };
+    if matches!(subject, Subject::Answer(_)) && text.len() > ANSWER_BUDGET {
+        return Err(TooLarge(ANSWER_BUDGET).into());
+    }
+    let aside = match (format, subject) {
+        (Format::Csv, Subject::Answer(rows)) => rows.notes.iter().map(|note| format!("({note})\n")).collect(),
+        _ => String::new(),
+    };
+    Ok(Produced { bytes: text.into_bytes(), aside })
 }

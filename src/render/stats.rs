@@ -1,6 +1,8 @@
-//! `kgq stats` as aligned text.
+//! `kgq stats` as aligned text (names padded by terminal columns, like tables).
 
 use std::fmt::Write as _;
+
+use unicode_width::UnicodeWidthStr;
 
 use crate::graph::Stats;
 
@@ -23,10 +25,10 @@ pub fn text(stats: &Stats) -> String {
 }
 
 fn section(out: &mut String, title: &str, rows: &[(String, usize)]) {
-    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = rows.iter().map(|(name, _)| name.width()).max().unwrap_or(0);
     let _ = writeln!(out, "{title}");
     for (name, count) in rows {
-        let _ = writeln!(out, "  {name:<width$}  {count:>5}");
+        let _ = writeln!(out, "  {}  {count:>5}", super::table::pad(name, width));
     }
     out.push('\n');
 }

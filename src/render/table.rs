@@ -1,23 +1,27 @@
 //! Results as aligned text for a terminal: columns sized to their contents and, when a width
-//! is given, long cells cut with an ellipsis to fit. Paths, cards and `why` answers print
-//! the evidence of every relation under it, and the sources cited are listed once at the end.
+//! is given, long cells cut with an ellipsis to fit. Widths are terminal columns as the
+//! `unicode-width` crate measures them (a CJK character or an emoji takes two). Paths, cards
+//! and `why` answers print the evidence of every relation under it, and the sources cited
+//! are listed once at the end.
 //! Text from the data is shown with `diag::visible` escapes, never raw.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::text;
-use crate::graph::paths::{Hop, Path};
-use crate::graph::{KnowledgeGraph, edge_ref};
-use crate::query::{Rows, Shape, Value};
+use crate::graph::KnowledgeGraph;
+use crate::graph::paths::Path;
+use crate::query::{Card, RELATION_DETAILS, Rows, Shape, Value, relation_row};
 
 /// Renders rows as text; `width` (terminal columns) cuts long cells, None keeps them whole.
 pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String {
     let mut out = Out { kg, rows, text: String::new(), cited: BTreeSet::new() };
     match &rows.shape {
-        Shape::Card(n) => {
-            out.card(*n);
+        Shape::Card(card) => {
+            out.card(card);
             out.grid(rows, width, true);
         }
         Shape::Paths => out.paths(rows.rows.iter().filter_map(|r| r.iter().find_map(as_path)).collect()),
@@ -30,9 +34,7 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String 
         }
         Shape::Relations => {
             for row in &rows.rows {
-                if let Some(Value::Relation(h)) = row.first() {
-                    out.relation(h, "");
-                }
+                out.relation(row, "");
             }
         }
         Shape::Table => out.grid(rows, width, false),
@@ -59,6 +61,13 @@ fn as_path(v: &Value) -> Option<&Path> {
     }
 }
 
+fn items(v: &Value) -> &[Value] {
+    match v {
+        Value::List(items) => items,
+        _ => &[],
+    }
+}
+
 struct Out<'a> {
     kg: &'a KnowledgeGraph,
     rows: &'a Rows,
@@ -68,47 +77,46 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn card(&mut self, n: crate::graph::EntityRef) {
-        let e = self.kg.entity(n);
+    /// The entity's name and id, then its facts one a line (each evidence locator on its own).
+    fn card(&mut self, card: &Card) {
+        let e = self.kg.entity(card.entity);
         let _ = writeln!(self.text, "{}  ({})", one_line(e.name()), one_line(e.id()));
-        let mut field = |k: &str, v: String| {
-            if !v.is_empty() {
-                let _ = writeln!(self.text, "  {:<10} {}", one_line(k), one_line(&v));
+        for (label, value) in &card.facts {
+            let shown: Vec<String> = match value {
+                Value::List(items) if label == "evidence" => items.iter().map(|ev| self.locator(ev)).collect(),
+                other => vec![text::value(self.kg, other)],
+            };
+            for line in shown.iter().filter(|l| !l.is_empty()) {
+                let _ = writeln!(self.text, "  {} {}", pad(&one_line(label), 10), one_line(line));
             }
-        };
-        field("kind", e.kind().to_string());
-        field("aliases", e.aliases().join(", "));
-        let country = e.country().and_then(|c| self.kg.by_id(c)).map(|c| text::entity(self.kg, c)).unwrap_or_default();
-        field("country", country);
-        for (k, v) in e.attrs() {
-            field(k, v.to_string());
-        }
-        field("note", e.note().map(str::to_string).unwrap_or_default());
-        for ev in e.evidence() {
-            let _ = writeln!(self.text, "  {:<10} {}", "evidence", one_line(&text::locator(ev)));
-            self.cited.insert(ev.source.clone());
         }
         self.text.push('\n');
     }
 
-    /// Aligned columns; with `evidence`, each relation row is followed by its locators.
-    fn grid(&mut self, rows: &Rows, width: Option<usize>, evidence: bool) {
+    /// Aligned columns; on a card, each relation row is followed by its details (attributes,
+    /// note, evidence: the last columns), which do not fit a grid.
+    fn grid(&mut self, rows: &Rows, width: Option<usize>, card: bool) {
         if rows.is_empty() {
             return;
         }
+        let shown = if card { rows.columns.len() - RELATION_DETAILS.len() } else { rows.columns.len() };
         let cells: Vec<Vec<String>> =
-            rows.rows.iter().map(|r| r.iter().map(|v| self.cell(v, evidence)).collect()).collect();
-        let widths = fit(&rows.columns, &cells, width);
+            rows.rows.iter().map(|r| r[..shown].iter().map(|v| self.cell(v, card)).collect()).collect();
+        let widths = fit(&rows.columns[..shown], &cells, width);
         let line = |items: &[String]| -> String {
             let parts: Vec<String> = items.iter().zip(&widths).map(|(c, w)| pad(&cut(c, *w), *w)).collect();
             parts.join("  ").trim_end().to_string()
         };
-        let _ = writeln!(self.text, "{}", line(&rows.columns));
+        let _ = writeln!(self.text, "{}", line(&rows.columns[..shown]));
         let _ = writeln!(self.text, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "));
         for (row, values) in cells.iter().zip(&rows.rows) {
             let _ = writeln!(self.text, "{}", line(row));
-            if evidence && let Some(Value::Relation(h)) = values.first() {
-                self.evidence(h, "    ");
+            if card {
+                let [attrs, note, evidence] = &values[shown..] else { unreachable!("a card row ends in its details") };
+                if !items(attrs).is_empty() {
+                    let _ = writeln!(self.text, "    {}", one_line(&text::value(self.kg, attrs)));
+                }
+                self.details(note, evidence, "    ");
             }
         }
     }
@@ -129,38 +137,51 @@ impl Out<'_> {
 
     fn paths(&mut self, paths: Vec<&Path>) {
         for (i, p) in paths.iter().enumerate() {
-            // Past the budget the answer is refused whole (see `render::rows`): stop writing.
+            // Past the budget the answer is refused whole (see `render::produce`): stop writing.
             if self.text.len() > super::ANSWER_BUDGET {
                 return;
             }
             let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), one_line(&text::path(self.kg, p)));
             // A hop of parallel relations prints each of them, with its own evidence.
             for h in p.hops.iter().flat_map(|h| self.rows.route(h)) {
-                self.relation(&h, "     ");
+                self.relation(&relation_row(self.kg, h), "     ");
             }
         }
     }
 
-    /// One relation as walked, with its period, status and evidence.
-    fn relation(&mut self, h: &Hop, indent: &str) {
-        let r = self.kg.relation(edge_ref(h.edge));
-        let mut facts = vec![r.status().as_str().to_string()];
-        if let Some(period) = r.period() {
-            facts.insert(0, period);
-        }
-        for (k, v) in r.attrs() {
-            facts.push(format!("{k} = {v}"));
-        }
+    /// A relation row (`why`, a path's hop): the relation as walked with its period, status
+    /// and attributes, then its note and evidence.
+    fn relation(&mut self, row: &[Value], indent: &str) {
+        let [Value::Relation(h), when, status, attrs, note, evidence] = row else {
+            unreachable!("a relation row has the relation columns")
+        };
+        let facts: Vec<String> = [when, status]
+            .into_iter()
+            .chain(items(attrs))
+            .map(|v| text::value(self.kg, v))
+            .filter(|t| !t.is_empty())
+            .collect();
         let _ = writeln!(self.text, "{indent}{}  [{}]", one_line(&text::hop(self.kg, h)), one_line(&facts.join(", ")));
-        self.evidence(h, &format!("{indent}    "));
+        self.details(note, evidence, &format!("{indent}    "));
     }
 
-    fn evidence(&mut self, h: &Hop, indent: &str) {
-        let r = self.kg.relation(edge_ref(h.edge));
-        for ev in r.evidence() {
-            let _ = writeln!(self.text, "{indent}{}", one_line(&text::locator(ev)));
+    /// A relation's note and evidence locators, one a line.
+    fn details(&mut self, note: &Value, evidence: &Value, indent: &str) {
+        if let Value::Text(note) = note {
+            let _ = writeln!(self.text, "{indent}note: {}", one_line(note));
+        }
+        for ev in items(evidence) {
+            let shown = self.locator(ev);
+            let _ = writeln!(self.text, "{indent}{}", one_line(&shown));
+        }
+    }
+
+    /// A locator's text; its source goes into the legend.
+    fn locator(&mut self, ev: &Value) -> String {
+        if let Value::Evidence(ev) = ev {
             self.cited.insert(ev.source.clone());
         }
+        text::value(self.kg, ev)
     }
 
     fn sources(&mut self) {
@@ -177,12 +198,13 @@ impl Out<'_> {
     }
 }
 
-/// Column widths: each column's widest cell, shrunk (widest first) until the row fits.
+/// Column widths in terminal columns: each column's widest cell, shrunk (widest first)
+/// until the row fits.
 fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in cells {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(c.width());
         }
     }
     if let Some(total) = width {
@@ -198,22 +220,48 @@ fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<u
     widths
 }
 
+/// `s` cut to at most `width` terminal columns, ending in an ellipsis when cut. A wide
+/// character (CJK, emoji) that would straddle the edge is left out whole.
 fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
+    if s.width() <= width {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    let room = width.saturating_sub(1);
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     out
 }
 
-fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+/// `s` followed by spaces up to `width` terminal columns.
+pub(super) fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
 }
 
 /// Data on one printed line: a line break or any other control character in it is shown
 /// as an escape, so a name cannot start a line of its own (or act on the terminal).
 fn one_line(text: &str) -> String {
     crate::diag::visible(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cut, pad};
+
+    #[test]
+    fn wide_characters_are_cut_and_padded_by_terminal_columns() {
+        assert_eq!(cut("東京都庁", 5), "東京…");
+        assert_eq!(cut("東京都庁", 8), "東京都庁");
+        assert_eq!(cut("ab☕cd", 4), "ab…");
+        assert_eq!(pad("東京", 6), "東京  ");
+        assert_eq!(pad("e\u{301}", 3), "e\u{301}  ");
+    }
 }

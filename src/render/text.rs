@@ -2,8 +2,7 @@
 
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
-use crate::model::Evidence;
-use crate::query::Value;
+use crate::query::{Locator, Value};
 
 pub fn entity(kg: &KnowledgeGraph, n: EntityRef) -> String {
     let e = kg.entity(n);
@@ -52,7 +51,7 @@ pub fn hop(kg: &KnowledgeGraph, h: &Hop) -> String {
 }
 
 /// `002:450 "the Rungrado General Trading Corporation"`
-pub fn locator(ev: &Evidence) -> String {
+pub fn locator(ev: &Locator) -> String {
     format!("{}:{} \"{}\"", ev.source, ev.line, ev.quote)
 }
 
@@ -69,5 +68,6 @@ pub fn value(kg: &KnowledgeGraph, v: &Value) -> String {
         Value::Relation(h) => hop(kg, h),
         Value::Path(p) => path(kg, p),
         Value::List(items) => items.iter().map(|i| value(kg, i)).collect::<Vec<_>>().join(", "),
+        Value::Evidence(ev) => locator(ev),
     }
 }

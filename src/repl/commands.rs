@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::graph::KnowledgeGraph;
-use crate::query::ast::Format;
 use crate::query::syntax::{EXAMPLES, FORMS, PATH_OPTIONS};
+use crate::render::Format;
 
 /// A meta-command: name, argument form, what it does, and whether its argument is a path.
 pub struct MetaCommand {
@@ -23,9 +23,19 @@ pub const COMMANDS: &[MetaCommand] = &[
         help: "statements, options and commands; :help <statement> for one",
         takes_path: false,
     },
-    MetaCommand { name: "format", args: "table|json|csv|dot", help: "how answers are printed", takes_path: false },
+    MetaCommand {
+        name: "format",
+        args: "FORMAT",
+        help: "how answers are printed and saved: table, json, csv, dot, graph-json, svg or png",
+        takes_path: false,
+    },
     MetaCommand { name: "dot", args: "FILE", help: "write the last answer as Graphviz DOT", takes_path: true },
-    MetaCommand { name: "save", args: "FILE", help: "write the last answer in the current format", takes_path: true },
+    MetaCommand {
+        name: "save",
+        args: "FILE",
+        help: "write the last answer in the current format (svg and png drawn by Graphviz)",
+        takes_path: true,
+    },
     MetaCommand { name: "timing", args: "on|off", help: "print how long each statement took", takes_path: false },
     MetaCommand {
         name: "schema",
@@ -85,9 +95,11 @@ pub fn parse(line: &str) -> Result<Command, String> {
     };
     Ok(match command.name {
         "help" => Command::Help((!arg.is_empty()).then(|| arg.to_string())),
-        "format" => Command::Format(
-            Format::parse(&need("a format: table, json, csv or dot")?).ok_or("formats: table, json, csv, dot")?,
-        ),
+        "format" => {
+            let names = Format::names().join(", ");
+            let arg = need(&format!("a format: {names}"))?;
+            Command::Format(Format::named(&arg).ok_or_else(|| format!("formats: {names}"))?)
+        }
         "dot" => Command::Dot(need("a file name")?.into()),
         "save" => Command::Save(need("a file name")?.into()),
         "timing" => match need("on or off")?.as_str() {

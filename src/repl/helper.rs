@@ -165,7 +165,7 @@ impl KgqHelper {
             Ok(c) if c.takes_path => self.files.complete(line, pos, ctx),
             Ok(c) if c.name == "format" => {
                 let start = head.rfind(char::is_whitespace).map_or(pos, |i| i + 1);
-                Ok((start, plain(&["table", "json", "csv", "dot"], &head[start..])))
+                Ok((start, plain(&crate::render::Format::names(), &head[start..])))
             }
             _ => Ok((pos, Vec::new())),
         }

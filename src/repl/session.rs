@@ -13,9 +13,9 @@ use crate::data::{DataSource, OpenError};
 use crate::diag::{self, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
-use crate::query::ast::Format;
+use crate::graphviz::GraphvizError;
 use crate::query::{self, Failure, Rows, Settings};
-use crate::render;
+use crate::render::{self, Format, ProduceError, Produced, Subject};
 
 /// Where a session's text came from, for error locations.
 pub struct Origin<'a> {
@@ -105,17 +105,24 @@ impl Session {
         match result {
             Ok((rows, written)) => {
                 let format = written.unwrap_or(self.format);
-                let text = match render::rows(&self.kg, &rows, format, self.width) {
-                    Ok(text) => text,
-                    Err(too_large) => {
-                        let _ = writeln!(err, "{too_large}\n  help: {}", too_large.help());
+                // An image would garble the terminal: it is kept for `:save`, not printed.
+                if format == Format::Png {
+                    let _ = writeln!(out, "(a PNG image: :save FILE writes it)");
+                    self.last = Some(rows);
+                    return Outcome::Ok;
+                }
+                let produced = match self.produce(&rows, format, self.width) {
+                    Ok(produced) => produced,
+                    Err(message) => {
+                        let _ = writeln!(err, "{}", diag::visible_lines(&message));
                         return Outcome::Failed;
                     }
                 };
-                if !self.write_interruptibly(&text, out) {
+                if !self.write_interruptibly(&String::from_utf8_lossy(&produced.bytes), out) {
                     let _ = writeln!(err, "\ncancelled");
                     return Outcome::Failed;
                 }
+                let _ = err.write_all(diag::visible_lines(&produced.aside).as_bytes());
                 if self.timing {
                     let _ = writeln!(out, "(time: {:.1} ms)", elapsed.as_secs_f64() * 1000.0);
                 }
@@ -178,8 +185,8 @@ impl Session {
                 let _ = out.write_all(diag::visible_lines(&commands::sources(&self.kg)).as_bytes());
                 Ok(())
             }
-            Command::Dot(path) => self.save(&path, Format::Dot),
-            Command::Save(path) => self.save(&path, self.format),
+            Command::Dot(path) => self.save(&path, Format::Dot, err),
+            Command::Save(path) => self.save(&path, self.format, err),
             Command::Data(dir) => self.load(&dir),
             Command::Run(path) => return self.run_nested(&path, origin, out, err),
         };
@@ -196,10 +203,25 @@ impl Session {
         }
     }
 
-    fn save(&self, path: &Path, format: Format) -> Result<(), String> {
+    fn save(&self, path: &Path, format: Format, err: &mut dyn Write) -> Result<(), String> {
         let rows = self.last.as_ref().ok_or("no result yet: run a statement first")?;
-        let text = render::rows(&self.kg, rows, format, None).map_err(|e| format!("{e}; {}", e.help()))?;
-        write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        let produced = self.produce(rows, format, None)?;
+        write_atomic(path, &produced.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let _ = err.write_all(diag::visible_lines(&produced.aside).as_bytes());
+        Ok(())
+    }
+
+    /// An answer in `format` through `render::produce`, as the command line writes it, or
+    /// why it cannot be, in words.
+    fn produce(&self, rows: &Rows, format: Format, width: Option<usize>) -> Result<Produced, String> {
+        let options = render::dot::Options::default();
+        render::produce(&self.kg, Subject::Answer(rows), format, &options, width).map_err(|e| match e {
+            ProduceError::TooLarge(e) => format!("{e}\n  help: {}", e.help()),
+            ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
+                format!("{stderr}Graphviz `dot` failed ({status})")
+            }
+            other => other.to_string(),
+        })
     }
 
     /// `:data PATH`: a folder, one data file or a snapshot, opened as `--data` opens it.

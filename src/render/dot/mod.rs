@@ -19,7 +19,6 @@ use layout::Placement;
 use super::picture::{Edge, Layout, Picture};
 use crate::graph::{EntityRef, KnowledgeGraph};
 use crate::model::Status;
-use crate::query::Rows;
 use crate::style;
 
 /// How entities are grouped into boxes.
@@ -41,11 +40,6 @@ pub struct Options {
 /// The legend's box. Its name has an underscore after `cluster_`, which no entity id (a
 /// kebab-case slug) has, so it never meets a country's box.
 const LEGEND: &str = "cluster_kgq_legend";
-
-/// A query's answer as DOT, with default options.
-pub fn rows(kg: &KnowledgeGraph, rows: &Rows) -> String {
-    render(kg, &Picture::of_rows(kg, rows), &Options::default())
-}
 
 /// The whole graph as DOT, with default options.
 pub fn graph(kg: &KnowledgeGraph) -> String {

@@ -1,0 +1,83 @@
+//! The output formats, named once: what a statement's `as FORMAT`, the command line's
+//! `--format` and the shell's `:format` choose among, and what `render::produce` writes.
+//! Data formats (table, JSON, CSV) print an answer's facts; picture formats draw them
+//! (DOT, the graph-view JSON, and SVG or PNG drawn by Graphviz).
+
+use clap::ValueEnum;
+
+/// An output format. The doc comments are the command line's help for each value.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned columns (an answer's default).
+    Table,
+    /// The graph's data (`kgq-graph`), or an answer's rows (`kgq-rows`).
+    Json,
+    /// An answer's table, with ids.
+    Csv,
+    /// A picture, as Graphviz DOT.
+    Dot,
+    /// A picture's nodes and edges, for web viewers (`kgq-graph-view`).
+    GraphJson,
+    /// A picture drawn by Graphviz.
+    Svg,
+    /// A picture drawn by Graphviz, as a bitmap.
+    Png,
+}
+
+impl Format {
+    /// The formats a statement may ask for with `as` (the grammar's list).
+    pub const IN_STATEMENTS: [(&'static str, Format); 4] =
+        [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv), ("dot", Format::Dot)];
+
+    /// A format a statement names, in any case.
+    pub fn parse(text: &str) -> Option<Format> {
+        let text = text.to_ascii_lowercase();
+        Self::IN_STATEMENTS.iter().find(|(name, _)| *name == text).map(|(_, f)| *f)
+    }
+
+    /// A format by the name the command line and the shell's `:format` use, in any case.
+    pub fn named(text: &str) -> Option<Format> {
+        Format::from_str(text, true).ok()
+    }
+
+    /// The name `--format` and `:format` take.
+    pub fn name(self) -> String {
+        self.to_possible_value().expect("no format is skipped").get_name().to_string()
+    }
+
+    /// Every format's name, in the order `--format` lists them.
+    pub fn names() -> Vec<String> {
+        Format::value_variants().iter().map(|f| f.name()).collect()
+    }
+
+    /// Whether the format draws a picture that `--cluster` and `--rankdir` shape.
+    pub fn is_picture(self) -> bool {
+        matches!(self, Format::Dot | Format::Svg | Format::Png)
+    }
+
+    /// The image Graphviz draws for this format, if it is one.
+    pub fn image(self) -> Option<crate::graphviz::Image> {
+        match self {
+            Format::Svg => Some(crate::graphviz::Image::Svg),
+            Format::Png => Some(crate::graphviz::Image::Png),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::Format;
+
+    #[test]
+    fn every_format_is_named_as_the_command_line_names_it() {
+        for f in Format::value_variants() {
+            assert_eq!(Format::named(&f.name()), Some(*f));
+        }
+        assert_eq!(Format::GraphJson.name(), "graph-json");
+        assert_eq!(Format::parse("CSV"), Some(Format::Csv));
+        assert_eq!(Format::parse("svg"), None, "statements write data and DOT, not images");
+    }
+}
