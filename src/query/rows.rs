@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::graph::EntityRef;
 use crate::graph::paths::{Hop, Path};
+use crate::graph::{EntityRef, RelationRef};
 use crate::model::PartialDate;
 
 /// One cell.
@@ -53,7 +53,7 @@ pub struct Rows {
     /// For a path hop whose relation stands for several parallel ones (same ends and kind;
     /// see `Topology::route_members`): every relation of the route that meets the
     /// statement's filter, each with whether it is stored the same way round as the hop's.
-    pub routes: BTreeMap<u32, Vec<(u32, bool)>>,
+    pub routes: BTreeMap<RelationRef, Vec<(RelationRef, bool)>>,
 }
 
 impl Rows {
@@ -122,15 +122,15 @@ impl Value {
             }
             Value::Relation(h) => {
                 out.push(7);
-                out.extend_from_slice(&h.edge.to_le_bytes());
+                out.extend_from_slice(&h.edge.number().to_le_bytes());
                 out.push(u8::from(h.forward));
             }
             Value::Path(p) => {
                 out.push(8);
                 out.extend_from_slice(&(p.nodes.len() as u64).to_le_bytes());
-                p.nodes.iter().for_each(|n| out.extend_from_slice(&n.to_le_bytes()));
+                p.nodes.iter().for_each(|n| out.extend_from_slice(&n.number().to_le_bytes()));
                 for h in &p.hops {
-                    out.extend_from_slice(&h.edge.to_le_bytes());
+                    out.extend_from_slice(&h.edge.number().to_le_bytes());
                     out.push(u8::from(h.forward));
                 }
             }

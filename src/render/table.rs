@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::text;
+use crate::graph::KnowledgeGraph;
 use crate::graph::paths::{Hop, Path};
-use crate::graph::{KnowledgeGraph, edge_ref};
 use crate::query::{Rows, Shape, Value};
 
 /// Renders rows as text; `width` (terminal columns) cuts long cells, None keeps them whole.
@@ -143,7 +143,7 @@ impl Out<'_> {
 
     /// One relation as walked, with its period, status and evidence.
     fn relation(&mut self, h: &Hop, indent: &str) {
-        let r = self.kg.relation(edge_ref(h.edge));
+        let r = self.kg.relation(h.edge);
         let mut facts = vec![r.status().as_str().to_string()];
         if let Some(period) = r.period() {
             facts.insert(0, period);
@@ -156,7 +156,7 @@ impl Out<'_> {
     }
 
     fn evidence(&mut self, h: &Hop, indent: &str) {
-        let r = self.kg.relation(edge_ref(h.edge));
+        let r = self.kg.relation(h.edge);
         for ev in r.evidence() {
             let _ = writeln!(self.text, "{indent}{}", one_line(&text::locator(ev)));
             self.cited.insert(ev.source.clone());
