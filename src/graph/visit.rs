@@ -72,11 +72,13 @@ impl EdgeRef for Edge<'_> {
 }
 
 impl Topology {
+    #[inline]
     fn edge(&self, id: RelationRef) -> Edge<'_> {
         let (from, to) = self.ends(id);
         Edge { from, to, id, kind: &self.edge_rel[id.index()] }
     }
 
+    #[inline]
     fn row(&self, node: EntityRef, dir: Direction) -> &[Step] {
         match dir {
             Direction::Outgoing => self.out(node),
@@ -155,17 +157,27 @@ impl Visitable for Topology {
 }
 
 /// The other ends of a row's edges.
-pub type Neighbours<'a> = std::iter::Map<std::slice::Iter<'a, Step>, fn(&Step) -> EntityRef>;
+#[derive(Debug, Clone)]
+pub struct Neighbours<'a>(std::slice::Iter<'a, Step>);
 
-fn neighbour(step: &Step) -> EntityRef {
-    step.0
+impl Iterator for Neighbours<'_> {
+    type Item = EntityRef;
+
+    #[inline]
+    fn next(&mut self) -> Option<EntityRef> {
+        self.0.next().map(|step| step.0)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
 }
 
 impl<'a> IntoNeighbors for &'a Topology {
     type Neighbors = Neighbours<'a>;
 
     fn neighbors(self, a: EntityRef) -> Neighbours<'a> {
-        self.out(a).iter().map(neighbour as fn(&Step) -> EntityRef)
+        Neighbours(self.out(a).iter())
     }
 }
 
@@ -173,11 +185,11 @@ impl<'a> IntoNeighborsDirected for &'a Topology {
     type NeighborsDirected = Neighbours<'a>;
 
     fn neighbors_directed(self, a: EntityRef, dir: Direction) -> Neighbours<'a> {
-        self.row(a, dir).iter().map(neighbour as fn(&Step) -> EntityRef)
+        Neighbours(self.row(a, dir).iter())
     }
 }
 
-impl<'a> IntoNodeIdentifiers for &'a Topology {
+impl IntoNodeIdentifiers for &Topology {
     type NodeIdentifiers = std::iter::Map<std::ops::Range<u32>, fn(u32) -> EntityRef>;
 
     fn node_identifiers(self) -> Self::NodeIdentifiers {
@@ -185,17 +197,19 @@ impl<'a> IntoNodeIdentifiers for &'a Topology {
     }
 }
 
-/// Edges by their numbers, as petgraph's edge references.
-pub struct Edges<'a, I> {
+/// Every edge, in edge order.
+#[derive(Debug, Clone)]
+pub struct AllEdges<'a> {
     topo: &'a Topology,
-    ids: I,
+    ids: std::ops::Range<u32>,
 }
 
-impl<'a, I: Iterator<Item = RelationRef>> Iterator for Edges<'a, I> {
+impl<'a> Iterator for AllEdges<'a> {
     type Item = Edge<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Edge<'a>> {
-        self.ids.next().map(|e| self.topo.edge(e))
+        self.ids.next().map(|e| self.topo.edge(RelationRef::new(e)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -204,19 +218,31 @@ impl<'a, I: Iterator<Item = RelationRef>> Iterator for Edges<'a, I> {
 }
 
 /// The edges of a row, in edge order.
-pub type RowEdges<'a> = Edges<'a, std::iter::Map<std::slice::Iter<'a, Step>, fn(&Step) -> RelationRef>>;
+#[derive(Debug, Clone)]
+pub struct RowEdges<'a> {
+    topo: &'a Topology,
+    row: std::slice::Iter<'a, Step>,
+}
 
-fn edge_of(step: &Step) -> RelationRef {
-    step.1
+impl<'a> Iterator for RowEdges<'a> {
+    type Item = Edge<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Edge<'a>> {
+        self.row.next().map(|&(_, e)| self.topo.edge(e))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.row.size_hint()
+    }
 }
 
 impl<'a> IntoEdgeReferences for &'a Topology {
     type EdgeRef = Edge<'a>;
-    type EdgeReferences = Edges<'a, std::iter::Map<std::ops::Range<u32>, fn(u32) -> RelationRef>>;
+    type EdgeReferences = AllEdges<'a>;
 
-    fn edge_references(self) -> Self::EdgeReferences {
-        let ids = (0..Topology::edge_count(self) as u32).map(RelationRef::new as fn(u32) -> RelationRef);
-        Edges { topo: self, ids }
+    fn edge_references(self) -> AllEdges<'a> {
+        AllEdges { topo: self, ids: 0..Topology::edge_count(self) as u32 }
     }
 }
 
@@ -234,7 +260,7 @@ impl<'a> IntoEdgesDirected for &'a Topology {
     /// The edges leaving `a` (outgoing) or arriving at it (incoming), each with its ends as
     /// stored, as petgraph's own graphs give them.
     fn edges_directed(self, a: EntityRef, dir: Direction) -> RowEdges<'a> {
-        Edges { topo: self, ids: self.row(a, dir).iter().map(edge_of as fn(&Step) -> RelationRef) }
+        RowEdges { topo: self, row: self.row(a, dir).iter() }
     }
 }
 
