@@ -283,8 +283,8 @@ impl Topology {
     }
 
     /// Edges touching `node`: those leaving it, then those arriving, each latest first
-    /// (the order petgraph's incidence lists gave, which `show` and `why` list in). A
-    /// self-loop is listed twice, once each way.
+    /// (the order `show` and `why` list relations in). A self-loop is listed twice, once
+    /// each way.
     pub fn incident(&self, node: EntityRef) -> impl Iterator<Item = RelationRef> + '_ {
         self.out(node).iter().rev().chain(self.inc(node).iter().rev()).map(|&(_, e)| e)
     }
