@@ -8,8 +8,8 @@
 use std::time::Instant;
 
 use kgq::data::{self, DataFiles};
-use kgq::graph::KnowledgeGraph;
 use kgq::graph::paths::{Filter, Limits, Path};
+use kgq::graph::{EntityRef, KnowledgeGraph};
 use serde_json::{Value, json};
 
 /// The harness's bounds: shortest paths up to 10 hops, simple paths up to 4 hops capped at
@@ -56,9 +56,8 @@ fn run() -> Result<(), String> {
     let load_s = started.elapsed().as_secs_f64();
     let rss_after_load_mb = rss_mb();
 
-    let node = |id: &str| kg.by_id(id).map(|n| n.index() as u32).ok_or(format!("unknown node {id}"));
-    let harness_id =
-        |n: u32| -> u64 { kg.entity(kgq::graph::node_ref(n)).id().parse().expect("harness ids are integers") };
+    let node = |id: &str| kg.by_id(id).ok_or(format!("unknown node {id}"));
+    let harness_id = |n: EntityRef| -> u64 { kg.entity(n).id().parse().expect("harness ids are integers") };
     let ids = |p: &Path| p.nodes.iter().map(|&n| harness_id(n)).collect::<Vec<_>>();
     let t = kg.topology();
     let filter = Filter::default();

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage:
 //! `data` (graph-data files to a validated [`data::Dataset`], with located diagnostics) →
-//! `graph` ([`graph::KnowledgeGraph`]: petgraph plus indexes) → `render` (JSON and the
+//! `graph` ([`graph::KnowledgeGraph`]: one adjacency structure plus indexes) → `render` (JSON and the
 //! other output formats). `diag` renders problems with snippets and carets; `cli` is the
 //! command line, which the binary only calls.
 

@@ -136,12 +136,12 @@ proptest! {
         let edges: Vec<_> = edges.into_iter().filter(|(a, b, _)| a != b).collect();
         let kg = graph(n, &edges);
         let (rows, _) = query::run(&kg, &format!("paths e0 to e1 max {max} limit 100000"), &Settings::default()).expect("paths runs");
-        let id = |x: u32| kg.entity(kgq::graph::node_ref(x)).id().to_string();
+        let id = |x: kgq::graph::EntityRef| kg.entity(x).id().to_string();
         let mut got: Vec<Vec<String>> = rows.rows.iter().map(|r| match &r[1] {
             Value::Path(p) => {
                 let mut route = vec![id(p.nodes[0])];
                 for (h, &x) in p.hops.iter().zip(&p.nodes[1..]) {
-                    let rel = kg.relation(kgq::graph::edge_ref(h.edge)).rel();
+                    let rel = kg.relation(h.edge).rel();
                     let hop = match (rel, h.forward) {
                         ("pairs", _) => "-pairs-",
                         (_, true) => "-links->",

@@ -1,55 +1,42 @@
-//! The knowledge graph: the dataset's tables of entities and relations, with petgraph
-//! holding the structure and the indexes that queries need (id, case-insensitive name and
-//! alias, kind, relation kind).
+//! The knowledge graph: the dataset's tables of entities and relations, one adjacency
+//! structure ([`Topology`]) holding how they connect, and the indexes that queries need
+//! (id, case-insensitive name and alias, kind, relation kind).
 //!
-//! Built once from a validated [`Dataset`]; read-only afterwards. petgraph's indices are
-//! an in-memory detail: the data format and the output formats speak of ids only.
+//! Built once from a validated [`Dataset`]; read-only afterwards. Entities and relations
+//! are named by [`EntityRef`] and [`RelationRef`], in-memory numbers: the data format and
+//! the output formats speak of ids only.
 
+mod ids;
 pub mod paths;
 mod resolve;
 mod stats;
 pub mod topology;
+mod visit;
 
+pub use ids::{EntityRef, RelationRef};
 pub use resolve::{Candidate, ResolveError};
 pub use stats::{SourceCoverage, Stats};
 pub use topology::Topology;
+pub use visit::Visited;
 
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
 use crate::model::{Schema, Source};
-use crate::table::{Entities, EntityView, RelationView, Relations, prefetch};
-
-/// A node of the graph.
-pub type EntityRef = NodeIndex<u32>;
-/// An edge of the graph.
-pub type RelationRef = EdgeIndex<u32>;
-
-/// The entity numbered `n` in path results.
-pub fn node_ref(n: u32) -> EntityRef {
-    EntityRef::new(n as usize)
-}
-
-/// The relation numbered `e` in path results.
-pub fn edge_ref(e: u32) -> RelationRef {
-    RelationRef::new(e as usize)
-}
+use crate::table::{Entities, EntityView, RelationView, Relations};
 
 /// Entities, relations, their vocabulary and sources, indexed for lookup.
 ///
-/// petgraph holds the structure (node and edge numbering, the ends of every relation, the
-/// relations at every node); the records themselves stay in the dataset's compact tables,
-/// numbered alike, and are read through views.
+/// The topology holds the structure (the ends of every relation, the relations at every
+/// node, each relation's kind); the records themselves stay in the dataset's compact
+/// tables, numbered alike, and are read through views.
 #[derive(Debug, Clone)]
 pub struct KnowledgeGraph {
     pub schema: Schema,
     pub sources: Vec<Source>,
     entities: Entities,
-    /// The relations' statuses and rarer parts; their ends are in `graph`, their kinds in
-    /// `topology`.
+    /// The relations' statuses and rarer parts; their ends and kinds are in `topology`.
     relations: Relations,
-    graph: DiGraph<(), (), u32>,
     /// Lower-cased alias -> the entities it names.
     by_alias: FxHashMap<String, Vec<EntityRef>>,
     /// Entities of each kind, by kind index.
@@ -68,40 +55,19 @@ impl KnowledgeGraph {
         let ends = relations.take_ends();
         let edge_rel = relations.take_rels();
         let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-        // petgraph's lists and the search index's rows come from the same ends: one core each.
-        let (graph, topology) = std::thread::scope(|scope| {
-            let index = scope.spawn(|| {
-                Topology::build(&ends, entities.kinds().to_vec(), edge_rel, &relations, &schema, &source_ids)
-            });
-            let mut graph = DiGraph::with_capacity(entities.len(), ends.len());
-            for _ in 0..entities.len() {
-                graph.add_node(());
-            }
-            // Each edge is linked into the lists of its two ends, at random places: those of
-            // an edge a few on are fetched ahead, so the links do not wait.
-            const AHEAD: usize = 16;
-            for (e, &(a, b)) in ends.iter().enumerate() {
-                if let Some(&(c, d)) = ends.get(e + AHEAD) {
-                    prefetch(&graph.raw_nodes()[c as usize]);
-                    prefetch(&graph.raw_nodes()[d as usize]);
-                }
-                graph.add_edge(node_ref(a), node_ref(b), ());
-            }
-            (graph, index.join().expect("building the search index does not panic"))
-        });
-        drop(ends);
+        let topology = Topology::build(ends, entities.kinds().to_vec(), edge_rel, &relations, &schema, &source_ids);
         let mut by_alias: FxHashMap<String, Vec<EntityRef>> = FxHashMap::default();
         for (n, more) in entities.with_more() {
             for alias in &more.aliases {
                 let nodes = by_alias.entry(alias.to_lowercase()).or_default();
-                if !nodes.contains(&node_ref(n)) {
-                    nodes.push(node_ref(n));
+                if !nodes.contains(&EntityRef::new(n)) {
+                    nodes.push(EntityRef::new(n));
                 }
             }
         }
         let mut by_kind = vec![Vec::new(); schema.kinds.len()];
         for (n, &k) in entities.kinds().iter().enumerate() {
-            by_kind[usize::from(k)].push(node_ref(n as u32));
+            by_kind[usize::from(k)].push(EntityRef::new(n as u32));
         }
         let mut rel_counts = vec![0; schema.relations.len()];
         for &r in &topology.edge_rel {
@@ -112,7 +78,6 @@ impl KnowledgeGraph {
             sources,
             entities,
             relations,
-            graph,
             by_alias,
             by_kind,
             rel_counts,
@@ -122,22 +87,22 @@ impl KnowledgeGraph {
     }
 
     pub fn entity(&self, node: EntityRef) -> EntityView<'_> {
-        EntityView::new(&self.schema, &self.entities, node.index() as u32)
+        EntityView::new(&self.schema, &self.entities, node.number())
     }
 
     pub fn relation(&self, edge: RelationRef) -> RelationView<'_> {
         let (a, b) = self.ends(edge);
-        let (e, ends) = (edge.index() as u32, (a.index() as u32, b.index() as u32));
-        RelationView::new(&self.schema, &self.entities, &self.relations, e, ends, self.topology.edge_rel[e as usize])
+        let (e, ends) = (edge.number(), (a.number(), b.number()));
+        RelationView::new(&self.schema, &self.entities, &self.relations, e, ends, self.topology.rel(edge))
     }
 
     /// The two ends of a relation, as stored (from, to).
     pub fn ends(&self, edge: RelationRef) -> (EntityRef, EntityRef) {
-        self.graph.edge_endpoints(edge).expect("edge refs come from this graph")
+        self.topology.ends(edge)
     }
 
     pub fn by_id(&self, id: &str) -> Option<EntityRef> {
-        self.entities.find(id).map(node_ref)
+        self.entities.find(id).map(EntityRef::new)
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
@@ -145,21 +110,21 @@ impl KnowledgeGraph {
     }
 
     pub fn entity_count(&self) -> usize {
-        self.graph.node_count()
+        self.topology.node_count()
     }
 
     pub fn relation_count(&self) -> usize {
-        self.graph.edge_count()
+        self.topology.edge_count()
     }
 
     /// All entities, in the order they were declared.
     pub fn entities(&self) -> impl Iterator<Item = (EntityRef, EntityView<'_>)> {
-        self.graph.node_indices().map(|n| (n, self.entity(n)))
+        (0..self.entity_count() as u32).map(EntityRef::new).map(|n| (n, self.entity(n)))
     }
 
     /// All relations, in the order they were declared.
     pub fn relations(&self) -> impl Iterator<Item = (RelationRef, RelationView<'_>)> {
-        self.graph.edge_indices().map(|e| (e, self.relation(e)))
+        (0..self.relation_count() as u32).map(RelationRef::new).map(|e| (e, self.relation(e)))
     }
 
     /// Entities of one kind.
@@ -173,22 +138,14 @@ impl KnowledgeGraph {
         self.schema.relations.iter().position(|r| r.name == rel).map_or(0, |i| self.rel_counts[i])
     }
 
-    /// Relations touching `node`, in either direction.
+    /// Relations touching `node`: those leaving it, then those arriving, latest first.
     pub fn incident(&self, node: EntityRef) -> impl Iterator<Item = RelationRef> + '_ {
-        use petgraph::Direction::{Incoming, Outgoing};
-        let out = self.graph.edges_directed(node, Outgoing);
-        let inc = self.graph.edges_directed(node, Incoming);
-        out.chain(inc).map(|e| petgraph::visit::EdgeRef::id(&e))
+        self.topology.incident(node)
     }
 
-    /// The compact adjacency that path searches run on.
+    /// The graph's structure, which path searches and petgraph's algorithms run on.
     pub fn topology(&self) -> &Topology {
         &self.topology
-    }
-
-    /// The underlying petgraph graph (structure only; records are read through views).
-    pub fn petgraph(&self) -> &DiGraph<(), (), u32> {
-        &self.graph
     }
 
     /// The entity tables, for lookups by name.

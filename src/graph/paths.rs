@@ -30,18 +30,19 @@ use std::time::Instant;
 use self::rules::{Budget, Rules};
 use self::search::Rows;
 use super::topology::{Day, Topology};
+use super::{EntityRef, RelationRef};
 
 /// One traversed edge: `forward` when walked from its `from` end to its `to` end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Hop {
-    pub edge: u32,
+    pub edge: RelationRef,
     pub forward: bool,
 }
 
 /// A walk from `start` along `hops`; `nodes` lists every node visited, `start` first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Path {
-    pub nodes: Vec<u32>,
+    pub nodes: Vec<EntityRef>,
     pub hops: Vec<Hop>,
 }
 
@@ -65,7 +66,7 @@ pub struct Filter {
     /// Never these relation kinds.
     pub except_via: Vec<u16>,
     /// Never pass through these nodes (the endpoints of a search are exempt).
-    pub avoid: Vec<u32>,
+    pub avoid: Vec<EntityRef>,
     /// Never pass through nodes of these kinds (the endpoints are exempt).
     pub avoid_kinds: Vec<u16>,
     /// Only edges whose validity period overlaps this inclusive day range.
@@ -119,7 +120,7 @@ pub struct Found<T> {
 /// built for all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Neighbourhood {
-    pub from: u32,
+    pub from: EntityRef,
     pub reached: Vec<Reached>,
     /// Whether the row cap cut the list short.
     pub truncated: bool,
@@ -128,7 +129,7 @@ pub struct Neighbourhood {
 /// A node reached from the start of a neighbourhood search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reached {
-    pub node: u32,
+    pub node: EntityRef,
     /// Hops from the start.
     pub dist: u32,
     /// Where the tree parent sits in [`Neighbourhood::reached`]; [`NO_PARENT`] when it is
@@ -174,7 +175,7 @@ impl Topology {
     /// The relations a hop along `edge` stands for under `filter`: the edge alone, or, for
     /// a route's representative, every parallel relation that meets the filter's period and
     /// source conditions (kinds and direction are the same for all of them), in edge order.
-    pub fn route_members(&self, edge: u32, filter: &Filter) -> Vec<u32> {
+    pub fn route_members(&self, edge: RelationRef, filter: &Filter) -> Vec<RelationRef> {
         match self.parallel(edge) {
             None => vec![edge],
             Some(members) => {
@@ -191,9 +192,9 @@ impl Topology {
     /// not be simple.
     pub fn shortest_path(
         &self,
-        from: u32,
-        to: u32,
-        through: Option<u32>,
+        from: EntityRef,
+        to: EntityRef,
+        through: Option<EntityRef>,
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Option<Path>, Stop> {
@@ -214,9 +215,9 @@ impl Topology {
     /// (nodes, hops).
     pub fn all_shortest_paths(
         &self,
-        from: u32,
-        to: u32,
-        through: Option<u32>,
+        from: EntityRef,
+        to: EntityRef,
+        through: Option<EntityRef>,
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Found<Path>, Stop> {
@@ -238,9 +239,9 @@ impl Topology {
     /// `through`, when given), shortest first, then by (nodes, hops).
     pub fn simple_paths(
         &self,
-        from: u32,
-        to: u32,
-        through: Option<u32>,
+        from: EntityRef,
+        to: EntityRef,
+        through: Option<EntityRef>,
         filter: &Filter,
         limits: &Limits,
     ) -> Result<Found<Path>, Stop> {
@@ -259,7 +260,7 @@ impl Topology {
     ///
     /// Ordered by (distance, node id). Nodes the filter avoids are neither reported nor
     /// passed through: only `from` is an endpoint here.
-    pub fn neighbourhood(&self, from: u32, filter: &Filter, limits: &Limits) -> Result<Neighbourhood, Stop> {
+    pub fn neighbourhood(&self, from: EntityRef, filter: &Filter, limits: &Limits) -> Result<Neighbourhood, Stop> {
         let mut budget = Budget::start(limits)?;
         let rules = Rules::new(self, filter, &[from]);
         let hops = self.hop_cap(limits.max_hops);
@@ -271,9 +272,9 @@ impl Topology {
     /// (every path visits its ends, so it constrains nothing).
     fn plan<'l>(
         &self,
-        from: u32,
-        to: u32,
-        through: Option<u32>,
+        from: EntityRef,
+        to: EntityRef,
+        through: Option<EntityRef>,
         filter: &Filter,
         limits: &Limits<'l>,
     ) -> Result<Plan<'_, 'l>, Stop> {
@@ -288,7 +289,7 @@ impl Topology {
             return Ok(Plan::Done(None));
         }
         let through = through.filter(|&x| x != from && x != to);
-        let ends: Vec<u32> = [from, to].into_iter().chain(through).collect();
+        let ends: Vec<EntityRef> = [from, to].into_iter().chain(through).collect();
         Ok(Plan::Search { rules: Rules::new(self, filter, &ends), through, hops, budget })
     }
 
@@ -305,7 +306,7 @@ enum Plan<'t, 'l> {
     /// Answered without searching.
     Done(Option<Path>),
     /// `from != to`, `hops >= 1`, and `through` differs from both ends.
-    Search { rules: Rules<'t>, through: Option<u32>, hops: u32, budget: Budget<'l> },
+    Search { rules: Rules<'t>, through: Option<EntityRef>, hops: u32, budget: Budget<'l> },
 }
 
 /// Cuts `rows` to `max_rows`, saying whether anything was cut.

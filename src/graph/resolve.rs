@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{EntityRef, KnowledgeGraph, node_ref};
+use super::{EntityRef, KnowledgeGraph};
 use crate::suggest;
 
 /// An entity offered in an error message.
@@ -85,7 +85,7 @@ impl KnowledgeGraph {
 
     /// The entities with this name or alias (given lower-cased), in the order they were declared.
     fn labelled(&self, lowered: &str) -> Vec<EntityRef> {
-        let mut nodes: Vec<EntityRef> = self.entity_table().named(lowered).map(node_ref).collect();
+        let mut nodes: Vec<EntityRef> = self.entity_table().named(lowered).map(EntityRef::new).collect();
         nodes.extend(self.aliased(lowered));
         nodes.sort_unstable();
         nodes.dedup();
@@ -124,7 +124,7 @@ pub(super) struct Labels {
 impl Labels {
     fn new(kg: &KnowledgeGraph) -> Labels {
         let table = kg.entity_table();
-        let names = (0..table.len() as u32).map(|e| (table.name(e), node_ref(e)));
+        let names = (0..table.len() as u32).map(|e| (table.name(e), EntityRef::new(e)));
         let aliases = kg.aliases().flat_map(|(alias, nodes)| nodes.iter().map(move |&node| (alias, node)));
         let mut labels: Vec<(&str, EntityRef)> = names.chain(aliases).collect();
         // Aliases come from a hash map: a fixed order keeps suggestions deterministic.

@@ -1,16 +1,26 @@
-//! The compact topology that path algorithms run on: CSR adjacency in both directions,
-//! with each edge's relation kind, validity period and citing sources, and each node's kind.
+//! The graph's one structure: every relation's ends as a column, CSR adjacency in both
+//! directions, each edge's relation kind, validity period and citing sources, and each
+//! node's kind. It answers `ends`, `incident` and the counts for [`KnowledgeGraph`], the
+//! path searches run on it, and petgraph's algorithms run on it through the `visit`
+//! traits (`visit.rs`).
 //!
-//! Built once, beside the petgraph graph, from the same relation ends. Facts most bulk imports lack (validity periods,
-//! citing sources) take no memory until some edge has them. Nodes and edges are numbered as in petgraph
-//! (`NodeIndex::index()`, `EdgeIndex::index()`), so results map straight back to entities
-//! and relations. Knows nothing of names or text.
+//! Built once from the relation ends the tables hand over. Facts most bulk imports lack
+//! (validity periods, citing sources) take no memory until some edge has them. Nodes and
+//! edges are [`EntityRef`]s and [`RelationRef`]s, numbered as the tables number their
+//! records, so results map straight back to entities and relations. Knows nothing of
+//! names or text.
+//!
+//! [`KnowledgeGraph`]: super::KnowledgeGraph
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::{EntityRef, RelationRef};
 use crate::model::{PartialDate, Schema};
 use crate::table::{Relations, prefetch};
+
+/// One adjacency row item: the node at the other end, and the edge.
+pub type Step = (EntityRef, RelationRef);
 
 /// A day number, for comparing validity periods: year * 372 + (month - 1) * 31 + (day - 1).
 /// Not a calendar count, but monotone, which is all the comparisons need.
@@ -28,13 +38,15 @@ pub fn period(date: PartialDate) -> (Day, Day) {
 /// Adjacency and per-edge facts, in flat arrays.
 #[derive(Debug, Clone, Default)]
 pub struct Topology {
+    /// (from, to) of each edge, by edge number.
+    ends: Vec<(EntityRef, EntityRef)>,
     /// `out_start[n]..out_start[n + 1]` indexes `out_edges` for node `n`.
-    pub out_start: Vec<u32>,
-    /// (neighbour, edge) of each outgoing edge, grouped by source node.
-    pub out_edges: Vec<(u32, u32)>,
-    pub in_start: Vec<u32>,
-    /// (neighbour, edge) of each incoming edge, grouped by target node.
-    pub in_edges: Vec<(u32, u32)>,
+    out_start: Vec<u32>,
+    /// (neighbour, edge) of each outgoing edge, grouped by source node, in edge order.
+    out_edges: Vec<Step>,
+    in_start: Vec<u32>,
+    /// (neighbour, edge) of each incoming edge, grouped by target node, in edge order.
+    in_edges: Vec<Step>,
     /// Kind of each node, as an index into `Schema::kinds`.
     pub node_kind: Vec<u16>,
     /// Relation kind of each edge, as an index into `Schema::relations`.
@@ -65,25 +77,25 @@ pub struct Routes {
     /// One bit per edge: a member of a group that is not its representative.
     shadowed: Vec<u64>,
     /// Representative → every member, itself first, in edge order.
-    members: HashMap<u32, Vec<u32>>,
+    members: HashMap<RelationRef, Vec<RelationRef>>,
 }
 
-fn bit(bits: &[u64], i: u32) -> bool {
-    bits.get(i as usize / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
 }
 
 impl Routes {
     /// Whether a search skips this edge: it is parallel to an earlier one, which stands
     /// for both.
     #[inline]
-    pub fn shadowed(&self, edge: u32) -> bool {
-        !self.shadowed.is_empty() && bit(&self.shadowed, edge)
+    pub fn shadowed(&self, edge: RelationRef) -> bool {
+        !self.shadowed.is_empty() && bit(&self.shadowed, edge.index())
     }
 
     /// Every relation a route's representative stands for (itself first), or None when it
     /// stands for itself alone.
     #[inline]
-    pub fn parallel(&self, edge: u32) -> Option<&[u32]> {
+    pub fn parallel(&self, edge: RelationRef) -> Option<&[RelationRef]> {
         if self.members.is_empty() {
             return None;
         }
@@ -110,7 +122,7 @@ impl Routes {
                 routes.shadowed = vec![0; topo.edge_rel.len().div_ceil(64)];
             }
             for &e in &members[1..] {
-                routes.shadowed[e as usize / 64] |= 1 << (e % 64);
+                routes.shadowed[e.index() / 64] |= 1 << (e.index() % 64);
             }
             routes.members.insert(rep, members);
         }
@@ -118,14 +130,14 @@ impl Routes {
     }
 
     /// The groups found at the nodes in `nodes`: (representative, every member).
-    fn find_in(topo: &Topology, nodes: std::ops::Range<u32>) -> Vec<(u32, Vec<u32>)> {
+    fn find_in(topo: &Topology, nodes: std::ops::Range<u32>) -> Vec<(RelationRef, Vec<RelationRef>)> {
         let mut found = Vec::new();
         let any_undirected = topo.rel_directed.iter().any(|d| !d);
-        let mut near: Vec<u32> = Vec::new();
-        let mut here: Vec<(u32, u16, u32)> = Vec::new();
-        for node in nodes {
+        let mut near: Vec<EntityRef> = Vec::new();
+        let mut here: Vec<(EntityRef, u16, RelationRef)> = Vec::new();
+        for node in nodes.map(EntityRef::new) {
             let (out, inc) = (topo.out(node), topo.inc(node));
-            let later_in = |&&(nb, _): &&(u32, u32)| any_undirected && nb > node;
+            let later_in = |&&(nb, _): &&Step| any_undirected && nb > node;
             if out.len() + inc.iter().filter(later_in).count() < 2 {
                 continue;
             }
@@ -137,16 +149,15 @@ impl Routes {
                 continue;
             }
             here.clear();
-            let directed =
-                |e: u32| topo.rel_directed.get(usize::from(topo.edge_rel[e as usize])).copied().unwrap_or(true);
+            let directed = |e: RelationRef| topo.rel_directed.get(usize::from(topo.rel(e))).copied().unwrap_or(true);
             for &(nb, e) in out {
                 if directed(e) || node <= nb {
-                    here.push((nb, topo.edge_rel[e as usize], e));
+                    here.push((nb, topo.rel(e), e));
                 }
             }
             for &(nb, e) in inc {
                 if !directed(e) && node < nb {
-                    here.push((nb, topo.edge_rel[e as usize], e));
+                    here.push((nb, topo.rel(e), e));
                 }
             }
             here.sort_unstable();
@@ -159,10 +170,10 @@ impl Routes {
 }
 
 impl Topology {
-    /// Builds the search index from the relations' ends (numbered as the graph numbers
-    /// them), their kinds and their other facts.
+    /// Builds the structure from the relations' ends (entity numbers, by relation number),
+    /// their kinds and their other facts.
     pub fn build(
-        ends: &[(u32, u32)],
+        ends: Vec<(u32, u32)>,
         node_kind: Vec<u16>,
         edge_rel: Vec<u16>,
         relations: &Relations,
@@ -201,12 +212,16 @@ impl Topology {
             }
         }
         let n = node_kind.len();
+        // The same numbers, typed; collected in place (same layout), so nothing is copied.
+        let ends: Vec<(EntityRef, EntityRef)> =
+            ends.into_iter().map(|(a, b)| (EntityRef::new(a), EntityRef::new(b))).collect();
         // The two directions are independent: one more thread.
         let ((out_start, out_edges), (in_start, in_edges)) = std::thread::scope(|scope| {
-            let incoming = scope.spawn(|| csr(n, ends, false));
-            (csr(n, ends, true), incoming.join().expect("building rows does not panic"))
+            let incoming = scope.spawn(|| csr(n, &ends, false));
+            (csr(n, &ends, true), incoming.join().expect("building rows does not panic"))
         });
         Topology {
+            ends,
             out_start,
             out_edges,
             in_start,
@@ -229,7 +244,7 @@ impl Topology {
 
     /// Every relation a route's representative stands for (itself first), or None when it
     /// stands for itself alone.
-    pub fn parallel(&self, edge: u32) -> Option<&[u32]> {
+    pub fn parallel(&self, edge: RelationRef) -> Option<&[RelationRef]> {
         self.routes().parallel(edge)
     }
 
@@ -237,24 +252,53 @@ impl Topology {
         self.node_kind.len()
     }
 
-    pub fn out(&self, node: u32) -> &[(u32, u32)] {
-        &self.out_edges[self.out_start[node as usize] as usize..self.out_start[node as usize + 1] as usize]
+    pub fn edge_count(&self) -> usize {
+        self.ends.len()
     }
 
-    pub fn inc(&self, node: u32) -> &[(u32, u32)] {
-        &self.in_edges[self.in_start[node as usize] as usize..self.in_start[node as usize + 1] as usize]
+    /// The two ends of an edge, as stored (from, to).
+    #[inline]
+    pub fn ends(&self, edge: RelationRef) -> (EntityRef, EntityRef) {
+        self.ends[edge.index()]
+    }
+
+    /// The relation kind of an edge, as an index into `Schema::relations`.
+    #[inline]
+    pub fn rel(&self, edge: RelationRef) -> u16 {
+        self.edge_rel[edge.index()]
+    }
+
+    /// The edges leaving `node`, with the node each leads to, in edge order.
+    #[inline]
+    pub fn out(&self, node: EntityRef) -> &[Step] {
+        let n = node.index();
+        &self.out_edges[self.out_start[n] as usize..self.out_start[n + 1] as usize]
+    }
+
+    /// The edges arriving at `node`, with the node each comes from, in edge order.
+    #[inline]
+    pub fn inc(&self, node: EntityRef) -> &[Step] {
+        let n = node.index();
+        &self.in_edges[self.in_start[n] as usize..self.in_start[n + 1] as usize]
+    }
+
+    /// Edges touching `node`: those leaving it, then those arriving, each latest first
+    /// (the order `show` and `why` list relations in). A self-loop is listed twice, once
+    /// each way.
+    pub fn incident(&self, node: EntityRef) -> impl Iterator<Item = RelationRef> + '_ {
+        self.out(node).iter().rev().chain(self.inc(node).iter().rev()).map(|&(_, e)| e)
     }
 
     /// The inclusive validity period of an edge.
     #[inline]
-    pub fn valid(&self, edge: u32) -> (Day, Day) {
-        self.edge_valid.get(edge as usize).copied().unwrap_or((Day::MIN, Day::MAX))
+    pub fn valid(&self, edge: RelationRef) -> (Day, Day) {
+        self.edge_valid.get(edge.index()).copied().unwrap_or((Day::MIN, Day::MAX))
     }
 
     /// Whether the source (an index into `source_ids`) cites the edge.
     #[inline]
-    pub fn cited_by(&self, edge: u32, source: u16) -> bool {
-        let e = edge as usize;
+    pub fn cited_by(&self, edge: RelationRef, source: u16) -> bool {
+        let e = edge.index();
         match (self.cite_start.get(e), self.cite_start.get(e + 1)) {
             (Some(&a), Some(&b)) => self.cites[a as usize..b as usize].contains(&source),
             _ => false,
@@ -272,7 +316,8 @@ impl Topology {
     /// Edges are numbered in the order given.
     pub(crate) fn from_edges(node_kind: Vec<u16>, rel_directed: Vec<bool>, edges: &[TestEdge]) -> Topology {
         let n = node_kind.len();
-        let ends: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
+        let ends: Vec<(EntityRef, EntityRef)> =
+            edges.iter().map(|e| (EntityRef::new(e.0), EntityRef::new(e.1))).collect();
         let sources = edges.iter().flat_map(|e| e.4.iter().map(|&s| usize::from(s) + 1));
         let source_count = sources.max().unwrap_or(0);
         let (out_start, out_edges) = csr(n, &ends, true);
@@ -288,6 +333,7 @@ impl Topology {
             out_edges,
             in_start,
             in_edges,
+            ends,
             node_kind,
             edge_rel: edges.iter().map(|e| e.2).collect(),
             rel_directed,
@@ -309,9 +355,9 @@ fn validity(since: Option<PartialDate>, until: Option<PartialDate>, date: Option
 
 /// Compressed sparse rows of the edges `ends` (numbered in order), by their `from` end
 /// when `outgoing`, else by their `to` end: each row lists (neighbour, edge).
-fn csr(n: usize, ends: &[(u32, u32)], outgoing: bool) -> (Vec<u32>, Vec<(u32, u32)>) {
+fn csr(n: usize, ends: &[(EntityRef, EntityRef)], outgoing: bool) -> (Vec<u32>, Vec<Step>) {
     // (row, neighbour) of an edge.
-    let row = |&(s, d): &(u32, u32)| if outgoing { (s as usize, d) } else { (d as usize, s) };
+    let row = |&(s, d): &(EntityRef, EntityRef)| if outgoing { (s.index(), d) } else { (d.index(), s) };
     let mut start = vec![0u32; n + 1];
     for e in ends {
         start[row(e).0 + 1] += 1;
@@ -320,7 +366,7 @@ fn csr(n: usize, ends: &[(u32, u32)], outgoing: bool) -> (Vec<u32>, Vec<(u32, u3
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut items = vec![(0u32, 0u32); ends.len()];
+    let mut items = vec![(EntityRef::default(), RelationRef::default()); ends.len()];
     // Rows are written in edge order, at random places: the places a few edges on are
     // fetched ahead (the fill count further on, the item nearer), so the writes do not wait.
     const AHEAD: usize = 16;
@@ -334,7 +380,7 @@ fn csr(n: usize, ends: &[(u32, u32)], outgoing: bool) -> (Vec<u32>, Vec<(u32, u3
             prefetch(place);
         }
         let (r, nb) = row(end);
-        items[fill[r] as usize] = (nb, e as u32);
+        items[fill[r] as usize] = (nb, RelationRef::new(e as u32));
         fill[r] += 1;
     }
     (start, items)

@@ -10,7 +10,7 @@ use super::pattern;
 use super::plan::{CONNECT_PATH_CAP, Cond, HARD_MAX_HOPS, OrderTerm, Plan, Search};
 use super::rows::{Card, RELATION_COLUMNS, Rows, Shape, Value, relation_row, row_key};
 use crate::graph::paths::{Filter, Found, Hop, Limits, Path, Stop};
-use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref as node};
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 
 /// Rows `find` returns when no `limit` is given.
 pub const FIND_DEFAULT_ROWS: usize = 1000;
@@ -93,13 +93,13 @@ fn attach_routes(kg: &KnowledgeGraph, rows: &mut Rows, filter: &Filter) {
         Value::Path(p) => Some(p),
         _ => None,
     });
-    let hops: Vec<u32> = cells.chain(&rows.paths).flat_map(|p| p.hops.iter().map(|h| h.edge)).collect();
+    let hops: Vec<RelationRef> = cells.chain(&rows.paths).flat_map(|p| p.hops.iter().map(|h| h.edge)).collect();
     for edge in hops {
         if t.parallel(edge).is_none() || rows.routes.contains_key(&edge) {
             continue;
         }
-        let ends = kg.ends(edge_ref(edge));
-        let members = t.route_members(edge, filter).into_iter().map(|m| (m, kg.ends(edge_ref(m)) == ends)).collect();
+        let ends = kg.ends(edge);
+        let members = t.route_members(edge, filter).into_iter().map(|m| (m, kg.ends(m) == ends)).collect();
         rows.routes.insert(edge, members);
     }
 }
@@ -148,10 +148,10 @@ fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
         .map(|e| {
             let (from, to) = kg.ends(e);
             let forward = from == n;
-            (Hop { edge: e.index() as u32, forward }, if forward { to } else { from })
+            (Hop { edge: e, forward }, if forward { to } else { from })
         })
         .collect();
-    let rel_rank = |h: &Hop| kg.schema.relations.iter().position(|d| d.name == kg.relation(edge_ref(h.edge)).rel());
+    let rel_rank = |h: &Hop| kg.schema.relations.iter().position(|d| d.name == kg.relation(h.edge).rel());
     hops.sort_by_key(|(h, other)| (!h.forward, rel_rank(h), kg.entity(*other).name().to_lowercase(), h.edge));
     for (hop, other) in hops {
         let mut row = relation_row(kg, hop);
@@ -234,7 +234,7 @@ fn path_rows(kg: &KnowledgeGraph, found: Found<Path>, search: &Search, focus: &[
 /// paths (then it says how long), or not through the entity named.
 fn no_path(kg: &KnowledgeGraph, from: EntityRef, to: EntityRef, s: &Search, limits: &Limits) -> String {
     let t = kg.topology();
-    let (a, b) = (from.index() as u32, to.index() as u32);
+    let (a, b) = (from, to);
     let anywhere = Limits { max_hops: t.node_count(), max_rows: 1, ..*limits };
     let shortest = |filter: &Filter| t.shortest_path(a, b, None, filter, &anywhere).map(|p| p.map(|p| p.len()));
     let (name_a, name_b) = (kg.entity(from).name(), kg.entity(to).name());
@@ -281,8 +281,7 @@ fn paths(
     limits: &Limits,
 ) -> Result<Rows, Stop> {
     let t = kg.topology();
-    let (a, b) = (from.index() as u32, to.index() as u32);
-    let through = s.through.map(|n| n.index() as u32);
+    let (a, b, through) = (from, to, s.through);
     let found = match mode {
         PathMode::Shortest => {
             let p = t.shortest_path(a, b, through, &s.filter, limits)?;
@@ -297,14 +296,14 @@ fn paths(
 }
 
 fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits) -> Result<Rows, Stop> {
-    let found = kg.topology().neighbourhood(start.index() as u32, &s.filter, limits)?;
+    let found = kg.topology().neighbourhood(start, &s.filter, limits)?;
     let mut rows = Rows::new(Shape::Table, &["entity", "kind", "hops", "path"]);
     rows.focus.push(start);
     let n = found.reached.len();
     for (i, r) in found.reached.iter().enumerate() {
-        let kind = Value::Text(kg.entity(node(r.node)).kind().to_string());
+        let kind = Value::Text(kg.entity(r.node).kind().to_string());
         let path = Value::Path(found.path(i));
-        rows.rows.push(vec![Value::Entity(node(r.node)), kind, Value::Int(i64::from(r.dist)), path]);
+        rows.rows.push(vec![Value::Entity(r.node), kind, Value::Int(i64::from(r.dist)), path]);
     }
     if found.truncated {
         rows.notes.push(format!("showing {n} of at least {}; use limit to see more", n + 1));
@@ -322,9 +321,8 @@ struct OnPaths {
 }
 
 fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: &Limits) -> Result<Rows, Stop> {
-    let through = s.through.map(|n| n.index() as u32);
-    let found = kg.topology().simple_paths(a.index() as u32, b.index() as u32, through, &s.filter, limits)?;
-    let mut on: BTreeMap<u32, OnPaths> = BTreeMap::new();
+    let found = kg.topology().simple_paths(a, b, s.through, &s.filter, limits)?;
+    let mut on: BTreeMap<EntityRef, OnPaths> = BTreeMap::new();
     for (i, p) in found.items.iter().enumerate() {
         for &inner in &p.nodes[1..p.nodes.len().saturating_sub(1)] {
             let entry = on.entry(inner).or_insert_with(|| OnPaths { shortest: usize::MAX, ..OnPaths::default() });
@@ -333,12 +331,12 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
             entry.score += 1.0 / p.len() as f64;
         }
     }
-    let mut ranked: Vec<(u32, OnPaths)> = on.into_iter().collect();
+    let mut ranked: Vec<(EntityRef, OnPaths)> = on.into_iter().collect();
     ranked.sort_by(|(na, x), (nb, y)| {
         y.score
             .total_cmp(&x.score)
             .then(x.shortest.cmp(&y.shortest))
-            .then_with(|| kg.entity(node(*na)).name().cmp(kg.entity(node(*nb)).name()))
+            .then_with(|| kg.entity(*na).name().cmp(kg.entity(*nb).name()))
     });
     let mut rows = Rows::new(Shape::Connect, &["entity", "kind", "paths", "shortest", "score", "see paths"]);
     rows.focus = vec![a, b];
@@ -360,10 +358,10 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
             .collect();
         numbers.sort_unstable();
         let refs: Vec<Value> = numbers.into_iter().map(Value::Int).collect();
-        let kind = Value::Text(kg.entity(node(n)).kind().to_string());
+        let kind = Value::Text(kg.entity(n).kind().to_string());
         let score = Value::Float((on.score * 100.0).round() / 100.0);
         rows.rows.push(vec![
-            Value::Entity(node(n)),
+            Value::Entity(n),
             kind,
             Value::Int(on.paths.len() as i64),
             Value::Int(on.shortest as i64),
@@ -400,7 +398,7 @@ fn why(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef) -> Rows {
     for e in kg.incident(a) {
         let (from, to) = kg.ends(e);
         if (from == a && to == b) || (from == b && to == a) {
-            rows.rows.push(relation_row(kg, Hop { edge: e.index() as u32, forward: from == a }));
+            rows.rows.push(relation_row(kg, Hop { edge: e, forward: from == a }));
         }
     }
     if rows.is_empty() {

@@ -12,7 +12,7 @@ use super::fields::{self, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationF
 use super::plan::{self, Cond, DEFAULT_ROWS, HARD_MAX_HOPS, OrderTerm, Term};
 use super::rows::{Rows, Shape, Value, row_key};
 use crate::graph::paths::{Hop, Limits, Path, Stop};
-use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 
 /// What a variable stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -480,7 +480,7 @@ fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
         (Bound::Node(n), VarField::Entity(_, field)) => fields::entity_value(kg, *n, field),
         // A relation in a row reads in its stored direction, whichever way the pattern walked it.
         (Bound::Edge(h), VarField::Whole(_)) => Value::Relation(Hop { edge: h.edge, forward: true }),
-        (Bound::Edge(h), VarField::Relation(_, field)) => fields::relation_value(kg, edge_ref(h.edge), field),
+        (Bound::Edge(h), VarField::Relation(_, field)) => fields::relation_value(kg, h.edge, field),
         (Bound::Segment(p), VarField::Whole(_)) => Value::Path(p.clone()),
         (Bound::Segment(p), VarField::Length(_)) => Value::Int(p.len() as i64),
         _ => Value::Null,
@@ -556,18 +556,18 @@ impl Matcher<'_> {
         };
         match edge.range {
             None => {
-                for (nb, hop) in self.hops_from(edge, at.index() as u32) {
+                for (nb, hop) in self.hops_from(edge, at) {
                     self.tick()?;
                     if self.done {
                         break;
                     }
                     if !used(b, hop.edge) {
-                        self.bind(p, i, node_ref(nb), Bound::Edge(hop), b)?;
+                        self.bind(p, i, nb, Bound::Edge(hop), b)?;
                     }
                 }
             }
             Some((min, max)) => {
-                let mut path = Path { nodes: vec![at.index() as u32], hops: Vec::new() };
+                let mut path = Path { nodes: vec![at], hops: Vec::new() };
                 if min == 0 {
                     self.bind(p, i, at, Bound::Segment(path.clone()), b)?;
                 }
@@ -624,7 +624,7 @@ impl Matcher<'_> {
             path.nodes.push(nb);
             path.hops.push(hop);
             if path.len() >= min {
-                self.bind(p, i, node_ref(nb), Bound::Segment(path.clone()), b)?;
+                self.bind(p, i, nb, Bound::Segment(path.clone()), b)?;
             }
             self.walk(p, i, edge, path, (min, max), b)?;
             path.nodes.pop();
@@ -633,18 +633,18 @@ impl Matcher<'_> {
         Ok(())
     }
 
-    fn edge_fits(&self, plan: &EdgePlan, edge: u32) -> bool {
-        let r = self.kg.relation(edge_ref(edge));
+    fn edge_fits(&self, plan: &EdgePlan, edge: RelationRef) -> bool {
+        let r = self.kg.relation(edge);
         plan.rels.as_ref().is_none_or(|rels| rels.iter().any(|x| x == r.rel()))
             && plan.props.iter().all(|(f, v)| {
-                let value = fields::relation_value(self.kg, edge_ref(edge), f);
+                let value = fields::relation_value(self.kg, edge, f);
                 fields::compare(self.kg, &value, ast::CompareOp::Eq, v)
             })
     }
 
     /// Hops from `at` allowed by the edge pattern's direction: every stored relation, one
     /// hop each (a pattern binds relations, so parallel relations are separate matches).
-    fn hops_from(&self, plan: &EdgePlan, at: u32) -> Vec<(u32, Hop)> {
+    fn hops_from(&self, plan: &EdgePlan, at: EntityRef) -> Vec<(EntityRef, Hop)> {
         let t = self.kg.topology();
         let mut out = Vec::new();
         if plan.direction != EdgeDirection::Left {
@@ -666,7 +666,7 @@ impl Matcher<'_> {
 }
 
 /// Whether a relation is already bound in this match (GQL/Cypher: at most once).
-fn used(b: &[Bound], edge: u32) -> bool {
+fn used(b: &[Bound], edge: RelationRef) -> bool {
     b.iter().any(|x| {
         matches!(x, Bound::Edge(h) if h.edge == edge)
             || matches!(x, Bound::Segment(p) if p.hops.iter().any(|h| h.edge == edge))

@@ -256,7 +256,7 @@ fn search(kg: &KnowledgeGraph, o: &PathOptions, max_hops: usize, ends: &[EntityR
             return Err(QueryError::new("cannot avoid an end of the search", r.span.clone(), "this is an end")
                 .help("remove it from `avoid`"));
         }
-        filter.avoid.push(node.index() as u32);
+        filter.avoid.push(node);
     }
     if let Some(date) = &o.as_of {
         let d = PartialDate::parse(&date.value).map_err(|why| {

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::graph::paths::{Hop, Path};
-use crate::graph::{EntityRef, KnowledgeGraph, edge_ref};
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 use crate::model::{Evidence, PartialDate};
 
 /// One cell.
@@ -102,7 +102,7 @@ pub const RELATION_COLUMNS: [&str; 6] = ["relation", "when", "status", "attrs", 
 /// period (or nothing), its status, then its [`RELATION_DETAILS`]: attributes as
 /// `key = value` texts, its note (or nothing), its evidence locators.
 pub fn relation_row(kg: &KnowledgeGraph, h: Hop) -> Vec<Value> {
-    let r = kg.relation(edge_ref(h.edge));
+    let r = kg.relation(h.edge);
     let when = r.period().map_or(Value::Null, Value::Text);
     let status = Value::Text(r.status().as_str().to_string());
     let attrs = r.attrs().iter().map(|(k, v)| Value::Text(format!("{k} = {v}"))).collect();
@@ -128,7 +128,7 @@ pub struct Rows {
     /// For a path hop whose relation stands for several parallel ones (same ends and kind;
     /// see `Topology::route_members`): every relation of the route that meets the
     /// statement's filter, each with whether it is stored the same way round as the hop's.
-    pub routes: BTreeMap<u32, Vec<(u32, bool)>>,
+    pub routes: BTreeMap<RelationRef, Vec<(RelationRef, bool)>>,
 }
 
 impl Rows {
@@ -197,15 +197,15 @@ impl Value {
             }
             Value::Relation(h) => {
                 out.push(7);
-                out.extend_from_slice(&h.edge.to_le_bytes());
+                out.extend_from_slice(&h.edge.number().to_le_bytes());
                 out.push(u8::from(h.forward));
             }
             Value::Path(p) => {
                 out.push(8);
                 out.extend_from_slice(&(p.nodes.len() as u64).to_le_bytes());
-                p.nodes.iter().for_each(|n| out.extend_from_slice(&n.to_le_bytes()));
+                p.nodes.iter().for_each(|n| out.extend_from_slice(&n.number().to_le_bytes()));
                 for h in &p.hops {
-                    out.extend_from_slice(&h.edge.to_le_bytes());
+                    out.extend_from_slice(&h.edge.number().to_le_bytes());
                     out.push(u8::from(h.forward));
                 }
             }

@@ -6,8 +6,8 @@
 //! ranking numbers last. The answer's notes are not CSV: `render::produce` hands them to
 //! the caller for standard error.
 
+use crate::graph::KnowledgeGraph;
 use crate::graph::paths::Path;
-use crate::graph::{KnowledgeGraph, edge_ref, node_ref};
 use crate::query::{Rows, Shape, Value};
 
 /// An answer as CSV: its table, after the entity's card for `show` and before the paths a
@@ -58,7 +58,7 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
     match v {
         Value::Entity(n) => kg.entity(*n).id().to_string(),
         Value::Relation(h) => {
-            let r = kg.relation(edge_ref(h.edge));
+            let r = kg.relation(h.edge);
             format!("{} {} {}", r.from(), r.rel(), r.to())
         }
         Value::Path(p) => path_ids(kg, p),
@@ -68,9 +68,9 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
 }
 
 fn path_ids(kg: &KnowledgeGraph, p: &Path) -> String {
-    let mut out = kg.entity(node_ref(p.nodes[0])).id().to_string();
+    let mut out = kg.entity(p.nodes[0]).id().to_string();
     for (h, &n) in p.hops.iter().zip(&p.nodes[1..]) {
-        out.push_str(&format!(" {} {}", super::text::arrow(kg, h), kg.entity(node_ref(n)).id()));
+        out.push_str(&format!(" {} {}", super::text::arrow(kg, h), kg.entity(n).id()));
     }
     out
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{ANSWER_BUDGET, TooLarge};
 use crate::graph::paths::{Hop, Path};
-use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
+use crate::graph::{EntityRef, KnowledgeGraph};
 use crate::model::{Schema, Source};
 use crate::query::{Locator, Rows, Shape, Value};
 use crate::table::{EntityView, RelationView};
@@ -157,7 +157,7 @@ fn entity(kg: &KnowledgeGraph, n: EntityRef) -> serde_json::Value {
 }
 
 fn relation(kg: &KnowledgeGraph, h: &Hop) -> serde_json::Value {
-    let e = edge_ref(h.edge);
+    let e = h.edge;
     let r = kg.relation(e);
     let evidence: Vec<serde_json::Value> = r.evidence().iter().map(|ev| evidence(kg, &ev.into())).collect();
     json!({
@@ -186,7 +186,7 @@ fn path(kg: &KnowledgeGraph, rows: &Rows, p: &Path) -> serde_json::Value {
     };
     json!({
         "length": p.len(),
-        "nodes": p.nodes.iter().map(|&n| entity(kg, node_ref(n))).collect::<Vec<_>>(),
+        "nodes": p.nodes.iter().map(|&n| entity(kg, n)).collect::<Vec<_>>(),
         "hops": p.hops.iter().map(hop).collect::<Vec<_>>(),
     })
 }

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use crate::graph::paths::Path;
-use crate::graph::{EntityRef, KnowledgeGraph, RelationRef, edge_ref, node_ref};
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 use crate::model::{Evidence, RelDef, Status};
 use crate::query::{Rows, Shape, Value};
 use crate::table::{EntityView, RelationView};
@@ -122,7 +122,7 @@ impl Picture {
             Value::Entity(n) => {
                 self.nodes.insert(*n);
             }
-            Value::Relation(h) => self.relation(kg, edge_ref(h.edge)),
+            Value::Relation(h) => self.relation(kg, h.edge),
             Value::Path(p) => self.path(kg, rows, p),
             Value::List(items) => items.iter().for_each(|i| self.value(kg, rows, i)),
             _ => {}
@@ -137,9 +137,9 @@ impl Picture {
 
     /// A path's entities and every relation its hops stand for.
     fn path(&mut self, kg: &KnowledgeGraph, rows: &Rows, p: &Path) {
-        self.nodes.extend(p.nodes.iter().map(|&n| node_ref(n)));
+        self.nodes.extend(p.nodes.iter().copied());
         for h in p.hops.iter().flat_map(|h| rows.route(h)) {
-            self.relation(kg, edge_ref(h.edge));
+            self.relation(kg, h.edge);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Plain-text forms of result values, shared by the table and CSV renderers.
 
 use crate::graph::paths::{Hop, Path};
-use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
+use crate::graph::{EntityRef, KnowledgeGraph};
 use crate::query::{Locator, Value};
 
 pub fn entity(kg: &KnowledgeGraph, n: EntityRef) -> String {
@@ -12,7 +12,7 @@ pub fn entity(kg: &KnowledgeGraph, n: EntityRef) -> String {
 /// How a hop reads in its direction of travel: the schema's `reads` forwards, `inverse`
 /// backwards ("employs" / "is employed by").
 pub fn reading(kg: &KnowledgeGraph, h: &Hop) -> String {
-    let rel = kg.relation(edge_ref(h.edge)).rel();
+    let rel = kg.relation(h.edge).rel();
     match kg.schema.relation(rel) {
         Some(def) if h.forward => def.reads.clone(),
         Some(def) => def.inverse.clone(),
@@ -22,7 +22,7 @@ pub fn reading(kg: &KnowledgeGraph, h: &Hop) -> String {
 
 /// `A -[rel]-> B` or `A <-[rel]- B`, as the hop was walked.
 pub fn arrow(kg: &KnowledgeGraph, h: &Hop) -> String {
-    let rel = &kg.relation(edge_ref(h.edge)).rel();
+    let rel = &kg.relation(h.edge).rel();
     let directed = kg.schema.relation(rel).is_none_or(|d| d.directed);
     match (directed, h.forward) {
         (false, _) => format!("-[{rel}]-"),
@@ -33,19 +33,19 @@ pub fn arrow(kg: &KnowledgeGraph, h: &Hop) -> String {
 
 /// `Poland <-[works_in]- North Korean workers in Poland -[part_of]-> ...`
 pub fn path(kg: &KnowledgeGraph, p: &Path) -> String {
-    let mut out = kg.entity(node_ref(p.nodes[0])).name().to_string();
+    let mut out = kg.entity(p.nodes[0]).name().to_string();
     for (h, &n) in p.hops.iter().zip(&p.nodes[1..]) {
         out.push(' ');
         out.push_str(&arrow(kg, h));
         out.push(' ');
-        out.push_str(kg.entity(node_ref(n)).name());
+        out.push_str(kg.entity(n).name());
     }
     out
 }
 
 /// `A -[rel]-> B` for one relation as walked from `at`.
 pub fn hop(kg: &KnowledgeGraph, h: &Hop) -> String {
-    let (from, to) = kg.ends(edge_ref(h.edge));
+    let (from, to) = kg.ends(h.edge);
     let (a, b) = if h.forward { (from, to) } else { (to, from) };
     format!("{} {} {}", kg.entity(a).name(), arrow(kg, h), kg.entity(b).name())
 }

@@ -320,10 +320,10 @@ fn mentions(kg: &KnowledgeGraph, rows: &Rows, item: &str) -> bool {
     let cell = |v: &Value| -> bool {
         match v {
             Value::Entity(n) => entity(*n),
-            Value::Path(p) => p.nodes.iter().any(|&n| entity(crate::graph::node_ref(n))),
+            Value::Path(p) => p.nodes.iter().any(|&n| entity(n)),
             Value::Relation(h) => {
-                let (a, b) = kg.ends(crate::graph::edge_ref(h.edge));
-                entity(a) || entity(b) || kg.relation(crate::graph::edge_ref(h.edge)).rel() == want
+                let (a, b) = kg.ends(h.edge);
+                entity(a) || entity(b) || kg.relation(h.edge).rel() == want
             }
             other => text::value(kg, other).to_lowercase() == want,
         }

@@ -8,10 +8,11 @@ use std::collections::hash_map::Entry;
 
 use super::rules::{Budget, Dir, Rules};
 use super::{Hop, NO_PARENT, Neighbourhood, Path, Reached, Stop};
+use crate::graph::{EntityRef, RelationRef};
 use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
 
 /// Hop distances of the nodes a bounded BFS reached.
-pub(super) type Dist = FxMap<u32, u32>;
+pub(super) type Dist = FxMap<EntityRef, u32>;
 
 /// What a search knows of a node it reached: its distance from the search's root, the
 /// neighbour it was reached from, and the hop between them (as a path from `from` to `to`
@@ -19,15 +20,21 @@ pub(super) type Dist = FxMap<u32, u32>;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Seen {
     pub(super) dist: u32,
-    pub(super) via: u32,
+    pub(super) via: EntityRef,
     pub(super) hop: Hop,
 }
 
 /// Stands in for the hop into a search's root, which has none.
-const NO_HOP: Hop = Hop { edge: u32::MAX, forward: true };
+const NO_HOP: Hop = Hop { edge: RelationRef::new(u32::MAX), forward: true };
 
 /// Distances from `root` (to `root`, in reverse) of every node within `max_depth` hops.
-pub(super) fn distances(rules: &Rules, root: u32, dir: Dir, max_depth: u32, budget: &mut Budget) -> Result<Dist, Stop> {
+pub(super) fn distances(
+    rules: &Rules,
+    root: EntityRef,
+    dir: Dir,
+    max_depth: u32,
+    budget: &mut Budget,
+) -> Result<Dist, Stop> {
     let mut dist = Dist::default();
     dist.insert(root, 0);
     let mut frontier = vec![root];
@@ -53,16 +60,16 @@ pub(super) fn distances(rules: &Rules, root: u32, dir: Dir, max_depth: u32, budg
 
 /// One half of a bidirectional search.
 pub(super) struct Side {
-    pub(super) seen: FxMap<u32, Seen>,
+    pub(super) seen: FxMap<EntityRef, Seen>,
     /// The nodes at distance `depth`: the next level to expand.
-    pub(super) frontier: Vec<u32>,
+    pub(super) frontier: Vec<EntityRef>,
     /// Levels completed.
     pub(super) depth: u32,
     dir: Dir,
 }
 
 impl Side {
-    fn new(root: u32, dir: Dir) -> Side {
+    fn new(root: EntityRef, dir: Dir) -> Side {
         // Sized for a typical search half, so the map rarely rehashes while it grows.
         let mut seen = FxMap::with_capacity_and_hasher(1024, Default::default());
         seen.insert(root, Seen { dist: 0, via: root, hop: NO_HOP });
@@ -78,7 +85,7 @@ impl Side {
         other: &Side,
         whole_level: bool,
         budget: &mut Budget,
-    ) -> Result<Option<u32>, Stop> {
+    ) -> Result<Option<EntityRef>, Stop> {
         let depth = self.depth + 1;
         let mut next = Vec::new();
         let mut met = None;
@@ -108,7 +115,7 @@ impl Side {
 pub(super) struct Meeting {
     pub(super) fwd: Side,
     pub(super) back: Side,
-    pub(super) node: u32,
+    pub(super) node: EntityRef,
     pub(super) len: u32,
 }
 
@@ -118,8 +125,8 @@ pub(super) struct Meeting {
 /// least `a + b + 1`, which is what the meeting level gives. `from` must differ from `to`.
 pub(super) fn meet(
     rules: &Rules,
-    from: u32,
-    to: u32,
+    from: EntityRef,
+    to: EntityRef,
     max_hops: u32,
     whole_level: bool,
     budget: &mut Budget,
@@ -155,7 +162,7 @@ impl Meeting {
 }
 
 /// The path from a search tree's root to `node`, following `via` links back.
-fn tree_path(seen: &FxMap<u32, Seen>, node: u32) -> Path {
+fn tree_path(seen: &FxMap<EntityRef, Seen>, node: EntityRef) -> Path {
     let mut nodes = vec![node];
     let mut hops = Vec::new();
     let mut at = node;
@@ -175,7 +182,7 @@ fn tree_path(seen: &FxMap<u32, Seen>, node: u32) -> Path {
 /// order (out-edges before in-edges).
 pub(super) fn neighbourhood(
     rules: &Rules,
-    from: u32,
+    from: EntityRef,
     max_hops: u32,
     max_rows: usize,
     budget: &mut Budget,
@@ -184,7 +191,7 @@ pub(super) fn neighbourhood(
     seen.insert(from);
     let mut reached: Vec<Reached> = Vec::new();
     let mut truncated = false;
-    let expand = |u: u32, parent: u32, dist: u32, reached: &mut Vec<Reached>, seen: &mut FxSet<u32>| {
+    let expand = |u: EntityRef, parent: u32, dist: u32, reached: &mut Vec<Reached>, seen: &mut FxSet<EntityRef>| {
         rules.steps(u, Dir::Forward, |w, hop| {
             if seen.insert(w) {
                 reached.push(Reached { node: w, dist, parent, hop });

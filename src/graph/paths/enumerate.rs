@@ -10,11 +10,12 @@
 use super::bfs::{Dist, Seen};
 use super::rules::{Budget, Dir, Rules};
 use super::{Hop, Path, Stop};
+use crate::graph::EntityRef;
 use rustc_hash::FxHashMap as FxMap;
 
 /// A node every path must visit, with what pruning needs to know about it.
 pub(super) struct Through<'a> {
-    pub(super) node: u32,
+    pub(super) node: EntityRef,
     /// Distances to `node`.
     pub(super) to_node: &'a Dist,
     /// Distance from `node` to the target.
@@ -31,7 +32,7 @@ pub(super) enum Prune<'a> {
     /// Up to `split` a step must go to a node of `prefix` (forward-half nodes that lie on a
     /// shortest path, with their distance from the start) one level further; after it, to
     /// a node one hop closer to the target.
-    Layered { prefix: &'a FxMap<u32, u32>, suffix: &'a FxMap<u32, Seen>, split: u32 },
+    Layered { prefix: &'a FxMap<EntityRef, u32>, suffix: &'a FxMap<EntityRef, Seen>, split: u32 },
 }
 
 impl Prune<'_> {
@@ -39,7 +40,7 @@ impl Prune<'_> {
     /// extended to the target within `len` hops. `visited` says the path has been through
     /// the required node, when there is one.
     #[inline]
-    fn allows(&self, node: u32, depth: u32, len: u32, visited: bool) -> bool {
+    fn allows(&self, node: EntityRef, depth: u32, len: u32, visited: bool) -> bool {
         match self {
             Prune::Simple { to_target, through } => match through {
                 Some(t) if !visited => t.to_node.get(&node).is_some_and(|&d| depth + d + t.node_to_target <= len),
@@ -60,17 +61,17 @@ impl Prune<'_> {
 pub(super) struct Walk<'q, 't> {
     rules: &'q Rules<'t>,
     prune: Prune<'q>,
-    target: u32,
-    through: Option<u32>,
+    target: EntityRef,
+    through: Option<EntityRef>,
     /// Stop once this many rows are held.
     want: usize,
     pub(super) rows: Vec<Path>,
     /// The nodes of the current partial path, start first.
-    nodes: Vec<u32>,
+    nodes: Vec<EntityRef>,
     /// Per hop of the current partial path, the range of `cand` holding its parallel edges.
     groups: Vec<(usize, usize)>,
     /// The candidate moves of every node on the current path, stacked level by level.
-    cand: Vec<(u32, Hop)>,
+    cand: Vec<(EntityRef, Hop)>,
 }
 
 impl<'q, 't> Walk<'q, 't> {
@@ -78,9 +79,9 @@ impl<'q, 't> Walk<'q, 't> {
     pub(super) fn new(
         rules: &'q Rules<'t>,
         prune: Prune<'q>,
-        from: u32,
-        target: u32,
-        through: Option<u32>,
+        from: EntityRef,
+        target: EntityRef,
+        through: Option<EntityRef>,
         want: usize,
     ) -> Walk<'q, 't> {
         Walk {

@@ -8,6 +8,7 @@ use proptest::sample::subsequence;
 
 use super::oracle::Oracle;
 use super::{Filter, Limits, Path};
+use crate::graph::EntityRef;
 use crate::graph::topology::{Day, TestEdge, Topology};
 
 /// A random graph, filter and query.
@@ -15,9 +16,9 @@ use crate::graph::topology::{Day, TestEdge, Topology};
 struct Case {
     topo: Topology,
     filter: Filter,
-    from: u32,
-    to: u32,
-    through: Option<u32>,
+    from: EntityRef,
+    to: EntityRef,
+    through: Option<EntityRef>,
     max_hops: usize,
 }
 
@@ -31,12 +32,12 @@ impl Case {
     }
 
     /// The endpoints avoidance does not apply to, for a query through `through`.
-    fn exempt(&self, through: Option<u32>) -> Vec<u32> {
+    fn exempt(&self, through: Option<EntityRef>) -> Vec<EntityRef> {
         [self.from, self.to].into_iter().chain(through).collect()
     }
 
     /// The oracle's paths, and the `through` values worth checking: none, and the case's.
-    fn queries(&self) -> Vec<(Option<u32>, Vec<Path>)> {
+    fn queries(&self) -> Vec<(Option<EntityRef>, Vec<Path>)> {
         let mut throughs = vec![None];
         throughs.extend(self.through.map(Some));
         let oracle = self.oracle();
@@ -60,13 +61,17 @@ fn edges(n: u32) -> impl Strategy<Value = Vec<TestEdge>> {
     vec(edge, 2..=20)
 }
 
+fn node(n: u32) -> impl Strategy<Value = EntityRef> + Clone {
+    (0..n).prop_map(EntityRef::new)
+}
+
 fn filter(n: u32) -> impl Strategy<Value = Filter> {
     let kinds = || subsequence((0..=RELATION_KINDS).collect::<Vec<u16>>(), 0..=3);
     (
         any::<bool>(),
         option::weighted(0.2, kinds()),
         prop_oneof![4 => Just(vec![]), 1 => kinds()],
-        prop_oneof![4 => Just(vec![]), 1 => vec(0..n, 1..=2)],
+        prop_oneof![4 => Just(vec![]), 1 => vec(node(n), 1..=2)],
         prop_oneof![4 => Just(vec![]), 1 => vec(0u16..3, 1..=2)],
         option::weighted(0.2, (0..20, 0..10).prop_map(|(a, len)| (a, a + len))),
         option::weighted(0.15, 0u16..3),
@@ -84,10 +89,10 @@ fn filter(n: u32) -> impl Strategy<Value = Filter> {
 
 fn case() -> impl Strategy<Value = Case> {
     (1u32..=9).prop_flat_map(|n| {
-        let node = 0..n;
+        let node = || node(n);
         let topo = (vec(0u16..3, n as usize), vec(any::<bool>(), RELATION_KINDS as usize), edges(n))
             .prop_map(|(kinds, directed, edges)| Topology::from_edges(kinds, directed, &edges));
-        (topo, filter(n), node.clone(), node.clone(), option::of(node), 0usize..=7)
+        (topo, filter(n), node(), node(), option::of(node()), 0usize..=7)
             .prop_map(|(topo, filter, from, to, through, max_hops)| Case { topo, filter, from, to, through, max_hops })
     })
 }
@@ -162,8 +167,8 @@ proptest! {
             .neighbourhood(case.from, &case.filter, &case.limits(usize::MAX))
             .expect("no limits to hit");
         prop_assert!(!found.truncated);
-        let got: Vec<(usize, u32)> = found.reached.iter().map(|r| (r.dist as usize, r.node)).collect();
-        let mut want: Vec<(usize, u32)> = expected.iter().map(|(&n, &d)| (d, n)).collect();
+        let got: Vec<(usize, EntityRef)> = found.reached.iter().map(|r| (r.dist as usize, r.node)).collect();
+        let mut want: Vec<(usize, EntityRef)> = expected.iter().map(|(&n, &d)| (d, n)).collect();
         want.sort_unstable();
         prop_assert_eq!(&got, &want);
         for (i, reached) in found.reached.iter().enumerate() {

@@ -5,7 +5,8 @@
 //! Knows nothing of paths or orderings; every search asks [`Rules::steps`] for its moves.
 
 use super::{Filter, Hop, Limits, Stop};
-use crate::graph::topology::{Day, Routes, Topology};
+use crate::graph::topology::{Day, Routes, Step, Topology};
+use crate::graph::{EntityRef, RelationRef};
 
 /// Which way a search walks. `Forward` follows paths from their start; `Reverse` walks
 /// them backwards from their end, which is how distances *to* a node are measured.
@@ -33,10 +34,10 @@ pub(super) struct Rules<'t> {
     as_of: Option<(Day, Day)>,
     cited_by: Option<u16>,
     /// Sorted, for binary search: avoid lists can be long.
-    avoid: Vec<u32>,
+    avoid: Vec<EntityRef>,
     avoid_kinds: Vec<u16>,
     /// Search endpoints, which avoidance never applies to.
-    ends: Vec<u32>,
+    ends: Vec<EntityRef>,
     /// False when no node is ever refused, so the node test can be skipped.
     checks_nodes: bool,
     /// How to decide on edges walked from their `from` end, and from their `to` end.
@@ -70,7 +71,7 @@ impl Pass {
 }
 
 impl<'t> Rules<'t> {
-    pub(super) fn new(topo: &'t Topology, filter: &Filter, ends: &[u32]) -> Rules<'t> {
+    pub(super) fn new(topo: &'t Topology, filter: &Filter, ends: &[EntityRef]) -> Rules<'t> {
         let listed = filter.via.iter().flatten().chain(&filter.except_via);
         let kinds = listed.map(|&k| usize::from(k) + 1).chain([topo.rel_directed.len()]).max().unwrap_or(0);
         let bits_of = |kind: usize| {
@@ -114,9 +115,8 @@ impl<'t> Rules<'t> {
 
     /// ALONG/AGAINST bits for one edge, or 0 when the filter excludes it.
     #[inline]
-    fn edge_bits(&self, edge: u32) -> u8 {
-        let e = edge as usize;
-        let rel = usize::from(self.topo.edge_rel[e]);
+    fn edge_bits(&self, edge: RelationRef) -> u8 {
+        let rel = usize::from(self.topo.rel(edge));
         let bits = self.rel_bits.get(rel).copied().unwrap_or(self.other_bits);
         if bits == 0 {
             return 0;
@@ -131,7 +131,7 @@ impl<'t> Rules<'t> {
 
     /// Whether one edge meets the filter's per-edge conditions (period, citing source).
     #[inline]
-    pub(super) fn conditions_hold(&self, edge: u32) -> bool {
+    pub(super) fn conditions_hold(&self, edge: RelationRef) -> bool {
         if let Some((a, b)) = self.as_of {
             let (start, end) = self.topo.valid(edge);
             if start > b || end < a {
@@ -143,11 +143,11 @@ impl<'t> Rules<'t> {
 
     /// Whether a search may put `node` on a path.
     #[inline]
-    fn enters(&self, node: u32) -> bool {
+    fn enters(&self, node: EntityRef) -> bool {
         if !self.checks_nodes || self.ends.contains(&node) {
             return true;
         }
-        self.avoid.binary_search(&node).is_err() && !self.avoid_kinds.contains(&self.topo.node_kind[node as usize])
+        self.avoid.binary_search(&node).is_err() && !self.avoid_kinds.contains(&self.topo.node_kind[node.index()])
     }
 
     /// Calls `visit(neighbour, hop)` for every move a search may make from `node`, and
@@ -157,7 +157,7 @@ impl<'t> Rules<'t> {
     /// node before `node` on a path and `hop` is the hop as that path walks it. Out-edges
     /// come before in-edges, each in stored order, so every search is deterministic.
     #[inline]
-    pub(super) fn steps(&self, node: u32, dir: Dir, mut visit: impl FnMut(u32, Hop)) -> usize {
+    pub(super) fn steps(&self, node: EntityRef, dir: Dir, mut visit: impl FnMut(EntityRef, Hop)) -> usize {
         let (along, against) = match dir {
             Dir::Forward => (self.topo.out(node), self.topo.inc(node)),
             Dir::Reverse => (self.topo.inc(node), self.topo.out(node)),
@@ -169,7 +169,14 @@ impl<'t> Rules<'t> {
     /// One pass of [`Rules::steps`]: `edges` walked the way `bit` says. Returns how many
     /// edges it looked at.
     #[inline]
-    fn scan(&self, node: u32, edges: &[(u32, u32)], pass: Pass, bit: u8, visit: &mut impl FnMut(u32, Hop)) -> usize {
+    fn scan(
+        &self,
+        node: EntityRef,
+        edges: &[Step],
+        pass: Pass,
+        bit: u8,
+        visit: &mut impl FnMut(EntityRef, Hop),
+    ) -> usize {
         let forward = bit == ALONG;
         // Self-loops are skipped: they can never be part of a simple path. So are shadowed
         // edges: their route is walked by its representative.

@@ -10,13 +10,14 @@ use super::bfs::{self, Dist, Meeting};
 use super::enumerate::{Prune, Through, Walk};
 use super::rules::{Budget, Dir, Rules};
 use super::{Path, Stop};
+use crate::graph::EntityRef;
 use rustc_hash::FxHashMap as FxMap;
 
 /// One shortest path, from the bidirectional search's trees.
 pub(super) fn shortest(
     rules: &Rules,
-    from: u32,
-    to: u32,
+    from: EntityRef,
+    to: EntityRef,
     max_hops: u32,
     budget: &mut Budget,
 ) -> Result<Option<Path>, Stop> {
@@ -27,8 +28,8 @@ pub(super) fn shortest(
 /// The first `want` shortest paths in (nodes, hops) order.
 pub(super) fn all_shortest(
     rules: &Rules,
-    from: u32,
-    to: u32,
+    from: EntityRef,
+    to: EntityRef,
     max_hops: u32,
     want: usize,
     budget: &mut Budget,
@@ -47,13 +48,13 @@ pub(super) fn all_shortest(
 /// the start. The forward tree alone holds dead ends (nodes at the right distance from the
 /// start that lead nowhere near the target); walking back level by level from the nodes
 /// both halves reached keeps only the useful ones, so the enumeration never backtracks.
-fn shortest_prefix(rules: &Rules, meeting: &Meeting, budget: &mut Budget) -> Result<FxMap<u32, u32>, Stop> {
+fn shortest_prefix(rules: &Rules, meeting: &Meeting, budget: &mut Budget) -> Result<FxMap<EntityRef, u32>, Stop> {
     let split = meeting.fwd.depth;
     // After a whole meeting level, every node known to both halves is on a shortest path,
     // and the forward frontier holds those at distance `split`.
-    let mut layer: Vec<u32> =
+    let mut layer: Vec<EntityRef> =
         (meeting.fwd.frontier.iter()).copied().filter(|n| meeting.back.seen.contains_key(n)).collect();
-    let mut prefix: FxMap<u32, u32> = layer.iter().map(|&n| (n, split)).collect();
+    let mut prefix: FxMap<EntityRef, u32> = layer.iter().map(|&n| (n, split)).collect();
     for depth in (0..split).rev() {
         let mut below = Vec::new();
         for &v in &layer {
@@ -84,9 +85,9 @@ pub(super) struct Rows {
 /// first and in (nodes, hops) order within a length.
 pub(super) fn simple(
     rules: &Rules,
-    from: u32,
-    to: u32,
-    through: Option<u32>,
+    from: EntityRef,
+    to: EntityRef,
+    through: Option<EntityRef>,
     max_hops: u32,
     rows: Rows,
     budget: &mut Budget,
