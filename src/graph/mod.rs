@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
 use crate::model::{Schema, Source};
-use crate::table::{Entities, EntityView, RelationView, Relations, prefetch};
+use crate::store::{Entities, EntityView, RelationView, Relations, prefetch};
 
 /// A node of the graph.
 pub type EntityRef = NodeIndex<u32>;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::model::{PartialDate, Schema};
-use crate::table::{Relations, prefetch};
+use crate::store::{Relations, prefetch};
 
 /// A day number, for comparing validity periods: year * 372 + (month - 1) * 31 + (day - 1).
 /// Not a calendar count, but monotone, which is all the comparisons need.

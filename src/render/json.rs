@@ -14,7 +14,7 @@ use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, edge_ref, node_ref};
 use crate::model::{Schema, Source};
 use crate::query::{Rows, Shape, Value};
-use crate::table::{EntityView, RelationView};
+use crate::store::{EntityView, RelationView};
 
 #[derive(Serialize)]
 struct Export<'a> {
