@@ -8,14 +8,15 @@
 //! attributes, notes, evidence, dates, where a record is written) in sparse side tables.
 //!
 //! - `strings.rs`: the column shapes (strings end to end, sparse values);
-//! - `index.rs`: finding entities by id and by name (`hashbrown` tables of entity numbers);
+//! - `index.rs`: finding entities by id and by name, on `buckets.rs`' hash tables;
 //! - `entities.rs`, `relations.rs`: the two tables;
 //! - `view.rs`: one record read back, serialising as the model's record does;
 //! - `codec.rs`: how a column is written in a snapshot;
-//! - `prefetch.rs`: the prefetch hint graph building uses.
+//! - `prefetch.rs`: the prefetch hint the batched lookups and graph building use.
 //!
 //! The store does no IO and knows nothing of files; `data::snapshot` frames its bytes.
 
+mod buckets;
 mod codec;
 mod entities;
 mod index;

@@ -1,5 +1,5 @@
-//! [`prefetch`]: the crate's one `unsafe` block, the x86-64 prefetch hint. The store no
-//! longer uses it; graph building does (see ARCHITECTURE.md for the measurement that keeps it).
+//! [`prefetch`]: the crate's one `unsafe` block, the x86-64 prefetch hint, used by the
+//! store's batched lookups and by graph building (see ARCHITECTURE.md for the measurements).
 
 /// Asks the processor to fetch `value`'s cache line, without waiting for it. Unlike a
 /// load, the instruction is done at once, so a loop of them runs ahead of the memory and

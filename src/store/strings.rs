@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Refused;
 use super::codec::column;
+use super::prefetch::prefetch;
 
 /// Strings laid end to end: string `i` is `text[ends[i - 1]..ends[i]]`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -41,9 +42,32 @@ impl Strings {
     }
 
     pub(super) fn get(&self, i: u32) -> &str {
+        let (start, end) = self.span(i);
+        &self.text[start as usize..end as usize]
+    }
+
+    /// Where string `i` lies in the text.
+    pub(super) fn span(&self, i: u32) -> (u32, u32) {
         let i = i as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start as usize..self.ends[i] as usize]
+        (start, self.ends[i])
+    }
+
+    /// The bytes of the text at `span`.
+    pub(super) fn bytes(&self, (start, end): (u32, u32)) -> &[u8] {
+        &self.text.as_bytes()[start as usize..end as usize]
+    }
+
+    /// Fetches into cache where string `i` ends (see [`prefetch`]).
+    pub(super) fn prefetch_end(&self, i: u32) {
+        prefetch(&self.ends[i as usize]);
+    }
+
+    /// Fetches into cache the text at byte `at`, if there is any.
+    pub(super) fn prefetch_text(&self, at: u32) {
+        if let Some(byte) = self.text.as_bytes().get(at as usize) {
+            prefetch(byte);
+        }
     }
 
     /// Whether every end lies in the text, in order, on a character boundary.
