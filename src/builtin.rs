@@ -1,15 +1,12 @@
-//! The shipped graph, compiled into the binary: its files, for `kgq check`, and a snapshot
-//! made from them at build time (by build.rs, with this crate's own loader), so that `kgq`
-//! starts without parsing TOML.
+//! The shipped graph, compiled into the binary as its files (embedded by build.rs), and
+//! loaded from them, with the same checks as any folder, when no `--data` is given.
+//! Loading them takes about as long as starting does (see ARCHITECTURE.md, "Decisions").
 
-use crate::data::snapshot;
 use crate::data::{DataFiles, Dataset};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
 }
-
-static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.snap"));
 
 /// The shipped graph-data folder's files.
 pub fn files() -> DataFiles {
@@ -17,15 +14,7 @@ pub fn files() -> DataFiles {
     DataFiles::from_files("graph-data", files)
 }
 
-/// The shipped graph, validated when the binary was built.
+/// The shipped graph, loaded from its files.
 pub fn dataset() -> Dataset {
-    match snapshot::decode(SNAPSHOT) {
-        Ok(data) => data,
-        // Built for another machine (a cross build to another pointer width): build.rs
-        // hashed on the host, so the stored indexes do not fit; load the files instead.
-        Err(snapshot::SnapshotError::OtherHashes) => {
-            crate::data::load(&files()).dataset.expect("build.rs validated the shipped graph")
-        }
-        Err(err) => panic!("build.rs writes a valid snapshot of the shipped graph: {err}"),
-    }
+    crate::data::load(&files()).dataset.expect("the shipped graph loads (tests/shipped.rs proves it)")
 }

@@ -19,6 +19,6 @@ pub mod query;
 pub mod render;
 pub mod repl;
 pub mod scripts;
+pub mod store;
 pub mod style;
 pub mod suggest;
-pub mod table;

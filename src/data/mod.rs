@@ -24,7 +24,7 @@ use crate::diag::Diagnostic;
 #[cfg(test)]
 use crate::model::Status;
 use crate::model::{Evidence, Schema, Source};
-use crate::table::{Entities, EntityView, RelationView, Relations};
+use crate::store::{Entities, EntityView, RelationView, Relations};
 
 /// Everything a graph-data folder declares, validated, in compact tables.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]

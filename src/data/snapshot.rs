@@ -2,11 +2,11 @@
 //! `--data FILE` reads one, and the built-in graph is one, made at build time.
 //!
 //! Layout: an 8-byte magic `KGQSNAP\0`, the format version (u32, little-endian), the
-//! payload length (u64), its CRC-32 (u32) and the fingerprint of the hashes the stored
-//! indexes were built with (u64, [`crate::table::hasher_fingerprint`]), then the payload:
-//! the [`Dataset`] as MessagePack. A truncated, corrupted or other-version file, or one
-//! whose indexes this build would search differently, is refused with a message that says
-//! how to rebuild it; it never yields a wrong graph (or a name that resolves to nothing).
+//! payload length (u64) and its CRC-32 (u32), then the payload: the [`Dataset`] as
+//! MessagePack, its tables as columns (see `crate::store`). Nothing stored depends on a
+//! hasher or on the pointer width: the id and name indexes are built again on reading. A
+//! truncated, corrupted or other-version file is refused with a message that says how to
+//! rebuild it; it never yields a wrong graph.
 
 use super::Dataset;
 
@@ -16,9 +16,10 @@ const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// refused by version rather than failing to decode. (2: kinds gained shape and color;
 /// 3: compact tables, columns as byte strings; 4: id and name indexes in buckets;
 /// 5: the hashes' fingerprint in the header; 6: the name index holds each name once, and
-/// the entities that share it are chained.)
-pub const VERSION: u32 = 6;
-const HEADER: usize = 8 + 4 + 8 + 4 + 8;
+/// the entities that share it are chained; 7: no indexes and no fingerprint, the indexes
+/// are built on reading.)
+pub const VERSION: u32 = 7;
+const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,10 +32,6 @@ pub enum SnapshotError {
     Truncated { expected: u64, found: u64 },
     #[error("the snapshot is corrupted: its checksum does not match its data")]
     Corrupted,
-    #[error(
-        "this snapshot was made by a different build of kgq: its name and id indexes hash differently from this one's"
-    )]
-    OtherHashes,
     #[error("the snapshot's data cannot be decoded: {0}")]
     Undecodable(String),
 }
@@ -57,7 +54,6 @@ pub fn encode(data: &Dataset) -> Vec<u8> {
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    out.extend_from_slice(&crate::table::hasher_fingerprint().to_le_bytes());
     out.extend_from_slice(&payload);
     out
 }
@@ -82,11 +78,6 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset, SnapshotError> {
         return Err(SnapshotError::Version { found: version });
     }
     let (length, checksum) = (word(12, 8), word(20, 4) as u32);
-    // The indexes are stored, not rebuilt: a build that hashes differently would look for
-    // names in the wrong buckets and find nothing, so it must not read them.
-    if word(24, 8) != crate::table::hasher_fingerprint() {
-        return Err(SnapshotError::OtherHashes);
-    }
     let payload = &bytes[HEADER..];
     if payload.len() as u64 != length {
         return Err(SnapshotError::Truncated { expected: length, found: payload.len() as u64 });
@@ -95,7 +86,7 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset, SnapshotError> {
         return Err(SnapshotError::Corrupted);
     }
     let data: Dataset = rmp_serde::from_slice(payload).map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
-    if !crate::table::tables_are_sound(&data.schema, &data.entities, &data.relations) {
+    if !crate::store::tables_are_sound(&data.schema, &data.entities, &data.relations) {
         return Err(SnapshotError::Undecodable("its tables do not agree with each other".into()));
     }
     Ok(data)
@@ -132,11 +123,6 @@ mod tests {
         let mut other = good.clone();
         other[8] = 9;
         assert_eq!(decode(&other).unwrap_err(), SnapshotError::Version { found: 9 });
-        for byte in 24..32 {
-            let mut hashed = good.clone();
-            hashed[byte] ^= 0x10;
-            assert_eq!(decode(&hashed).unwrap_err(), SnapshotError::OtherHashes, "byte {byte}");
-        }
     }
 
     #[test]

@@ -15,9 +15,9 @@ use crate::diag::{Diagnostic, FileId, Location};
 use crate::model::{
     AttrValue, Attrs, Entity, Evidence, KindDef, PartialDate, RelDef, Relation, Schema, Source, Status,
 };
+use crate::store::{self, Entities, EntityMore, RelationMore, Relations};
 use crate::style;
 use crate::suggest::{self, did_you_mean, help_for_unknown};
-use crate::table::{self, Entities, EntityMore, RelationMore, Relations};
 
 /// Anchor phrases are short: the data stores facts, never whole sentences.
 pub const MAX_QUOTE_WORDS: usize = 12;
@@ -471,7 +471,7 @@ impl Loader<'_> {
     fn claim_conflict(&self, label: &str, is_name: bool, other: u32, id: &str, origin: &Location) -> Diagnostic {
         // An entity claims a label first by its id, then its name, then its aliases.
         let other_id = self.entities.id(other);
-        let other_is_name = !table::eq_folded(other_id, label) && table::eq_folded(self.entities.name(other), label);
+        let other_is_name = !store::eq_folded(other_id, label) && store::eq_folded(self.entities.name(other), label);
         let place = self.files.map.describe(&self.origin(other));
         if is_name && other_is_name {
             Diagnostic::warning(format!("`{label}` is the name of both `{other_id}` and `{id}`"))

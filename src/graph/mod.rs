@@ -23,7 +23,7 @@ use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
 use crate::model::{Schema, Source};
-use crate::table::{Entities, EntityView, RelationView, Relations};
+use crate::store::{Entities, EntityView, RelationView, Relations};
 
 /// Entities, relations, their vocabulary and sources, indexed for lookup.
 ///

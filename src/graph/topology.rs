@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use super::{EntityRef, RelationRef};
 use crate::model::{PartialDate, Schema};
-use crate::table::{Relations, prefetch};
+use crate::store::{Relations, prefetch};
 
 /// One adjacency row item: the node at the other end, and the edge.
 pub type Step = (EntityRef, RelationRef);

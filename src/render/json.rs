@@ -14,7 +14,7 @@ use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph};
 use crate::model::{Schema, Source};
 use crate::query::{Locator, Rows, Shape, Value};
-use crate::table::{EntityView, RelationView};
+use crate::store::{EntityView, RelationView};
 
 #[derive(Serialize)]
 struct Export<'a> {

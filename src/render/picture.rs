@@ -14,7 +14,7 @@ use crate::graph::paths::Path;
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 use crate::model::{Evidence, RelDef, Status};
 use crate::query::{Rows, Shape, Value};
-use crate::table::{EntityView, RelationView};
+use crate::store::{EntityView, RelationView};
 
 /// Which way a picture reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
