@@ -6,7 +6,6 @@
 //! other output formats). `diag` renders problems with snippets and carets; `cli` is the
 //! command line, which the binary only calls.
 
-pub mod builtin;
 pub mod cli;
 pub mod data;
 pub mod diag;
@@ -22,3 +21,5 @@ pub mod scripts;
 pub mod store;
 pub mod style;
 pub mod suggest;
+
+pub use data::builtin;

@@ -19,7 +19,6 @@ pub use output::{ClusterArg, PictureArgs, RankdirArg};
 use output::{check_destination, emit, export, produce, write_produced};
 pub use termination::Termination;
 
-use crate::builtin;
 use crate::data::{self, DataFiles, DataSource, OpenError, Step, snapshot};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
@@ -226,7 +225,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// The graph-data files of `dir` (a folder or one data file), or the built-in copy.
 fn read_files(dir: Option<&Path>) -> Result<DataFiles, Termination> {
-    dir.map_or_else(|| Ok(builtin::files()), |dir| DataSource::at(dir).files().map_err(refused))
+    DataSource::given(dir).files().map_err(refused)
 }
 
 /// What a source that gave no dataset leaves to say.
@@ -272,12 +271,9 @@ fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
 
 /// The graph `--data` names (see [`DataSource`]), or the built-in one.
 fn load_graph(data: Option<&Path>) -> Result<KnowledgeGraph, Termination> {
-    let Some(path) = data else {
-        return Ok(KnowledgeGraph::build(builtin::dataset()));
-    };
     let mut progress = Progress(None);
     // The files' text is freed inside `open`, before the graph takes memory.
-    let dataset = DataSource::at(path)
+    let dataset = DataSource::given(data)
         .open(|Step::Validating { bytes }| {
             progress = Progress::start(bytes);
             progress.stage("validating");

@@ -7,6 +7,7 @@
 //! against the source documents. The entry point is [`load`]; it never stops at the first
 //! problem and never panics on bad input.
 
+pub mod builtin;
 mod bulk;
 mod evidence;
 mod files;

@@ -2,12 +2,10 @@
 //! the shell's `:data`, and `kgq run` (through `--data`). A [`DataSource`] is a folder, one
 //! data file, or a snapshot from `kgq build`; [`DataSource::open`] reads and validates it
 //! into a [`Dataset`], and [`DataSource::files`] reads the files alone, for commands that
-//! check or rebuild graph-data. Failures say whether nothing could be read
+//! check or rebuild graph-data. Without `--data` the source is the built-in graph, the
+//! shipped folder's files embedded in the binary ([`super::builtin`]). Failures say whether nothing could be read
 //! ([`OpenError::Unreadable`]) or the data has errors ([`OpenError::Invalid`]); the caller
 //! decides how to show them and what that means for its exit status.
-//!
-//! The built-in graph is not a source here: `data/` is compiled into build.rs, which makes
-//! the built-in graph, so the callers (`cli`) hold that case.
 
 use std::path::{Path, PathBuf};
 
@@ -18,9 +16,11 @@ use crate::diag::Diagnostic;
 /// The largest snapshot read: one of 10^7 entities and 5·10^7 relations is about 1 GiB.
 const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
 
-/// A graph-data folder, one data file, or a snapshot.
+/// The built-in graph, a graph-data folder, one data file, or a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataSource {
+    /// The shipped graph-data folder, embedded in the binary.
+    Builtin,
     /// A graph-data folder (also what a path that does not exist is taken for, so that the
     /// error says "no such folder").
     Folder(PathBuf),
@@ -67,16 +67,16 @@ impl DataSource {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        match self {
-            DataSource::Folder(p) | DataSource::File(p) | DataSource::Snapshot(p) => p,
-        }
+    /// The source `--data` names, or the built-in graph without it.
+    pub fn given(path: Option<&Path>) -> DataSource {
+        path.map_or(DataSource::Builtin, DataSource::at)
     }
 
     /// Reads the graph-data files of a folder or a data file. A snapshot has none: it is
     /// refused, for commands that check or rebuild graph-data.
     pub fn files(&self) -> Result<DataFiles, OpenError> {
         match self {
+            DataSource::Builtin => Ok(super::builtin::files()),
             DataSource::Folder(dir) => DataFiles::read_dir(dir).map_err(|err| OpenError::unreadable(err.to_string())),
             DataSource::File(path) => read_file(path),
             DataSource::Snapshot(path) => Err(OpenError::Unreadable {

@@ -2,7 +2,7 @@
 //! loaded from them, with the same checks as any folder, when no `--data` is given.
 //! Loading them takes about as long as starting does (see ARCHITECTURE.md, "Decisions").
 
-use crate::data::{DataFiles, Dataset};
+use super::{DataFiles, Dataset};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
@@ -16,5 +16,5 @@ pub fn files() -> DataFiles {
 
 /// The shipped graph, loaded from its files.
 pub fn dataset() -> Dataset {
-    crate::data::load(&files()).dataset.expect("the shipped graph loads (tests/shipped.rs proves it)")
+    super::load(&files()).dataset.expect("the shipped graph loads (tests/shipped.rs proves it)")
 }
