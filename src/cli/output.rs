@@ -102,9 +102,7 @@ pub fn produce(
         ProduceError::NotOfGraph(_) => {
             Termination::usage(format!("{err}; give --query 'STATEMENT', or export the whole graph as json"))
         }
-        ProduceError::TooLarge(too_large) => {
-            Termination::problem(format!("{too_large}\n  help: {}", too_large.help()))
-        }
+        ProduceError::TooLarge(too_large) => Termination::problem(format!("{too_large}\n  help: {}", too_large.help())),
         ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
             Termination::problem(format!("Graphviz `dot` failed ({status})")).after(&stderr)
         }

@@ -10,113 +10,23 @@
 //! clears the screen or retitles the window, a bell, a bidirectional override) is written
 //! as a visible escape. Diagnostics apply it to their messages and to the snippets they
 //! quote; the table renderer and the command line apply it to everything else they print.
+//! `source.rs` holds the texts and places, `visible.rs` the terminal escaping.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
-use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::fmt;
+use std::sync::Arc;
+
+mod source;
+mod visible;
+
+pub use source::{FileId, Location, SourceFile, SourceMap, line_col};
+use source::{ceil_char_boundary, floor_char_boundary, line_starts};
+use visible::push_escape;
+pub use visible::{acts_on_terminal, visible, visible_lines};
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents,
 };
-
-/// Index of a file in a [`SourceMap`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct FileId(pub u32);
-
-/// A byte range in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Location {
-    pub file: FileId,
-    pub span: Range<usize>,
-}
-
-impl Location {
-    pub fn new(file: FileId, span: Range<usize>) -> Location {
-        Location { file, span }
-    }
-}
-
-/// A named text that diagnostics can point into.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// The name shown to people, e.g. `graph-data/relations/labour.toml`.
-    pub name: String,
-    /// Shared with rendered reports; an `Arc<String>` so that adding a file read into a
-    /// `String` (a bulk file of a hundred megabytes) moves it rather than copying it.
-    pub text: Arc<String>,
-    /// Where each line starts, found when a place in the file is first described, so that
-    /// describing many places costs a search each rather than a walk from the start.
-    lines: OnceLock<Arc<Vec<usize>>>,
-}
-
-impl SourceFile {
-    fn lines(&self) -> &Arc<Vec<usize>> {
-        self.lines.get_or_init(|| Arc::new(line_starts(&self.text)))
-    }
-
-    /// 1-based line and column (in characters) of a byte offset, lines broken as the
-    /// rendered snippets break them (`\n`, `\r\n`, a lone `\r`).
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        position(&self.text, self.lines(), offset)
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset in a text that is not a
-/// [`SourceFile`] (a statement typed in the shell), lines broken as in files.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    position(text, &line_starts(text), offset)
-}
-
-fn position(text: &str, lines: &[usize], offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let line = lines.partition_point(|&start| start <= offset) - 1;
-    let col = text[lines[line]..offset].chars().count() + 1;
-    (line + 1, col)
-}
-
-/// The files that diagnostics point into.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    files: Vec<SourceFile>,
-}
-
-impl SourceMap {
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()), lines: OnceLock::new() });
-        FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
-    }
-
-    pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
-    }
-
-    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
-    }
-
-    /// `name:line:col` (1-based) of a location, for messages that name a second place.
-    pub fn describe(&self, loc: &Location) -> String {
-        let file = self.get(loc.file);
-        let (line, col) = file.line_col(loc.span.start);
-        format!("{}:{line}:{col}", file.name)
-    }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -250,54 +160,6 @@ fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
     out
 }
 
-/// Whether printing `c` to a terminal could act rather than show: C0 and C1 controls and
-/// DEL (escape sequences, bells, carriage returns), and the characters that reorder or
-/// break the text after them (bidirectional overrides, isolates and marks, line and
-/// paragraph separators).
-pub fn acts_on_terminal(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Text for a terminal, one line of it: every character that [`acts_on_terminal`] is
-/// written as an escape: `\n`, `\r`, `\t`, `\e` (escape), `\x07` (other ASCII
-/// controls), `\u{9b}` (the rest).
-pub fn visible(text: &str) -> Cow<'_, str> {
-    escape(text, |_| true)
-}
-
-/// Like [`visible`], but line breaks stay line breaks: for printouts of several lines.
-pub fn visible_lines(text: &str) -> Cow<'_, str> {
-    escape(text, |c| c != '\n')
-}
-
-fn escape(text: &str, wanted: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(|c| acts_on_terminal(c) && wanted(c)) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if acts_on_terminal(c) && wanted(c) {
-            push_escape(c, &mut out);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn push_escape(c: char, out: &mut String) {
-    let _ = match c {
-        '\n' => out.write_str("\\n"),
-        '\r' => out.write_str("\\r"),
-        '\t' => out.write_str("\\t"),
-        '\u{1b}' => out.write_str("\\e"),
-        c if c.is_ascii() => write!(out, "\\x{:02x}", u32::from(c)),
-        c => write!(out, "\\u{{{:x}}}", u32::from(c)),
-    };
-}
-
 /// A file's text as a snippet shows it: line breaks, CRLF endings and tabs (which miette
 /// expands) as they are, everything else that acts on a terminal escaped; with the growth
 /// each escape adds, to move spans onto the shown text.
@@ -347,16 +209,6 @@ impl Shown {
 
 /// Where each line of `text` starts, line breaks counted as miette counts them: `\n`,
 /// `\r\n` and a lone `\r`.
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            starts.push(i + 1);
-        }
-    }
-    starts
-}
 
 /// A file as miette reads it for a snippet. miette's own reading of a text walks it from
 /// the start for every snippet, which made a thousand diagnostics near the end of a large
@@ -499,6 +351,8 @@ impl miette::Diagnostic for Report<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use miette::SourceCode;
 
     use super::*;
