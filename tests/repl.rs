@@ -62,6 +62,9 @@ fn a_session_answers_completes_continues_survives_errors_and_cancels() {
     p.exp_string("cancelled").expect("the statement is cancelled");
     p.send_line("count dprk_organ").unwrap();
     p.exp_string("12").expect("the session is alive after Ctrl-C");
+    // Paste at the prompt, as a person would: between statements the terminal is not in
+    // the editor's raw mode, and a paste arriving then is read differently.
+    p.exp_string("kgq> ").unwrap();
 
     // A pasted block of statements runs them all.
     p.send("\x1b[200~count relations\ncount person\x1b[201~\r").unwrap();

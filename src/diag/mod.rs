@@ -207,9 +207,6 @@ impl Shown {
     }
 }
 
-/// Where each line of `text` starts, line breaks counted as miette counts them: `\n`,
-/// `\r\n` and a lone `\r`.
-
 /// A file as miette reads it for a snippet. miette's own reading of a text walks it from
 /// the start for every snippet, which made a thousand diagnostics near the end of a large
 /// bulk file take seconds; this one hands miette the text from a few lines before the

@@ -102,6 +102,8 @@ pub(super) fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// Where each line of `text` starts, line breaks counted as miette counts them: `\n`,
+/// `\r\n` and a lone `\r`.
 pub(super) fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
