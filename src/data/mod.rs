@@ -1,21 +1,27 @@
 //! Loading graph-data: files to a validated [`Dataset`], with every problem reported.
 //!
 //! `files` reads a folder (or the built-in copy), `parse` turns TOML into raw records,
-//! `bulk` reads CSV and JSON Lines, `validate` checks records against the schema and each
-//! other into the compact tables of [`crate::table`], and `evidence` checks locators
-//! against the source documents. The entry point is [`load`]; it never stops at the first
-//! problem and never panics on bad input.
+//! `bulk` reads CSV and JSON Lines; `check` holds the one check of each record kind (and
+//! of schema.toml and sources.toml) against `vocab`, the vocabulary; `validate` is the
+//! loader, which passes every record of every file to its check and keeps what is
+//! accepted in the compact tables of [`crate::table`]; `warnings` finds isolated entities
+//! and uncited sources, and `evidence` checks locators against the source documents. The
+//! entry point is [`load`]; it never stops at the first problem and never panics on bad
+//! input.
 
 mod bulk;
+mod check;
 mod evidence;
 mod files;
 mod parse;
 pub mod snapshot;
 mod validate;
+mod vocab;
+mod warnings;
 
+pub use check::MAX_QUOTE_WORDS;
 pub use evidence::{normalise, verify_sources};
 pub use files::{DataFiles, ReadError, Unread, read_regular};
-pub use validate::MAX_QUOTE_WORDS;
 
 use crate::diag::Diagnostic;
 #[cfg(test)]
@@ -152,15 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_counted_as_the_reader_counts_them() {
-        // Blank lines (CRLF ones too) are no rows; a lone `\r\r` line is one.
-        let text = "h\nA\n\r\n\nB\r\n\r\r\nC";
-        let starts: Vec<usize> = (0..5).map(|k| bulk::nth_row(text, 2, k)).collect();
-        assert_eq!(starts, vec![2, 7, 10, 13, text.len()]);
-    }
-
-    #[test]
-    fn relations_read_on_two_cores_match_the_csv_reader_row_for_row() {
+    fn relations_read_by_splitting_lines_match_the_csv_reader_row_for_row() {
         for rows in [0, 1, 7, 40, 333] {
             let plain = relations_csv(rows);
             // A quoted header cell sends the same rows through the csv crate, one at a time.
