@@ -157,6 +157,34 @@ mod tests {
         (rels, said)
     }
 
+    /// A plain row (only the required columns filled) and the same row with a note (read
+    /// into a whole record) meet the same check: the same relations kept, the same
+    /// problems at the same places, all of a row's problems reported.
+    #[test]
+    fn plain_and_whole_relation_rows_are_checked_alike() {
+        let rows = [
+            "p1,lives_in,c1,",
+            "p1,lives_in,nobody,",
+            "p1,lives_in,p2,official",
+            "p1,visits,c1,rumoured",
+            "nobody,knows,p3,rumoured",
+            "p2,knows,p3,",
+        ];
+        let plain: String = rows.iter().map(|r| format!("{r},\n")).collect();
+        let noted: String = rows.iter().map(|r| format!("{r},n\n")).collect();
+        let header = "from,rel,to,status,note\n";
+        let (kept, said) = outcome(&folder(format!("{header}{plain}")));
+        let (noted_kept, noted_said) = outcome(&folder(format!("{header}{noted}")));
+        assert_eq!(kept, noted_kept);
+        assert_eq!(said, noted_said);
+        assert_eq!(kept.len(), 2);
+        let expected =
+            [("unknown relation `visits`", 1), ("unknown status `rumoured`", 2), ("unknown entity `nobody`", 2)];
+        for (problem, times) in expected {
+            assert_eq!(said.iter().filter(|d| d.contains(problem)).count(), times, "{problem}: {said:?}");
+        }
+    }
+
     #[test]
     fn relations_read_by_splitting_lines_match_the_csv_reader_row_for_row() {
         for rows in [0, 1, 7, 40, 333] {

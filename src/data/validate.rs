@@ -101,11 +101,10 @@ impl bulk::Sink for Loader<'_> {
     }
 
     fn plain_relations(&mut self, rows: &[bulk::Plain]) {
-        let records: Vec<RelationRecord> = rows.iter().map(bulk::Plain::relation).collect();
-        let ids: Vec<&str> = records.iter().flat_map(RelationRecord::ends).collect();
+        let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
         let found = self.entities.find_many(&ids);
-        for (record, ends) in records.iter().zip(found.chunks_exact(2)) {
-            self.check_relation(record, [ends[0], ends[1]]);
+        for (row, ends) in rows.iter().zip(found.chunks_exact(2)) {
+            self.check_relation(&row.relation(), [ends[0], ends[1]]);
         }
     }
 
@@ -160,7 +159,7 @@ impl Loader<'_> {
             self.countries.push(Country { file: e.at.file, id, span });
         }
         match check::entity(e, &mut self.vocab, &self.source_ids) {
-            Ok(ok) => self.add(ok.id, ok.name, ok.kind, ok.more, e.at.clone()),
+            Ok(ok) => self.add(ok.id, ok.name, ok.kind, ok.more.map(|m| *m), e.at.clone()),
             Err(refusals) => self.report(&e.at, refusals),
         }
     }
@@ -169,7 +168,7 @@ impl Loader<'_> {
     fn check_relation(&mut self, r: &RelationRecord, found: [Option<u32>; 2]) {
         match check::relation(r, found, &mut self.vocab, &self.entities, &self.source_ids) {
             Ok(ok) => {
-                if self.relations.push(ok.ends, ok.rel, ok.status, ok.more).is_err() {
+                if self.relations.push(ok.ends, ok.rel, ok.status, ok.more.map(|m| *m)).is_err() {
                     self.full(r.at.clone(), "relations");
                 }
             }

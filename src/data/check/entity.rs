@@ -44,8 +44,8 @@ pub struct Entity<'a> {
     /// The name without white space around it.
     pub name: &'a str,
     pub kind: u16,
-    /// The side part, for a whole record.
-    pub more: Option<EntityMore>,
+    /// The side part, for a whole record (boxed: plain rows, the most, move only the rest).
+    pub more: Option<Box<EntityMore>>,
 }
 
 /// Checks an entity against the vocabulary (an inferred one learns its kind first) and the
@@ -68,13 +68,15 @@ pub fn entity<'a>(e: &EntityRecord<'a>, vocab: &mut Vocab, sources: &[String]) -
     let (Some(kind), Some(parts), true) = (kind, parts, ok) else {
         return Err(refusals);
     };
-    let more = e.extra.as_ref().map(|extra| EntityMore {
-        aliases: e.aliases.iter().map(|a| a.get_ref().trim().to_string()).collect(),
-        country: e.country.as_ref().map(|c| c.text.to_string()),
-        attrs: parts.attrs,
-        note: extra.note.map(str::to_string),
-        evidence: parts.evidence,
-        origin: e.at.clone(),
+    let more = e.extra.as_ref().map(|extra| {
+        Box::new(EntityMore {
+            aliases: e.aliases.iter().map(|a| a.get_ref().trim().to_string()).collect(),
+            country: e.country.as_ref().map(|c| c.text.to_string()),
+            attrs: parts.attrs,
+            note: extra.note.map(str::to_string),
+            evidence: parts.evidence,
+            origin: e.at.clone(),
+        })
     });
     Ok(Entity { id: e.id.text, name: e.name.text.trim(), kind, more })
 }

@@ -53,8 +53,8 @@ pub struct Relation {
     pub ends: (u32, u32),
     pub rel: u16,
     pub status: Status,
-    /// The side part, for a whole record.
-    pub more: Option<RelationMore>,
+    /// The side part, for a whole record (boxed: plain rows, the most, move only the rest).
+    pub more: Option<Box<RelationMore>>,
 }
 
 /// Checks a relation whose ends' ids find the entities `found` (as
@@ -105,14 +105,16 @@ pub fn relation<'a>(
     else {
         return Err(refusals);
     };
-    let more = r.extra.as_ref().map(|extra| RelationMore {
-        since: since.ok().flatten(),
-        until: until.ok().flatten(),
-        date: when.ok().flatten(),
-        attrs: parts.attrs,
-        note: extra.note.map(str::to_string),
-        evidence: parts.evidence,
-        origin: r.at.clone(),
+    let more = r.extra.as_ref().map(|extra| {
+        Box::new(RelationMore {
+            since: since.ok().flatten(),
+            until: until.ok().flatten(),
+            date: when.ok().flatten(),
+            attrs: parts.attrs,
+            note: extra.note.map(str::to_string),
+            evidence: parts.evidence,
+            origin: r.at.clone(),
+        })
     });
     Ok(Relation { ends, rel, status, more })
 }
