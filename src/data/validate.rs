@@ -100,12 +100,14 @@ impl bulk::Sink for Loader<'_> {
         }
     }
 
-    fn plain_relations(&mut self, rows: &[bulk::Plain]) {
-        let ids: Vec<&str> = rows.iter().flat_map(|row| [row.cells[0].text, row.cells[2].text]).collect();
-        let found = self.entities.find_many(&ids);
+    fn plain_relations(&mut self, rows: &[bulk::Plain], found: &[Option<u32>]) {
         for (row, ends) in rows.iter().zip(found.chunks_exact(2)) {
             self.check_relation(&row.relation(), [ends[0], ends[1]]);
         }
+    }
+
+    fn entities(&self) -> &Entities {
+        &self.entities
     }
 
     fn entity(&mut self, record: Record<RawEntity>) {

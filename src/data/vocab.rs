@@ -30,6 +30,7 @@ impl Vocab {
     }
 
     /// The kind called `name`; in an inferred vocabulary, a kind used for the first time is added.
+    #[inline]
     pub fn kind(&mut self, name: &str) -> Option<u16> {
         let kinds = &mut self.schema.kinds;
         learn(&mut self.kinds, self.infer, name, kinds.len(), || {
@@ -43,6 +44,7 @@ impl Vocab {
     }
 
     /// The relation called `name`; in an inferred vocabulary, one used for the first time is added.
+    #[inline]
     pub fn rel(&mut self, name: &str) -> Option<u16> {
         let (rels, ends) = (&mut self.schema.relations, &mut self.ends);
         learn(&mut self.rels, self.infer, name, rels.len(), || {
@@ -60,6 +62,7 @@ impl Vocab {
     }
 
     /// The kinds relation `r` allows at its `from` (0) or `to` (1) end; None: any kind.
+    #[inline]
     pub fn allowed(&self, r: u16, end: usize) -> Option<&[u16]> {
         self.ends[usize::from(r)][end].as_deref()
     }
@@ -67,6 +70,7 @@ impl Vocab {
 
 /// The index of `name` in a vocabulary list of `len` entries indexed by `known`; when
 /// inferring, a new non-blank name is added (by `add`) at the end.
+#[inline]
 fn learn(known: &mut FxHashMap<String, u16>, infer: bool, name: &str, len: usize, add: impl FnOnce()) -> Option<u16> {
     if let Some(&i) = known.get(name) {
         return Some(i);

@@ -15,6 +15,7 @@
 
 mod csv_text;
 mod jsonl;
+mod lookahead;
 
 use toml::Spanned;
 
@@ -22,6 +23,7 @@ use self::csv_text::Row;
 use super::check::{EntityRecord, Field, RelationRecord};
 use super::parse::{ENTITY_FIELDS, RELATION_FIELDS, RawEntity, RawEvidence, RawRelation, Record, Text};
 use crate::diag::{Diagnostic, FileId, Location};
+use crate::table::Entities;
 
 /// Which records a bulk file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +50,11 @@ pub trait Sink {
     /// together.
     fn plain_entities(&mut self, rows: &[Plain]);
     /// Relation rows with ends and a relation only, in file order: cells `from`, `rel`,
-    /// `to`, `status` (the last may be empty). They come in batches, so that the sink can
-    /// look their ends up together.
-    fn plain_relations(&mut self, rows: &[Plain]);
+    /// `to`, `status` (the last may be empty), with the entities their ends' ids find
+    /// (`found`, two a row), looked up together.
+    fn plain_relations(&mut self, rows: &[Plain], found: &[Option<u32>]);
+    /// The entities relation ends are looked up among (read-only while relations are read).
+    fn entities(&self) -> &Entities;
     fn entity(&mut self, record: Record<RawEntity>);
     fn relation(&mut self, record: Record<RawRelation>);
 }
@@ -64,6 +68,7 @@ pub struct Plain<'a> {
 
 impl<'a> Plain<'a> {
     /// The entity of a plain entity row, as its check reads it.
+    #[inline]
     pub fn entity(&self) -> EntityRecord<'a> {
         let [id, kind, name, _] = &self.cells;
         EntityRecord {
@@ -79,6 +84,7 @@ impl<'a> Plain<'a> {
 
     /// The relation of a plain relation row, as its check reads it (an empty status is
     /// none given).
+    #[inline]
     pub fn relation(&self) -> RelationRecord<'a> {
         let [from, rel, to, status] = &self.cells;
         RelationRecord {
@@ -119,6 +125,8 @@ pub fn read(file: FileId, name: &str, text: &str, table: Table, sink: &mut dyn S
             dispatch.row(row, sink);
             dispatch.flush(sink);
         });
+    } else if let (Table::Relations, Some(plan)) = (table, &plan) {
+        lookahead::relations(file, text, &header, plan, sink);
     } else {
         let mut dispatch = Dispatch { file, table, plan: plan.as_ref(), pending: Vec::with_capacity(BATCH) };
         let body = text.find('\n').map_or(text.len(), |n| n + 1)..text.len();
@@ -163,7 +171,10 @@ impl<'t> Dispatch<'_, 't> {
         if !self.pending.is_empty() {
             match self.table {
                 Table::Entities => sink.plain_entities(&self.pending),
-                Table::Relations => sink.plain_relations(&self.pending),
+                Table::Relations => {
+                    let found = lookahead::ends(sink.entities(), &self.pending);
+                    sink.plain_relations(&self.pending, &found);
+                }
             }
             self.pending.clear();
         }

@@ -64,19 +64,22 @@ pub fn entity<'a>(e: &EntityRecord<'a>, vocab: &mut Vocab, sources: &[String]) -
     for alias in e.aliases {
         ok &= non_empty("alias", Field::of(alias), &mut refusals);
     }
-    let parts = parts(e.at.file, e.extra.as_ref(), "entity", sources, &mut refusals);
-    let (Some(kind), Some(parts), true) = (kind, parts, ok) else {
+    // A record's side part, checked; a plain row has none (Some(None)).
+    let more = match &e.extra {
+        None => Some(None),
+        Some(extra) => parts(e.at.file, extra, "entity", sources, &mut refusals).map(|parts| {
+            Some(Box::new(EntityMore {
+                aliases: e.aliases.iter().map(|a| a.get_ref().trim().to_string()).collect(),
+                country: e.country.as_ref().map(|c| c.text.to_string()),
+                attrs: parts.attrs,
+                note: extra.note.map(str::to_string),
+                evidence: parts.evidence,
+                origin: e.at.clone(),
+            }))
+        }),
+    };
+    let (Some(kind), Some(more), true) = (kind, more, ok) else {
         return Err(refusals);
     };
-    let more = e.extra.as_ref().map(|extra| {
-        Box::new(EntityMore {
-            aliases: e.aliases.iter().map(|a| a.get_ref().trim().to_string()).collect(),
-            country: e.country.as_ref().map(|c| c.text.to_string()),
-            attrs: parts.attrs,
-            note: extra.note.map(str::to_string),
-            evidence: parts.evidence,
-            origin: e.at.clone(),
-        })
-    });
     Ok(Entity { id: e.id.text, name: e.name.text.trim(), kind, more })
 }

@@ -123,6 +123,7 @@ pub type Refusals<'a> = Vec<Refusal<'a>>;
 /// Checks a reference to an entity (a relation's end, an entity's `country`): `found` is
 /// the entity its id finds, which must have one of the `allowed` kinds (None: any kind).
 /// Returns the entity's number.
+#[inline]
 pub fn reference<'a>(
     field: Field<'a>,
     found: Option<u32>,

@@ -11,6 +11,7 @@ use crate::model::{AttrValue, Evidence, PartialDate};
 pub const MAX_QUOTE_WORDS: usize = 12;
 
 /// Whether a text that must say something does; refuses it if not.
+#[inline]
 pub fn non_empty<'a>(what: &'static str, field: Field<'a>, refusals: &mut Refusals<'a>) -> bool {
     if !field.text.trim().is_empty() {
         return true;
@@ -20,23 +21,21 @@ pub fn non_empty<'a>(what: &'static str, field: Field<'a>, refusals: &mut Refusa
 }
 
 /// A date field, when there is one; Err when it cannot be read (refused).
+#[inline]
 pub fn date<'a>(field: Option<Field<'a>>, refusals: &mut Refusals<'a>) -> Result<Option<PartialDate>, ()> {
     let Some(field) = field else { return Ok(None) };
     PartialDate::parse(field.text).map(Some).map_err(|why| refusals.push(Refusal::BadDate { field, why }))
 }
 
 /// The evidence and attributes of a `record` ("entity", "relation") in `file`, checked;
-/// None when any is refused. A record without [`Extra`] parts has neither.
+/// None when any is refused.
 pub fn parts<'a>(
     file: FileId,
-    extra: Option<&Extra<'a>>,
+    extra: &Extra<'a>,
     record: &'static str,
     sources: &[String],
     refusals: &mut Refusals<'a>,
 ) -> Option<Parts> {
-    let Some(extra) = extra else {
-        return Some(Parts { attrs: BTreeMap::new(), evidence: Vec::new() });
-    };
     let evidence = evidence(file, extra, record, sources, refusals);
     let attrs = attrs(extra, refusals);
     Some(Parts { attrs: attrs?, evidence: evidence? })

@@ -100,21 +100,23 @@ pub fn relation<'a>(
             None
         }),
     };
-    let parts = parts(r.at.file, r.extra.as_ref(), "relation", sources, &mut refusals);
-    let (Some(ends), Some(rel), Some(status), Some(parts), true) = (ends, rel, status, parts, refusals.is_empty())
-    else {
+    // A record's side part, checked; a plain row has none (Some(None)).
+    let more = match &r.extra {
+        None => Some(None),
+        Some(extra) => parts(r.at.file, extra, "relation", sources, &mut refusals).map(|parts| {
+            Some(Box::new(RelationMore {
+                since: since.ok().flatten(),
+                until: until.ok().flatten(),
+                date: when.ok().flatten(),
+                attrs: parts.attrs,
+                note: extra.note.map(str::to_string),
+                evidence: parts.evidence,
+                origin: r.at.clone(),
+            }))
+        }),
+    };
+    let (Some(ends), Some(rel), Some(status), Some(more), true) = (ends, rel, status, more, refusals.is_empty()) else {
         return Err(refusals);
     };
-    let more = r.extra.as_ref().map(|extra| {
-        Box::new(RelationMore {
-            since: since.ok().flatten(),
-            until: until.ok().flatten(),
-            date: when.ok().flatten(),
-            attrs: parts.attrs,
-            note: extra.note.map(str::to_string),
-            evidence: parts.evidence,
-            origin: r.at.clone(),
-        })
-    });
     Ok(Relation { ends, rel, status, more })
 }
