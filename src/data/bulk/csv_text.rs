@@ -15,7 +15,7 @@ use crate::suggest::help_for_unknown;
 /// Reads the rows of unquoted CSV in `text[lines]` (whole lines), blank lines skipped:
 /// calls `each` with where a row starts, the line without its `\n`, and the places of its
 /// cells, `content.split(',')` of the line's content (the line without a `\r` either).
-fn csv_lines<'t>(text: &'t str, lines: Range<usize>, mut each: impl FnMut(usize, &'t str, &[(usize, usize)])) {
+pub fn csv_lines<'t>(text: &'t str, lines: Range<usize>, mut each: impl FnMut(usize, &'t str, &[(usize, usize)])) {
     let bytes = text.as_bytes();
     let (first, end) = (lines.start, lines.end);
     // The line `line..at` ends; its last cell starts at `cell`.
@@ -45,7 +45,7 @@ fn csv_lines<'t>(text: &'t str, lines: Range<usize>, mut each: impl FnMut(usize,
 
 /// A cell's text without surrounding white space (`str::trim`), quickly when it has none
 /// at either end, as most cells.
-fn trim(cell: &str) -> &str {
+pub fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(&a), Some(&b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
         _ => cell.trim(),

@@ -17,6 +17,8 @@ mod csv_text;
 mod jsonl;
 mod lookahead;
 
+use std::ops::Range;
+
 use toml::Spanned;
 
 use self::csv_text::Row;
@@ -62,7 +64,7 @@ pub trait Sink {
 /// A plain row: its place and its cells in the order the [`Sink`] method names them.
 pub struct Plain<'a> {
     pub file: FileId,
-    pub span: std::ops::Range<usize>,
+    pub span: Range<usize>,
     pub cells: [Field<'a>; 4],
 }
 
@@ -218,20 +220,37 @@ impl PlainPlan {
         Some(PlainPlan { roles, needed })
     }
 
-    /// The row's cells by role, when it is plain: every role that has a column is present,
-    /// the required ones filled, every other column empty. A role no column fills gets an
-    /// empty text at the row's place.
+    /// The row's cells by role, when it is plain.
     fn cells<'t>(&self, row: &Row<'_, 't>) -> Option<[Field<'t>; 4]> {
-        let mut picked = [(); 4].map(|()| Field { text: "", span: row.span.clone() });
+        self.pick(row.cells.iter().map(|(text, span)| (*text, span.clone())), &row.span)
+    }
+
+    /// The cells by role of the unquoted row at `row`, whose cells are at `places` in
+    /// `text`, when it is plain: the same as [`PlainPlan::cells`] of the row
+    /// [`csv_text::simple_rows`] makes of the line, without making it.
+    fn cells_at<'t>(&self, text: &'t str, places: &[(usize, usize)], row: &Range<usize>) -> Option<[Field<'t>; 4]> {
+        self.pick(places.iter().map(|&(a, b)| (csv_text::trim(&text[a..b]), a..b)), row)
+    }
+
+    /// Picks a row's cells by role from its cells in column order, when the row is plain:
+    /// every role that has a column is present, the required ones filled, every other
+    /// column empty. A role no column fills gets an empty text at the row's place.
+    #[inline]
+    fn pick<'t>(
+        &self,
+        cells: impl Iterator<Item = (&'t str, Range<usize>)>,
+        row: &Range<usize>,
+    ) -> Option<[Field<'t>; 4]> {
+        let mut picked = [(); 4].map(|()| Field { text: "", span: row.clone() });
         let mut seen = 0u8;
-        for ((text, span), &role) in row.cells.iter().zip(&self.roles) {
+        for ((text, span), &role) in cells.zip(&self.roles) {
             if role == OTHER {
                 if !text.is_empty() {
                     return None;
                 }
             } else {
                 seen |= 1 << role;
-                picked[usize::from(role)] = Field { text, span: span.clone() };
+                picked[usize::from(role)] = Field { text, span };
             }
         }
         (seen == self.needed && picked[..3].iter().all(|f| !f.text.is_empty())).then_some(picked)
