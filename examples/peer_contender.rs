@@ -114,7 +114,7 @@ fn run() -> Result<(), String> {
         "engine": "kgq",
         "version": env!("CARGO_PKG_VERSION"),
         "threads": 2,
-        "notes": "kgq bulk CSV import + validation + KnowledgeGraph, loading on two cores (files, relation checks, graph lists); queries on one: Topology::shortest_path (bidirectional BFS), simple_paths (shortest-first DFS pruned by distance to target), neighbourhood (BFS tree, from which `neighbors` reads each node's path), undirected filter: the calls `path`, `paths` and `neighbors` make",
+        "notes": "kgq bulk CSV import + validation + KnowledgeGraph, loading on two cores (files, graph lists); queries on one: Topology::shortest_path (bidirectional BFS), simple_paths (shortest-first DFS pruned by distance to target), neighbourhood (BFS tree, from which `neighbors` reads each node's path), undirected filter: the calls `path`, `paths` and `neighbors` make",
         "load_s": load_s,
         "rss_after_load_mb": rss_after_load_mb,
         "shortest": shortest,

@@ -1,5 +1,7 @@
-//! The validated vocabulary shared by every stage: schema, sources, entities, relations,
-//! evidence, partial dates and attribute values.
+//! The validated vocabulary shared by every stage: schema, sources, evidence, statuses,
+//! partial dates and attribute values. Entities and relations themselves live in the
+//! tables of [`crate::table`]; the checks in `data::check` read records through borrowed
+//! views and hand the tables only what they keep.
 //!
 //! These are plain data. `data/` produces them from files (and is the only place that
 //! knows about TOML); `graph/` indexes them; `render/` writes them out. Nothing here does
@@ -118,21 +120,6 @@ impl fmt::Display for AttrValue {
 
 pub type Attrs = BTreeMap<String, AttrValue>;
 
-/// A node of the graph.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entity {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub country: Option<String>,
-    pub attrs: Attrs,
-    pub note: Option<String>,
-    pub evidence: Vec<Evidence>,
-    #[serde(skip)]
-    pub origin: Location,
-}
-
 /// How a relation is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -162,31 +149,6 @@ impl Status {
     /// The status whose `as u8` is `byte`.
     pub fn from_u8(byte: u8) -> Option<Status> {
         Self::ALL.iter().map(|(_, s)| *s).find(|&s| s as u8 == byte)
-    }
-}
-
-/// An edge of the graph, with its period and evidence.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Relation {
-    pub from: String,
-    pub rel: String,
-    pub to: String,
-    pub since: Option<PartialDate>,
-    pub until: Option<PartialDate>,
-    /// A decision or event date (a designation, a law signed).
-    pub date: Option<PartialDate>,
-    pub status: Status,
-    pub attrs: Attrs,
-    pub note: Option<String>,
-    pub evidence: Vec<Evidence>,
-    #[serde(skip)]
-    pub origin: Location,
-}
-
-impl Relation {
-    /// The period or date as people write it: "2008 – 2016", "since 2016", "2016-12-02".
-    pub fn period(&self) -> Option<String> {
-        period_text(self.since, self.until, self.date)
     }
 }
 
