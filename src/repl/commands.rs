@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::graph::KnowledgeGraph;
-use crate::query::syntax::{EXAMPLES, FORMS, PATH_OPTIONS};
+use crate::query::syntax::{self, EXAMPLES, FORMS, PATH_OPTIONS};
 use crate::render::Format;
 
 /// A meta-command: name, argument form, what it does, and whether its argument is a path.
@@ -135,14 +135,14 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         );
         return Ok(out);
     };
-    if let Some((kw, form, what)) =
-        FORMS.iter().find(|(kw, _, _)| *kw == topic || (topic == "neighbours" && *kw == "neighbors"))
-    {
+    // Another spelling (`neighbours`) has the help of the keyword it spells.
+    let spelt = syntax::keyword(&topic).and_then(|k| k.same_as).unwrap_or(&topic);
+    if let Some((kw, form, what)) = FORMS.iter().find(|(kw, _, _)| *kw == spelt) {
         let _ = writeln!(out, "{form}\n  {what}\n  e.g. {}", example(kw));
         if form.contains("path options") {
             let _ = writeln!(out, "  path options: {PATH_OPTIONS}");
         }
-        if let Some(meaning) = crate::query::syntax::meaning(kw) {
+        if let Some(meaning) = syntax::meaning(kw) {
             let options = textwrap::Options::new(90).initial_indent("  ").subsequent_indent("  ");
             let _ = writeln!(out, "{}", textwrap::fill(meaning, options));
         }
