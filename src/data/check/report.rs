@@ -11,8 +11,8 @@ use super::{Field, MAX_QUOTE_WORDS, Refusal, Role, Vocabulary};
 use crate::data::vocab::Vocab;
 use crate::diag::{Diagnostic, FileId, Location};
 use crate::model::Status;
-use crate::suggest::{self, help_for_unknown};
 use crate::store::Entities;
+use crate::suggest::{self, help_for_unknown};
 
 /// What rendering a refusal reads besides the refusal: the vocabulary and sources whose
 /// names it may suggest, and the entities loaded so far.
