@@ -4,6 +4,7 @@
 //! What depends on the records read before (a taken id, a name or alias another entity
 //! claims, a `country` that must be declared somewhere) is decided here.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 
@@ -229,9 +230,7 @@ impl Loader<'_> {
         let aliases: &[String] = more.as_ref().map_or(&[], |m| m.aliases.as_slice());
         let labels = || [id, name].into_iter().chain(aliases.iter().map(String::as_str));
         let mut slug_name = None;
-        // The labels already given, lower-cased: a set, so that an entity with many aliases
-        // is checked in time linear in their number.
-        let mut given: FxHashSet<std::borrow::Cow<'_, str>> = FxHashSet::default();
+        let mut given = Given::default();
         for (k, label) in labels().enumerate() {
             let lower = folded(label);
             // A label the entity already gave is its own.
@@ -295,8 +294,40 @@ impl Loader<'_> {
     }
 }
 
+/// The labels an entity has already given, lower-cased: looked through one by one while
+/// they are few (an id, a name and seldom many aliases), without a set to build for each
+/// entity; in a set past that, so that an entity with many aliases is checked in time
+/// linear in their number.
+#[derive(Default)]
+struct Given<'a> {
+    few: [Cow<'a, str>; GIVEN_FEW],
+    len: usize,
+    many: FxHashSet<Cow<'a, str>>,
+}
+
+/// Labels a [`Given`] looks through one by one.
+const GIVEN_FEW: usize = 4;
+
+impl<'a> Given<'a> {
+    /// Adds a label; false when it was given already.
+    fn insert(&mut self, label: Cow<'a, str>) -> bool {
+        if self.len < GIVEN_FEW {
+            if self.few[..self.len].contains(&label) {
+                return false;
+            }
+            self.few[self.len] = label;
+            self.len += 1;
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().cloned());
+        }
+        self.many.insert(label)
+    }
+}
+
 /// A label lower-cased (`str::to_lowercase`), borrowed when it already is.
-fn folded(label: &str) -> std::borrow::Cow<'_, str> {
+fn folded(label: &str) -> Cow<'_, str> {
     if label.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
         label.to_lowercase().into()
     } else {

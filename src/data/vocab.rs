@@ -11,6 +11,9 @@ pub struct Vocab {
     infer: bool,
     kinds: FxHashMap<String, u16>,
     rels: FxHashMap<String, u16>,
+    /// Kinds and relations found lately, for the next records that name them.
+    recent_kinds: Recent,
+    recent_rels: Recent,
     /// The kinds allowed at the `from` and `to` ends of each relation (None: any kind).
     ends: Vec<[Option<Vec<u16>>; 2]>,
 }
@@ -26,14 +29,14 @@ impl Vocab {
             (!names.is_empty()).then(|| names.iter().filter_map(|n| kinds.get(n).copied()).collect())
         };
         let ends = schema.relations.iter().map(|r| [allowed(&r.from), allowed(&r.to)]).collect();
-        Vocab { schema, infer, kinds, rels, ends }
+        Vocab { schema, infer, kinds, rels, recent_kinds: Recent::new(), recent_rels: Recent::new(), ends }
     }
 
     /// The kind called `name`; in an inferred vocabulary, a kind used for the first time is added.
     #[inline]
     pub fn kind(&mut self, name: &str) -> Option<u16> {
         let kinds = &mut self.schema.kinds;
-        learn(&mut self.kinds, self.infer, name, kinds.len(), || {
+        learn(&mut self.kinds, &mut self.recent_kinds, self.infer, name, kinds.len(), || {
             kinds.push(KindDef { name: name.to_string(), description: String::new(), shape: None, color: None });
         })
     }
@@ -47,7 +50,7 @@ impl Vocab {
     #[inline]
     pub fn rel(&mut self, name: &str) -> Option<u16> {
         let (rels, ends) = (&mut self.schema.relations, &mut self.ends);
-        learn(&mut self.rels, self.infer, name, rels.len(), || {
+        learn(&mut self.rels, &mut self.recent_rels, self.infer, name, rels.len(), || {
             rels.push(RelDef {
                 name: name.to_string(),
                 from: Vec::new(),
@@ -71,12 +74,60 @@ impl Vocab {
 /// The index of `name` in a vocabulary list of `len` entries indexed by `known`; when
 /// inferring, a new non-blank name is added (by `add`) at the end.
 #[inline]
-fn learn(known: &mut FxHashMap<String, u16>, infer: bool, name: &str, len: usize, add: impl FnOnce()) -> Option<u16> {
+fn learn(
+    known: &mut FxHashMap<String, u16>,
+    recent: &mut Recent,
+    infer: bool,
+    name: &str,
+    len: usize,
+    add: impl FnOnce(),
+) -> Option<u16> {
+    if let Some(i) = recent.get(name) {
+        return Some(i);
+    }
     if let Some(&i) = known.get(name) {
+        recent.put(name, i);
         return Some(i);
     }
     let i = u16::try_from(len).ok().filter(|_| infer && !name.trim().is_empty())?;
     add();
     known.insert(name.to_string(), i);
     Some(i)
+}
+
+/// Names found in a vocabulary's map, kept in slots picked by their length and a few of
+/// their bytes: a bulk file names a handful of kinds and relations once a row, and a slot's
+/// one comparison costs less than hashing the name and probing the map. A slot holds only
+/// what the map answered, and the map never changes an answer, so a hit is the map's.
+struct Recent {
+    slots: Vec<(Box<str>, u16)>,
+}
+
+/// Slots of a [`Recent`] (a power of two).
+const RECENT_SLOTS: usize = 64;
+
+impl Recent {
+    fn new() -> Recent {
+        // An empty name is never kept, so the empty slots match nothing.
+        Recent { slots: vec![(Box::from(""), 0); RECENT_SLOTS] }
+    }
+
+    fn slot(name: &str) -> Option<usize> {
+        let b = name.as_bytes();
+        let (&first, &last) = (b.first()?, b.last()?);
+        let mix = b.len() * 13 + usize::from(first) * 5 + usize::from(b[b.len() / 2]) * 3 + usize::from(last);
+        Some(mix % RECENT_SLOTS)
+    }
+
+    #[inline]
+    fn get(&self, name: &str) -> Option<u16> {
+        let (kept, i) = &self.slots[Recent::slot(name)?];
+        (**kept == *name).then_some(*i)
+    }
+
+    fn put(&mut self, name: &str, i: u16) {
+        if let Some(s) = Recent::slot(name) {
+            self.slots[s] = (Box::from(name), i);
+        }
+    }
 }
