@@ -127,7 +127,11 @@ fn a_bulk_folder_without_schema_loads_with_an_inferred_vocabulary() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).ends_with("bulk: ok, 4 entities, 3 relations\n"), "{}", stdout(&out));
     let out = kgq(&["--data", bulk.to_str().unwrap(), "query", "path pat to lee as csv"], &root());
-    assert_eq!(stdout(&out), "hops,path\n3,pat -[works_for]-> acme -[partner_of]-> globex <-[works_for]- lee\n");
+    assert_eq!(
+        stdout(&out),
+        "hops,path,relations\n3,pat -[works_for]-> acme -[partner_of]-> globex <-[works_for]- lee,\"pat works_for acme \
+         [since 2015, reported] | acme partner_of globex [reported] | lee works_for globex [since 2018, reported]\"\n"
+    );
     let out = kgq(&["--data", bulk.to_str().unwrap(), "query", "find * where founded > 2000 as csv"], &root());
     assert_eq!(stdout(&out), "entity,kind,country\nglobex,company,\n", "attributes are typed");
 }

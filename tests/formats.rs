@@ -1,6 +1,6 @@
-//! Every format prints the same facts: for `show` of every entity and `why` of every
-//! related pair in the shipped graph, each evidence locator, relation attribute and note
-//! of the answer is in the table, the CSV and the JSON alike.
+//! Every format prints the same facts: for `show` of every entity, `why` of every related
+//! pair in the shipped graph, and path answers, each evidence locator, relation attribute
+//! and note of the answer is in the table, the CSV and the JSON alike.
 
 use std::collections::BTreeSet;
 
@@ -54,6 +54,13 @@ fn json_texts(value: &serde_json::Value, out: &mut Vec<String>) {
             if let (Some(source), Some(line), Some(quote)) = (map.get("source"), map.get("line"), map.get("quote")) {
                 out.push(format!("{}:{line} \"{}\"", source.as_str().unwrap(), quote.as_str().unwrap()));
             }
+            // A relation's attributes are an object: each as `key = value`, as tables print them.
+            if let Some(serde_json::Value::Object(attrs)) = map.get("attrs") {
+                for (key, value) in attrs {
+                    let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+                    out.push(format!("{key} = {value}"));
+                }
+            }
             map.values().for_each(|v| json_texts(v, out));
         }
         _ => {}
@@ -91,5 +98,26 @@ fn show_and_why_print_the_same_facts_in_every_format() {
             let statement = format!("why \"{}\" and \"{}\"", kg.entity(a).id(), kg.entity(b).id());
             assert_in_every_format(kg, &statement, &facts(kg, &both.collect::<Vec<_>>(), None));
         }
+    }
+}
+
+#[test]
+fn path_answers_print_every_hops_facts_in_every_format() {
+    let kg = shipped_graph();
+    let statements = [
+        "path \"Poland\" to \"Munitions Industry Department\"",
+        "paths \"Poland\" to \"Munitions Industry Department\" max 4 limit 20",
+        "connect \"Poland\" and \"Munitions Industry Department\" via works_in, part_of, supplies_workers, employs, sends_revenue_to max 5 limit 6",
+    ];
+    for statement in statements {
+        let (rows, _) = query::run(kg, statement, &Settings::default()).expect("the statement runs");
+        let cells = rows.rows.iter().flatten().filter_map(|v| match v {
+            kgq::query::Value::Path(p) => Some(p),
+            _ => None,
+        });
+        let relations: Vec<_> =
+            cells.chain(&rows.paths).flat_map(|p| &p.hops).flat_map(|h| rows.route(h)).map(|h| h.edge).collect();
+        assert!(!relations.is_empty(), "{statement}: the answer has paths");
+        assert_in_every_format(kg, statement, &facts(kg, &relations, None));
     }
 }

@@ -1,14 +1,17 @@
 //! Results as CSV: a header of column names, then one line per row. Entities are written as
 //! ids (stable and joinable), relations as `from rel to`, paths with ids, evidence as
-//! `source:line "quote"`, lists joined by `; `. What does not fit the answer's one table
-//! comes as another table, after an empty line: an entity's card (`show`) first, as
-//! `field,value` with one line per fact (and per evidence locator); the paths a `connect`
-//! ranking numbers last. The answer's notes are not CSV: `render::produce` hands them to
-//! the caller for standard error.
+//! `source:line "quote"`, lists joined by `; `. A table whose rows hold paths ends with a
+//! `relations` column: every relation each hop stands for, with the facts a table prints
+//! under the hop (period, status, attributes, note, evidence), hops separated by ` | `, so
+//! a path's row says why it holds. What does not fit the answer's one table comes as
+//! another table, after an empty line: an entity's card (`show`) first, as `field,value`
+//! with one line per fact (and per evidence locator); the paths a `connect` ranking numbers
+//! last. The answer's notes are not CSV: `render::produce` hands them to the caller for
+//! standard error.
 
 use crate::graph::KnowledgeGraph;
 use crate::graph::paths::Path;
-use crate::query::{Rows, Shape, Value};
+use crate::query::{Rows, Shape, Value, relation_row};
 
 /// An answer as CSV: its table, after the entity's card for `show` and before the paths a
 /// `connect` ranking refers to (each part a table, with an empty line between).
@@ -27,11 +30,23 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows) -> String {
         }
         parts.push(table(&["field".into(), "value".into()], facts.into_iter()));
     }
-    parts.push(table(&rows.columns, rows.rows.iter().map(|row| row.iter().map(|v| cell(kg, v)).collect())));
+    // The first column that holds paths, if any: its path's relations end each row.
+    let path_column = (0..rows.columns.len()).find(|&c| rows.rows.iter().any(|row| matches!(row[c], Value::Path(_))));
+    let mut header = rows.columns.clone();
+    header.extend(path_column.map(|_| "relations".to_string()));
+    let records = rows.rows.iter().map(|row| {
+        let mut record: Vec<String> = row.iter().map(|v| cell(kg, v)).collect();
+        if let Some(c) = path_column {
+            record.push(if let Value::Path(p) = &row[c] { relations(kg, rows, p) } else { String::new() });
+        }
+        record
+    });
+    parts.push(table(&header, records));
     if !rows.paths.is_empty() {
         let paths = rows.paths.iter().enumerate();
-        let records = paths.map(|(i, p)| vec![(i + 1).to_string(), p.len().to_string(), path_ids(kg, p)]);
-        parts.push(table(&["see paths".into(), "hops".into(), "path".into()], records));
+        let records =
+            paths.map(|(i, p)| vec![(i + 1).to_string(), p.len().to_string(), path_ids(kg, p), relations(kg, rows, p)]);
+        parts.push(table(&["see paths".into(), "hops".into(), "path".into(), "relations".into()], records));
     }
     parts.join("\n")
 }
@@ -65,6 +80,32 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
         Value::List(items) => items.iter().map(|i| cell(kg, i)).collect::<Vec<_>>().join("; "),
         other => super::text::value(kg, other),
     }
+}
+
+/// Every relation each hop of `p` stands for, as `why` gives it: the relation, then its
+/// period, status and attributes in brackets, its note and its evidence; hops separated by
+/// ` | `, parallel relations of one hop by ` & `.
+fn relations(kg: &KnowledgeGraph, rows: &Rows, p: &Path) -> String {
+    let hop = |h| {
+        let members = rows.route(h).into_iter().map(|member| {
+            let row = relation_row(kg, member);
+            let [relation, when, status, attrs, note, evidence] = &row[..] else {
+                unreachable!("a relation row has the relation columns")
+            };
+            let facts: Vec<String> =
+                [when, status, attrs].iter().map(|v| cell(kg, v)).filter(|t| !t.is_empty()).collect();
+            let mut text = format!("{} [{}]", cell(kg, relation), facts.join(", "));
+            if !matches!(note, Value::Null) {
+                text.push_str(&format!(" note: {}", cell(kg, note)));
+            }
+            if !matches!(evidence, Value::List(items) if items.is_empty()) {
+                text.push_str(&format!(" evidence: {}", cell(kg, evidence)));
+            }
+            text
+        });
+        members.collect::<Vec<_>>().join(" & ")
+    };
+    p.hops.iter().map(hop).collect::<Vec<_>>().join(" | ")
 }
 
 fn path_ids(kg: &KnowledgeGraph, p: &Path) -> String {
