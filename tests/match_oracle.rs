@@ -420,6 +420,10 @@ fn expected(g: &Graph, q: &Query) -> Vec<Vec<String>> {
                 .collect();
             *groups.entry(key).or_default() += 1;
         }
+        // Counts with nothing to group by answer one row, 0 when nothing matched (Cypher).
+        if q.items.iter().all(|i| matches!(i, Item::Count | Item::CountNode(_))) {
+            groups.entry(Vec::new()).or_default();
+        }
         (groups.into_iter())
             .map(|(key, count)| {
                 let mut key = key.into_iter();

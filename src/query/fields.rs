@@ -188,6 +188,9 @@ pub fn compare(kg: &KnowledgeGraph, left: &Value, op: CompareOp, right: &Value) 
             _ => items.iter().any(|i| compare(kg, i, op, right)),
         };
     }
+    if let Some((l, r)) = dates(left, right) {
+        return compare_periods(l, op, r);
+    }
     match op {
         CompareOp::Eq => equal(kg, left, right),
         CompareOp::Ne => !equal(kg, left, right),
@@ -200,15 +203,45 @@ pub fn compare(kg: &KnowledgeGraph, left: &Value, op: CompareOp, right: &Value) 
     }
 }
 
+/// The two sides as dates, when one is a date and the other a date or a text that reads
+/// as one.
+fn dates(left: &Value, right: &Value) -> Option<(PartialDate, PartialDate)> {
+    let as_date = |v: &Value| match v {
+        Value::Date(d) => Some(*d),
+        Value::Text(t) => PartialDate::parse(t).ok(),
+        _ => None,
+    };
+    if !matches!(left, Value::Date(_)) && !matches!(right, Value::Date(_)) {
+        return None;
+    }
+    Some((as_date(left)?, as_date(right)?))
+}
+
+/// Dates compared as the periods they cover (a year its whole year, a month its month):
+/// `<` and `>` hold when one period lies wholly before or after the other, `=` when they
+/// share a day ("2016-03" = "2016"), `<=` and `>=` when `<` or `=` (`>` or `=`) does,
+/// `!=` when they share none. For full dates this is the usual order.
+fn compare_periods(left: PartialDate, op: CompareOp, right: PartialDate) -> bool {
+    let (l, r) = ((left.first_day(), left.last_day()), (right.first_day(), right.last_day()));
+    let overlap = l.0 <= r.1 && r.0 <= l.1;
+    match op {
+        CompareOp::Lt => l.1 < r.0,
+        CompareOp::Gt => l.0 > r.1,
+        CompareOp::Le => l.0 <= r.1,
+        CompareOp::Ge => l.1 >= r.0,
+        CompareOp::Eq => overlap,
+        CompareOp::Ne => !overlap,
+        CompareOp::Contains => left.to_string().contains(&right.to_string()),
+        CompareOp::StartsWith => left.to_string().starts_with(&right.to_string()),
+    }
+}
+
 fn equal(kg: &KnowledgeGraph, left: &Value, right: &Value) -> bool {
     match (left, right) {
         (Value::Null, Value::Null) => true,
         (Value::Null, _) | (_, Value::Null) => false,
         (Value::Entity(a), Value::Entity(b)) => a == b,
         (Value::Entity(node), Value::Text(t)) | (Value::Text(t), Value::Entity(node)) => names_entity(kg, *node, t),
-        (Value::Date(d), Value::Text(t)) | (Value::Text(t), Value::Date(d)) => {
-            PartialDate::parse(t).is_ok_and(|p| p == *d)
-        }
         (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
             order(left, right) == Some(Ordering::Equal)
         }
@@ -238,8 +271,9 @@ fn text_of(kg: &KnowledgeGraph, value: &Value) -> Option<String> {
     })
 }
 
-/// Ordering of two scalars of comparable types; dates compare by their first day, and a
-/// text that reads as a date compares as one.
+/// Ordering of two scalars of comparable types, for sorting; dates by their first day, then
+/// the wider first ("2016" before "2016-01" before "2016-01-01" before "2016-03"), and a text that reads as a date
+/// as one. Conditions compare dates as periods (see [`compare`]).
 pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
     let as_date = |v: &Value| match v {
         Value::Date(d) => Some(*d),
@@ -254,7 +288,10 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
         (Value::Text(a), Value::Text(b)) if as_date(left).is_none() || as_date(right).is_none() => {
             Some(a.to_lowercase().cmp(&b.to_lowercase()))
         }
-        _ => Some(as_date(left)?.first_day().cmp(&as_date(right)?.first_day())),
+        _ => {
+            let (l, r) = (as_date(left)?, as_date(right)?);
+            Some(l.first_day().cmp(&r.first_day()).then(r.last_day().cmp(&l.last_day())))
+        }
     }
 }
 
@@ -277,4 +314,32 @@ pub fn sort_order(kg: &KnowledgeGraph, left: &Value, right: &Value) -> Ordering 
     rank(left).cmp(&rank(right)).then_with(|| {
         order(left, right).or_else(|| Some(text_of(kg, left)?.cmp(&text_of(kg, right)?))).unwrap_or(Ordering::Equal)
     })
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    const DATES: [&str; 9] =
+        ["2015", "2016", "2016-01", "2016-03", "2016-03-05", "2016-03-31", "2016-12-31", "2017-01", "2017"];
+
+    #[test]
+    fn dates_compare_as_periods_and_lt_eq_gt_split_them() {
+        for a in DATES.map(|d| PartialDate::parse(d).unwrap()) {
+            for b in DATES.map(|d| PartialDate::parse(d).unwrap()) {
+                let holds = |op| compare_periods(a, op, b);
+                let (lt, eq, gt) = (holds(CompareOp::Lt), holds(CompareOp::Eq), holds(CompareOp::Gt));
+                assert_eq!([lt, eq, gt].iter().filter(|&&h| h).count(), 1, "{a} vs {b}: exactly one of <, =, >");
+                assert_eq!(holds(CompareOp::Le), lt || eq, "{a} <= {b}");
+                assert_eq!(holds(CompareOp::Ge), gt || eq, "{a} >= {b}");
+                assert_eq!(holds(CompareOp::Ne), !eq, "{a} != {b}");
+                assert_eq!(lt, compare_periods(b, CompareOp::Gt, a), "{a} < {b} is {b} > {a}");
+                // Within a period: a day of March 2016 is in 2016 and in March, and in no other month.
+                let inside = a.first_day() >= b.first_day() && a.last_day() <= b.last_day();
+                assert!(!inside || eq, "{a} lies in {b}, so they are equal as periods");
+            }
+        }
+        let day = |d| PartialDate::parse(d).unwrap();
+        assert!(compare_periods(day("2016-03-05"), CompareOp::Lt, day("2016-03-31")), "full dates in the usual order");
+    }
 }

@@ -150,6 +150,14 @@ impl Sink {
                 let order = plan.order.iter().map(|o| aggregate_order_key(plan, &o.term, &row)).collect();
                 self.rows[at] = (order, at, row);
             }
+            // Counts with nothing to group by answer one row even when nothing matched, as
+            // in Cypher: `return count(*)` of no bindings is 0, never an empty answer.
+            if self.rows.is_empty() && plan.returns.iter().all(|r| matches!(r, ReturnPlan::Count(_))) {
+                let row: Vec<Value> = plan.returns.iter().map(|_| Value::Int(0)).collect();
+                let order = plan.order.iter().map(|o| aggregate_order_key(plan, &o.term, &row)).collect();
+                self.rows.push((order, 0, row));
+                self.total = 1;
+            }
         }
         self.sort(kg, plan);
         let total = self.total;
