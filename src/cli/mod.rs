@@ -31,7 +31,8 @@ use crate::scripts;
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
-    /// Use this graph-data folder, or a snapshot file from `kgq build`, instead of the built-in graph.
+    /// Use this graph-data folder, one .csv or .jsonl file of entities, or a snapshot file from
+    /// `kgq build`, instead of the built-in graph.
     #[arg(long, global = true, value_name = "DIR|FILE")]
     pub data: Option<PathBuf>,
 
@@ -237,8 +238,10 @@ fn refused(err: OpenError) -> Termination {
         }
         OpenError::Invalid { files, errors } => {
             let report = diag::render(&errors, &files.map, Style::for_stderr());
+            // The command that shows these errors with the warnings beside them.
+            let check = format!("kgq check {}", diag::visible(&files.root));
             Termination::problem(format!(
-                "the graph-data has {}; run `kgq check` for details",
+                "the graph-data has {}; run `{check}` for details",
                 diag::plural(errors.len(), "error")
             ))
             .after(&report)

@@ -21,11 +21,12 @@ const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
 pub enum DataSource {
     /// The shipped graph-data folder, embedded in the binary.
     Builtin,
-    /// A graph-data folder (also what a path that does not exist is taken for, so that the
-    /// error says "no such folder").
+    /// A graph-data folder (also what a missing path is taken for, unless its extension
+    /// names a data file, so that the error says "no such folder").
     Folder(PathBuf),
-    /// One `.toml`, `.csv` or `.jsonl` file of entities, read as a folder holding it alone
-    /// (its vocabulary inferred, as for a folder without schema.toml).
+    /// One `.csv` or `.jsonl` file of entities, a graph of its
+    /// own, its vocabulary inferred as for a folder without schema.toml. A `.toml` file is
+    /// refused with what to give instead: its records would cite sources it cannot declare.
     File(PathBuf),
     /// A snapshot from `kgq build`: any other file, which the snapshot reader checks.
     Snapshot(PathBuf),
@@ -57,14 +58,12 @@ pub enum Step {
 impl DataSource {
     /// The source `path` names: a folder, a data file by its extension, else a snapshot.
     pub fn at(path: &Path) -> DataSource {
+        let is_data_file = matches!(extension(path), Some("toml" | "csv" | "jsonl"));
         let path = path.to_path_buf();
-        if !path.exists() || path.is_dir() {
+        if path.is_dir() || (!path.exists() && !is_data_file) {
             return DataSource::Folder(path);
         }
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("toml" | "csv" | "jsonl") => DataSource::File(path),
-            _ => DataSource::Snapshot(path),
-        }
+        if is_data_file { DataSource::File(path) } else { DataSource::Snapshot(path) }
     }
 
     /// The source `--data` names, or the built-in graph without it.
@@ -105,20 +104,33 @@ impl DataSource {
     }
 }
 
-/// One data file, placed in a folder of its own: schema.toml and sources.toml where those
-/// go, any other file among the entities.
+/// One bulk data file (`.csv`, `.jsonl`) of entities, a graph of its own, named by its own
+/// path in diagnostics. A `.toml` file is refused: curated records cite sources, which only
+/// a folder's sources.toml declares.
 fn read_file(path: &Path) -> Result<DataFiles, OpenError> {
+    if extension(path) == Some("toml") {
+        return Err(OpenError::Unreadable {
+            message: format!(
+                "{} is one file of a graph-data folder: its records cite sources that sources.toml declares",
+                path.display()
+            ),
+            help: Some("give the folder that holds it (with its sources.toml), or one .csv or .jsonl file of entities"),
+        });
+    }
     let cannot = |why: String| OpenError::unreadable(format!("cannot read {}: {why}", path.display()));
     let bytes = read_regular(path, MAX_FILE_BYTES).map_err(|unread| cannot(unread.to_string()))?;
     let text = String::from_utf8(bytes)
         .map_err(|err| cannot(format!("it is not UTF-8 text (at byte {})", err.utf8_error().valid_up_to())))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("data.toml");
-    let place = match name {
-        "schema.toml" | "sources.toml" => name.to_string(),
-        _ => format!("entities/{name}"),
-    };
-    let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    Ok(DataFiles::from_files(&root.display().to_string(), [(place, text)]))
+    let name = path.display().to_string();
+    let mut files = DataFiles { root: name.clone(), ..DataFiles::default() };
+    let id = files.map.add(name, text);
+    files.entities.push(id);
+    Ok(files)
+}
+
+/// A path's extension, as the folder reader reads file names (case matters there too).
+fn extension(path: &Path) -> Option<&str> {
+    path.extension().and_then(|e| e.to_str())
 }
 
 /// Reads a snapshot file written by `kgq build`.
@@ -153,7 +165,21 @@ mod tests {
         assert!(matches!(at("people.toml"), DataSource::File(_)));
         assert!(matches!(at("graph.snap"), DataSource::Snapshot(_)));
         assert!(matches!(DataSource::at(dir.path()), DataSource::Folder(_)));
-        assert!(matches!(DataSource::at(&dir.path().join("missing.toml")), DataSource::Folder(_)));
+        // A missing path is a folder ("no such folder"), unless it names a data file.
+        assert!(matches!(DataSource::at(&dir.path().join("missing")), DataSource::Folder(_)));
+        assert!(matches!(DataSource::at(&dir.path().join("missing.csv")), DataSource::File(_)));
+    }
+
+    #[test]
+    fn one_toml_file_is_refused_with_what_to_give_instead() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.toml");
+        std::fs::write(&path, "[[entity]]\nid = \"ann\"\nkind = \"person\"\nname = \"Ann\"\n").unwrap();
+        let Err(OpenError::Unreadable { message, help }) = DataSource::at(&path).open(|_| {}) else {
+            panic!("a single TOML file is refused")
+        };
+        assert!(message.contains("sources.toml"), "{message}");
+        assert!(help.is_some_and(|h| h.contains("folder")));
     }
 
     #[test]

@@ -141,7 +141,8 @@ impl Out<'_> {
             if self.text.len() > super::ANSWER_BUDGET {
                 return;
             }
-            let _ = writeln!(self.text, "{}. ({} hops) {}", i + 1, p.len(), one_line(&text::path(self.kg, p)));
+            let hops = crate::diag::plural(p.len(), "hop");
+            let _ = writeln!(self.text, "{}. ({hops}) {}", i + 1, one_line(&text::path(self.kg, p)));
             // A hop of parallel relations prints each of them, with its own evidence.
             for h in p.hops.iter().flat_map(|h| self.rows.route(h)) {
                 self.relation(&relation_row(self.kg, h), "     ");
