@@ -216,6 +216,16 @@ fn png_is_never_written_to_a_terminal() {
 }
 
 #[test]
+fn a_snapshot_is_never_written_to_a_terminal() {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"));
+    cmd.args(["build", "-o", "-"]).current_dir(root()).env("NO_COLOR", "1");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+    p.exp_string("kgq: refusing to write a binary snapshot to the terminal").expect("a clear refusal");
+    let status = p.process().wait().expect("kgq exits");
+    assert!(matches!(status, rexpect::process::WaitStatus::Exited(_, 2)), "{status:?}");
+}
+
+#[test]
 fn picture_options_are_for_pictures_only() {
     let out = kgq(&["export", "--format", "json", "--cluster", "country"], &root());
     assert_eq!(out.status.code(), Some(2));

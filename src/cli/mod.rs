@@ -8,7 +8,7 @@
 mod output;
 mod termination;
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -211,7 +211,6 @@ fn run_statement(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result
 
 /// The terminal's width when standard output is one; None (no cutting) otherwise.
 fn terminal_width() -> Option<usize> {
-    use std::io::IsTerminal;
     if !io::stdout().is_terminal() {
         return None;
     }
@@ -250,6 +249,11 @@ fn refused(err: OpenError) -> Termination {
 }
 
 fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
+    if output.as_os_str() == "-" && io::stdout().is_terminal() {
+        return Err(Termination::usage(
+            "refusing to write a binary snapshot to the terminal; give -o FILE, or redirect: -o - > graph.snap",
+        ));
+    }
     let files = read_files(dir)?;
     let loaded = data::load(&files);
     let Some(dataset) = loaded.dataset else {
