@@ -60,3 +60,20 @@ fn documents_in_subfolders_of_the_sources_folder_are_read() {
     let out = kgq(&["check", data.to_str().unwrap(), "--sources", docs.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn a_misquoted_locator_is_reported_beside_other_errors_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, docs) = graph_citing(dir.path(), "memo.txt");
+    // One entity misquotes line 3, and one relation names an entity that does not exist.
+    let entities = data.join("entities/all.toml");
+    let text = std::fs::read_to_string(&entities).unwrap();
+    std::fs::write(&entities, text.replacen("quote = \"sent 120 welders\"", "quote = \"sent 900 welders\"", 1))
+        .unwrap();
+    std::fs::write(data.join("relations/broken.toml"), "[[relation]]\nfrom = \"nobody-at-all\"\nrel = \"employs\"\nto = \"nobody-else\"\nevidence = [{ source = \"memo\", line = 3, quote = \"sent 120 welders\" }]\n").unwrap();
+    let out = kgq(&["check", data.to_str().unwrap(), "--sources", docs.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("unknown entity `nobody-at-all`"), "{err}");
+    assert!(err.contains("the quote is not on line 3 of source memo"), "the misquote is reported too: {err}");
+}

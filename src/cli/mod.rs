@@ -334,28 +334,26 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
     if let Some(src) = sources.filter(|s| !s.is_dir()) {
         return Err(Termination::usage(format!("--sources {}: no such folder", src.display())));
     }
-    let loaded = data::load(&files);
-    let mut diags = loaded.diagnostics;
+    // The accepted records are verified against the documents even when other records
+    // have errors, so that every problem is reported in one run.
+    let (dataset, mut diags) = data::load_accepted(&files);
     let mut verified = 0;
-    if let (Some(dataset), Some(dir)) = (&loaded.dataset, sources) {
-        diags.extend(data::verify_sources(dataset, dir));
+    if let Some(dir) = sources {
+        diags.extend(data::verify_sources(&dataset, dir));
         data::sort(&mut diags);
         verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
     }
     let report = diag::render(&diags, &files.map, Style::for_stderr());
     let root = &files.root;
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
-    match (&loaded.dataset, failed) {
-        (Some(ds), false) => {
-            // Warnings are reported and the check passes.
-            eprint!("{report}");
-            let locators =
-                if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
-            let warnings =
-                if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
-            let (e, r) = (ds.entities.len(), ds.relations.len());
-            emit(format!("{root}: ok, {e} entities, {r} relations{locators}{warnings}\n").as_bytes())
-        }
-        _ => Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags)))),
+    if failed {
+        return Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags))));
     }
+    // Warnings are reported and the check passes.
+    eprint!("{report}");
+    let locators = if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
+    let warnings =
+        if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
+    let (e, r) = (dataset.entities.len(), dataset.relations.len());
+    emit(format!("{root}: ok, {e} entities, {r} relations{locators}{warnings}\n").as_bytes())
 }

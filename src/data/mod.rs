@@ -88,6 +88,15 @@ pub fn load(files: &DataFiles) -> Loaded {
     Loaded { dataset: (!failed).then_some(dataset), diagnostics }
 }
 
+/// Every record of every file checked, like [`load`], but the accepted records are kept
+/// even when others have errors: what `kgq check --sources` verifies against the documents,
+/// so that one bad record never hides a misquoted locator in another.
+pub fn load_accepted(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
+    let (dataset, mut diagnostics) = validate::validate(files);
+    sort(&mut diagnostics);
+    (dataset, diagnostics)
+}
+
 /// Orders diagnostics by file and position, so each file's problems read top to bottom.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.location.as_ref().map(|l| (l.file.0, l.span.start)));
