@@ -274,3 +274,22 @@ fn csv_answers_say_their_notes_on_standard_error() {
     assert_eq!(stdout(&out).lines().count(), 3, "a header and two rows");
     assert_eq!(stderr(&out), "(showing 2 of 58 entities; use limit to see more)\n");
 }
+
+#[test]
+fn a_graph_that_does_not_load_still_leaves_its_junit_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = std::fs::read_to_string(root().join("tests/check/unknown_kind.case")).unwrap();
+    write_tree(dir.path(), &overlay(&case).0);
+    let junit = dir.path().join("report.xml");
+    let script = root().join("graph-data/queries/invariants.kgq");
+    let out = kgq(&["--data", ".", "run", script.to_str().unwrap(), "--junit", junit.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "0 passed, 1 failed\n");
+    let xml = std::fs::read_to_string(&junit).expect("the report is written");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suites = doc.root_element();
+    assert_eq!(suites.attribute("failures"), Some("1"));
+    let failure = doc.descendants().find(|n| n.has_tag_name("failure")).expect("one failure");
+    assert_eq!(failure.attribute("message"), Some("the graph did not load; no script ran"));
+    assert!(failure.text().unwrap_or("").contains("unknown kind `contry`"), "{xml}");
+}

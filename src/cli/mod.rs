@@ -180,7 +180,17 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         Command::Run { files, quiet, junit, update } => {
             // CI reads the last line: a graph that does not load is one failure, and no
             // script ran.
-            let kg = load_graph(data).or_else(|ending| emit(b"0 passed, 1 failed\n").and(Err(ending)))?;
+            let kg = load_graph(data).or_else(|ending| {
+                let junit = junit.as_deref().map(|path| {
+                    let source = data.map_or("graph-data".into(), |d| d.display().to_string());
+                    scripts::write_unloaded_junit(path, &source, ending.report())
+                });
+                emit(b"0 passed, 1 failed\n")?;
+                match junit {
+                    Some(Err(unwritten)) => Err(ending.after(&format!("kgq: {unwritten}\n"))),
+                    _ => Err(ending),
+                }
+            })?;
             let options = scripts::Options { bail: cli.bail, quiet, update, junit, style: Some(Style::for_stdout()) };
             // The run has reported on standard output; only the status is left to choose.
             let summary = scripts::run(&kg, &files, &options, &mut io::stdout().lock());

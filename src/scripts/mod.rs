@@ -101,6 +101,16 @@ pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut 
     Summary { passed: tally.passed, failed: tally.failed, broken: tally.broken }
 }
 
+/// Writes the JUnit file of a run that could not start because the graph did not load: one
+/// suite named after the graph-data, with one failed case saying why, so that CI shows the
+/// failure rather than a missing report. Returns the reason the file could not be written.
+pub fn write_unloaded_junit(path: &Path, data: &str, why: &str) -> Result<(), String> {
+    let failure = Failed { message: "the graph did not load; no script ran".to_string(), detail: why.to_string() };
+    let verdicts = [Verdict { line: 0, statement: String::new(), failure: Some(failure) }];
+    write_atomic(path, junit::write(&[junit::Suite { file: data, verdicts: &verdicts }]).as_bytes())
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
 /// What a run has found so far.
 struct Tally {
     style: Style,
