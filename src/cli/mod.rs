@@ -354,7 +354,9 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
         verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
     }
     let report = diag::render(&diags, &files.map, Style::for_stderr());
-    let root = &files.root;
+    // Without a folder the copy built into kgq is checked: say so, since a `graph-data`
+    // folder beside it may differ.
+    let root = if dir.is_none() { format!("{} (built in)", files.root) } else { files.root.clone() };
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
     if failed {
         return Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags))));
