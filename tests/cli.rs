@@ -293,3 +293,13 @@ fn a_graph_that_does_not_load_still_leaves_its_junit_report() {
     assert_eq!(failure.attribute("message"), Some("the graph did not load; no script ran"));
     assert!(failure.text().unwrap_or("").contains("unknown kind `contry`"), "{xml}");
 }
+
+#[test]
+fn an_answer_with_nothing_to_draw_is_refused_as_a_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("count.png");
+    let out = kgq(&["export", "--format", "png", "--query", "count country", "-o", target.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("kgq: this answer has no entities or relations to draw"), "{}", stderr(&out));
+    assert!(!target.exists(), "no empty picture is written");
+}

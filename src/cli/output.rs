@@ -102,6 +102,9 @@ pub fn produce(
         ProduceError::NotOfGraph(_) => {
             Termination::usage(format!("{err}; give --query 'STATEMENT', or export the whole graph as json"))
         }
+        ProduceError::NothingToDraw => Termination::usage(format!(
+            "{err}; ask for it as a table, json or csv, or draw a statement that names entities"
+        )),
         ProduceError::TooLarge(too_large) => Termination::problem(format!("{too_large}\n  help: {}", too_large.help())),
         ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
             Termination::problem(format!("Graphviz `dot` failed ({status})")).after(&stderr)

@@ -61,6 +61,10 @@ pub enum ProduceError {
     /// A table or CSV of the whole graph: they hold one answer's table.
     #[error("{} holds one answer, not the whole graph", if *.0 == Format::Csv { "CSV" } else { "a table" })]
     NotOfGraph(Format),
+    /// A picture of an answer that holds rows but no entity, relation or path (a count, a
+    /// list of values): it would be an empty picture.
+    #[error("this answer has no entities or relations to draw")]
+    NothingToDraw,
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
     #[error(transparent)]
@@ -81,6 +85,12 @@ pub fn produce(
         Subject::Graph => Picture::of_graph(kg),
         Subject::Answer(rows) => Picture::of_rows(kg, rows),
     };
+    if let (Format::Dot | Format::GraphJson | Format::Svg | Format::Png, Subject::Answer(rows)) = (format, subject)
+        && !rows.rows.is_empty()
+        && picture().is_empty()
+    {
+        return Err(ProduceError::NothingToDraw);
+    }
     let text = match (format, subject) {
         (Format::Table | Format::Csv, Subject::Graph) => return Err(ProduceError::NotOfGraph(format)),
         (Format::Json, Subject::Graph) => json::graph(kg),

@@ -109,6 +109,11 @@ impl Picture {
         pic
     }
 
+    /// Whether there is nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
     /// Every entity and relation of the graph.
     pub fn of_graph(kg: &KnowledgeGraph) -> Picture {
         let mut pic = Picture::new(Layout::TopToBottom);
