@@ -303,3 +303,13 @@ fn an_answer_with_nothing_to_draw_is_refused_as_a_picture() {
     assert!(stderr(&out).starts_with("kgq: this answer has no entities or relations to draw"), "{}", stderr(&out));
     assert!(!target.exists(), "no empty picture is written");
 }
+
+#[test]
+fn query_writes_its_answer_where_o_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("countries.csv");
+    let out = kgq(&["query", "count country", "--format", "csv", "-o", target.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "nothing on standard output");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "count\n50\n");
+}

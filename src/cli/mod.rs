@@ -113,6 +113,10 @@ pub enum Command {
         /// Output format; `as FORMAT` at the end of the statement takes precedence.
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Write the answer to this file (atomically, as `export -o` does) instead of standard
+        /// output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         picture: PictureArgs,
         /// Stop the statement after this many seconds.
@@ -200,15 +204,17 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 _ => Err(Termination::Problems(String::new())),
             }
         }
-        Command::Query { statement, format, picture, timeout } => {
+        Command::Query { statement, format, output: path, picture, timeout } => {
             let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
                 return Err(Termination::usage("--timeout must be a positive number of seconds"));
             };
             let kg = load_graph(data)?;
             let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
             let output = written.or(format).unwrap_or(Format::Table);
-            check_destination(output, picture, None)?;
-            write_produced(None, &produce(&kg, Subject::Answer(&rows), output, picture, terminal_width())?)
+            check_destination(output, picture, path.as_deref())?;
+            // Tables are cut to the terminal's width only when they are printed on it.
+            let width = if path.is_none() { terminal_width() } else { None };
+            write_produced(path.as_deref(), &produce(&kg, Subject::Answer(&rows), output, picture, width)?)
         }
     }
 }
