@@ -150,7 +150,7 @@ impl Session {
                 return false;
             }
             // Pieces of about 16 KiB, cut at a line end.
-            let cut = rest.floor_char_boundary(16 * 1024);
+            let cut = (0..=rest.len().min(16 * 1024)).rev().find(|&i| rest.is_char_boundary(i)).unwrap_or(0);
             let cut = rest[cut..].find('\n').map_or(rest.len(), |n| cut + n + 1);
             let _ = out.write_all(&rest.as_bytes()[..cut]);
             rest = &rest[cut..];
