@@ -313,3 +313,39 @@ fn query_writes_its_answer_where_o_says() {
     assert_eq!(stdout(&out), "", "nothing on standard output");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "count\n50\n");
 }
+
+#[test]
+fn every_subcommand_and_argument_says_what_it_is_for() {
+    use clap::CommandFactory;
+    fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in command.get_arguments().filter(|a| !matches!(a.get_id().as_str(), "help" | "version")) {
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{path} {}", arg.get_id()));
+            }
+        }
+        for sub in command.get_subcommands().filter(|c| c.get_name() != "help") {
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {}", sub.get_name()));
+            }
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&kgq::cli::Cli::command(), "kgq", &mut missing);
+    assert!(missing.is_empty(), "no help line: {missing:?}");
+}
+
+#[test]
+fn completions_and_the_manual_page_are_printed_for_installing() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = kgq(&["completions", shell], &root());
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        assert!(stdout(&out).contains("connect") || stdout(&out).contains("query"), "{shell} completes subcommands");
+    }
+    let out = kgq(&["man"], &root());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains(".TH kgq 1"), "a roff manual page");
+    // Options that mean nothing to a subcommand are not offered on it.
+    let out = kgq(&["query", "count *", "--no-history"], &root());
+    assert_eq!(out.status.code(), Some(2), "--no-history is the shell's");
+}

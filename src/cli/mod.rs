@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use output::{ClusterArg, PictureArgs, RankdirArg};
 use output::{check_destination, emit, export, produce, write_produced};
@@ -36,12 +36,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR|FILE")]
     pub data: Option<PathBuf>,
 
-    /// The shell keeps no history file.
-    #[arg(long, global = true)]
+    /// The shell (`kgq` alone) keeps no history file.
+    #[arg(long)]
     pub no_history: bool,
 
-    /// Stop at the first failing statement (piped input to the shell) or assertion (`kgq run`).
-    #[arg(long, global = true)]
+    /// The shell (`kgq` alone) stops at the first failing statement of piped input.
+    #[arg(long)]
     pub bail: bool,
 
     #[command(subcommand)]
@@ -52,7 +52,14 @@ pub struct Cli {
 pub enum Command {
     /// The interactive shell (also what `kgq` alone starts); reads statements from standard
     /// input when it is not a terminal.
-    Repl,
+    Repl {
+        /// Keep no history file.
+        #[arg(long)]
+        no_history: bool,
+        /// Stop at the first failing statement of piped input.
+        #[arg(long)]
+        bail: bool,
+    },
     /// Validate graph-data and report every problem (exit 1 if any).
     Check {
         /// The graph-data folder to check (default: --data, else the built-in graph).
@@ -74,11 +81,14 @@ pub enum Command {
     },
     /// Counts: entities by kind, relations by kind, evidence by source.
     Stats {
+        /// Aligned text for people, or JSON for programs.
         #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
         format: StatsFormat,
     },
     /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
+        /// What to write: the graph's data (json), an answer's table (table, csv; needs
+        /// --query), or a picture (dot, graph-json, svg, png).
         #[arg(long, value_enum)]
         format: Format,
         /// Export this statement's result instead of the whole graph.
@@ -94,8 +104,12 @@ pub enum Command {
     /// Run scripts of statements and assertions; the last line reads "N passed, N failed"
     /// (exit 1 if any failed, 2 if a script cannot be read or parsed).
     Run {
+        /// The scripts to run (`.kgq` files of statements and assertions), in this order.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Stop at the first failing assertion or statement.
+        #[arg(long)]
+        bail: bool,
         /// Print only failures and the summary.
         #[arg(long)]
         quiet: bool,
@@ -123,6 +137,15 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         timeout: f64,
     },
+    /// Print a completion script for a shell, e.g. `kgq completions bash >
+    /// ~/.local/share/bash-completion/completions/kgq` (see the README for zsh and fish).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print kgq's manual page (roff), e.g. `kgq man > ~/.local/share/man/man1/kgq.1`.
+    Man,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -154,12 +177,12 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Termination> {
-    let command = cli.command.unwrap_or(Command::Repl);
+    let command = cli.command.unwrap_or(Command::Repl { no_history: cli.no_history, bail: cli.bail });
     let data = cli.data.as_deref();
     match command {
-        Command::Repl => {
+        Command::Repl { no_history, bail } => {
             let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
-            let options = repl::Options { history: !cli.no_history, bail: cli.bail };
+            let options = repl::Options { history: !(no_history || cli.no_history), bail: bail || cli.bail };
             match repl::run(repl::Session::new(load_graph(data)?, label), &options) {
                 Ok(repl::Outcome::Failed) => Err(Termination::Problems(String::new())),
                 Ok(repl::Outcome::Ok | repl::Outcome::Quit) => Ok(()),
@@ -181,7 +204,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         Command::Export { format, query, output, picture } => {
             export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
         }
-        Command::Run { files, quiet, junit, update } => {
+        Command::Run { files, bail, quiet, junit, update } => {
             // CI reads the last line: a graph that does not load is one failure, and no
             // script ran.
             let kg = load_graph(data).or_else(|ending| {
@@ -195,7 +218,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                     _ => Err(ending),
                 }
             })?;
-            let options = scripts::Options { bail: cli.bail, quiet, update, junit, style: Some(Style::for_stdout()) };
+            let options = scripts::Options { bail, quiet, update, junit, style: Some(Style::for_stdout()) };
             // The run has reported on standard output; only the status is left to choose.
             let summary = scripts::run(&kg, &files, &options, &mut io::stdout().lock());
             match summary {
@@ -203,6 +226,18 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 scripts::Summary { failed: 0, .. } => Ok(()),
                 _ => Err(Termination::Problems(String::new())),
             }
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kgq", &mut script);
+            emit(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|err| Termination::usage(format!("cannot write the manual page: {err}")))?;
+            emit(&page)
         }
         Command::Query { statement, format, output: path, picture, timeout } => {
             let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
