@@ -50,6 +50,24 @@ impl Format {
         Format::value_variants().iter().map(|f| f.name()).collect()
     }
 
+    /// The format a file name asks for by its extension (any case): `.json`, `.csv`, `.dot`
+    /// (or `.gv`), `.svg`, `.png`, `.txt` (a table); `.graph.json` is graph-json.
+    pub fn of_file(path: &std::path::Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".graph.json") {
+            return Some(Format::GraphJson);
+        }
+        match name.rsplit_once('.')?.1 {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "dot" | "gv" => Some(Format::Dot),
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+
     /// Whether the format draws a picture that `--cluster` and `--rankdir` shape.
     pub fn is_picture(self) -> bool {
         matches!(self, Format::Dot | Format::Svg | Format::Png)
@@ -78,6 +96,13 @@ mod tests {
         }
         assert_eq!(Format::GraphJson.name(), "graph-json");
         assert_eq!(Format::parse("CSV"), Some(Format::Csv));
+        let of = |name: &str| Format::of_file(std::path::Path::new(name));
+        assert_eq!(of("out/answer.CSV"), Some(Format::Csv));
+        assert_eq!(of("view.graph.json"), Some(Format::GraphJson));
+        assert_eq!(of("rows.json"), Some(Format::Json));
+        assert_eq!(of("poland.gv"), Some(Format::Dot));
+        assert_eq!(of("report"), None);
+        assert_eq!(of("-"), None);
         assert_eq!(Format::parse("svg"), None, "statements write data and DOT, not images");
     }
 }

@@ -349,3 +349,19 @@ fn completions_and_the_manual_page_are_printed_for_installing() {
     let out = kgq(&["query", "count *", "--no-history"], &root());
     assert_eq!(out.status.code(), Some(2), "--no-history is the shell's");
 }
+
+#[test]
+fn the_extension_of_o_chooses_the_format_when_none_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("countries.csv");
+    let out = kgq(&["query", "count country", "-o", csv.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "count\n50\n");
+    let dot = dir.path().join("graph.DOT");
+    let out = kgq(&["export", "-o", dot.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&dot).unwrap().starts_with("digraph kgq {"));
+    let out = kgq(&["export", "-o", dir.path().join("graph").to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(2), "no format and no extension to infer it from");
+    assert!(stderr(&out).starts_with("kgq: give --format"), "{}", stderr(&out));
+}

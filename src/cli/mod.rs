@@ -88,9 +88,10 @@ pub enum Command {
     /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
         /// What to write: the graph's data (json), an answer's table (table, csv; needs
-        /// --query), or a picture (dot, graph-json, svg, png).
+        /// --query), or a picture (dot, graph-json, svg, png). Without it, the extension of
+        /// -o says (`.json`, `.csv`, `.dot`, `.graph.json`, `.svg`, `.png`, `.txt`).
         #[arg(long, value_enum)]
-        format: Format,
+        format: Option<Format>,
         /// Export this statement's result instead of the whole graph.
         #[arg(long, value_name = "STATEMENT")]
         query: Option<String>,
@@ -124,7 +125,8 @@ pub enum Command {
     Query {
         /// A statement of the query language, e.g. 'connect "Poland" and "Malta"'.
         statement: String,
-        /// Output format; `as FORMAT` at the end of the statement takes precedence.
+        /// Output format; `as FORMAT` at the end of the statement takes precedence, and
+        /// without either the extension of -o says (`.csv`, `.svg`, ...), else a table.
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Write the answer to this file (atomically, as `export -o` does) instead of standard
@@ -202,6 +204,11 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             emit(text.as_bytes())
         }
         Command::Export { format, query, output, picture } => {
+            let Some(format) = format.or_else(|| output.as_deref().and_then(Format::of_file)) else {
+                return Err(Termination::usage(
+                    "give --format json|table|csv|dot|graph-json|svg|png, or -o FILE with one of their extensions",
+                ));
+            };
             export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
         }
         Command::Run { files, bail, quiet, junit, update } => {
@@ -245,7 +252,8 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             };
             let kg = load_graph(data)?;
             let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
-            let output = written.or(format).unwrap_or(Format::Table);
+            let output =
+                written.or(format).or_else(|| path.as_deref().and_then(Format::of_file)).unwrap_or(Format::Table);
             check_destination(output, picture, path.as_deref())?;
             // Tables are cut to the terminal's width only when they are printed on it.
             let width = if path.is_none() { terminal_width() } else { None };
