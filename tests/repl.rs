@@ -179,3 +179,25 @@ fn the_shell_saves_answers_as_svg_and_png_through_graphviz() {
     assert!(stdout(&out).contains("(a PNG image: :save FILE writes it)"), "{}", stdout(&out));
     assert!(!stdout(&out).contains("PNG\r\n"), "no image bytes on the terminal");
 }
+
+#[test]
+fn save_dot_and_data_say_what_they_wrote_or_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (txt, dot) = (dir.path().join("answer.txt"), dir.path().join("answer.dot"));
+    let bulk = root().join("tests/fixtures/bulk");
+    let input = format!(
+        "path \"Poland\" to \"Malta\"\n:save {}\n:dot {}\n:data {}\ncount *\n",
+        txt.display(),
+        dot.display(),
+        bulk.display()
+    );
+    let out = piped(&input, &["--no-history"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len();
+    assert!(err.contains(&format!("wrote {} (table, {} bytes)", txt.display(), size(&txt))), "{err}");
+    assert!(err.contains(&format!("wrote {} (dot, {} bytes)", dot.display(), size(&dot))), "{err}");
+    assert!(err.contains(&format!("loaded {}: 4 entities, 3 relations", bulk.display())), "{err}");
+    let answers = String::from_utf8_lossy(&out.stdout);
+    assert!(!answers.contains("wrote") && !answers.contains("loaded"), "answers stay answers: {answers}");
+}

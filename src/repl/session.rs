@@ -187,7 +187,11 @@ impl Session {
             }
             Command::Dot(path) => self.save(&path, Format::Dot, err),
             Command::Save(path) => self.save(&path, self.format, err),
-            Command::Data(dir) => self.load(&dir),
+            Command::Data(dir) => self.load(&dir).map(|()| {
+                let (e, r) = (self.kg.entity_count(), self.kg.relation_count());
+                let loaded = format!("loaded {}: {e} entities, {r} relations", self.label);
+                let _ = writeln!(err, "{}", diag::visible(&loaded));
+            }),
             Command::Run(path) => return self.run_nested(&path, origin, out, err),
         };
         match result {
@@ -208,6 +212,9 @@ impl Session {
         let produced = self.produce(rows, format, None)?;
         write_atomic(path, &produced.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         let _ = err.write_all(diag::visible_lines(&produced.aside).as_bytes());
+        // Said on standard error, so that piped answers stay answers only.
+        let wrote = format!("wrote {} ({}, {} bytes)", path.display(), format.name(), produced.bytes.len());
+        let _ = writeln!(err, "{}", diag::visible(&wrote));
         Ok(())
     }
 
