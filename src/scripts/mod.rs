@@ -385,8 +385,9 @@ fn diff(expected: &[String], actual: &[String]) -> String {
 }
 
 fn report_failure(out: &mut dyn Write, map: &SourceMap, file: FileId, record: &Record, f: &Failed, style: Style) {
-    let diag =
-        Diagnostic::error(f.message.clone()).at(Location::new(file, record.span.clone()), "this assertion failed");
+    // A plain statement (no `expect`, no block) fails as a statement, not as an assertion.
+    let label = if record.assertion.is_some() { "this assertion failed" } else { "this statement failed" };
+    let diag = Diagnostic::error(f.message.clone()).at(Location::new(file, record.span.clone()), label);
     let _ = write!(out, "{}", diag::render(&[diag], map, style));
     if !f.detail.is_empty() {
         for line in f.detail.lines() {
