@@ -365,3 +365,25 @@ fn the_extension_of_o_chooses_the_format_when_none_is_given() {
     assert_eq!(out.status.code(), Some(2), "no format and no extension to infer it from");
     assert!(stderr(&out).starts_with("kgq: give --format"), "{}", stderr(&out));
 }
+
+#[test]
+fn color_follows_the_flag_and_the_conventional_variables() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"));
+        cmd.args(args)
+            .current_dir(root())
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        cmd.envs(env.iter().copied());
+        let out = cmd.output().expect("kgq runs");
+        String::from_utf8_lossy(&out.stderr).contains('\u{1b}')
+    };
+    let broken = ["query", "shwo rungrado"];
+    assert!(!run(&broken, &[]), "not a terminal: plain");
+    assert!(run(&[&broken[..], &["--color", "always"]].concat(), &[]), "--color always");
+    assert!(run(&broken, &[("FORCE_COLOR", "1")]), "FORCE_COLOR colours a CI log");
+    assert!(run(&broken, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&broken, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
+    assert!(!run(&[&broken[..], &["--color", "never"]].concat(), &[("FORCE_COLOR", "1")]), "--color never");
+}

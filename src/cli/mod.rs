@@ -36,6 +36,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR|FILE")]
     pub data: Option<PathBuf>,
 
+    /// When to colour: auto (on a terminal, unless NO_COLOR is set or TERM=dumb; always
+    /// with CLICOLOR_FORCE or FORCE_COLOR), always, or never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: clap::ColorChoice,
+
     /// The shell (`kgq` alone) keeps no history file.
     #[arg(long)]
     pub no_history: bool,
@@ -179,6 +184,11 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Termination> {
+    diag::set_colouring(match cli.color {
+        clap::ColorChoice::Auto => diag::Colouring::Auto,
+        clap::ColorChoice::Always => diag::Colouring::Always,
+        clap::ColorChoice::Never => diag::Colouring::Never,
+    });
     let command = cli.command.unwrap_or(Command::Repl { no_history: cli.no_history, bail: cli.bail });
     let data = cli.data.as_deref();
     match command {

@@ -84,8 +84,24 @@ pub enum Style {
     Colour,
 }
 
+/// When to colour, as `--color` says (set once by the command line; `Auto` otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colouring {
+    /// On a terminal, unless the environment says otherwise (see [`Style::when`]).
+    Auto,
+    Always,
+    Never,
+}
+
+static COLOURING: std::sync::OnceLock<Colouring> = std::sync::OnceLock::new();
+
+/// Sets how every later [`Style`] decides; the first call wins.
+pub fn set_colouring(colouring: Colouring) {
+    let _ = COLOURING.set(colouring);
+}
+
 impl Style {
-    /// Colour only on a terminal, and never when `NO_COLOR` is set.
+    /// Colour on a terminal, as `--color` and the environment allow (see [`Style::when`]).
     pub fn for_stderr() -> Style {
         use std::io::IsTerminal;
         Style::when(std::io::stderr().is_terminal())
@@ -98,8 +114,24 @@ impl Style {
     }
 
     fn when(terminal: bool) -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if terminal && !no_color { Style::Colour } else { Style::Plain }
+        let colouring = COLOURING.get().copied().unwrap_or(Colouring::Auto);
+        let env = |name: &str| std::env::var(name).ok();
+        if colours(terminal, colouring, env) { Style::Colour } else { Style::Plain }
+    }
+}
+
+/// Whether to colour: `--color always|never` decide alone; `auto` never colours with
+/// `NO_COLOR` set (non-empty), always with `CLICOLOR_FORCE` or `FORCE_COLOR` set (and not
+/// `0` or `false`: CI logs can be coloured), never on `TERM=dumb`, and otherwise when the
+/// output is a terminal.
+fn colours(terminal: bool, colouring: Colouring, env: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+    match colouring {
+        Colouring::Always => true,
+        Colouring::Never => false,
+        Colouring::Auto if env("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+        Colouring::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
+        Colouring::Auto => terminal && env("TERM").is_none_or(|t| t != "dumb"),
     }
 }
 
@@ -349,6 +381,25 @@ impl miette::Diagnostic for Report<'_> {
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        use super::{Colouring, colours};
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        assert!(colours(true, Colouring::Auto, env(&[])));
+        assert!(!colours(false, Colouring::Auto, env(&[])));
+        assert!(!colours(true, Colouring::Auto, env(&[("NO_COLOR", "1")])));
+        assert!(colours(true, Colouring::Auto, env(&[("NO_COLOR", "")])), "an empty NO_COLOR is unset");
+        assert!(colours(false, Colouring::Auto, env(&[("FORCE_COLOR", "1")])), "CI logs can be coloured");
+        assert!(colours(false, Colouring::Auto, env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!colours(false, Colouring::Auto, env(&[("FORCE_COLOR", "0")])));
+        assert!(!colours(false, Colouring::Auto, env(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")])), "NO_COLOR wins");
+        assert!(!colours(true, Colouring::Auto, env(&[("TERM", "dumb")])));
+        assert!(colours(false, Colouring::Always, env(&[("NO_COLOR", "1")])), "the flag decides alone");
+        assert!(!colours(true, Colouring::Never, env(&[("FORCE_COLOR", "1")])));
+    }
 
     use miette::SourceCode;
 
