@@ -387,3 +387,25 @@ fn color_follows_the_flag_and_the_conventional_variables() {
     assert!(!run(&broken, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
     assert!(!run(&[&broken[..], &["--color", "never"]].concat(), &[("FORCE_COLOR", "1")]), "--color never");
 }
+
+#[test]
+fn the_shell_and_run_take_a_timeout_like_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("runaway.kgq");
+    std::fs::write(&script, "match (a)-[p*1..12]-(b) return count(*)\n").unwrap();
+    let out = kgq(&["run", script.to_str().unwrap(), "--timeout", "1"], &root());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("the query ran for 1 s and was stopped"), "{}", stdout(&out));
+    let out = crate::support::kgq_with_input(
+        &["repl", "--no-history", "--timeout", "1"],
+        &root(),
+        "match (a)-[p*1..12]-(b) return count(*)\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the query ran for 1 s and was stopped"), "{}", stderr(&out));
+    for args in [&["run", "--timeout", "0", script.to_str().unwrap()][..], &["repl", "--timeout", "0"]] {
+        let out = kgq(args, &root());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&out), "kgq: --timeout must be a positive number of seconds\n");
+    }
+}

@@ -64,6 +64,9 @@ pub enum Command {
         /// Stop at the first failing statement of piped input.
         #[arg(long)]
         bail: bool,
+        /// Stop each statement after this many seconds (Ctrl-C stops one sooner).
+        #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+        timeout: f64,
     },
     /// Validate graph-data and report every problem (exit 1 if any).
     Check {
@@ -116,6 +119,9 @@ pub enum Command {
         /// Stop at the first failing assertion or statement.
         #[arg(long)]
         bail: bool,
+        /// Stop each statement after this many seconds (it then fails).
+        #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+        timeout: f64,
         /// Print only failures and the summary.
         #[arg(long)]
         quiet: bool,
@@ -189,13 +195,16 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         clap::ColorChoice::Always => diag::Colouring::Always,
         clap::ColorChoice::Never => diag::Colouring::Never,
     });
-    let command = cli.command.unwrap_or(Command::Repl { no_history: cli.no_history, bail: cli.bail });
+    let command = cli.command.unwrap_or(Command::Repl { no_history: cli.no_history, bail: cli.bail, timeout: 120.0 });
     let data = cli.data.as_deref();
     match command {
-        Command::Repl { no_history, bail } => {
+        Command::Repl { no_history, bail, timeout } => {
+            let timeout = seconds(timeout)?;
             let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
             let options = repl::Options { history: !(no_history || cli.no_history), bail: bail || cli.bail };
-            match repl::run(repl::Session::new(load_graph(data)?, label), &options) {
+            let mut session = repl::Session::new(load_graph(data)?, label);
+            session.timeout = timeout;
+            match repl::run(session, &options) {
                 Ok(repl::Outcome::Failed) => Err(Termination::Problems(String::new())),
                 Ok(repl::Outcome::Ok | repl::Outcome::Quit) => Ok(()),
                 Err(stopped) => Err(Termination::usage(stopped)),
@@ -221,7 +230,8 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             };
             export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
         }
-        Command::Run { files, bail, quiet, junit, update } => {
+        Command::Run { files, bail, timeout, quiet, junit, update } => {
+            let timeout = seconds(timeout)?;
             // CI reads the last line: a graph that does not load is one failure, and no
             // script ran.
             let kg = load_graph(data).or_else(|ending| {
@@ -235,7 +245,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                     _ => Err(ending),
                 }
             })?;
-            let options = scripts::Options { bail, quiet, update, junit, style: Some(Style::for_stdout()) };
+            let options = scripts::Options { bail, quiet, update, junit, timeout, style: Some(Style::for_stdout()) };
             // The run has reported on standard output; only the status is left to choose.
             let summary = scripts::run(&kg, &files, &options, &mut io::stdout().lock());
             match summary {
@@ -257,9 +267,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             emit(&page)
         }
         Command::Query { statement, format, output: path, picture, timeout } => {
-            let Some(timeout) = Duration::try_from_secs_f64(timeout).ok().filter(|t| !t.is_zero()) else {
-                return Err(Termination::usage("--timeout must be a positive number of seconds"));
-            };
+            let timeout = seconds(timeout)?;
             let kg = load_graph(data)?;
             let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
             let output =
@@ -270,6 +278,14 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             write_produced(path.as_deref(), &produce(&kg, Subject::Answer(&rows), output, picture, width)?)
         }
     }
+}
+
+/// A `--timeout`: a positive number of seconds.
+fn seconds(timeout: f64) -> Result<Duration, Termination> {
+    Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| Termination::usage("--timeout must be a positive number of seconds"))
 }
 
 /// Runs one statement; a failure carries its error with a caret under the query text.

@@ -33,6 +33,8 @@ pub struct Options {
     pub quiet: bool,
     pub update: bool,
     pub junit: Option<PathBuf>,
+    /// How long each statement may run before it fails.
+    pub timeout: std::time::Duration,
     pub style: Option<Style>,
 }
 
@@ -142,7 +144,7 @@ impl Tally {
                 return !options.bail;
             }
         };
-        let settings = Settings::default();
+        let settings = Settings { timeout: options.timeout, cancel: None };
         let mut verdicts = Vec::new();
         let mut updates: Vec<(Range<usize>, Vec<Vec<String>>)> = Vec::new();
         let mut go_on = true;
