@@ -203,14 +203,18 @@ pub fn compare(kg: &KnowledgeGraph, left: &Value, op: CompareOp, right: &Value) 
     }
 }
 
-/// The two sides as dates, when one is a date and the other a date or a text that reads
-/// as one.
-fn dates(left: &Value, right: &Value) -> Option<(PartialDate, PartialDate)> {
-    let as_date = |v: &Value| match v {
+/// A date, or a text that reads as one.
+fn as_date(v: &Value) -> Option<PartialDate> {
+    match v {
         Value::Date(d) => Some(*d),
         Value::Text(t) => PartialDate::parse(t).ok(),
         _ => None,
-    };
+    }
+}
+
+/// The two sides as dates, when one is a date and the other a date or a text that reads
+/// as one.
+fn dates(left: &Value, right: &Value) -> Option<(PartialDate, PartialDate)> {
     if !matches!(left, Value::Date(_)) && !matches!(right, Value::Date(_)) {
         return None;
     }
@@ -275,11 +279,6 @@ fn text_of(kg: &KnowledgeGraph, value: &Value) -> Option<String> {
 /// the wider first ("2016" before "2016-01" before "2016-01-01" before "2016-03"), and a text that reads as a date
 /// as one. Conditions compare dates as periods (see [`compare`]).
 pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
-    let as_date = |v: &Value| match v {
-        Value::Date(d) => Some(*d),
-        Value::Text(t) => PartialDate::parse(t).ok(),
-        _ => None,
-    };
     match (left, right) {
         (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
         (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {

@@ -81,27 +81,30 @@ pub fn produce(
     options: &dot::Options,
     width: Option<usize>,
 ) -> Result<Produced, ProduceError> {
-    let picture = || match subject {
-        Subject::Graph => Picture::of_graph(kg),
-        Subject::Answer(rows) => Picture::of_rows(kg, rows),
-    };
-    if let (Format::Dot | Format::GraphJson | Format::Svg | Format::Png, Subject::Answer(rows)) = (format, subject)
+    // What a picture format draws, chosen once: checked for being empty, then written.
+    let picture =
+        matches!(format, Format::Dot | Format::GraphJson | Format::Svg | Format::Png).then(|| match subject {
+            Subject::Graph => Picture::of_graph(kg),
+            Subject::Answer(rows) => Picture::of_rows(kg, rows),
+        });
+    if let (Some(drawn), Subject::Answer(rows)) = (&picture, subject)
         && !rows.rows.is_empty()
-        && picture().is_empty()
+        && drawn.is_empty()
     {
         return Err(ProduceError::NothingToDraw);
     }
+    let picture = || picture.as_ref().expect("a picture format has its picture");
     let text = match (format, subject) {
         (Format::Table | Format::Csv, Subject::Graph) => return Err(ProduceError::NotOfGraph(format)),
         (Format::Json, Subject::Graph) => json::graph(kg),
         (Format::Table, Subject::Answer(rows)) => table::render(kg, rows, width),
         (Format::Json, Subject::Answer(rows)) => json::rows(kg, rows)?,
         (Format::Csv, Subject::Answer(rows)) => csv::render(kg, rows),
-        (Format::Dot, _) => dot::render(kg, &picture(), options),
-        (Format::GraphJson, _) => graph_json::render(kg, &picture()),
+        (Format::Dot, _) => dot::render(kg, picture(), options),
+        (Format::GraphJson, _) => graph_json::render(kg, picture()),
         (Format::Svg | Format::Png, _) => {
             let image = format.image().expect("svg and png are images");
-            let drawn = graphviz::draw(&dot::render(kg, &picture(), options), image)?;
+            let drawn = graphviz::draw(&dot::render(kg, picture(), options), image)?;
             return Ok(Produced { bytes: drawn.bytes, aside: drawn.warnings });
         }
     };
