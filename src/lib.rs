@@ -6,6 +6,7 @@
 //! other output formats). `diag` renders problems with snippets and carets; `cli` is the
 //! command line, which the binary only calls.
 
+pub mod builder;
 pub mod cli;
 pub mod data;
 pub mod diag;

@@ -1,5 +1,6 @@
 //! All integration tests, in one test binary.
 
+mod builder;
 mod check_cases;
 mod cli;
 mod exports;

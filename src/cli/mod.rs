@@ -19,6 +19,7 @@ pub use output::{ClusterArg, PictureArgs, RankdirArg};
 use output::{check_destination, emit, export, produce, write_produced};
 pub use termination::Termination;
 
+use crate::builder;
 use crate::data::{self, DataFiles, DataSource, OpenError, Step, snapshot};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
@@ -90,8 +91,41 @@ pub enum Command {
     /// Counts: entities by kind, relations by kind, evidence by source.
     Stats {
         /// Aligned text for people, or JSON for programs.
-        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
-        format: StatsFormat,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// For each source document: the lines that name a known entity and that no evidence
+    /// locator cites (exit 1 if a document is below --min).
+    Coverage {
+        /// The graph-data folder (default: --data, else the built-in graph); lines it leaves
+        /// unused on purpose are listed in its coverage.toml.
+        dir: Option<PathBuf>,
+        /// The folder of source documents (default: the KGQ_SOURCES environment variable).
+        #[arg(long, value_name = "DIR")]
+        sources: Option<PathBuf>,
+        /// Aligned text for people, or JSON for programs.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Fail (exit 1) if a document has less than this percentage of its lines that name
+        /// entities cited or waived.
+        #[arg(long, value_name = "PERCENT")]
+        min: Option<f64>,
+    },
+    /// What a document that is not yet a source says about the graph: the entities each line
+    /// names, candidate relations between entities named together, recurring unknown names.
+    Mentions {
+        /// The document (plain text).
+        file: PathBuf,
+        /// text for people, json for programs, or toml: a skeleton of records to finish by
+        /// hand and add to graph-data.
+        #[arg(long, value_enum, default_value_t = MentionsFormat::Text)]
+        format: MentionsFormat,
+        /// The source id the skeleton's evidence cites (add the document to sources.toml under it).
+        #[arg(long, value_name = "ID", default_value = "new")]
+        source: String,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
@@ -162,9 +196,16 @@ pub enum Command {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum StatsFormat {
+pub enum ReportFormat {
     Text,
     Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum MentionsFormat {
+    Text,
+    Json,
+    Toml,
 }
 
 /// Parses the process arguments, runs the command, prints what a failure leaves to say and
@@ -217,8 +258,8 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         Command::Stats { format } => {
             let stats = load_graph(data)?.stats();
             let text = match format {
-                StatsFormat::Text => diag::visible_lines(&render::stats::text(&stats)).into_owned(),
-                StatsFormat::Json => to_json(&stats),
+                ReportFormat::Text => diag::visible_lines(&render::stats::text(&stats)).into_owned(),
+                ReportFormat::Json => to_json(&stats),
             };
             emit(text.as_bytes())
         }
@@ -254,6 +295,8 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 _ => Err(Termination::Problems(String::new())),
             }
         }
+        Command::Coverage { dir, sources, format, min } => coverage(dir.as_deref().or(data), sources, format, min),
+        Command::Mentions { file, format, source, output } => mentions(data, &file, format, &source, output.as_deref()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kgq", &mut script);
@@ -422,6 +465,8 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
     // The accepted records are verified against the documents even when other records
     // have errors, so that every problem is reported in one run.
     let (dataset, mut diags) = data::load_accepted(&files);
+    diags.extend(builder::waivers::read(&files, &dataset).1);
+    data::sort(&mut diags);
     let mut verified = 0;
     if let Some(dir) = sources {
         diags.extend(data::verify_sources(&dataset, dir));
@@ -443,4 +488,76 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
         if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
     let (e, r) = (dataset.entities.len(), dataset.relations.len());
     emit(format!("{root}: ok, {e} entities, {r} relations{locators}{warnings}\n").as_bytes())
+}
+
+fn coverage(
+    dir: Option<&Path>,
+    sources: Option<PathBuf>,
+    format: ReportFormat,
+    min: Option<f64>,
+) -> Result<(), Termination> {
+    let Some(sources) = sources.or_else(|| std::env::var_os("KGQ_SOURCES").map(PathBuf::from)) else {
+        return Err(Termination::usage("give --sources DIR, the folder of the source documents (or set KGQ_SOURCES)"));
+    };
+    if !sources.is_dir() {
+        return Err(Termination::usage(format!("--sources {}: no such folder", sources.display())));
+    }
+    if let Some(min) = min.filter(|m| !(0.0..=100.0).contains(m)) {
+        return Err(Termination::usage(format!("--min {min}: give a percentage from 0 to 100")));
+    }
+    let files = read_files(dir)?;
+    let loaded = data::load(&files);
+    let Some(dataset) = loaded.dataset else {
+        return Err(refused(OpenError::Invalid {
+            errors: loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
+            files: Box::new(files),
+        }));
+    };
+    let (waivers, problems) = builder::waivers::read(&files, &dataset);
+    let measured =
+        if problems.is_empty() { builder::coverage::measure(&dataset, &waivers, &sources) } else { Err(problems) };
+    let report = measured.map_err(|problems| {
+        let report = diag::render(&problems, &files.map, Style::for_stderr());
+        Termination::Problems(format!("{report}coverage not measured: {}\n", diag::summary(&problems)))
+    })?;
+    let text = match format {
+        ReportFormat::Text => diag::visible_lines(&report.text()).into_owned(),
+        ReportFormat::Json => to_json(&report),
+    };
+    emit(text.as_bytes())?;
+    let Some(min) = min else { return Ok(()) };
+    let below = report.below(min);
+    if below.is_empty() {
+        return Ok(());
+    }
+    let which: Vec<String> = below.iter().map(|d| format!("{} ({:.1}%)", d.source, d.percent)).collect();
+    Err(Termination::problem(format!("below --min {min}%: {}", which.join(", "))))
+}
+
+fn mentions(
+    data: Option<&Path>,
+    file: &Path,
+    format: MentionsFormat,
+    source: &str,
+    output: Option<&Path>,
+) -> Result<(), Termination> {
+    let unreadable = |why: String| Termination::usage(format!("cannot read {}: {why}", file.display()));
+    let bytes = data::read_regular(file, data::MAX_FILE_BYTES).map_err(|err| unreadable(err.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+    let dataset = DataSource::given(data).open(|_| {}).map_err(refused)?;
+    let found = builder::mentions::find(&dataset, &text);
+    let out = match format {
+        MentionsFormat::Text => diag::visible_lines(&found.text()).into_owned(),
+        MentionsFormat::Json => to_json(&found),
+        MentionsFormat::Toml => found.toml(source),
+    };
+    match output {
+        None => emit(out.as_bytes()),
+        Some(path) => {
+            write_atomic(path, out.as_bytes())
+                .map_err(|err| Termination::usage(format!("cannot write {}: {err}", path.display())))?;
+            eprintln!("wrote {}", diag::visible(&path.display().to_string()));
+            Ok(())
+        }
+    }
 }

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::Dataset;
 use crate::diag::Diagnostic;
-use crate::model::Evidence;
+use crate::model::{Evidence, Source};
 
 /// Collapses whitespace runs to one space and maps curly quotes and apostrophes to straight ones.
 pub fn normalise(text: &str) -> String {
@@ -41,31 +41,11 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut documents: HashMap<&str, Vec<String>> = HashMap::new();
     for source in &data.sources {
-        let path = match document_path(dir, &source.file) {
-            Ok(path) => path,
-            Err(problem) => {
-                diags.push(
-                    Diagnostic::error(format!("source `{}`: `file = \"{}\"` {problem}", source.id, source.file))
-                        .at(source.origin.clone(), "declared here")
-                        .help(format!(
-                            "`file` names a document inside {}, such as `{}.txt` or `reports/{}.txt`",
-                            dir.display(),
-                            source.id,
-                            source.id
-                        )),
-                );
-                continue;
-            }
-        };
-        match std::fs::read_to_string(&path) {
+        match read_document(dir, source) {
             Ok(text) => {
                 documents.insert(&source.id, text.lines().map(normalise).collect());
             }
-            Err(err) => diags.push(
-                Diagnostic::error(format!("cannot read source `{}` at {}: {err}", source.id, path.display()))
-                    .at(source.origin.clone(), "declared here")
-                    .help(format!("put {} in {}, or correct `file`", source.file, dir.display())),
-            ),
+            Err(diag) => diags.push(diag),
         }
     }
     for ev in data.entity_evidence().chain(data.relation_evidence()) {
@@ -74,6 +54,26 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// The text of `source`'s document in `dir`, or an error at its declaration that says what
+/// is wrong and how to fix it.
+pub fn read_document(dir: &Path, source: &Source) -> Result<String, Diagnostic> {
+    let path = document_path(dir, &source.file).map_err(|problem| {
+        Diagnostic::error(format!("source `{}`: `file = \"{}\"` {problem}", source.id, source.file))
+            .at(source.origin.clone(), "declared here")
+            .help(format!(
+                "`file` names a document inside {}, such as `{}.txt` or `reports/{}.txt`",
+                dir.display(),
+                source.id,
+                source.id
+            ))
+    })?;
+    std::fs::read_to_string(&path).map_err(|err| {
+        Diagnostic::error(format!("cannot read source `{}` at {}: {err}", source.id, path.display()))
+            .at(source.origin.clone(), "declared here")
+            .help(format!("put {} in {}, or correct `file`", source.file, dir.display()))
+    })
 }
 
 /// Where a source's document is, when `file` names a regular file inside `dir`; otherwise

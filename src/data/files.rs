@@ -28,6 +28,8 @@ pub struct DataFiles {
     pub map: SourceMap,
     pub schema: Option<FileId>,
     pub sources: Option<FileId>,
+    /// `coverage.toml`: source lines left unused on purpose (see `builder::waivers`).
+    pub coverage: Option<FileId>,
     pub entities: Vec<FileId>,
     pub relations: Vec<FileId>,
     /// Query scripts under `queries/`.
@@ -91,6 +93,7 @@ impl DataFiles {
             match (dir, name) {
                 ("", "schema.toml") => out.schema = Some(id),
                 ("", "sources.toml") => out.sources = Some(id),
+                ("", "coverage.toml") => out.coverage = Some(id),
                 ("entities", n) if n.ends_with(".toml") || super::bulk::is_bulk(n) => out.entities.push(id),
                 ("relations", n) if n.ends_with(".toml") || super::bulk::is_bulk(n) => out.relations.push(id),
                 ("queries", n) if n.ends_with(".kgq") => out.scripts.push(id),

@@ -16,15 +16,15 @@ mod check;
 mod evidence;
 mod files;
 mod open;
-mod parse;
+pub(crate) mod parse;
 pub mod snapshot;
 mod validate;
 mod vocab;
 mod warnings;
 
 pub use check::MAX_QUOTE_WORDS;
-pub use evidence::{normalise, verify_sources};
-pub use files::{DataFiles, ReadError, Unread, read_regular};
+pub use evidence::{normalise, read_document, verify_sources};
+pub use files::{DataFiles, MAX_FILE_BYTES, ReadError, Unread, read_regular};
 pub use open::{DataSource, OpenError, Step};
 
 use crate::diag::Diagnostic;
