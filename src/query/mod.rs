@@ -5,6 +5,7 @@
 //! Every error carries the byte span of the query text it is about.
 
 pub mod ast;
+mod commentary;
 mod eval;
 mod fields;
 mod parser;
@@ -13,6 +14,7 @@ pub mod plan;
 mod rows;
 pub mod script;
 pub mod syntax;
+mod text_search;
 
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::graph::KnowledgeGraph;
-use crate::query::syntax::{self, EXAMPLES, FORMS, PATH_OPTIONS};
+use crate::query::syntax::{self, EXAMPLE_TABLES, EXAMPLES, FORMS, PATH_OPTIONS};
 use crate::render::Format;
 
 /// A meta-command: name, argument form, what it does, and whether its argument is a path.
@@ -124,6 +124,7 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
             let _ = writeln!(out, "  {form}\n      {what}; e.g. {}", example(kw));
         }
         let _ = writeln!(out, "\nPath options: {PATH_OPTIONS}");
+        out.push_str("Each option, condition form and `expect` form with an example: :help options, :help conditions, :help expect.\n");
         out.push_str("Output: add `as table|json|csv|dot` to a statement, or set :format.\n\nCommands (any unambiguous prefix works):\n");
         for c in COMMANDS {
             let _ = writeln!(out, "  :{:<8} {:<20} {}", c.name, c.args, c.help);
@@ -148,11 +149,19 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         }
         return Ok(out);
     }
+    if let Some((_, table)) = EXAMPLE_TABLES.iter().find(|(name, _)| *name == topic && topic != "statements") {
+        for (form, example) in *table {
+            let _ = writeln!(out, "  {form}\n      e.g. {example}");
+        }
+        return Ok(out);
+    }
     if let Ok(c) = lookup(&topic) {
         let _ = writeln!(out, ":{} {}\n  {}", c.name, c.args, c.help);
         return Ok(out);
     }
-    Err(format!("no help on {topic:?}; topics: {}", FORMS.iter().map(|(kw, _, _)| *kw).collect::<Vec<_>>().join(", ")))
+    let tables = EXAMPLE_TABLES.iter().map(|(name, _)| *name).filter(|&name| name != "statements");
+    let topics: Vec<&str> = FORMS.iter().map(|(kw, _, _)| *kw).chain(tables).collect();
+    Err(format!("no help on {topic:?}; topics: {}", topics.join(", ")))
 }
 
 fn example(kw: &str) -> &'static str {
