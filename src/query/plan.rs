@@ -199,7 +199,7 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
             let words = super::text_search::words(&text.value);
             if words.is_empty() {
                 return Err(QueryError::new("nothing to search for", text.span.clone(), "no words here")
-                    .help("give the words to look for in names, aliases and notes, e.g. search \"workers poland\""));
+                    .help("common words (in, of, the, ...) are not looked for; give words of names, aliases or notes, e.g. search \"workers poland\""));
             }
             Plan::Search { words, limit: rows_limit(limit.as_ref(), DEFAULT_ROWS)? }
         }
