@@ -21,6 +21,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use eval::{EvalError, eval};
+pub use fields::{ENTITY_FIELDS, RELATION_FIELDS};
 pub use parser::parse;
 pub use plan::plan;
 pub use rows::{Card, Locator, RELATION_COLUMNS, RELATION_DETAILS, Rows, Shape, Value, relation_row};
