@@ -6,13 +6,14 @@
 //! ends of a question becomes a connection. So that the answer still says what it left out,
 //! each path statement runs its search a second time with them, under the same limits,
 //! and counts what only that search found. If the second search runs out of time, the note
-//! says that commentary was not walked, without a count.
+//! says that commentary was not walked, without a count; if it is cancelled, the statement
+//! is.
 
 use std::collections::BTreeSet;
 
 use super::ast::PathMode;
 use super::plan::Search;
-use crate::graph::paths::{Filter, Limits, Path};
+use crate::graph::paths::{Filter, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph};
 
 /// The commentary kinds a search left out, by name, for a note.
@@ -24,6 +25,16 @@ fn kinds(kg: &KnowledgeGraph, s: &Search) -> String {
 /// Whether a path takes a hop along one of the search's commentary kinds.
 fn uses_commentary(kg: &KnowledgeGraph, s: &Search, p: &Path) -> bool {
     p.hops.iter().any(|h| s.commentary.contains(&kg.topology().rel(h.edge)))
+}
+
+/// The second search's answer: cancelled stops the statement; out of time, the note goes
+/// without a count (`Ok(None)`).
+fn settle<T>(found: Result<T, Stop>) -> Result<Option<T>, Stop> {
+    match found {
+        Ok(found) => Ok(Some(found)),
+        Err(Stop::TimedOut) => Ok(None),
+        Err(Stop::Cancelled) => Err(Stop::Cancelled),
+    }
 }
 
 /// The note, given what was left out (`None`: the second search ran out of time).
@@ -49,9 +60,9 @@ pub(super) fn paths_note(
     s: &Search,
     limits: &Limits,
     shown: &[Path],
-) -> Option<String> {
+) -> Result<Option<String>, Stop> {
     if s.commentary.is_empty() {
-        return None;
+        return Ok(None);
     }
     let (t, wide) = (kg.topology(), s.with_commentary());
     let shortest_shown = shown.first().map(Path::len);
@@ -64,12 +75,12 @@ pub(super) fn paths_note(
         }
         PathMode::All => t.simple_paths(from, to, s.through, &wide, limits).map(|f| (f.items, f.truncated)),
     };
-    let Ok((paths, truncated)) = found else { return Some(note(kg, s, None)) };
+    let Some((paths, truncated)) = settle(found)? else { return Ok(Some(note(kg, s, None))) };
     let left: Vec<&Path> = paths.iter().filter(|p| uses_commentary(kg, s, p)).collect();
-    let first = left.first()?;
+    let Some(first) = left.first() else { return Ok(None) };
     let shorter = shortest_shown.is_none_or(|n| first.len() < n);
     let what = match mode {
-        PathMode::Shortest if !shorter => return None,
+        PathMode::Shortest if !shorter => return Ok(None),
         PathMode::Shortest => format!("a path of {}", count(first.len(), false, "hop", "hops")),
         _ if shorter && shortest_shown.is_some() => {
             let paths = count(left.len(), truncated, "path", "paths");
@@ -77,7 +88,7 @@ pub(super) fn paths_note(
         }
         _ => count(left.len(), truncated, "path", "paths"),
     };
-    Some(note(kg, s, Some(what)))
+    Ok(Some(note(kg, s, Some(what))))
 }
 
 /// For `connect`: the entities and paths the default ranking left out (`entities` are those
@@ -88,16 +99,15 @@ pub(super) fn connect_note(
     s: &Search,
     limits: &Limits,
     entities: &BTreeSet<EntityRef>,
-) -> Option<String> {
+) -> Result<Option<String>, Stop> {
     if s.commentary.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let Ok(found) = kg.topology().simple_paths(a, b, s.through, &s.with_commentary(), limits) else {
-        return Some(note(kg, s, None));
-    };
+    let found = kg.topology().simple_paths(a, b, s.through, &s.with_commentary(), limits);
+    let Some(found) = settle(found)? else { return Ok(Some(note(kg, s, None))) };
     let left: Vec<&Path> = found.items.iter().filter(|p| uses_commentary(kg, s, p)).collect();
     if left.is_empty() {
-        return None;
+        return Ok(None);
     }
     let inner = |p: &&Path| p.nodes[1..p.nodes.len() - 1].to_vec();
     let new: BTreeSet<EntityRef> = left.iter().flat_map(inner).filter(|n| !entities.contains(n)).collect();
@@ -107,24 +117,29 @@ pub(super) fn connect_note(
         count(new.len(), at_least, "entity", "entities"),
         count(left.len(), at_least, "connecting path", "connecting paths")
     );
-    Some(note(kg, s, Some(what)))
+    Ok(Some(note(kg, s, Some(what))))
 }
 
 /// For `neighbors`: the entities reached only through commentary within the same depth.
 /// Both neighbourhoods are taken whole (no row cap), so the count does not depend on which
 /// rows the limit showed. None when nothing was left out.
-pub(super) fn neighbors_note(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits) -> Option<String> {
+pub(super) fn neighbors_note(
+    kg: &KnowledgeGraph,
+    start: EntityRef,
+    s: &Search,
+    limits: &Limits,
+) -> Result<Option<String>, Stop> {
     if s.commentary.is_empty() {
-        return None;
+        return Ok(None);
     }
     let whole = Limits { max_rows: usize::MAX - 1, ..*limits };
     let reached = |filter: &Filter| {
         let found = kg.topology().neighbourhood(start, filter, &whole)?;
-        Ok::<BTreeSet<EntityRef>, crate::graph::paths::Stop>(found.reached.iter().map(|r| r.node).collect())
+        Ok::<BTreeSet<EntityRef>, Stop>(found.reached.iter().map(|r| r.node).collect())
     };
-    let (Ok(narrow), Ok(wide)) = (reached(&s.filter), reached(&s.with_commentary())) else {
-        return Some(note(kg, s, None));
+    let (Some(narrow), Some(wide)) = (settle(reached(&s.filter))?, settle(reached(&s.with_commentary()))?) else {
+        return Ok(Some(note(kg, s, None)));
     };
     let left = wide.difference(&narrow).count();
-    (left > 0).then(|| note(kg, s, Some(count(left, false, "entity", "entities"))))
+    Ok((left > 0).then(|| note(kg, s, Some(count(left, false, "entity", "entities")))))
 }

@@ -250,11 +250,11 @@ fn no_path(kg: &KnowledgeGraph, from: EntityRef, to: EntityRef, s: &Search, limi
         Err(_) => plain,
         Ok(None) => {
             // Not connected under the options; perhaps without them. Commentary left out by
-            // default is no option the statement gave: its own note says what it would add.
-            let wide = s.with_commentary();
-            let only_commentary = wide.is_open() && !s.commentary.is_empty();
-            let without = if wide.is_open() { None } else { shortest(&Filter::default()).ok().flatten() };
-            if only_commentary && shortest(&wide).ok().flatten().is_some() {
+            // default is no option the statement gave, so "without them" still leaves it out.
+            let plain_walk = Filter { except_via: s.commentary.clone(), ..Filter::default() };
+            let options_given = !s.with_commentary().is_open();
+            let without = if options_given { shortest(&plain_walk).ok().flatten() } else { None };
+            if without.is_none() && !s.commentary.is_empty() && shortest(&Filter::default()).ok().flatten().is_some() {
                 return format!("no path: {name_a} and {name_b} are connected only through commentary");
             }
             match without {
@@ -302,7 +302,7 @@ fn paths(
         PathMode::AllShortest => t.all_shortest_paths(a, b, through, &s.filter, limits)?,
         PathMode::All => t.simple_paths(a, b, through, &s.filter, limits)?,
     };
-    let left_out = commentary::paths_note(kg, mode, (from, to), s, limits, &found.items);
+    let left_out = commentary::paths_note(kg, mode, (from, to), s, limits, &found.items)?;
     let mut focus = vec![from, to];
     focus.extend(s.through);
     let mut rows = path_rows(kg, found, s, &focus, limits);
@@ -323,7 +323,7 @@ fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits)
     if found.truncated {
         rows.notes.push(format!("showing {n} of at least {}; use limit to see more", n + 1));
     }
-    rows.notes.extend(commentary::neighbors_note(kg, start, s, limits));
+    rows.notes.extend(commentary::neighbors_note(kg, start, s, limits)?);
     attach_routes(kg, &mut rows, &s.filter);
     Ok(rows)
 }
@@ -401,7 +401,7 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
     if total > s.max_rows {
         rows.notes.push(truncation(s.max_rows, total, "entities"));
     }
-    rows.notes.extend(commentary::connect_note(kg, (a, b), s, limits, &ranked_entities));
+    rows.notes.extend(commentary::connect_note(kg, (a, b), s, limits, &ranked_entities)?);
     attach_routes(kg, &mut rows, &s.filter);
     Ok(rows)
 }

@@ -221,21 +221,30 @@ pub const EXAMPLES: &[(&str, &str)] = &[
 
 /// Every path option with an example that runs on the shipped graph (`:help options`).
 pub const OPTION_EXAMPLES: &[(&str, &str)] = &[
-    ("max N", "paths \"Rungrado\" to \"Poland\" max 3"),
-    ("limit N", "paths \"Rungrado\" to \"Poland\" limit 2"),
-    ("via <rel>[, <rel>]", "path \"Poland\" to \"Office 39\" via works_in, part_of, sends_revenue_to"),
-    ("except via <rel>[, ...]", "paths \"Rungrado\" to \"Poland\" max 3 except via admits"),
+    ("max N: at most N hops (default 6, connect 4, at most 12)", "paths \"Rungrado\" to \"Poland\" max 3"),
+    ("limit N: at most N rows (default 100); a note says when more exist", "paths \"Rungrado\" to \"Poland\" limit 2"),
     (
-        "avoid <entity>[, ...]",
+        "via <rel>[, <rel>]: only these relation kinds (commentary ones named are walked)",
+        "path \"Poland\" to \"Office 39\" via works_in, part_of, sends_revenue_to",
+    ),
+    ("except via <rel>[, ...]: never these relation kinds", "paths \"Rungrado\" to \"Poland\" max 3 except via admits"),
+    (
+        "avoid <entity>[, ...]: never through these entities",
         "path \"Poland\" to \"Munitions Industry Department\" avoid \"North Korean workers abroad\"",
     ),
-    ("avoid kind <kind>[, ...]", "path \"Malta\" to \"Office 39\" avoid kind country"),
-    ("through <entity>", "path \"Poland\" to \"Office 39\" through \"Rungrado\""),
-    ("directed", "path \"Rungrado\" to \"Poland\" directed"),
-    ("as of \"<date>\"", "neighbors \"Poland\" as of \"2016\""),
-    ("cited by \"<source>\"", "neighbors \"Poland\" cited by \"000\""),
-    ("with commentary", "connect \"Poland\" and \"Munitions Industry Department\" with commentary"),
-    ("depth N (neighbors)", "neighbors \"Office 39\" depth 2"),
+    (
+        "avoid kind <kind>[, ...]: never through entities of these kinds",
+        "path \"Malta\" to \"Office 39\" avoid kind country",
+    ),
+    ("through <entity>: only paths that pass through it", "path \"Poland\" to \"Office 39\" through \"Rungrado\""),
+    ("directed: relations only in their stated direction", "path \"Rungrado\" to \"Poland\" directed"),
+    ("as of \"<date>\": only relations valid then (undated ones always hold)", "neighbors \"Poland\" as of \"2016\""),
+    ("cited by \"<source>\": only relations that source supports", "neighbors \"Poland\" cited by \"000\""),
+    (
+        "with commentary: also walk commentary relations (investigates, pressures)",
+        "connect \"Poland\" and \"Munitions Industry Department\" with commentary",
+    ),
+    ("depth N: how far `neighbors` looks (default 1)", "neighbors \"Office 39\" depth 2"),
 ];
 
 /// Every form of a `where` condition with an example that runs on the shipped graph

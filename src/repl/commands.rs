@@ -159,6 +159,15 @@ pub fn help(topic: Option<&str>, kg: &KnowledgeGraph) -> Result<String, String> 
         return Ok(fields(kg));
     }
     if let Some((_, table)) = EXAMPLE_TABLES.iter().find(|(name, _)| *name == topic && topic != "statements") {
+        let heading = match topic.as_str() {
+            "options" => {
+                "Path options (path, all shortest paths, paths, connect, neighbors), applied while a search expands:"
+            }
+            "conditions" => "Conditions, after `where`:",
+            "expect" => "Assertions in scripts that `kgq run` runs:",
+            _ => "Forms:",
+        };
+        let _ = writeln!(out, "{heading}");
         for (form, example) in *table {
             let _ = writeln!(out, "  {form}\n      e.g. {example}");
         }
@@ -275,6 +284,38 @@ pub fn sources(kg: &KnowledgeGraph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shipped() -> KnowledgeGraph {
+        KnowledgeGraph::build(crate::data::load(&crate::builtin::files()).dataset.expect("the built-in graph loads"))
+    }
+
+    #[test]
+    fn help_topics_list_every_form_of_their_table() {
+        let kg = shipped();
+        for (topic, table) in EXAMPLE_TABLES.iter().filter(|(t, _)| *t != "statements") {
+            let text = help(Some(topic), &kg).expect("a table is a topic");
+            for (form, example) in *table {
+                assert!(text.contains(form) && text.contains(example), "{topic}: {form}");
+            }
+        }
+        let all = help(None, &kg).expect("the overview");
+        assert!(all.contains(":help options") && all.contains(":help fields"), "{all}");
+    }
+
+    #[test]
+    fn schema_and_help_fields_name_the_attributes_in_use_per_kind_and_relation() {
+        let kg = shipped();
+        let attrs = Attributes::of(&kg);
+        assert!(attrs.kinds["worker_group"].contains(&"headcount".to_string()));
+        assert!(attrs.relations["sends_revenue_to"].contains(&"wage_share_taken".to_string()));
+        assert!(!attrs.kinds.contains_key("city"), "kinds with no attributes are not listed");
+        let fields = help(Some("fields"), &kg).expect("fields is a topic");
+        assert!(fields.contains("sends_revenue_to") && fields.contains("wage_share_taken"), "{fields}");
+        let text = schema(&kg);
+        let investigates = text.split("\n  investigates").nth(1).expect("the schema lists investigates");
+        assert!(investigates.lines().take(5).any(|l| l.contains("commentary:")), "{investigates}");
+        assert!(text.contains("      attributes: camp_headcount_approx"), "worker_group's attributes");
+    }
 
     #[test]
     fn prefixes_resolve_when_unambiguous() {
