@@ -262,3 +262,83 @@ fn an_ambiguous_name_lists_its_candidates_with_their_kinds() {
     assert_eq!(err.message, "\"kim chol\" names 2 entities");
     assert_eq!(err.span, 20..30);
 }
+
+/// A random entity for `search`: words of its name, of its one alias (if any), of its note.
+type Labelled = (Vec<&'static str>, Option<Vec<&'static str>>, Option<Vec<&'static str>>);
+
+const VOCABULARY: &[&str] = &["alpha", "alps", "Beta", "gamma", "in", "the", "Gam-ma"];
+
+fn labelled_strategy() -> impl Strategy<Value = Vec<Labelled>> {
+    let words = || proptest::collection::vec(proptest::sample::select(VOCABULARY), 1..4);
+    proptest::collection::vec((words(), proptest::option::of(words()), proptest::option::of(words())), 1..10)
+}
+
+/// The `search` score by brute force, as the README defines it: each word of the text but
+/// the common ones counts 3 when it begins a word of the name, else 2 of an alias, else 1
+/// of the note; ranked by words held, then score, then name.
+fn brute_search(entities: &[Labelled], text: &[&str]) -> Vec<(String, i64, i64)> {
+    let common = ["in", "the"];
+    let mut words: Vec<String> = Vec::new();
+    for w in text.iter().flat_map(|t| t.split('-')).map(|w| w.to_lowercase()) {
+        if !common.contains(&w.as_str()) && !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    let begins =
+        |label: &[&str], w: &str| label.iter().flat_map(|l| l.split('-')).any(|x| x.to_lowercase().starts_with(w));
+    let mut out: Vec<(String, i64, i64, String)> = Vec::new();
+    for (i, (name, alias, note)) in entities.iter().enumerate() {
+        let (mut held, mut score) = (0, 0);
+        for w in &words {
+            let points = if begins(name, w) {
+                3
+            } else if alias.as_ref().is_some_and(|a| begins(a, w)) {
+                2
+            } else if note.as_ref().is_some_and(|n| begins(n, w)) {
+                1
+            } else {
+                0
+            };
+            held += i64::from(points > 0);
+            score += points;
+        }
+        if held > 0 {
+            out.push((format!("e{i}"), held, score, format!("{} n{i}", name.join(" ")).to_lowercase()));
+        }
+    }
+    out.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)).then_with(|| a.3.cmp(&b.3)).then_with(|| a.0.cmp(&b.0)));
+    out.into_iter().map(|(id, held, score, _)| (id, held, score)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn search_ranks_exactly_by_the_documented_score(
+        entities in labelled_strategy(),
+        text in proptest::collection::vec(proptest::sample::select(&["alp", "alpha", "beta", "GAM", "ma", "in", "zeta"][..]), 1..4),
+    ) {
+        let schema = "[[kind]]\nname = \"thing\"\n";
+        let ev = crate::support::EVIDENCE;
+        let records: String = entities.iter().enumerate().map(|(i, (name, alias, note))| {
+            // Names and aliases get the entity's number, so none is claimed twice.
+            let alias = alias.as_ref().map(|a| format!("aliases = [\"{} a{i}\"]\n", a.join(" "))).unwrap_or_default();
+            let note = note.as_ref().map(|n| format!("note = \"{}\"\n", n.join(" "))).unwrap_or_default();
+            format!("[[entity]]\nid = \"e{i}\"\nkind = \"thing\"\nname = \"{} n{i}\"\n{alias}{note}{ev}\n", name.join(" "))
+        }).collect();
+        let kg = crate::support::toml_graph(schema, records, String::new());
+        let statement = format!("search \"{}\" limit 1000", text.join(" "));
+        let want = brute_search(&entities, &text);
+        match query::run(&kg, &statement, &Settings::default()) {
+            Ok((rows, _)) => {
+                let got: Vec<(String, i64, i64)> = rows.rows.iter().map(|r| match (&r[0], &r[2], &r[3]) {
+                    (Value::Entity(e), Value::Int(held), Value::Int(score)) => (kg.entity(*e).id().to_string(), *held, *score),
+                    other => panic!("entity, words, score; not {other:?}"),
+                }).collect();
+                prop_assert_eq!(&got, &want, "{}", statement);
+                prop_assert_eq!(rows.notes.iter().any(|n| n.starts_with("no entity")), want.is_empty());
+            }
+            Err(_) => prop_assert!(text.iter().all(|w| ["in"].contains(w)), "only common words are refused: {}", statement),
+        }
+    }
+}
