@@ -196,7 +196,7 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
         },
         S::Match(m) => Plan::Match(Box::new(pattern::plan(kg, m)?)),
         S::Search { text, limit } => {
-            let words = super::text_search::words(&text.value);
+            let words = crate::suggest::words(&text.value);
             if words.is_empty() {
                 return Err(QueryError::new("nothing to search for", text.span.clone(), "no words here")
                     .help("common words (in, of, the, ...) are not looked for; give words of names, aliases or notes, e.g. search \"workers poland\""));

@@ -3,7 +3,7 @@
 //! the caller), each scored by one documented rule, and a note says how many matched when
 //! the limit shows fewer.
 //!
-//! The score: each word of the text (see [`suggest::words`]: common words such as `in` and
+//! The score: each word of the text (see [`crate::suggest::words`]: common words such as `in` and
 //! `the` are not looked for) counts 3 when it begins a word of the entity's name, else 2
 //! when it begins a word of an alias, else 1 when it begins a word of the note. Entities are
 //! ranked by how many of the text's words they hold, then by score, then by name; an entity
@@ -11,12 +11,7 @@
 
 use super::rows::{Rows, Shape, Value};
 use crate::graph::{EntityRef, KnowledgeGraph};
-use crate::suggest::{self, contains_word};
-
-/// The words a `search` looks for; empty when the text has none worth looking for.
-pub fn words(text: &str) -> Vec<String> {
-    suggest::words(text)
-}
+use crate::suggest::contains_word;
 
 /// Where a word was found, as the score counts it.
 const IN_NAME: i64 = 3;
