@@ -39,6 +39,32 @@ pub struct RelDef {
     /// How it reads backwards: "B is supplied by A".
     pub inverse: String,
     pub description: String,
+    /// Whether it states a fact of the story or someone's report or view of one.
+    pub role: RelRole,
+}
+
+/// What a relation kind says: a fact of the story (`substantive`, the default) or
+/// someone reporting on, researching or pressing a party (`commentary`). Path searches
+/// walk substantive relations unless asked (`with commentary`, or `via` naming the kind),
+/// so that an answer is the chain itself rather than everyone who wrote about both ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RelRole {
+    #[default]
+    Substantive,
+    Commentary,
+}
+
+impl RelRole {
+    /// The words schema.toml spells the roles with.
+    pub const NAMES: [&'static str; 2] = ["substantive", "commentary"];
+
+    pub fn named(name: &str) -> Option<RelRole> {
+        match name {
+            "substantive" => Some(RelRole::Substantive),
+            "commentary" => Some(RelRole::Commentary),
+            _ => None,
+        }
+    }
 }
 
 impl RelDef {

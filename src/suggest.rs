@@ -5,6 +5,10 @@
 //! twice, by their start and by their end, and only the neighbours of the word in each
 //! order are scored. Every comparison reads at most [`BOUND`] characters of each side, so
 //! neither a long list nor a long word makes a suggestion slow.
+//!
+//! Words are the other way in: [`words`] splits a text into the words worth looking for,
+//! and [`contains_word`] says whether a text holds one; `search` ranks entities by them and
+//! an unknown entity name offers the entities whose names hold all its words.
 
 /// Characters of a word and of a candidate that a comparison reads. Names are rarely
 /// longer; a typo beyond this point still leaves the two starts alike.
@@ -33,6 +37,29 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, n:
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
+/// The keyword `word` is most likely a misspelling of: one edit away (a letter added,
+/// dropped, changed, or two swapped) for words of up to four letters, two for longer ones,
+/// the fewest edits first, then the list's order. Jaro-Winkler misses these: `mx` is far
+/// from `max` by its measure. None when `word` is empty, is a keyword, or none is near.
+pub fn near_keyword<'a>(word: &str, keywords: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    if word.is_empty() || word.len() > BOUND || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let allowed = if word.len() <= 4 { 1 } else { 2 };
+    let mut best: Option<(usize, &str)> = None;
+    for k in keywords {
+        let d = strsim::osa_distance(&word, k);
+        if d == 0 {
+            return None;
+        }
+        if d <= allowed && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
 /// Help for an unknown word: the likely intended one, or the full list when none is close.
 /// `what` names the list in the plural, e.g. "kinds".
 pub fn help_for_unknown<'a>(word: &str, known: impl IntoIterator<Item = &'a str> + Clone, what: &str) -> String {
@@ -40,6 +67,36 @@ pub fn help_for_unknown<'a>(word: &str, known: impl IntoIterator<Item = &'a str>
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("known {what}: {}", known.into_iter().collect::<Vec<_>>().join(", ")),
     }
+}
+
+/// Words too common to tell entities apart, never looked for.
+pub const COMMON_WORDS: &[&str] =
+    &["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"];
+
+/// The words of `text` worth looking for: runs of letters and digits, lower-cased, each
+/// once, in order, without [`COMMON_WORDS`]; at most 32 (a search of more says nothing
+/// the first 32 do not).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let word = word.to_lowercase();
+        if !COMMON_WORDS.contains(&word.as_str()) && !out.contains(&word) && out.len() < 32 {
+            out.push(word);
+        }
+    }
+    out
+}
+
+/// Whether some word of `text` begins with `word` (given lower-cased by [`words`]), so
+/// `work` is found in "North Korean workers" and `poland` in "Poland's".
+pub fn contains_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| starts_with_lowercased(w, word))
+}
+
+/// Whether `text` lower-cased begins with `prefix` (already lower case), without a copy.
+fn starts_with_lowercased(text: &str, prefix: &str) -> bool {
+    let mut lowered = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| lowered.next() == Some(p))
 }
 
 /// The first [`BOUND`] characters of `s`, lower-cased: what comparisons read and the
@@ -179,6 +236,30 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_keywords_are_found_by_edits() {
+        let kws = ["max", "limit", "where", "depth", "via", "as", "of"];
+        let near = |w: &str| near_keyword(w, kws.iter().copied());
+        assert_eq!(near("limt"), Some("limit"));
+        assert_eq!(near("mx"), Some("max"));
+        assert_eq!(near("WEHRE"), Some("where"));
+        assert_eq!(near("depht"), Some("depth"));
+        assert_eq!(near("max"), None, "a keyword is no misspelling");
+        assert_eq!(near("Poland"), None);
+        assert_eq!(near(""), None);
+    }
+
+    #[test]
+    fn words_skip_common_ones_and_match_the_starts_of_words() {
+        assert_eq!(words("Workers in  POLAND, workers!"), ["workers", "poland"]);
+        assert!(words("in the of").is_empty());
+        assert!(contains_word("North Korean workers in Poland", "work"));
+        assert!(contains_word("Poland's shipyards", "poland"));
+        assert!(!contains_word("Polish shipyards", "poland"));
+        assert!(!contains_word("networks", "work"), "a word's middle is no match");
+        assert!(contains_word("ÉCOLE", "éc"));
+    }
 
     #[test]
     fn suggests_close_words_only() {

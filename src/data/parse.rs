@@ -180,6 +180,7 @@ pub struct RawRelDef {
     pub inverse: Text,
     #[serde(default)]
     pub description: String,
+    pub role: Option<Text>,
 }
 
 fn yes() -> bool {
@@ -187,7 +188,7 @@ fn yes() -> bool {
 }
 
 pub const REL_DEF_FIELDS: Fields =
-    Fields { names: &["name", "from", "to", "directed", "reads", "inverse", "description"], evidence: false };
+    Fields { names: &["name", "from", "to", "directed", "reads", "inverse", "description", "role"], evidence: false };
 
 /// `[[source]]` in sources.toml.
 #[derive(Deserialize)]

@@ -17,8 +17,8 @@ const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// 3: compact tables, columns as byte strings; 4: id and name indexes in buckets;
 /// 5: the hashes' fingerprint in the header; 6: the name index holds each name once, and
 /// the entities that share it are chained; 7: no indexes and no fingerprint, the indexes
-/// are built on reading.)
-pub const VERSION: u32 = 7;
+/// are built on reading; 8: relation kinds have a role.)
+pub const VERSION: u32 = 8;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{KindDef, RelDef, Schema};
+use crate::model::{KindDef, RelDef, RelRole, Schema};
 
 pub struct Vocab {
     pub schema: Schema,
@@ -59,6 +59,7 @@ impl Vocab {
                 reads: name.replace('_', " "),
                 inverse: format!("is {} by", name.replace('_', " ")),
                 description: String::new(),
+                role: RelRole::Substantive,
             });
             ends.push([None, None]);
         })

@@ -92,8 +92,14 @@ impl KnowledgeGraph {
         nodes
     }
 
-    /// The entities whose name or alias is closest to `name`.
+    /// The entities `name` most likely means: those whose name or alias holds every word of
+    /// it (fewest other words first, so "workers in poland" offers the Polish worker groups),
+    /// or else those whose name or alias is closest to it as a whole (a typo).
     pub fn nearest(&self, name: &str, n: usize) -> Vec<Candidate> {
+        let holding: Vec<Candidate> = self.holding_words(name, n).into_iter().map(|e| self.candidate(e)).collect();
+        if !holding.is_empty() {
+            return holding;
+        }
         let labels = self.suggestions.get_or_init(|| Labels::new(self));
         let mut out: Vec<Candidate> = Vec::new();
         for label in labels.index.nearest(name, n * 3) {
@@ -104,6 +110,27 @@ impl KnowledgeGraph {
         }
         out.truncate(n);
         out
+    }
+
+    /// Up to `n` entities whose name or an alias holds every word of `text` (by
+    /// [`suggest::contains_word`]), those with the fewest words first, then by name. One
+    /// pass over the names and aliases, made only when a name is not found.
+    fn holding_words(&self, text: &str, n: usize) -> Vec<EntityRef> {
+        let words = suggest::words(text);
+        if words.is_empty() || n == 0 {
+            return Vec::new();
+        }
+        let holds = |label: &str| words.iter().all(|w| suggest::contains_word(label, w));
+        let length = |label: &str| label.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+        let mut found: Vec<(usize, &str, EntityRef)> = Vec::new();
+        for (node, e) in self.entities() {
+            let best = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)).filter(|l| holds(l));
+            if let Some(fewest) = best.map(length).min() {
+                found.push((fewest, e.name(), node));
+            }
+        }
+        found.sort_unstable();
+        found.into_iter().take(n).map(|(_, _, node)| node).collect()
     }
 
     pub fn candidate(&self, node: EntityRef) -> Candidate {

@@ -25,13 +25,43 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
     Show(EntityRef),
-    Find { kinds: KindSet, filter: Option<Predicate>, order: Vec<OrderKey>, limit: Option<Sp<usize>> },
-    Neighbors { start: EntityRef, depth: Option<Sp<usize>>, options: PathOptions },
-    Path { mode: PathMode, from: EntityRef, to: EntityRef, options: PathOptions },
-    Connect { a: EntityRef, b: EntityRef, options: PathOptions },
-    Why { a: EntityRef, b: EntityRef },
-    Count { target: CountTarget, filter: Option<Predicate>, group: Option<Ident> },
+    Find {
+        kinds: KindSet,
+        filter: Option<Predicate>,
+        order: Vec<OrderKey>,
+        limit: Option<Sp<usize>>,
+    },
+    Neighbors {
+        start: EntityRef,
+        depth: Option<Sp<usize>>,
+        options: PathOptions,
+    },
+    Path {
+        mode: PathMode,
+        from: EntityRef,
+        to: EntityRef,
+        options: PathOptions,
+    },
+    Connect {
+        a: EntityRef,
+        b: EntityRef,
+        options: PathOptions,
+    },
+    Why {
+        a: EntityRef,
+        b: EntityRef,
+    },
+    Count {
+        target: CountTarget,
+        filter: Option<Predicate>,
+        group: Option<Ident>,
+    },
     Match(Box<MatchQuery>),
+    /// `search "text"`: entities ranked by the text's words in their names, aliases, notes.
+    Search {
+        text: Sp<String>,
+        limit: Option<Sp<usize>>,
+    },
 }
 
 /// Which paths a path statement asks for.
@@ -85,6 +115,8 @@ pub struct PathOptions {
     pub directed: bool,
     pub as_of: Option<Sp<String>>,
     pub cited_by: Option<Sp<String>>,
+    /// `with commentary`: also walk relation kinds the schema marks as commentary.
+    pub with_commentary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! Evaluating a checked [`Plan`] into [`Rows`]. Pure: reads the graph, never does IO.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use super::Settings;
@@ -9,6 +9,7 @@ use super::fields::{self, EntityField, RelationField};
 use super::pattern;
 use super::plan::{CONNECT_PATH_CAP, Cond, HARD_MAX_HOPS, OrderTerm, Plan, Search};
 use super::rows::{Card, RELATION_COLUMNS, Rows, Shape, Value, relation_row, row_key};
+use super::{commentary, text_search};
 use crate::graph::paths::{Filter, Found, Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 
@@ -76,6 +77,11 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
             let polled = Polled::new(limits(0, 0));
             let rows =
                 count_relations(kg, polled.over(kg.relations().map(|(e, _)| e)), filter.as_ref(), group.as_ref());
+            polled.finish(rows).map_err(stop)
+        }
+        Plan::Search { words, limit } => {
+            let polled = Polled::new(limits(0, 0));
+            let rows = text_search::search(kg, polled.over(kg.entities().map(|(n, _)| n)), words, *limit);
             polled.finish(rows).map_err(stop)
         }
         Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(|s| match s {
@@ -243,8 +249,14 @@ fn no_path(kg: &KnowledgeGraph, from: EntityRef, to: EntityRef, s: &Search, limi
         // The explanation is a courtesy: out of time, the plain note stands.
         Err(_) => plain,
         Ok(None) => {
-            // Not connected under the options; perhaps without them.
-            let without = if s.filter.is_open() { None } else { shortest(&Filter::default()).ok().flatten() };
+            // Not connected under the options; perhaps without them. Commentary left out by
+            // default is no option the statement gave, so "without them" still leaves it out.
+            let plain_walk = Filter { except_via: s.commentary.clone(), ..Filter::default() };
+            let options_given = !s.with_commentary().is_open();
+            let without = if options_given { shortest(&plain_walk).ok().flatten() } else { None };
+            if without.is_none() && !s.commentary.is_empty() && shortest(&Filter::default()).ok().flatten().is_some() {
+                return format!("no path: {name_a} and {name_b} are connected only through commentary");
+            }
             match without {
                 Some(len) => format!(
                     "no path: {name_a} and {name_b} are not connected under these options (a larger `max` cannot help); without them the shortest path is {len} hops"
@@ -290,9 +302,12 @@ fn paths(
         PathMode::AllShortest => t.all_shortest_paths(a, b, through, &s.filter, limits)?,
         PathMode::All => t.simple_paths(a, b, through, &s.filter, limits)?,
     };
+    let left_out = commentary::paths_note(kg, mode, (from, to), s, limits, &found.items)?;
     let mut focus = vec![from, to];
     focus.extend(s.through);
-    Ok(path_rows(kg, found, s, &focus, limits))
+    let mut rows = path_rows(kg, found, s, &focus, limits);
+    rows.notes.extend(left_out);
+    Ok(rows)
 }
 
 fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits) -> Result<Rows, Stop> {
@@ -308,6 +323,7 @@ fn neighbors(kg: &KnowledgeGraph, start: EntityRef, s: &Search, limits: &Limits)
     if found.truncated {
         rows.notes.push(format!("showing {n} of at least {}; use limit to see more", n + 1));
     }
+    rows.notes.extend(commentary::neighbors_note(kg, start, s, limits)?);
     attach_routes(kg, &mut rows, &s.filter);
     Ok(rows)
 }
@@ -331,6 +347,7 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
             entry.score += 1.0 / p.len() as f64;
         }
     }
+    let ranked_entities: BTreeSet<EntityRef> = on.keys().copied().collect();
     let mut ranked: Vec<(EntityRef, OnPaths)> = on.into_iter().collect();
     ranked.sort_by(|(na, x), (nb, y)| {
         y.score
@@ -384,6 +401,7 @@ fn connect(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef, s: &Search, limits: 
     if total > s.max_rows {
         rows.notes.push(truncation(s.max_rows, total, "entities"));
     }
+    rows.notes.extend(commentary::connect_note(kg, (a, b), s, limits, &ranked_entities)?);
     attach_routes(kg, &mut rows, &s.filter);
     Ok(rows)
 }

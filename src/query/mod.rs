@@ -5,6 +5,7 @@
 //! Every error carries the byte span of the query text it is about.
 
 pub mod ast;
+mod commentary;
 mod eval;
 mod fields;
 mod parser;
@@ -13,12 +14,14 @@ pub mod plan;
 mod rows;
 pub mod script;
 pub mod syntax;
+mod text_search;
 
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use eval::{EvalError, eval};
+pub use fields::{ENTITY_FIELDS, RELATION_FIELDS};
 pub use parser::parse;
 pub use plan::plan;
 pub use rows::{Card, Locator, RELATION_COLUMNS, RELATION_DETAILS, Rows, Shape, Value, relation_row};

@@ -11,7 +11,7 @@ use pest::iterators::Pair;
 use super::QueryError;
 use super::ast::*;
 use super::syntax::{starts_comment, statement_keywords};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, near_keyword};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/kgq.pest"]
@@ -31,7 +31,8 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
 pub const MAX_NESTING: usize = 64;
 
 /// Refuses brackets nested deeper than [`MAX_NESTING`], before the parser descends into
-/// them. Quoted text and comments are skipped as the grammar reads them.
+/// them, and a quote that is never closed (at the quote). Quoted text and comments are
+/// skipped as the grammar reads them.
 fn check_nesting(text: &str) -> Result<(), QueryError> {
     let bytes = text.as_bytes();
     let mut open: Vec<usize> = Vec::new();
@@ -39,9 +40,17 @@ fn check_nesting(text: &str) -> Result<(), QueryError> {
     while i < bytes.len() {
         match bytes[i] {
             quote @ (b'"' | b'\'') => {
+                let opened = i;
                 i += 1;
                 while i < bytes.len() && bytes[i] != quote {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if i >= bytes.len() {
+                    // Reported where it opens: the parser would only see something amiss at
+                    // the end, far from the mistake.
+                    let q = char::from(quote);
+                    return Err(QueryError::new("this quote is never closed", opened..opened + 1, "opened here")
+                        .help(format!("close it with a matching {q} (a {q} inside the text is written \\{q})")));
                 }
             }
             b'-' if starts_comment(text[i..].chars()) => {
@@ -94,6 +103,7 @@ fn statement_node(pair: Pair<Rule>) -> Query {
         }
         Rule::count => count(body),
         Rule::match_stmt => Statement::Match(Box::new(match_query(body))),
+        Rule::search => search(body),
         other => unreachable!("grammar has no statement {other:?}"),
     };
     Query { statement, format }
@@ -242,6 +252,7 @@ fn path_option(pair: Pair<Rule>, o: &mut PathOptions) {
         Rule::avoid_opt => o.avoid.extend(args().map(entity_ref)),
         Rule::through_opt => o.through = args().next().map(entity_ref),
         Rule::directed_opt => o.directed = true,
+        Rule::commentary_opt => o.with_commentary = true,
         Rule::as_of_opt | Rule::cited_by_opt => {
             let arg = args().next().expect("grammar guarantees an argument");
             let span = span(&arg);
@@ -251,6 +262,13 @@ fn path_option(pair: Pair<Rule>, o: &mut PathOptions) {
         }
         other => unreachable!("grammar has no path option {other:?}"),
     }
+}
+
+fn search(pair: Pair<Rule>) -> Statement {
+    let mut inner = pair.into_inner().skip(1);
+    let text = inner.next().expect("grammar guarantees a string");
+    let text = Sp { span: span(&text), value: unquote(text) };
+    Statement::Search { text, limit: inner.next().map(limit_clause) }
 }
 
 fn count(pair: Pair<Rule>) -> Statement {
@@ -528,6 +546,12 @@ fn parse_error(text: &str, err: pest::error::Error<Rule>) -> QueryError {
     let mut words: Vec<String> = expected.iter().filter_map(|r| user_word(*r)).map(str::to_string).collect();
     words.sort();
     words.dedup();
+    // pest names only `via` of the path options it tried there; every option may follow.
+    let end = user_word(Rule::EOI).expect("the end has a word");
+    if words.iter().any(|w| w == "`via`") && words.iter().any(|w| w == end) {
+        words.retain(|w| w != "`via`");
+        words.insert(0, "a path option".to_string());
+    }
     let what = match words.as_slice() {
         [] => "something else".to_string(),
         [one] => one.clone(),
@@ -543,10 +567,15 @@ fn parse_error(text: &str, err: pest::error::Error<Rule>) -> QueryError {
     };
     // At the end, the caret goes just past the last character (renderers show a space there).
     let (span, label) = if at_end { (pos..pos + 1, "the query ends here") } else { (span, "unexpected here") };
-    let help = match super::syntax::form_of(text) {
+    let mut help = match super::syntax::form_of(text) {
         Some(form) => format!("the statement's form is: {form}"),
         None => "see the README's language tour for the statements' forms".to_string(),
     };
+    // A word where a keyword could go, one letter or two from a keyword: a misspelt option
+    // or clause (`limt`, `wehre`).
+    if let Some(word) = near_keyword(found, super::syntax::clause_keywords()) {
+        help = format!("did you mean `{word}`? {help}");
+    }
     QueryError::new(format!("expected {what}, found {found_text}"), span, label).help(help)
 }
 
@@ -581,6 +610,7 @@ fn user_word(rule: Rule) -> Option<&'static str> {
         Rule::kw_paths => "`paths`",
         Rule::kw_by => "`by`",
         Rule::kw_via => "`via`",
+        Rule::kw_commentary => "`commentary`",
         Rule::kw_of => "`of`",
         Rule::kw_relations => "`relations`",
         Rule::kw_return => "`return`",

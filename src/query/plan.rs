@@ -10,7 +10,7 @@ use super::rows::Value;
 use crate::graph::paths::Filter;
 use crate::graph::topology::period;
 use crate::graph::{EntityRef, KnowledgeGraph, ResolveError};
-use crate::model::PartialDate;
+use crate::model::{PartialDate, RelRole};
 use crate::suggest::help_for_unknown;
 
 /// Hop bound when a statement gives none (`max N`).
@@ -66,6 +66,11 @@ pub enum Plan {
         group: Option<RelationField>,
     },
     Match(Box<MatchPlan>),
+    /// `search "text"`: the text's words (lower-cased, each once) and the row limit.
+    Search {
+        words: Vec<String>,
+        limit: usize,
+    },
 }
 
 /// A condition over fields of type `F`.
@@ -124,6 +129,19 @@ pub struct Search {
     pub through: Option<EntityRef>,
     pub max_hops: usize,
     pub max_rows: usize,
+    /// The commentary relation kinds this search leaves out because the statement did not
+    /// ask for them (`with commentary`, or `via` naming them); they are also in
+    /// `filter.except_via`. Answers say what walking them would add.
+    pub commentary: Vec<u16>,
+}
+
+impl Search {
+    /// The filter with the commentary kinds walked too: what `with commentary` would search.
+    pub fn with_commentary(&self) -> Filter {
+        let mut filter = self.filter.clone();
+        filter.except_via.retain(|k| !self.commentary.contains(k));
+        filter
+    }
 }
 
 /// Checks `query` against the graph.
@@ -177,6 +195,14 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
             group: group.as_ref().map(|g| entity_field(kg, g)).transpose()?,
         },
         S::Match(m) => Plan::Match(Box::new(pattern::plan(kg, m)?)),
+        S::Search { text, limit } => {
+            let words = crate::suggest::words(&text.value);
+            if words.is_empty() {
+                return Err(QueryError::new("nothing to search for", text.span.clone(), "no words here")
+                    .help("common words (in, of, the, ...) are not looked for; give words of names, aliases or notes, e.g. search \"workers poland\""));
+            }
+            Plan::Search { words, limit: rows_limit(limit.as_ref(), DEFAULT_ROWS)? }
+        }
     })
 }
 
@@ -273,9 +299,21 @@ fn search(kg: &KnowledgeGraph, o: &PathOptions, max_hops: usize, ends: &[EntityR
         })?;
         filter.cited_by = Some(ix as u16);
     }
+    // Commentary is walked when asked for: `with commentary`, or a `via` list (which names
+    // every kind walked, so a commentary kind in it is asked for and one not in it is out).
+    let mut commentary = Vec::new();
+    if !o.with_commentary && filter.via.is_none() {
+        for (i, r) in kg.schema.relations.iter().enumerate() {
+            let kind = i as u16;
+            if r.role == RelRole::Commentary && !filter.except_via.contains(&kind) {
+                filter.except_via.push(kind);
+                commentary.push(kind);
+            }
+        }
+    }
     let through = o.through.as_ref().map(|r| resolve(kg, r)).transpose()?;
     let max_rows = rows_limit(o.limit.as_ref(), DEFAULT_ROWS)?;
-    Ok(Search { filter, through, max_hops, max_rows })
+    Ok(Search { filter, through, max_hops, max_rows, commentary })
 }
 
 fn entity_field(kg: &KnowledgeGraph, name: &Ident) -> Result<EntityField, QueryError> {

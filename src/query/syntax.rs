@@ -74,6 +74,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("json", false, false, false),
     kw("csv", false, false, false),
     kw("dot", false, false, false),
+    kw("search", true, true, false),
+    kw("commentary", false, false, false),
 ];
 
 /// The keyword `word` is, in any case.
@@ -85,6 +87,14 @@ pub fn keyword(word: &str) -> Option<&'static Keyword> {
 /// compared with.
 pub fn statement_keywords() -> impl Iterator<Item = &'static str> {
     KEYWORDS.iter().filter(|k| k.starts && k.same_as.is_none()).map(|k| k.word)
+}
+
+/// The keywords that continue a statement (options, clauses, joining words): what a
+/// misspelt word after a statement's start is compared with. Values (`true`, `null`, the
+/// formats) are left out: a word near them is more likely a name.
+pub fn clause_keywords() -> impl Iterator<Item = &'static str> + Clone {
+    const VALUES: &[&str] = &["true", "false", "null", "table", "json", "csv", "dot", "relations"];
+    KEYWORDS.iter().filter(|k| !k.starts && k.same_as.is_none() && !VALUES.contains(&k.word)).map(|k| k.word)
 }
 
 /// Whether a comment starts at the character `next` begins with (outside quotes): the
@@ -129,6 +139,7 @@ pub const FORMS: &[(&str, &str, &str)] = &[
         "match <pattern>[, <pattern>] [where <condition>] return <items> [order by ...] [limit N]",
         "pattern matching over kinds, relations and properties, as in GQL and Cypher",
     ),
+    ("search", "search \"<words>\" [limit N]", "entities ranked by the words in their names, aliases and notes"),
 ];
 
 /// What a statement's answer means, where that is more than its form says: the order in
@@ -146,8 +157,16 @@ an entity reference (aliases too); a date field takes a year or a quoted date.",
     ("paths", PATHS_MEANING),
     ("path", PATHS_MEANING),
     ("all", PATHS_MEANING),
-    ("connect", PATHS_MEANING),
+    ("connect", CONNECT_MEANING),
     ("neighbors", PATHS_MEANING),
+    (
+        "search",
+        "Each word of the text (common words such as `in`, `of`, `the` are not looked for) \
+counts 3 when it begins a word of the entity's name, else 2 when it begins a word of an alias, \
+else 1 when it begins a word of its note; `words` is how many of the text's words the entity \
+holds. Ranked by words, then score, then name; every entity is read, and entities holding none \
+are not listed.",
+    ),
     (
         "count",
         "Exact: every entity or relation that meets the condition is counted; grouped by a list \
@@ -158,7 +177,16 @@ field, an item counts once per value it holds.",
 const PATHS_MEANING: &str = "A path is a route through entities and relation kinds: parallel \
 relations (same ends and kind, different evidence) are one hop that shows all of them, and a hop \
 passes `as of` or `cited by` when any of its relations does. Counts, scores, limits and notes \
-count routes. When nothing is found, the note says whether a larger `max` could help.";
+count routes. When nothing is found, the note says whether a larger `max` could help. \
+Relations the schema marks as commentary (someone reporting on, researching or pressing a party: \
+`investigates`, `pressures` in the shipped graph) are not walked unless the statement says `with \
+commentary` or names them in `via`; a note says how many paths or entities that left out.";
+
+const CONNECT_MEANING: &str = "Ranks the entities on the simple paths between the two (at most 4 \
+hops unless `max` says otherwise; commentary relations left out as for every path statement, \
+with a note of what that left out). An entity's score is the sum, over the connecting paths it \
+lies on, of 1/(the path's length in hops): many short paths rank first. Ties go to the entity \
+on the shortest path, then by name. `paths` counts them, `shortest` is the shortest length.";
 
 /// The meaning of a statement's answer, if more needs saying than its form.
 pub fn meaning(keyword: &str) -> Option<&'static str> {
@@ -167,7 +195,7 @@ pub fn meaning(keyword: &str) -> Option<&'static str> {
 
 /// The path options every path statement takes.
 pub const PATH_OPTIONS: &str = "max N, limit N, via <rel>[, <rel>], except via <rel>[, ...], avoid <entity>[, ...], \
-avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\", cited by \"<source>\"";
+avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\", cited by \"<source>\", with commentary";
 
 /// The form of the statement that `text` starts with, if its first word names one.
 pub fn form_of(text: &str) -> Option<&'static str> {
@@ -188,6 +216,78 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("why", "why \"Rungrado\" and \"North Korean workers in Poland\""),
     ("count", "count relations where status = \"official\" by rel"),
     ("match", "match (c)-[:designated_under]->(i {id: \"eo-13722\"}) return c.name"),
+    ("search", "search \"workers in poland\""),
+];
+
+/// Every path option with an example that runs on the shipped graph (`:help options`).
+pub const OPTION_EXAMPLES: &[(&str, &str)] = &[
+    ("max N: at most N hops (default 6, connect 4, at most 12)", "paths \"Rungrado\" to \"Poland\" max 3"),
+    ("limit N: at most N rows (default 100); a note says when more exist", "paths \"Rungrado\" to \"Poland\" limit 2"),
+    (
+        "via <rel>[, <rel>]: only these relation kinds (commentary ones named are walked)",
+        "path \"Poland\" to \"Office 39\" via works_in, part_of, sends_revenue_to",
+    ),
+    ("except via <rel>[, ...]: never these relation kinds", "paths \"Rungrado\" to \"Poland\" max 3 except via admits"),
+    (
+        "avoid <entity>[, ...]: never through these entities",
+        "path \"Poland\" to \"Munitions Industry Department\" avoid \"North Korean workers abroad\"",
+    ),
+    (
+        "avoid kind <kind>[, ...]: never through entities of these kinds",
+        "path \"Malta\" to \"Office 39\" avoid kind country",
+    ),
+    ("through <entity>: only paths that pass through it", "path \"Poland\" to \"Office 39\" through \"Rungrado\""),
+    ("directed: relations only in their stated direction", "path \"Rungrado\" to \"Poland\" directed"),
+    ("as of \"<date>\": only relations valid then (undated ones always hold)", "neighbors \"Poland\" as of \"2016\""),
+    ("cited by \"<source>\": only relations that source supports", "neighbors \"Poland\" cited by \"000\""),
+    (
+        "with commentary: also walk commentary relations (investigates, pressures)",
+        "connect \"Poland\" and \"Munitions Industry Department\" with commentary",
+    ),
+    ("depth N: how far `neighbors` looks (default 1)", "neighbors \"Office 39\" depth 2"),
+];
+
+/// Every form of a `where` condition with an example that runs on the shipped graph
+/// (`:help conditions`).
+pub const CONDITION_EXAMPLES: &[(&str, &str)] = &[
+    ("<field> = <value>, also !=, <, <=, >, >=", "find country where name = \"Poland\""),
+    ("<field> contains \"text\"", "find dprk_company where name contains \"trading\""),
+    ("<field> starts with \"text\"", "find worker_group where name starts with \"North Korean workers in\""),
+    ("<field> in [<value>, ...]", "count relations where status in [\"official\", \"alleged\"]"),
+    ("<field> alone: it has a value", "find dprk_company where note"),
+    ("not <condition>", "find country where not cited"),
+    (
+        "<condition> and|or <condition>, in brackets",
+        "find * where (kind = \"country\" or kind = \"region\") and degree > 20",
+    ),
+];
+
+/// Every `expect` form of `kgq run` scripts with an example that holds on the shipped
+/// graph (`:help expect`).
+pub const EXPECT_EXAMPLES: &[(&str, &str)] = &[
+    ("expect STATEMENT returns N", "expect count country where name = \"Poland\" returns 1"),
+    ("expect STATEMENT at least N", "expect find worker_group at least 10"),
+    ("expect STATEMENT at most N", "expect why \"Rungrado\" and \"Poland\" at most 3"),
+    (
+        "expect STATEMENT contains \"A\", \"B\"",
+        "expect path \"Poland\" to \"Office 39\" contains \"North Korean workers abroad\"",
+    ),
+    (
+        "expect STATEMENT not contains \"X\"",
+        "expect connect \"Poland\" and \"Munitions Industry Department\" not contains \"Vice\"",
+    ),
+    ("expect STATEMENT empty", "expect find * where degree = 0 empty"),
+    ("expect STATEMENT not empty", "expect search \"shipyard\" not empty"),
+    ("expect STATEMENT error \"text\"", "expect show \"Atlantis\" error \"no entity is called\""),
+];
+
+/// The help tables of examples, by `:help` topic: a test runs every example on the shipped
+/// graph, so a table added here is checked too.
+pub const EXAMPLE_TABLES: &[(&str, &[(&str, &str)])] = &[
+    ("statements", EXAMPLES),
+    ("options", OPTION_EXAMPLES),
+    ("conditions", CONDITION_EXAMPLES),
+    ("expect", EXPECT_EXAMPLES),
 ];
 
 #[cfg(test)]

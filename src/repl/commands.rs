@@ -1,11 +1,16 @@
 //! Meta-commands (`:help`, `:format`, ...): one table of names, arguments and help, parsing
-//! with unambiguous prefixes, and the texts that `:help`, `:schema` and `:sources` print.
+//! with unambiguous prefixes, and the texts that `:help`, `:schema` and `:sources` print,
+//! with the attribute names in use per entity kind and relation kind ([`Attributes`], also
+//! what the shell completes after `x.`).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::graph::KnowledgeGraph;
-use crate::query::syntax::{self, EXAMPLES, FORMS, PATH_OPTIONS};
+use crate::model::RelRole;
+use crate::query::syntax::{self, EXAMPLE_TABLES, EXAMPLES, FORMS, PATH_OPTIONS};
+use crate::query::{ENTITY_FIELDS, RELATION_FIELDS};
 use crate::render::Format;
 
 /// A meta-command: name, argument form, what it does, and whether its argument is a path.
@@ -115,8 +120,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
     })
 }
 
-/// The text of `:help` or `:help <topic>`.
-pub fn help(topic: Option<&str>) -> Result<String, String> {
+/// The text of `:help` or `:help <topic>`; `:help fields` reads the graph's attributes.
+pub fn help(topic: Option<&str>, kg: &KnowledgeGraph) -> Result<String, String> {
     let mut out = String::new();
     let Some(topic) = topic.map(|t| t.trim().trim_start_matches(':').to_ascii_lowercase()) else {
         out.push_str("Statements (end with ; or a new line; an open quote or bracket, or a line ending in a comma or a word such as `and` or `via`, continues):\n");
@@ -124,6 +129,8 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
             let _ = writeln!(out, "  {form}\n      {what}; e.g. {}", example(kw));
         }
         let _ = writeln!(out, "\nPath options: {PATH_OPTIONS}");
+        out.push_str("Each option, condition form and `expect` form with an example: :help options, :help conditions, :help expect.\n");
+        out.push_str("Fields, and the attribute names in use per kind and relation: :help fields (also in :schema).\n");
         out.push_str("Output: add `as table|json|csv|dot` to a statement, or set :format.\n\nCommands (any unambiguous prefix works):\n");
         for c in COMMANDS {
             let _ = writeln!(out, "  :{:<8} {:<20} {}", c.name, c.args, c.help);
@@ -148,22 +155,100 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         }
         return Ok(out);
     }
+    if topic == "fields" {
+        return Ok(fields(kg));
+    }
+    if let Some((_, table)) = EXAMPLE_TABLES.iter().find(|(name, _)| *name == topic && topic != "statements") {
+        let heading = match topic.as_str() {
+            "options" => {
+                "Path options (path, all shortest paths, paths, connect, neighbors), applied while a search expands:"
+            }
+            "conditions" => "Conditions, after `where`:",
+            "expect" => "Assertions in scripts that `kgq run` runs:",
+            _ => "Forms:",
+        };
+        let _ = writeln!(out, "{heading}");
+        for (form, example) in *table {
+            let _ = writeln!(out, "  {form}\n      e.g. {example}");
+        }
+        return Ok(out);
+    }
     if let Ok(c) = lookup(&topic) {
         let _ = writeln!(out, ":{} {}\n  {}", c.name, c.args, c.help);
         return Ok(out);
     }
-    Err(format!("no help on {topic:?}; topics: {}", FORMS.iter().map(|(kw, _, _)| *kw).collect::<Vec<_>>().join(", ")))
+    let tables = EXAMPLE_TABLES.iter().map(|(name, _)| *name).filter(|&name| name != "statements");
+    let topics: Vec<&str> = FORMS.iter().map(|(kw, _, _)| *kw).chain(tables).chain(["fields"]).collect();
+    Err(format!("no help on {topic:?}; topics: {}", topics.join(", ")))
 }
 
 fn example(kw: &str) -> &'static str {
     EXAMPLES.iter().find(|(k, _)| *k == kw).map_or("", |(_, e)| e)
 }
 
-/// `:schema`: kinds and relations with their descriptions.
+/// The attribute names in use, per entity kind and per relation kind, each list sorted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes {
+    pub kinds: BTreeMap<String, Vec<String>>,
+    pub relations: BTreeMap<String, Vec<String>>,
+}
+
+impl Attributes {
+    /// One pass over the entities and one over the relations.
+    pub fn of(kg: &KnowledgeGraph) -> Attributes {
+        let mut kinds: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (_, e) in kg.entities() {
+            kinds.entry(e.kind().to_string()).or_default().extend(e.attrs().keys().cloned());
+        }
+        let mut relations: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (_, r) in kg.relations() {
+            relations.entry(r.rel().to_string()).or_default().extend(r.attrs().keys().cloned());
+        }
+        for list in kinds.values_mut().chain(relations.values_mut()) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        kinds.retain(|_, l| !l.is_empty());
+        relations.retain(|_, l| !l.is_empty());
+        Attributes { kinds, relations }
+    }
+}
+
+/// `:help fields`: the fields every entity and relation has, and the attributes in use.
+fn fields(kg: &KnowledgeGraph) -> String {
+    let attrs = Attributes::of(kg);
+    let mut out = format!(
+        "Fields of entities: {}\nFields of relations: {}\n\
+         An attribute is a field too (`x.headcount`); those in use:\n",
+        ENTITY_FIELDS.join(", "),
+        RELATION_FIELDS.join(", ")
+    );
+    let mut list = |what: &str, map: &BTreeMap<String, Vec<String>>| {
+        let _ = writeln!(out, "  {what}");
+        if map.is_empty() {
+            out.push_str("    (none)\n");
+        }
+        for (name, keys) in map {
+            let _ = writeln!(out, "    {name:<18} {}", keys.join(", "));
+        }
+    };
+    list("entity kinds", &attrs.kinds);
+    list("relations", &attrs.relations);
+    out
+}
+
+/// `:schema`: kinds and relations with their descriptions, roles and attributes in use.
 pub fn schema(kg: &KnowledgeGraph) -> String {
+    let attrs = Attributes::of(kg);
+    let in_use = |out: &mut String, keys: Option<&Vec<String>>| {
+        if let Some(keys) = keys {
+            let _ = writeln!(out, "      attributes: {}", keys.join(", "));
+        }
+    };
     let mut out = String::from("entity kinds\n");
     for k in &kg.schema.kinds {
         let _ = writeln!(out, "  {:<14} {:>5}  {}", k.name, kg.of_kind(&k.name).len(), k.description);
+        in_use(&mut out, attrs.kinds.get(&k.name));
     }
     out.push_str("\nrelations\n");
     let any = |kinds: &[String]| if kinds.is_empty() { "*".to_string() } else { kinds.join("|") };
@@ -179,6 +264,10 @@ pub fn schema(kg: &KnowledgeGraph) -> String {
         if !r.description.is_empty() {
             let _ = writeln!(out, "      {}", r.description);
         }
+        if r.role == RelRole::Commentary {
+            out.push_str("      commentary: path statements walk it only `with commentary` or `via` it\n");
+        }
+        in_use(&mut out, attrs.relations.get(&r.name));
     }
     out
 }
@@ -195,6 +284,38 @@ pub fn sources(kg: &KnowledgeGraph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shipped() -> KnowledgeGraph {
+        KnowledgeGraph::build(crate::data::load(&crate::builtin::files()).dataset.expect("the built-in graph loads"))
+    }
+
+    #[test]
+    fn help_topics_list_every_form_of_their_table() {
+        let kg = shipped();
+        for (topic, table) in EXAMPLE_TABLES.iter().filter(|(t, _)| *t != "statements") {
+            let text = help(Some(topic), &kg).expect("a table is a topic");
+            for (form, example) in *table {
+                assert!(text.contains(form) && text.contains(example), "{topic}: {form}");
+            }
+        }
+        let all = help(None, &kg).expect("the overview");
+        assert!(all.contains(":help options") && all.contains(":help fields"), "{all}");
+    }
+
+    #[test]
+    fn schema_and_help_fields_name_the_attributes_in_use_per_kind_and_relation() {
+        let kg = shipped();
+        let attrs = Attributes::of(&kg);
+        assert!(attrs.kinds["worker_group"].contains(&"headcount".to_string()));
+        assert!(attrs.relations["sends_revenue_to"].contains(&"wage_share_taken".to_string()));
+        assert!(!attrs.kinds.contains_key("city"), "kinds with no attributes are not listed");
+        let fields = help(Some("fields"), &kg).expect("fields is a topic");
+        assert!(fields.contains("sends_revenue_to") && fields.contains("wage_share_taken"), "{fields}");
+        let text = schema(&kg);
+        let investigates = text.split("\n  investigates").nth(1).expect("the schema lists investigates");
+        assert!(investigates.lines().take(5).any(|l| l.contains("commentary:")), "{investigates}");
+        assert!(text.contains("      attributes: camp_headcount_approx"), "worker_group's attributes");
+    }
 
     #[test]
     fn prefixes_resolve_when_unambiguous() {

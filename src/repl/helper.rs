@@ -1,7 +1,8 @@
 //! The line editor's helper: Tab completion that knows where it is in a statement
 //! (keywords, entity names and aliases inserted quoted, ids, kinds, relations,
-//! meta-commands, file paths), syntax colours that never change the display width, and
-//! hints from history.
+//! meta-commands, file paths, and after `x.` the fields of what `x` is bound to in the
+//! statement's pattern), syntax colours that never change the display width, and hints
+//! from history.
 
 use std::borrow::Cow;
 
@@ -11,9 +12,11 @@ use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use super::commands::COMMANDS;
+use super::bindings::{Bound, binding};
+use super::commands::{Attributes, COMMANDS};
 use crate::graph::KnowledgeGraph;
 use crate::query::syntax::{KEYWORDS, keyword, starts_comment};
+use crate::query::{ENTITY_FIELDS, RELATION_FIELDS};
 
 /// The keywords completion offers, one spelling each, from the language's one table.
 fn offered_keywords() -> Vec<&'static str> {
@@ -27,6 +30,8 @@ pub struct Vocabulary {
     ids: Vec<String>,
     kinds: Vec<String>,
     relations: Vec<String>,
+    /// Attribute names in use per kind and relation, those that can be drawn as they are.
+    attributes: Attributes,
 }
 
 impl Vocabulary {
@@ -48,6 +53,13 @@ impl Vocabulary {
             ids: kg.entities().map(|(_, e)| e.id().to_string()).filter(|id| safe(id)).collect(),
             kinds: kg.schema.kinds.iter().map(|k| k.name.clone()).filter(|k| safe(k)).collect(),
             relations: kg.schema.relations.iter().map(|r| r.name.clone()).filter(|r| safe(r)).collect(),
+            attributes: {
+                let mut attributes = Attributes::of(kg);
+                for keys in attributes.kinds.values_mut().chain(attributes.relations.values_mut()) {
+                    keys.retain(|k| safe(k));
+                }
+                attributes
+            },
         }
     }
 }
@@ -136,6 +148,8 @@ impl Completer for KgqHelper {
         };
         let candidates = if let Some(name) = word.strip_prefix('"') {
             self.entities(name)
+        } else if let Some((var, typed)) = word.split_once('.') {
+            self.fields(var, typed, binding(&head[..start], var))
         } else {
             match slot(&head[..start]) {
                 Slot::Entity => self.entities(word),
@@ -169,6 +183,34 @@ impl KgqHelper {
             }
             _ => Ok((pos, Vec::new())),
         }
+    }
+
+    /// The fields of `var` that start with `typed`, written `var.field`: those of what the
+    /// pattern binds it to (a node of some kinds, an edge of some relations: the built-in
+    /// fields and the attributes in use there), or of anything when that is not known.
+    fn fields(&self, var: &str, typed: &str, bound: Bound) -> Vec<Pair> {
+        let attrs = &self.vocabulary.attributes;
+        let of = |map: &std::collections::BTreeMap<String, Vec<String>>, names: &[String]| -> Vec<String> {
+            let chosen = map.iter().filter(|(name, _)| names.is_empty() || names.contains(name));
+            chosen.flat_map(|(_, keys)| keys.iter().cloned()).collect()
+        };
+        let builtin = |list: &[&str]| list.iter().map(|f| f.to_string()).collect::<Vec<String>>();
+        let mut names = match &bound {
+            Bound::Node(kinds) => [builtin(ENTITY_FIELDS), of(&attrs.kinds, kinds)].concat(),
+            Bound::Edge(rels) => [builtin(RELATION_FIELDS), of(&attrs.relations, rels)].concat(),
+            Bound::Unknown => {
+                [builtin(ENTITY_FIELDS), builtin(RELATION_FIELDS), of(&attrs.kinds, &[]), of(&attrs.relations, &[])]
+                    .concat()
+            }
+        };
+        names.sort();
+        names.dedup();
+        let t = typed.to_ascii_lowercase();
+        names
+            .into_iter()
+            .filter(|n| n.to_ascii_lowercase().starts_with(&t))
+            .map(|n| Pair { replacement: format!("{var}.{n}"), display: n })
+            .collect()
     }
 
     /// Names and aliases (inserted quoted) and ids that start with `typed`, or whose words do.
@@ -342,6 +384,29 @@ mod tests {
         assert_eq!(slot("match (c:"), Slot::Kind);
         assert_eq!(slot("match (c)-[:"), Slot::Relation);
         assert_eq!(slot("find company where "), Slot::Keyword);
+    }
+
+    #[test]
+    fn fields_after_a_dot_are_those_of_the_variables_kind_or_relation() {
+        let kg = KnowledgeGraph::build(crate::data::load(&crate::builtin::files()).dataset.expect("it loads"));
+        let helper = KgqHelper::new(&kg, false);
+        let offered = |line: &str| {
+            let history = rustyline::history::DefaultHistory::new();
+            let (_, pairs) = helper.complete(line, line.len(), &Context::new(&history)).expect("completes");
+            pairs.into_iter().map(|p| p.replacement).collect::<Vec<_>>()
+        };
+        let wages = offered("match (w:worker_group)-[r:sends_revenue_to]->(o) return r.wage_s");
+        assert!(wages.contains(&"r.wage_share_taken".to_string()), "{wages:?}");
+        let groups = offered("match (w:worker_group)-[r:sends_revenue_to]->(o) return w.head");
+        assert!(groups.contains(&"w.headcount".to_string()), "{groups:?}");
+        assert!(!groups.iter().any(|f| f.contains("wage")), "a worker group has no wage attribute: {groups:?}");
+        let edge = offered("match (a)-[r:employs]->(b) return r.");
+        assert!(edge.contains(&"r.status".to_string()) && !edge.contains(&"r.kind".to_string()), "{edge:?}");
+        let node = offered("match (a:country)-->(b) return a.");
+        assert!(node.contains(&"a.gdp_growth_2016".to_string()) && node.contains(&"a.kind".to_string()), "{node:?}");
+        assert!(!node.contains(&"a.headcount".to_string()), "{node:?}");
+        let anything = offered("find * where x.headc");
+        assert!(anything.contains(&"x.headcount".to_string()), "{anything:?}");
     }
 
     #[test]

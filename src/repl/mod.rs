@@ -4,6 +4,7 @@
 //! from it without prompts or colours. The shell hands back whether any statement failed
 //! (or what stopped it reading input); `cli` chooses the exit status.
 
+mod bindings;
 mod commands;
 mod helper;
 mod session;

@@ -165,8 +165,9 @@ impl Session {
         let rendered = matches!(command, Command::Data(_));
         let result = match command {
             Command::Quit => return Outcome::Quit,
-            Command::Help(topic) => commands::help(topic.as_deref()).map(|text| {
-                let _ = out.write_all(text.as_bytes());
+            // `:help fields` names the graph's attributes: shown escaped, like tables.
+            Command::Help(topic) => commands::help(topic.as_deref(), &self.kg).map(|text| {
+                let _ = out.write_all(diag::visible_lines(&text).as_bytes());
             }),
             Command::Format(f) => {
                 self.format = f;

@@ -11,7 +11,7 @@ use super::report::{empty, error, unknown};
 use crate::data::DataFiles;
 use crate::data::parse::{self, Record, Text};
 use crate::diag::{Diagnostic, FileId, Location};
-use crate::model::{KindDef, RelDef, Schema, Source};
+use crate::model::{KindDef, RelDef, RelRole, Schema, Source};
 use crate::style;
 use crate::suggest::{did_you_mean, help_for_unknown};
 
@@ -74,6 +74,7 @@ pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> S
         }
         let from = kind_list(diags, file, &kind_names, r.from);
         let to = kind_list(diags, file, &kind_names, r.to);
+        let role = r.role.map_or(RelRole::Substantive, |text| role(diags, file, &text));
         schema.relations.push(RelDef {
             name: r.name.into_inner(),
             from,
@@ -82,9 +83,21 @@ pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> S
             reads: r.reads.into_inner(),
             inverse: r.inverse.into_inner(),
             description: r.description,
+            role,
         });
     }
     schema
+}
+
+/// A relation's `role`: `substantive` or `commentary`. An unknown word is reported and
+/// read as substantive, so searches still walk the relation.
+fn role(diags: &mut Vec<Diagnostic>, file: FileId, text: &Text) -> RelRole {
+    RelRole::named(text.get_ref()).unwrap_or_else(|| {
+        let help = help_for_unknown(text.get_ref(), RelRole::NAMES.iter().copied(), "roles");
+        let msg = format!("unknown role `{}`", text.get_ref());
+        diags.push(error(file, text.span(), msg, "not a role", help));
+        RelRole::Substantive
+    })
 }
 
 /// A kind's `shape` must be one kgq accepts; returns whether it is.

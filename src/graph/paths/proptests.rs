@@ -1,5 +1,7 @@
 //! Property tests: on random small multigraphs with random filters, every search agrees
-//! with the brute-force [`Oracle`].
+//! with the brute-force [`Oracle`]; and leaving some relation kinds out (as the planner
+//! leaves commentary out) finds exactly the paths of the wider search that use none of
+//! them, which is what the answers' "left out" notes count.
 
 use proptest::collection::vec;
 use proptest::option;
@@ -182,5 +184,31 @@ proptest! {
             .expect("no limits to hit");
         prop_assert_eq!(some.truncated, want.len() > cap);
         prop_assert_eq!(&some.reached[..], &found.reached[..want.len().min(cap)]);
+    }
+
+    #[test]
+    fn leaving_kinds_out_finds_exactly_the_wider_paths_without_them(
+        case in case(),
+        left_out in subsequence((0..RELATION_KINDS).collect::<Vec<u16>>(), 1..=2),
+    ) {
+        let mut narrow = case.filter.clone();
+        narrow.except_via.extend(left_out.iter().copied());
+        let uses = |p: &Path| p.hops.iter().any(|h| left_out.contains(&case.topo.rel(h.edge)));
+        let limits = case.limits(usize::MAX);
+        for (through, _) in case.queries() {
+            let wide = case.topo.simple_paths(case.from, case.to, through, &case.filter, &limits).expect("no limits");
+            let kept: Vec<Path> = wide.items.iter().filter(|p| !uses(p)).cloned().collect();
+            let got = case.topo.simple_paths(case.from, case.to, through, &narrow, &limits).expect("no limits");
+            prop_assert_eq!(&got.items, &kept, "through {:?}", through);
+            prop_assert_eq!(&got.items, &Oracle::new(&case.topo, &narrow).paths(case.from, case.to, through, case.max_hops));
+        }
+        let reached = |f: &Filter| -> Vec<EntityRef> {
+            let found = case.topo.neighbourhood(case.from, f, &limits).expect("no limits");
+            let mut nodes: Vec<EntityRef> = found.reached.iter().map(|r| r.node).collect();
+            nodes.sort_unstable();
+            nodes
+        };
+        let (all, some) = (reached(&case.filter), reached(&narrow));
+        prop_assert!(some.iter().all(|n| all.contains(n)), "leaving kinds out reaches nothing new");
     }
 }
