@@ -172,7 +172,7 @@ fn markdown_tables_show_hostile_names_as_text() {
         "# Heading Co",
         "<script>alert(1)</script> Ltd",
         "Pipe | Split & Co",
-        "`code` *bold* _em_ ~~struck~~",
+        "`code` *bold* _em_ ~~struck~~ snake_case_ __init__",
         "[a link](javascript:alert(1)) ![an image](http://x/y.png)",
         r"Back\slash \| and $x^2$ maths",
         "Line one\nLine two",

@@ -47,11 +47,15 @@ fn row(cells: &[String]) -> String {
 pub fn escape(text: &str) -> String {
     let visible = crate::diag::visible(text);
     let mut out = String::with_capacity(visible.len() + 8);
-    for c in visible.chars() {
+    let chars: Vec<char> = visible.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let inside_word = |at: Option<usize>| at.and_then(|at| chars.get(at)).is_some_and(|c| c.is_alphanumeric());
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // Inside a word (`part_of`) an underscore can neither open nor close emphasis.
+            '_' if inside_word(i.checked_sub(1)) && inside_word(Some(i + 1)) => out.push(c),
             // What stays plain means something only at the start of a line (`-`, `+`, `=`),
             // after a `]` (`(`), or nothing; a cell is never at the start of a line.
             c if c.is_ascii_punctuation() && !"\"'(),-./:;=?%+@".contains(c) => {
@@ -78,5 +82,6 @@ mod tests {
         assert_eq!(escape("\u{1b}[2J"), r"\\e\[2J");
         assert_eq!(escape("&amp; $x$ 50%"), r"&amp;amp; \$x\$ 50%");
         assert_eq!(escape("Kim Jong-un (kim-jong-un), 2017."), "Kim Jong-un (kim-jong-un), 2017.");
+        assert_eq!(escape("part_of _x_ a_ _b snake_case_"), r"part_of \_x\_ a\_ \_b snake_case\_");
     }
 }
