@@ -65,10 +65,7 @@ impl TableArgs {
         Screen {
             width: self.width.map(usize::from).or(base.width),
             max_rows: self.max_rows.map_or(base.max_rows, |RowCap(cap)| cap),
-            ..base.saying(
-                "--format line shows them whole, as does a pipe",
-                "--max-rows all prints them, as does a pipe or -o FILE",
-            )
+            ..base.saying("--format line shows them whole", "--max-rows all prints them")
         }
     }
 }
