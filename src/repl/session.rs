@@ -48,12 +48,13 @@ pub struct Session {
     pub last: Option<Rows>,
     pub cancel: Arc<AtomicBool>,
     pub timeout: Duration,
-    /// The terminal answers are printed on (width, rules); None when standard output is not
-    /// one, and answers are printed whole.
-    pub screen: Option<Screen>,
+    /// Whether answers are fitted to standard output's terminal and paged; false for piped
+    /// input and output, which are printed whole.
+    terminal: bool,
     /// `:rows`: the most rows a table prints on the terminal (None: all).
     pub max_rows: Option<usize>,
-    pub pager: Pager,
+    /// `:pager on|off`.
+    pub pager: bool,
     pub style: Style,
     /// Counts graph loads, so that views of the graph (completion) know to refresh.
     pub generation: u64,
@@ -76,21 +77,31 @@ impl Session {
             last: None,
             cancel: Arc::new(AtomicBool::new(false)),
             timeout: Duration::from_secs(120),
-            screen: None,
+            terminal: false,
             max_rows: Some(DEFAULT_MAX_ROWS),
-            pager: Pager::NEVER,
+            pager: true,
             style: Style::Plain,
             generation: 0,
             running: Vec::new(),
         }
     }
 
-    /// Prints answers for standard output's terminal (when it is one): tables fitted to its
-    /// width and capped at `max_rows`, long answers through the pager unless `pager` is false.
+    /// Prints answers for standard output's terminal, when it is one: tables fitted to its
+    /// width (measured for each answer, so a resized window is followed) and capped at
+    /// `max_rows`, long answers through the pager unless `pager` is false.
     pub fn on_terminal(&mut self, pager: bool) {
-        let hints = (":format line shows them whole", ":rows all prints them; :save FILE writes them");
-        self.screen = std::io::stdout().is_terminal().then(|| Screen::of_stdout(None).saying(hints.0, hints.1));
-        self.pager = Pager::of_stdout(pager);
+        self.terminal = std::io::stdout().is_terminal();
+        self.pager = pager;
+    }
+
+    /// What an answer printed now may take, and the pager that shows it.
+    fn screen(&self) -> (Screen, Pager) {
+        if !self.terminal {
+            return (Screen::whole(), Pager::NEVER);
+        }
+        let screen = Screen::of_stdout(self.max_rows)
+            .saying(":format line shows them whole", ":rows all prints them; :save FILE writes them");
+        (screen, Pager::of_stdout(self.pager))
     }
 
     /// "kgq: the built-in graph, 366 entities, 809 relations. :help for help, :quit to leave."
@@ -129,8 +140,7 @@ impl Session {
                     self.last = Some(rows);
                     return Outcome::Ok;
                 }
-                let screen =
-                    self.screen.clone().map_or_else(Screen::whole, |s| Screen { max_rows: self.max_rows, ..s });
+                let (screen, pager) = self.screen();
                 let produced = match self.produce(&rows, format, &screen) {
                     Ok(produced) => produced,
                     Err(message) => {
@@ -139,9 +149,9 @@ impl Session {
                     }
                 };
                 let text = String::from_utf8_lossy(&produced.bytes);
-                let paged = self.pager.wants(&text) && {
+                let paged = pager.wants(&text) && {
                     let _ = out.flush();
-                    self.pager.show(&text)
+                    pager.show(&text)
                 };
                 if !paged && !self.write_interruptibly(&text, out) {
                     let _ = writeln!(err, "\ncancelled");
@@ -206,7 +216,7 @@ impl Session {
                 Ok(())
             }
             Command::Pager(on) => {
-                self.pager.on = on;
+                self.pager = on;
                 Ok(())
             }
             // Names and titles come from the data: shown escaped, like tables.
