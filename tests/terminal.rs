@@ -235,20 +235,23 @@ fn a_terminal_shows_at_most_40_rows_and_says_how_many_more_there_are() {
     assert_eq!(csv.lines().count(), 1 + 366, "{csv}");
 }
 
-/// Starts the shell in a pseudo-terminal of 20 lines whose pager marks each line it shows.
-fn paged_shell(args: &[&str]) -> rexpect::session::PtySession {
+/// Starts the shell in a pseudo-terminal of 20 lines with `pager` as PAGER.
+fn shell_paging_through(pager: &str, args: &[&str]) -> rexpect::session::PtySession {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"));
     cmd.args(["--no-history"]).args(args).current_dir(root());
     cmd.env("NO_COLOR", "1").env("TERM", "xterm").env("COLUMNS", "200").env("LINES", "20").env("LC_ALL", "C.UTF-8");
-    cmd.env("PAGER", "sed 's/^/paged: /'");
+    cmd.env("PAGER", pager);
     let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
     p.exp_string("kgq> ").expect("a prompt");
     p
 }
 
+/// A pager that marks each line it shows.
+const MARKING_PAGER: &str = "sed 's/^/paged: /'";
+
 #[test]
 fn the_shell_pages_long_answers_until_told_not_to() {
-    let mut p = paged_shell(&[]);
+    let mut p = shell_paging_through(MARKING_PAGER, &[]);
     p.send_line("find *").unwrap();
     p.exp_string("paged: entity").expect("a long answer goes through $PAGER");
     p.exp_string("paged: (326 more rows not shown; :rows all prints them; :save FILE writes them)").unwrap();
@@ -273,7 +276,7 @@ fn the_shell_pages_long_answers_until_told_not_to() {
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
 
-    let mut p = paged_shell(&["--no-pager"]);
+    let mut p = shell_paging_through(MARKING_PAGER, &["--no-pager"]);
     p.send_line("find *").unwrap();
     p.exp_string("\r\n(326 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
         .expect("--no-pager prints straight to the terminal");
@@ -296,4 +299,15 @@ fn files_written_from_a_terminal_hold_every_row_whole() {
     let report = std::fs::read_to_string(&md).unwrap();
     assert!(report.starts_with("| entity | kind | country |\n| --- | --- | --- |\n"), "{report}");
     assert_eq!(report.lines().count(), 2 + 366);
+}
+
+/// A PAGER that names no command loses no answer: `sh` says so, and the answer is printed.
+#[test]
+fn a_pager_that_cannot_run_leaves_the_answer_printed() {
+    let mut p = shell_paging_through("no-such-pager-anywhere", &[]);
+    p.send_line("find *").unwrap();
+    p.exp_string("\r\n(326 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
+        .expect("the answer is printed");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
 }

@@ -43,7 +43,7 @@ impl Pager {
     }
 
     /// Shows `text` through the pager and waits for it to end. False when no pager could
-    /// be started: the caller prints the text instead.
+    /// be started or `$PAGER` names no command: the caller prints the text instead.
     pub fn show(&self, text: &str) -> bool {
         let Some(mut command) = pager_command() else { return false };
         let Ok(mut child) = command.stdin(Stdio::piped()).spawn() else { return false };
@@ -51,8 +51,9 @@ impl Pager {
             // A pager quit early (`q` in less) closes its input: the rest is not wanted.
             let _ = input.write_all(text.as_bytes());
         }
-        let _ = child.wait();
-        true
+        // `sh` says when the command in PAGER cannot be found (127) or run (126); the
+        // answer is then printed after its word.
+        !matches!(child.wait().map(|status| status.code()), Ok(Some(126 | 127)))
     }
 }
 
