@@ -214,3 +214,35 @@ fn markdown_cards_and_connect_answers_are_tables_with_their_notes() {
         ["(4 entities on 3 connecting paths of at most 4 hops)", "(showing 2 of 4 entities; use limit to see more)"]
     );
 }
+
+/// On any terminal width a table's lines fit it (when its columns can be narrowed that far),
+/// the row cap prints exactly that many rows, and the footer counts exactly the rest.
+#[test]
+fn tables_fit_any_width_and_count_the_rows_they_leave_out() {
+    use unicode_width::UnicodeWidthStr;
+    let kg = shipped_graph();
+    for statement in
+        ["find *", "neighbors \"Poland\" depth 2", "count relations by rel", "match (a:person)-[r]->(b) return a, r, b"]
+    {
+        let (rows, _) = query::run(kg, statement, &Settings::default()).expect("the statement runs");
+        for (width, cap) in [(20, 3), (40, 10), (61, 40), (80, 40), (97, 1000), (132, 7)] {
+            let screen = render::Screen { width: Some(width), max_rows: Some(cap), ..render::Screen::whole() };
+            let produced = render::produce(kg, Subject::Answer(&rows), Format::Table, &Default::default(), &screen);
+            let text = String::from_utf8(produced.expect("renders").bytes).unwrap();
+            let grid: Vec<&str> = text.lines().filter(|l| !l.starts_with('(')).collect();
+            let narrowest = rows.columns.len() * 8 + 2 * (rows.columns.len() - 1);
+            for line in &grid {
+                assert!(line.width() <= width.max(narrowest), "{statement} at {width}: {line:?}");
+            }
+            let printed = cap.min(rows.rows.len());
+            assert_eq!(grid.len(), 2 + printed, "{statement} at {width}, cap {cap}:\n{text}");
+            let left = rows.rows.len() - printed;
+            let footer = text.lines().find(|l| l.contains("not shown"));
+            match left {
+                0 => assert_eq!(footer, None),
+                1 => assert_eq!(footer, Some("(1 more row not shown)")),
+                n => assert_eq!(footer, Some(format!("({n} more rows not shown)").as_str())),
+            }
+        }
+    }
+}

@@ -195,7 +195,7 @@ fn at_80_columns_each_row_of_a_table_is_one_line() {
     assert!(lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(*l) <= 80), "{shown}");
     assert!(lines[2].starts_with("Polish employers of North Ko… "), "{shown}");
     assert!(lines[1].starts_with("──────"), "box-drawing rules on a UTF-8 terminal: {shown}");
-    assert_eq!(lines[8], "(cells cut to fit 80 columns; --format line shows them whole)");
+    assert_eq!(lines[8], "(cells cut for a width of 80 columns; --format line shows them whole)");
     // Piped, every value is whole.
     let piped = stdout(&kgq(&["query", "neighbors \"Poland\" limit 6"], &root()));
     assert!(piped.contains("\nPolish employers of North Korean workers (polish-employers) "), "{piped}");

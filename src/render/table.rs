@@ -151,13 +151,20 @@ impl Out<'_> {
             }
         }
         if cut_any && let Some(width) = self.screen.width {
-            let _ = writeln!(self.text, "(cells cut to fit {width} columns; {})", self.screen.see_whole);
+            let width = crate::diag::plural(width, "column");
+            self.note(&format!("cells cut for a width of {width}"), self.screen.see_whole);
         }
         let left = rows.rows.len() - printed;
         if left > 0 {
             let left = crate::diag::plural(left, "more row");
-            let _ = writeln!(self.text, "({left} not shown; {})", self.screen.see_all);
+            self.note(&format!("{left} not shown"), self.screen.see_all);
         }
+    }
+
+    /// `(what; how)`: a note under a table, with how to see what it left out if told.
+    fn note(&mut self, what: &str, how: &str) {
+        let how = if how.is_empty() { String::new() } else { format!("; {how}") };
+        let _ = writeln!(self.text, "({what}{how})");
     }
 
     /// A cell's text, on one line: line breaks and other controls in it shown as escapes. A
