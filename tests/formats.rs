@@ -197,6 +197,15 @@ fn markdown_tables_show_hostile_names_as_text() {
         .map(|(i, name)| vec![format!("{} (e{i})", kgq::diag::visible(name)), "company".to_string(), String::new()]);
     assert_eq!(rows, std::iter::once(header).chain(named).collect::<Vec<_>>());
     assert!(paragraphs.is_empty(), "{paragraphs:?}");
+
+    // The hostile fixture (quotes, backslashes, braces, `<b>`, line breaks in names), every
+    // entity's card: each name comes back as itself.
+    let files = kgq::data::DataFiles::read_dir(&crate::support::fixture("hostile")).expect("readable");
+    let kg = KnowledgeGraph::build(kgq::data::load(&files).dataset.expect("the hostile fixture loads"));
+    for (_, e) in kg.entities() {
+        let (rows, _) = markdown_read(&produce(&kg, &format!("show {}", e.id()), Format::Markdown));
+        assert_eq!(rows[2], ["name".to_string(), kgq::diag::visible(e.name()).into_owned()]);
+    }
 }
 
 #[test]

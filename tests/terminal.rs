@@ -1,6 +1,10 @@
 //! Terminal injection, through the real binary: names, quotes and query text holding
 //! escape sequences (`tests/fixtures/escapes`) are shown as visible escapes in every format
-//! meant for a terminal, and kept exactly in JSON and CSV.
+//! meant for a terminal or a reader (table, line, markdown), and kept exactly in JSON and CSV.
+//!
+//! And tables on a terminal, in a pseudo-terminal: fitted to its width, capped at 40 rows
+//! with a footer, ASCII rules without a UTF-8 locale, long answers in the shell through the
+//! pager; and never any of that in a pipe or a file.
 
 use crate::support::{fixture, kgq, kgq_with_input, root, stderr, stdout};
 
@@ -35,9 +39,11 @@ fn tables_show_escape_sequences_from_the_data_as_escapes() {
     for statement in
         ["find *", "show clear", "show lines", "path clear to lines", "neighbors clear depth 4", "why clear and title"]
     {
-        let out = escapes(&["query", statement]);
-        assert_eq!(out.status.code(), Some(0), "{statement}: {}", stderr(&out));
-        assert_shown_safely(&stdout(&out));
+        for format in ["table", "line", "markdown"] {
+            let out = escapes(&["query", statement, "--format", format]);
+            assert_eq!(out.status.code(), Some(0), "{statement}: {}", stderr(&out));
+            assert_shown_safely(&stdout(&out));
+        }
     }
     let table = stdout(&escapes(&["query", "find *"]));
     for shown in [
