@@ -8,7 +8,7 @@ use clap::ValueEnum;
 /// An output format. The doc comments are the command line's help for each value.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Aligned columns (an answer's default).
+    /// Aligned columns (an answer's default); on a terminal, fitted to its width, 40 rows at most.
     Table,
     /// The graph's data (`kgq-graph`), or an answer's rows (`kgq-rows`).
     Json,
