@@ -1,19 +1,23 @@
 //! The output formats, named once: what a statement's `as FORMAT`, the command line's
 //! `--format` and the shell's `:format` choose among, and what `render::produce` writes.
-//! Data formats (table, JSON, CSV) print an answer's facts; picture formats draw them
-//! (DOT, the graph-view JSON, and SVG or PNG drawn by Graphviz).
+//! Data formats (table, JSON, CSV, markdown, line) print an answer's facts; picture formats
+//! draw them (DOT, the graph-view JSON, and SVG or PNG drawn by Graphviz).
 
 use clap::ValueEnum;
 
 /// An output format. The doc comments are the command line's help for each value.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Aligned columns (an answer's default).
+    /// Aligned columns (an answer's default); on a terminal, fitted to its width, 40 rows at most.
     Table,
     /// The graph's data (`kgq-graph`), or an answer's rows (`kgq-rows`).
     Json,
     /// An answer's table, with ids.
     Csv,
+    /// An answer's table as a GitHub-flavoured markdown table, for reports.
+    Markdown,
+    /// One `column = value` block a row, values whole (long ones wrapped on a terminal).
+    Line,
     /// A picture, as Graphviz DOT.
     Dot,
     /// A picture's nodes and edges, for web viewers (`kgq-graph-view`).
@@ -26,8 +30,14 @@ pub enum Format {
 
 impl Format {
     /// The formats a statement may ask for with `as` (the grammar's list).
-    pub const IN_STATEMENTS: [(&'static str, Format); 4] =
-        [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv), ("dot", Format::Dot)];
+    pub const IN_STATEMENTS: [(&'static str, Format); 6] = [
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("csv", Format::Csv),
+        ("markdown", Format::Markdown),
+        ("line", Format::Line),
+        ("dot", Format::Dot),
+    ];
 
     /// A format a statement names, in any case.
     pub fn parse(text: &str) -> Option<Format> {
@@ -51,7 +61,8 @@ impl Format {
     }
 
     /// The format a file name asks for by its extension (any case): `.json`, `.csv`, `.dot`
-    /// (or `.gv`), `.svg`, `.png`, `.txt` (a table); `.graph.json` is graph-json.
+    /// (or `.gv`), `.svg`, `.png`, `.md` (or `.markdown`), `.txt` (a table); `.graph.json`
+    /// is graph-json.
     pub fn of_file(path: &std::path::Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         if name.ends_with(".graph.json") {
@@ -63,6 +74,7 @@ impl Format {
             "dot" | "gv" => Some(Format::Dot),
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
+            "md" | "markdown" => Some(Format::Markdown),
             "txt" => Some(Format::Table),
             _ => None,
         }
@@ -101,8 +113,10 @@ mod tests {
         assert_eq!(of("view.graph.json"), Some(Format::GraphJson));
         assert_eq!(of("rows.json"), Some(Format::Json));
         assert_eq!(of("poland.gv"), Some(Format::Dot));
+        assert_eq!(of("report.md"), Some(Format::Markdown));
         assert_eq!(of("report"), None);
         assert_eq!(of("-"), None);
         assert_eq!(Format::parse("svg"), None, "statements write data and DOT, not images");
+        assert_eq!(Format::parse("Line"), Some(Format::Line));
     }
 }

@@ -35,7 +35,8 @@ pub fn answer(kg: &KnowledgeGraph, statement: &str) -> String {
     match query::run(kg, statement, &Settings::default()) {
         Ok((rows, format)) => {
             let format = format.unwrap_or(render::Format::Table);
-            match render::produce(kg, render::Subject::Answer(&rows), format, &Default::default(), None) {
+            match render::produce(kg, render::Subject::Answer(&rows), format, &Default::default(), &Default::default())
+            {
                 Ok(produced) => String::from_utf8(produced.bytes).expect("answers are UTF-8"),
                 Err(too_large) => format!("{too_large}\n"),
             }

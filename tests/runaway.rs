@@ -129,7 +129,7 @@ fn an_answer_too_large_to_write_is_refused_not_cut() {
     assert_eq!(rows.len(), 100_000);
     // As JSON, 100000 paths of up to six hops with their evidence pass 64 MiB.
     let answer = kgq::render::Subject::Answer(&rows);
-    match kgq::render::produce(&kg, answer, kgq::render::Format::Json, &Default::default(), None) {
+    match kgq::render::produce(&kg, answer, kgq::render::Format::Json, &Default::default(), &Default::default()) {
         Err(err) => assert_eq!(err.to_string(), "the answer is larger than 64 MiB as text"),
         Ok(produced) => panic!("an answer of {} bytes was not refused", produced.bytes.len()),
     }

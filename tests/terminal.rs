@@ -1,6 +1,10 @@
 //! Terminal injection, through the real binary: names, quotes and query text holding
 //! escape sequences (`tests/fixtures/escapes`) are shown as visible escapes in every format
-//! meant for a terminal, and kept exactly in JSON and CSV.
+//! meant for a terminal or a reader (table, line, markdown), and kept exactly in JSON and CSV.
+//!
+//! And tables on a terminal, in a pseudo-terminal: fitted to its width, capped at 40 rows
+//! with a footer, ASCII rules without a UTF-8 locale, long answers in the shell through the
+//! pager; and never any of that in a pipe or a file.
 
 use crate::support::{fixture, kgq, kgq_with_input, root, stderr, stdout};
 
@@ -35,9 +39,11 @@ fn tables_show_escape_sequences_from_the_data_as_escapes() {
     for statement in
         ["find *", "show clear", "show lines", "path clear to lines", "neighbors clear depth 4", "why clear and title"]
     {
-        let out = escapes(&["query", statement]);
-        assert_eq!(out.status.code(), Some(0), "{statement}: {}", stderr(&out));
-        assert_shown_safely(&stdout(&out));
+        for format in ["table", "line", "markdown"] {
+            let out = escapes(&["query", statement, "--format", format]);
+            assert_eq!(out.status.code(), Some(0), "{statement}: {}", stderr(&out));
+            assert_shown_safely(&stdout(&out));
+        }
     }
     let table = stdout(&escapes(&["query", "find *"]));
     for shown in [
@@ -168,4 +174,154 @@ Plain Co (plain)         company
     ] {
         assert!(card.lines().any(|l| l == line), "{line:?} in\n{card}");
     }
+}
+
+/// Runs `kgq ARGS` in a pseudo-terminal (a UTF-8 locale unless `env` says otherwise; no
+/// COLUMNS or LINES unless given) and returns all it printed, with `\n` line ends.
+fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"));
+    cmd.args(args).current_dir(root()).env_remove("COLUMNS").env_remove("LINES").env("NO_COLOR", "1");
+    cmd.env("LC_ALL", "C.UTF-8");
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+    // rexpect hands back each byte as a character; the bytes are UTF-8.
+    let bytes: Vec<u8> = p.exp_eof().expect("kgq ends").chars().map(|c| c as u8).collect();
+    String::from_utf8(bytes).expect("UTF-8").replace("\r\n", "\n")
+}
+
+/// The case: at 80 columns every row of `neighbors "Poland" limit 6` wrapped over
+/// two or three lines, because the entity column was as wide as the longest name.
+#[test]
+fn at_80_columns_each_row_of_a_table_is_one_line() {
+    let shown = on_a_terminal(&["query", "neighbors \"Poland\" limit 6"], &[("COLUMNS", "80")]);
+    let lines: Vec<&str> = shown.lines().collect();
+    // Header, rule, six rows, then notes (a long one wrapped to the width).
+    assert!(lines[2..8].iter().all(|l| !l.starts_with('(') && !l.starts_with(' ')), "{shown}");
+    assert!(lines[8..].iter().all(|l| l.starts_with('(') || l.starts_with(' ')), "{shown}");
+    assert!(lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(*l) <= 80), "{shown}");
+    assert!(lines[2].starts_with("Polish employers of North Ko… "), "{shown}");
+    assert!(lines[1].starts_with("──────"), "box-drawing rules on a UTF-8 terminal: {shown}");
+    assert_eq!(lines[8], "(cells cut for a width of 80 columns; --format line shows them whole)");
+    // Piped, every value is whole.
+    let piped = stdout(&kgq(&["query", "neighbors \"Poland\" limit 6"], &root()));
+    assert!(piped.contains("\nPolish employers of North Korean workers (polish-employers) "), "{piped}");
+    assert!(!piped.contains('…') && !piped.contains("cells cut"), "{piped}");
+    // Records keep every value whole, wrapped under their first line.
+    let records = on_a_terminal(&["query", "neighbors \"Poland\" limit 1 as line"], &[("COLUMNS", "50")]);
+    assert!(
+        records.starts_with(
+            "entity = Polish employers of North Korean workers\n         (polish-employers)\n  kind = company\n"
+        ),
+        "{records}"
+    );
+}
+
+#[test]
+fn a_terminal_without_a_utf8_locale_gets_ascii_rules_and_cut_marks() {
+    let shown = on_a_terminal(&["query", "find person limit 2"], &[("COLUMNS", "30"), ("LC_ALL", "C")]);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert!(lines[1].starts_with("-------") && !shown.contains('─'), "{shown}");
+    assert!(lines[2].ends_with('~') || lines[2].contains("~ "), "{shown}");
+    assert!(!shown.contains('…'), "{shown}");
+}
+
+#[test]
+fn a_terminal_shows_at_most_40_rows_and_says_how_many_more_there_are() {
+    let shown = on_a_terminal(&["query", "find *"], &[("COLUMNS", "200")]);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 2 + 40 + 1, "{shown}");
+    assert_eq!(lines[42], "(326 more rows not shown; --max-rows all prints them)");
+    let all = on_a_terminal(&["query", "find *", "--max-rows", "all"], &[("COLUMNS", "1000")]);
+    assert_eq!(all.lines().count(), 2 + 366, "{all}");
+    let five = on_a_terminal(&["query", "find *", "--max-rows", "5"], &[("COLUMNS", "200")]);
+    assert!(five.ends_with("\n(361 more rows not shown; --max-rows all prints them)\n"), "{five}");
+    // Never capped in a pipe, in JSON or CSV.
+    assert_eq!(stdout(&kgq(&["query", "find *"], &root())).lines().count(), 2 + 366);
+    let csv = on_a_terminal(&["query", "find * as csv"], &[("COLUMNS", "200")]);
+    assert_eq!(csv.lines().count(), 1 + 366, "{csv}");
+}
+
+/// Starts the shell in a pseudo-terminal of 20 lines with `pager` as PAGER.
+fn shell_paging_through(pager: &str, args: &[&str]) -> rexpect::session::PtySession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kgq"));
+    cmd.args(["--no-history"]).args(args).current_dir(root());
+    cmd.env("NO_COLOR", "1").env("TERM", "xterm").env("COLUMNS", "200").env("LINES", "20").env("LC_ALL", "C.UTF-8");
+    cmd.env("PAGER", pager);
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+    p.exp_string("kgq> ").expect("a prompt");
+    p
+}
+
+/// A pager that marks each line it shows.
+const MARKING_PAGER: &str = "sed 's/^/paged: /'";
+
+#[test]
+fn the_shell_pages_long_answers_until_told_not_to() {
+    let mut p = shell_paging_through(MARKING_PAGER, &[]);
+    p.send_line("find *").unwrap();
+    p.exp_string("paged: entity").expect("a long answer goes through $PAGER");
+    p.exp_string("paged: (326 more rows not shown; :rows all prints them; :save FILE writes them)").unwrap();
+    p.exp_string("kgq> ").unwrap();
+    // A short answer is printed straight.
+    p.send_line("count person").unwrap();
+    p.exp_string("\r\n58\r\n").expect("a short answer is not paged");
+    p.exp_string("kgq> ").unwrap();
+    p.send_line(":pager off").unwrap();
+    p.exp_string("kgq> ").unwrap();
+    p.send_line(":rows 30").unwrap();
+    p.exp_string("kgq> ").unwrap();
+    p.send_line("find person").unwrap();
+    p.exp_string("\r\n(28 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
+        .expect(":pager off prints straight to the terminal, :rows caps");
+    p.exp_string("kgq> ").unwrap();
+    // Ctrl-C still cancels a statement after the pager has run. Last, and with a pause
+    // after it as in tests/repl.rs: a line typed just after a cancelled statement was once
+    // lost under load.
+    p.send_line(":pager on").unwrap();
+    p.exp_string("kgq> ").unwrap();
+    p.send_line("match (a)-[p*1..12]-(b) return count(*)").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    p.exp_string("cancelled").expect("Ctrl-C cancels");
+    p.exp_string("kgq> ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+
+    let mut p = shell_paging_through(MARKING_PAGER, &["--no-pager"]);
+    p.send_line("find *").unwrap();
+    p.exp_string("\r\n(326 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
+        .expect("--no-pager prints straight to the terminal");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}
+
+/// A file written from a terminal is a file: every row and cell whole; `.md` is markdown.
+#[test]
+fn files_written_from_a_terminal_hold_every_row_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (txt, md) = (dir.path().join("all.txt"), dir.path().join("report.md"));
+    for file in [&txt, &md] {
+        let shown = on_a_terminal(&["query", "find *", "-o", file.to_str().unwrap()], &[("COLUMNS", "80")]);
+        assert_eq!(shown, "", "nothing on the terminal");
+    }
+    let table = std::fs::read_to_string(&txt).unwrap();
+    assert_eq!(table.lines().count(), 2 + 366);
+    assert!(!table.contains('…') && !table.contains("not shown"), "{table}");
+    let report = std::fs::read_to_string(&md).unwrap();
+    assert!(report.starts_with("| entity | kind | country |\n| --- | --- | --- |\n"), "{report}");
+    assert_eq!(report.lines().count(), 2 + 366);
+}
+
+/// A PAGER that names no command loses no answer: `sh` says so, and the answer is printed.
+#[test]
+fn a_pager_that_cannot_run_leaves_the_answer_printed() {
+    let mut p = shell_paging_through("no-such-pager-anywhere", &[]);
+    p.send_line("find *").unwrap();
+    p.exp_string("\r\n(326 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
+        .expect("the answer is printed");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
 }

@@ -61,9 +61,19 @@ fuzz_target!(|data: &[u8]| {
     let settings = Settings { timeout: Duration::from_millis(100), ..Settings::default() };
     for kg in [&*BUILTIN, &*GENERATED] {
         if let Ok((rows, _)) = query::run(kg, text, &settings) {
-            // Every format but the images, which only hand DOT to Graphviz.
-            for format in [Format::Table, Format::Json, Format::Csv, Format::Dot, Format::GraphJson] {
-                let _ = kgq::render::produce(kg, Subject::Answer(&rows), format, &Default::default(), Some(80));
+            // Every format but the images, which only hand DOT to Graphviz; text as a terminal
+            // of 80 columns shows it.
+            let screen = kgq::render::Screen { width: Some(80), max_rows: Some(40), ..kgq::render::Screen::whole() };
+            for format in [
+                Format::Table,
+                Format::Line,
+                Format::Markdown,
+                Format::Json,
+                Format::Csv,
+                Format::Dot,
+                Format::GraphJson,
+            ] {
+                let _ = kgq::render::produce(kg, Subject::Answer(&rows), format, &Default::default(), &screen);
             }
         }
     }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-pub use output::{ClusterArg, PictureArgs, RankdirArg};
+pub use output::{ClusterArg, PictureArgs, RankdirArg, TableArgs};
 use output::{check_destination, emit, export, produce, write_produced};
 pub use termination::Termination;
 
@@ -50,6 +50,11 @@ pub struct Cli {
     #[arg(long)]
     pub bail: bool,
 
+    /// The shell (`kgq` alone) prints long answers straight to the terminal, not through
+    /// $PAGER.
+    #[arg(long)]
+    pub no_pager: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -65,6 +70,9 @@ pub enum Command {
         /// Stop at the first failing statement of piped input.
         #[arg(long)]
         bail: bool,
+        /// Print long answers straight to the terminal, not through $PAGER (`:pager off`).
+        #[arg(long)]
+        no_pager: bool,
         /// Stop each statement after this many seconds (Ctrl-C stops one sooner).
         #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
         timeout: f64,
@@ -129,9 +137,10 @@ pub enum Command {
     },
     /// Write the whole graph, or a query's result, as data or as a picture.
     Export {
-        /// What to write: the graph's data (json), an answer's table (table, csv; needs
-        /// --query), or a picture (dot, graph-json, svg, png). Without it, the extension of
-        /// -o says (`.json`, `.csv`, `.dot`, `.graph.json`, `.svg`, `.png`, `.txt`).
+        /// What to write: the graph's data (json), an answer's table (table, csv, markdown,
+        /// line; needs --query), or a picture (dot, graph-json, svg, png). Without it, the
+        /// extension of -o says (`.json`, `.csv`, `.md`, `.dot`, `.graph.json`, `.svg`, `.png`,
+        /// `.txt`).
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Export this statement's result instead of the whole graph.
@@ -180,6 +189,8 @@ pub enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         picture: PictureArgs,
+        #[command(flatten)]
+        table: TableArgs,
         /// Stop the statement after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         timeout: f64,
@@ -236,13 +247,22 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         clap::ColorChoice::Always => diag::Colouring::Always,
         clap::ColorChoice::Never => diag::Colouring::Never,
     });
-    let command = cli.command.unwrap_or(Command::Repl { no_history: cli.no_history, bail: cli.bail, timeout: 120.0 });
+    let command = cli.command.unwrap_or(Command::Repl {
+        no_history: cli.no_history,
+        bail: cli.bail,
+        no_pager: cli.no_pager,
+        timeout: 120.0,
+    });
     let data = cli.data.as_deref();
     match command {
-        Command::Repl { no_history, bail, timeout } => {
+        Command::Repl { no_history, bail, no_pager, timeout } => {
             let timeout = seconds(timeout)?;
             let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
-            let options = repl::Options { history: !(no_history || cli.no_history), bail: bail || cli.bail };
+            let options = repl::Options {
+                history: !(no_history || cli.no_history),
+                bail: bail || cli.bail,
+                pager: !(no_pager || cli.no_pager),
+            };
             let mut session = repl::Session::new(load_graph(data)?, label);
             session.timeout = timeout;
             match repl::run(session, &options) {
@@ -266,7 +286,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         Command::Export { format, query, output, picture } => {
             let Some(format) = format.or_else(|| output.as_deref().and_then(Format::of_file)) else {
                 return Err(Termination::usage(
-                    "give --format json|table|csv|dot|graph-json|svg|png, or -o FILE with one of their extensions",
+                    "give --format json|table|csv|markdown|line|dot|graph-json|svg|png, or -o FILE with one of their extensions",
                 ));
             };
             export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
@@ -309,16 +329,15 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 .map_err(|err| Termination::usage(format!("cannot write the manual page: {err}")))?;
             emit(&page)
         }
-        Command::Query { statement, format, output: path, picture, timeout } => {
+        Command::Query { statement, format, output: path, picture, table, timeout } => {
             let timeout = seconds(timeout)?;
             let kg = load_graph(data)?;
             let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
             let output =
                 written.or(format).or_else(|| path.as_deref().and_then(Format::of_file)).unwrap_or(Format::Table);
             check_destination(output, picture, path.as_deref())?;
-            // Tables are cut to the terminal's width only when they are printed on it.
-            let width = if path.is_none() { terminal_width() } else { None };
-            write_produced(path.as_deref(), &produce(&kg, Subject::Answer(&rows), output, picture, width)?)
+            let screen = table.screen(path.is_none());
+            write_produced(path.as_deref(), &produce(&kg, Subject::Answer(&rows), output, picture, &screen)?)
         }
     }
 }
@@ -335,14 +354,6 @@ fn seconds(timeout: f64) -> Result<Duration, Termination> {
 fn run_statement(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result<(Rows, Option<Format>), Termination> {
     query::run(kg, text, settings)
         .map_err(|failure| Termination::Problems(failure.render("query", text, 0, Style::for_stderr())))
-}
-
-/// The terminal's width when standard output is one; None (no cutting) otherwise.
-fn terminal_width() -> Option<usize> {
-    if !io::stdout().is_terminal() {
-        return None;
-    }
-    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

@@ -1,5 +1,6 @@
-//! What commands write, and where: the options that shape a picture, what to say when
-//! `render::produce` cannot write an answer, and writing to a file or standard output.
+//! What commands write, and where: the options that shape a picture, and a table on the
+//! terminal (`--width`, `--max-rows`), what to say when `render::produce` cannot write an
+//! answer, and writing to a file or standard output.
 //! Part of the edge: failures come back as a [`Termination`].
 
 use std::io::{self, Write};
@@ -13,7 +14,8 @@ use crate::graph::KnowledgeGraph;
 use crate::graphviz::GraphvizError;
 use crate::query::Settings;
 use crate::render::picture::Layout;
-use crate::render::{self, Format, ProduceError, Produced, Subject, dot};
+use crate::render::screen::DEFAULT_MAX_ROWS;
+use crate::render::{self, Format, ProduceError, Produced, Screen, Subject, dot};
 
 /// How a picture (dot, svg, png) is drawn.
 #[derive(clap::Args, Debug, Clone, Copy)]
@@ -25,6 +27,47 @@ pub struct PictureArgs {
     /// left to right, everything else top to bottom).
     #[arg(long, value_enum)]
     rankdir: Option<RankdirArg>,
+}
+
+/// How a table (and the `line` format) is fitted: by default to the terminal it is printed
+/// on, and not at all anywhere else; given, a width or row cap applies wherever it goes.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct TableArgs {
+    /// Fit tables to this many columns, cutting the widest cells (default: the terminal's
+    /// width, or COLUMNS, when printing on one; cells are never cut in a pipe or file).
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(1..))]
+    width: Option<u16>,
+    /// Print at most N rows of a table, or all (default: 40 on a terminal; every row in a
+    /// pipe or file).
+    #[arg(long, value_name = "N|all", value_parser = row_cap)]
+    max_rows: Option<RowCap>,
+}
+
+/// `--max-rows`: a positive number of rows, or every row (None).
+#[derive(Clone, Copy, Debug)]
+pub struct RowCap(Option<usize>);
+
+fn row_cap(text: &str) -> Result<RowCap, String> {
+    if text.eq_ignore_ascii_case("all") {
+        return Ok(RowCap(None));
+    }
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(RowCap(Some(n))),
+        _ => Err("give a positive number of rows, or all".into()),
+    }
+}
+
+impl TableArgs {
+    /// The screen an answer is laid out for: standard output's when it is printed there
+    /// (`to_stdout`), else everything whole; then what the options say.
+    pub fn screen(self, to_stdout: bool) -> Screen {
+        let base = if to_stdout { Screen::of_stdout(Some(DEFAULT_MAX_ROWS)) } else { Screen::whole() };
+        Screen {
+            width: self.width.map(usize::from).or(base.width),
+            max_rows: self.max_rows.map_or(base.max_rows, |RowCap(cap)| cap),
+            ..base.saying("--format line shows them whole", "--max-rows all prints them")
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -67,7 +110,7 @@ pub fn export(
     check_destination(output, picture, path)?;
     let rows = query.map(|statement| run_statement(kg, statement, &Settings::default())).transpose()?;
     let subject = rows.as_ref().map_or(Subject::Graph, |(rows, _)| Subject::Answer(rows));
-    write_produced(path, &produce(kg, subject, output, picture, None)?)
+    write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?)
 }
 
 /// Refuses, before any work, what cannot be written: picture options on data, and PNG
@@ -96,9 +139,9 @@ pub fn produce(
     subject: Subject,
     output: Format,
     picture: PictureArgs,
-    width: Option<usize>,
+    screen: &Screen,
 ) -> Result<Produced, Termination> {
-    render::produce(kg, subject, output, &picture.options(), width).map_err(|err| match err {
+    render::produce(kg, subject, output, &picture.options(), screen).map_err(|err| match err {
         ProduceError::NotOfGraph(_) => {
             Termination::usage(format!("{err}; give --query 'STATEMENT', or export the whole graph as json"))
         }

@@ -73,6 +73,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("table", false, false, false),
     kw("json", false, false, false),
     kw("csv", false, false, false),
+    kw("markdown", false, false, false),
+    kw("line", false, false, false),
     kw("dot", false, false, false),
     kw("search", true, true, false),
     kw("commentary", false, false, false),

@@ -16,39 +16,62 @@ use crate::query::{Rows, Shape, Value, relation_row};
 /// An answer as CSV: its table, after the entity's card for `show` and before the paths a
 /// `connect` ranking refers to (each part a table, with an empty line between).
 pub fn render(kg: &KnowledgeGraph, rows: &Rows) -> String {
+    tables(kg, rows, Cells::Ids).into_iter().map(|t| table(&t.header, t.records)).collect::<Vec<_>>().join("\n")
+}
+
+/// How entities are written in cells: by id (CSV, for joining), or by name and id
+/// (markdown, for reading).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cells {
+    Ids,
+    Names,
+}
+
+/// One of an answer's tables: its header and its records, made as they are written.
+pub(super) struct Table<'a> {
+    pub header: Vec<String>,
+    pub records: Box<dyn Iterator<Item = Vec<String>> + 'a>,
+}
+
+/// The tables an answer is written as (see the module's doc): the card, the rows, the
+/// paths of a `connect` ranking. Shared with `markdown`, which writes the same tables.
+pub(super) fn tables<'a>(kg: &'a KnowledgeGraph, rows: &'a Rows, cells: Cells) -> Vec<Table<'a>> {
     let mut parts = Vec::new();
+    let cell = move |v: &Value| cell(kg, v, cells);
     if let Shape::Card(card) = &rows.shape {
         let e = kg.entity(card.entity);
         let mut facts = vec![vec!["id".to_string(), e.id().to_string()], vec!["name".into(), e.name().to_string()]];
         for (label, value) in &card.facts {
             match value {
                 Value::List(items) if label == "evidence" => {
-                    facts.extend(items.iter().map(|ev| vec![label.clone(), cell(kg, ev)]));
+                    facts.extend(items.iter().map(|ev| vec![label.clone(), cell(ev)]));
                 }
-                other => facts.push(vec![label.clone(), cell(kg, other)]),
+                other => facts.push(vec![label.clone(), cell(other)]),
             }
         }
-        parts.push(table(&["field".into(), "value".into()], facts.into_iter()));
+        parts.push(Table { header: vec!["field".into(), "value".into()], records: Box::new(facts.into_iter()) });
     }
     // The first column that holds paths, if any: its path's relations end each row.
     let path_column = (0..rows.columns.len()).find(|&c| rows.rows.iter().any(|row| matches!(row[c], Value::Path(_))));
     let mut header = rows.columns.clone();
     header.extend(path_column.map(|_| "relations".to_string()));
-    let records = rows.rows.iter().map(|row| {
-        let mut record: Vec<String> = row.iter().map(|v| cell(kg, v)).collect();
+    let records = rows.rows.iter().map(move |row| {
+        let mut record: Vec<String> = row.iter().map(cell).collect();
         if let Some(c) = path_column {
-            record.push(if let Value::Path(p) = &row[c] { relations(kg, rows, p) } else { String::new() });
+            record.push(if let Value::Path(p) = &row[c] { relations(kg, rows, p, cells) } else { String::new() });
         }
         record
     });
-    parts.push(table(&header, records));
+    parts.push(Table { header, records: Box::new(records) });
     if !rows.paths.is_empty() {
         let paths = rows.paths.iter().enumerate();
-        let records =
-            paths.map(|(i, p)| vec![(i + 1).to_string(), p.len().to_string(), path_ids(kg, p), relations(kg, rows, p)]);
-        parts.push(table(&["see paths".into(), "hops".into(), "path".into(), "relations".into()], records));
+        let records = paths.map(move |(i, p)| {
+            vec![(i + 1).to_string(), p.len().to_string(), path_text(kg, p, cells), relations(kg, rows, p, cells)]
+        });
+        let header = ["see paths", "hops", "path", "relations"].map(String::from).to_vec();
+        parts.push(Table { header, records: Box::new(records) });
     }
-    parts.join("\n")
+    parts
 }
 
 /// One CSV table: a header, then the records until the answer's budget is spent.
@@ -69,43 +92,50 @@ fn table(header: &[String], records: impl Iterator<Item = Vec<String>>) -> Strin
     String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")
 }
 
-fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
-    match v {
-        Value::Entity(n) => kg.entity(*n).id().to_string(),
-        Value::Relation(h) => {
+fn cell(kg: &KnowledgeGraph, v: &Value, cells: Cells) -> String {
+    match (v, cells) {
+        (Value::Entity(n), Cells::Ids) => kg.entity(*n).id().to_string(),
+        (Value::Relation(h), Cells::Ids) => {
             let r = kg.relation(h.edge);
             format!("{} {} {}", r.from(), r.rel(), r.to())
         }
-        Value::Path(p) => path_ids(kg, p),
-        Value::List(items) => items.iter().map(|i| cell(kg, i)).collect::<Vec<_>>().join("; "),
-        other => super::text::value(kg, other),
+        (Value::Path(p), _) => path_text(kg, p, cells),
+        (Value::List(items), _) => items.iter().map(|i| cell(kg, i, cells)).collect::<Vec<_>>().join("; "),
+        (other, _) => super::text::value(kg, other),
     }
 }
 
 /// Every relation each hop of `p` stands for, as `why` gives it: the relation, then its
 /// period, status and attributes in brackets, its note and its evidence; hops separated by
 /// ` | `, parallel relations of one hop by ` & `.
-fn relations(kg: &KnowledgeGraph, rows: &Rows, p: &Path) -> String {
+fn relations(kg: &KnowledgeGraph, rows: &Rows, p: &Path, cells: Cells) -> String {
+    let cell = |v: &Value| cell(kg, v, cells);
     let hop = |h| {
         let members = rows.route(h).into_iter().map(|member| {
             let row = relation_row(kg, member);
             let [relation, when, status, attrs, note, evidence] = &row[..] else {
                 unreachable!("a relation row has the relation columns")
             };
-            let facts: Vec<String> =
-                [when, status, attrs].iter().map(|v| cell(kg, v)).filter(|t| !t.is_empty()).collect();
-            let mut text = format!("{} [{}]", cell(kg, relation), facts.join(", "));
+            let facts: Vec<String> = [when, status, attrs].into_iter().map(cell).filter(|t| !t.is_empty()).collect();
+            let mut text = format!("{} [{}]", cell(relation), facts.join(", "));
             if !matches!(note, Value::Null) {
-                text.push_str(&format!(" note: {}", cell(kg, note)));
+                text.push_str(&format!(" note: {}", cell(note)));
             }
             if !matches!(evidence, Value::List(items) if items.is_empty()) {
-                text.push_str(&format!(" evidence: {}", cell(kg, evidence)));
+                text.push_str(&format!(" evidence: {}", cell(evidence)));
             }
             text
         });
         members.collect::<Vec<_>>().join(" & ")
     };
     p.hops.iter().map(hop).collect::<Vec<_>>().join(" | ")
+}
+
+fn path_text(kg: &KnowledgeGraph, p: &Path, cells: Cells) -> String {
+    match cells {
+        Cells::Ids => path_ids(kg, p),
+        Cells::Names => super::text::path(kg, p),
+    }
 }
 
 fn path_ids(kg: &KnowledgeGraph, p: &Path) -> String {

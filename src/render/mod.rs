@@ -3,8 +3,9 @@
 //! out what the query side put there (see `query::rows`), and every data format prints the
 //! same facts.
 //!
-//! `table` (aligned text for terminals), `json` (the graph export and query results),
-//! `csv`, `dot` (Graphviz), `graph_json` (a picture's nodes and edges for web viewers),
+//! `table` (aligned text, or records for `line`, shaped by the terminal's [`Screen`]; `line`
+//! writes one record), `json` (the graph export and query results), `csv`, `markdown` (the
+//! CSV writer's tables as markdown), `dot` (Graphviz), `graph_json` (a picture's nodes and edges for web viewers),
 //! `stats` (the counts of `kgq stats`), with `picture` choosing what a picture shows (for
 //! `dot` and `graph_json` alike) and `text` holding the plain-text forms of values that
 //! several of them share. SVG and PNG are DOT drawn by `crate::graphviz`.
@@ -13,7 +14,10 @@ pub mod csv;
 pub mod dot;
 pub mod graph_json;
 pub mod json;
+pub mod line;
+pub mod markdown;
 pub mod picture;
+pub mod screen;
 pub mod stats;
 pub mod table;
 pub mod text;
@@ -23,6 +27,7 @@ use crate::graph::KnowledgeGraph;
 use crate::graphviz::{self, GraphvizError};
 use crate::query::Rows;
 use picture::Picture;
+pub use screen::Screen;
 
 /// The most text one answer may render to. Rows are capped by their statements, but a row
 /// can be long (a 12-hop path with the evidence of every relation), so the written text is
@@ -58,8 +63,12 @@ pub struct Produced {
 /// status: the command line and the shell say it differently.
 #[derive(Debug, thiserror::Error)]
 pub enum ProduceError {
-    /// A table or CSV of the whole graph: they hold one answer's table.
-    #[error("{} holds one answer, not the whole graph", if *.0 == Format::Csv { "CSV" } else { "a table" })]
+    /// A table, CSV, markdown or records of the whole graph: they hold one answer's table.
+    #[error("{} holds one answer, not the whole graph", match .0 {
+        Format::Csv => "CSV",
+        Format::Line => "the line format",
+        _ => "a table",
+    })]
     NotOfGraph(Format),
     /// A picture of an answer that holds rows but no entity, relation or path (a count, a
     /// list of values): it would be an empty picture.
@@ -72,14 +81,15 @@ pub enum ProduceError {
 }
 
 /// Writes `subject` in `format`: the one entry point for every output. `options` shape
-/// pictures; `width` (terminal columns) cuts table cells, None keeps them whole. An
+/// pictures; `screen` shapes tables and records (width, row cap, rules; `Screen::whole()`
+/// for everything whole). An
 /// answer's text past [`ANSWER_BUDGET`] is refused whole; images go through Graphviz.
 pub fn produce(
     kg: &KnowledgeGraph,
     subject: Subject,
     format: Format,
     options: &dot::Options,
-    width: Option<usize>,
+    screen: &Screen,
 ) -> Result<Produced, ProduceError> {
     // What a picture format draws, chosen once: checked for being empty, then written.
     let picture =
@@ -95,9 +105,13 @@ pub fn produce(
     }
     let picture = || picture.as_ref().expect("a picture format has its picture");
     let text = match (format, subject) {
-        (Format::Table | Format::Csv, Subject::Graph) => return Err(ProduceError::NotOfGraph(format)),
+        (Format::Table | Format::Csv | Format::Markdown | Format::Line, Subject::Graph) => {
+            return Err(ProduceError::NotOfGraph(format));
+        }
         (Format::Json, Subject::Graph) => json::graph(kg),
-        (Format::Table, Subject::Answer(rows)) => table::render(kg, rows, width),
+        (Format::Table, Subject::Answer(rows)) => table::render(kg, rows, screen, table::Layout::Columns),
+        (Format::Line, Subject::Answer(rows)) => table::render(kg, rows, screen, table::Layout::Records),
+        (Format::Markdown, Subject::Answer(rows)) => markdown::render(kg, rows),
         (Format::Json, Subject::Answer(rows)) => json::rows(kg, rows)?,
         (Format::Csv, Subject::Answer(rows)) => csv::render(kg, rows),
         (Format::Dot, _) => dot::render(kg, picture(), options),

@@ -1,32 +1,47 @@
-//! Results as aligned text for a terminal: columns sized to their contents and, when a width
-//! is given, long cells cut with an ellipsis to fit. Widths are terminal columns as the
-//! `unicode-width` crate measures them (a CJK character or an emoji takes two). Paths, cards
-//! and `why` answers print the evidence of every relation under it, and the sources cited
-//! are listed once at the end.
+//! Results as text for a terminal, the `table` and `line` formats: columns sized to their
+//! contents, or one `column = value` record a row (`line`, see `render::line`). What the
+//! [`Screen`] allows shapes both: a width (table cells cut with a marker to fit, the
+//! widest columns first, and a note saying so; records wrapped), a row cap (a footer says
+//! how many rows were left out), and box-drawing or ASCII rules. Widths are terminal columns
+//! of grapheme clusters as `unicode-width` measures them (a CJK character, an emoji or an
+//! emoji joined with zero-width joiners takes two), so a cut never splits a character a
+//! terminal draws as one. Paths, cards and `why` answers print the evidence of every
+//! relation under it, and the sources cited are listed once at the end.
 //! Text from the data is shown with `diag::visible` escapes, never raw.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
-use super::text;
+use super::screen::{MIN_COLUMN, Screen};
+use super::{line, text};
 use crate::graph::KnowledgeGraph;
 use crate::graph::paths::Path;
 use crate::query::{Card, RELATION_DETAILS, Rows, Shape, Value, relation_row};
 
-/// Renders rows as text; `width` (terminal columns) cuts long cells, None keeps them whole.
-pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String {
-    let mut out = Out { kg, rows, text: String::new(), cited: BTreeSet::new() };
+/// How the rows of a table are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Aligned columns under a header (`table`).
+    Columns,
+    /// One `column = value` block a row (`line`).
+    Records,
+}
+
+/// Renders rows as text, laid out as `layout` on `screen`.
+pub fn render(kg: &KnowledgeGraph, rows: &Rows, screen: &Screen, layout: Layout) -> String {
+    let mut out = Out { kg, rows, screen, layout, text: String::new(), cited: BTreeSet::new() };
     match &rows.shape {
         Shape::Card(card) => {
             out.card(card);
-            out.grid(rows, width, true);
+            out.grid(rows, true);
         }
         Shape::Paths => out.paths(rows.rows.iter().filter_map(|r| r.iter().find_map(as_path)).collect()),
         Shape::Connect => {
-            out.grid(rows, width, false);
+            out.grid(rows, false);
             if !rows.paths.is_empty() {
                 out.text.push_str("\npaths\n");
                 out.paths(rows.paths.iter().collect());
@@ -37,13 +52,25 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows, width: Option<usize>) -> String 
                 out.relation(row, "");
             }
         }
-        Shape::Table => out.grid(rows, width, false),
+        Shape::Table => out.grid(rows, false),
     }
     if rows.is_empty() && rows.notes.is_empty() && !matches!(rows.shape, Shape::Card(_)) {
         out.text.push_str("(no rows)\n");
     }
     for note in &rows.notes {
-        let _ = writeln!(out.text, "({note})");
+        let note = format!("({note})");
+        // On a terminal a long note wraps at word breaks, under its first character.
+        match screen.width {
+            Some(width) if textwrap::core::display_width(&note) > width => {
+                let options = textwrap::Options::new(width).subsequent_indent(" ");
+                for line in textwrap::wrap(&note, options) {
+                    let _ = writeln!(out.text, "{line}");
+                }
+            }
+            _ => {
+                let _ = writeln!(out.text, "{note}");
+            }
+        }
     }
     out.sources();
     // Data and query text may hold escape sequences; nothing reaches a terminal raw. Cells
@@ -71,6 +98,8 @@ fn items(v: &Value) -> &[Value] {
 struct Out<'a> {
     kg: &'a KnowledgeGraph,
     rows: &'a Rows,
+    screen: &'a Screen,
+    layout: Layout,
     text: String,
     /// Sources whose locators were printed, for the legend.
     cited: BTreeSet<String>,
@@ -93,24 +122,38 @@ impl Out<'_> {
         self.text.push('\n');
     }
 
-    /// Aligned columns; on a card, each relation row is followed by its details (attributes,
-    /// note, evidence: the last columns), which do not fit a grid.
-    fn grid(&mut self, rows: &Rows, width: Option<usize>, card: bool) {
+    /// Aligned columns, or records; on a card, each relation row is followed by its details
+    /// (attributes, note, evidence: the last columns), which do not fit a grid. Rows past the
+    /// screen's cap are left out, and a footer says how many.
+    fn grid(&mut self, rows: &Rows, card: bool) {
         if rows.is_empty() {
             return;
         }
         let shown = if card { rows.columns.len() - RELATION_DETAILS.len() } else { rows.columns.len() };
+        let printed = self.screen.max_rows.map_or(rows.rows.len(), |cap| cap.min(rows.rows.len()));
         let cells: Vec<Vec<String>> =
-            rows.rows.iter().map(|r| r[..shown].iter().map(|v| self.cell(v, card)).collect()).collect();
-        let widths = fit(&rows.columns[..shown], &cells, width);
-        let line = |items: &[String]| -> String {
-            let parts: Vec<String> = items.iter().zip(&widths).map(|(c, w)| pad(&cut(c, *w), *w)).collect();
-            parts.join("  ").trim_end().to_string()
-        };
-        let _ = writeln!(self.text, "{}", line(&rows.columns[..shown]));
-        let _ = writeln!(self.text, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "));
-        for (row, values) in cells.iter().zip(&rows.rows) {
-            let _ = writeln!(self.text, "{}", line(row));
+            rows.rows[..printed].iter().map(|r| r[..shown].iter().map(|v| self.cell(v, card)).collect()).collect();
+        let headers = &rows.columns[..shown];
+        let widths = fit(headers, &cells, self.screen.width);
+        let mark = self.screen.ellipsis();
+        let mut cut_any = false;
+        if self.layout == Layout::Columns {
+            let header = aligned(headers, &widths, mark, &mut cut_any);
+            let rule = widths.iter().map(|w| self.screen.rule(*w)).collect::<Vec<_>>().join("  ");
+            let _ = writeln!(self.text, "{header}\n{rule}");
+        }
+        for (i, (row, values)) in cells.iter().zip(&rows.rows).enumerate() {
+            match self.layout {
+                Layout::Columns => {
+                    let _ = writeln!(self.text, "{}", aligned(row, &widths, mark, &mut cut_any));
+                }
+                Layout::Records => {
+                    if i > 0 {
+                        self.text.push('\n');
+                    }
+                    self.text.push_str(&line::record(headers, row, self.screen.width));
+                }
+            }
             if card {
                 let [attrs, note, evidence] = &values[shown..] else { unreachable!("a card row ends in its details") };
                 if !items(attrs).is_empty() {
@@ -119,6 +162,21 @@ impl Out<'_> {
                 self.details(note, evidence, "    ");
             }
         }
+        if cut_any && let Some(width) = self.screen.width {
+            let width = crate::diag::plural(width, "column");
+            self.note(&format!("cells cut for a width of {width}"), self.screen.see_whole);
+        }
+        let left = rows.rows.len() - printed;
+        if left > 0 {
+            let left = crate::diag::plural(left, "more row");
+            self.note(&format!("{left} not shown"), self.screen.see_all);
+        }
+    }
+
+    /// `(what; how)`: a note under a table, with how to see what it left out if told.
+    fn note(&mut self, what: &str, how: &str) {
+        let how = if how.is_empty() { String::new() } else { format!("; {how}") };
+        let _ = writeln!(self.text, "({what}{how})");
     }
 
     /// A cell's text, on one line: line breaks and other controls in it shown as escapes. A
@@ -199,8 +257,8 @@ impl Out<'_> {
     }
 }
 
-/// Column widths in terminal columns: each column's widest cell, shrunk (widest first)
-/// until the row fits.
+/// Column widths in terminal columns: each column's widest cell, shrunk (widest first, to
+/// [`MIN_COLUMN`] at the least) until the row fits.
 fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in cells {
@@ -212,7 +270,7 @@ fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<u
         let gaps = 2 * widths.len().saturating_sub(1);
         while widths.iter().sum::<usize>() + gaps > total {
             let (i, &widest) = widths.iter().enumerate().max_by_key(|(_, w)| **w).expect("at least one column");
-            if widest <= 8 {
+            if widest <= MIN_COLUMN {
                 break;
             }
             widths[i] = widest - 1;
@@ -221,24 +279,40 @@ fn fit(headers: &[String], cells: &[Vec<String>], width: Option<usize>) -> Vec<u
     widths
 }
 
-/// `s` cut to at most `width` terminal columns, ending in an ellipsis when cut. A wide
-/// character (CJK, emoji) that would straddle the edge is left out whole.
-fn cut(s: &str, width: usize) -> String {
+/// A row's cells cut and padded to the widths, two spaces apart; `cut_any` is set when a
+/// cell was cut.
+fn aligned(items: &[String], widths: &[usize], mark: char, cut_any: &mut bool) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| {
+            let shown = cut(c, *w, mark);
+            *cut_any |= shown.len() != c.len();
+            pad(&shown, *w)
+        })
+        .collect();
+    parts.join("  ").trim_end().to_string()
+}
+
+/// `s` cut to at most `width` terminal columns, ending in `mark` when cut. A character
+/// drawn as one (a wide CJK character, an emoji sequence, a letter with its accents) is
+/// kept or left out whole.
+fn cut(s: &str, width: usize, mark: char) -> String {
     if s.width() <= width {
         return s.to_string();
     }
     let room = width.saturating_sub(1);
     let mut used = 0;
     let mut out = String::new();
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = g.width();
         if used + w > room {
             break;
         }
         used += w;
-        out.push(c);
+        out.push_str(g);
     }
-    out.push('…');
+    out.push(mark);
     out
 }
 
@@ -255,14 +329,30 @@ fn one_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use unicode_width::UnicodeWidthStr;
+
     use super::{cut, pad};
 
     #[test]
     fn wide_characters_are_cut_and_padded_by_terminal_columns() {
-        assert_eq!(cut("東京都庁", 5), "東京…");
-        assert_eq!(cut("東京都庁", 8), "東京都庁");
-        assert_eq!(cut("ab☕cd", 4), "ab…");
+        assert_eq!(cut("東京都庁", 5, '…'), "東京…");
+        assert_eq!(cut("東京都庁", 8, '…'), "東京都庁");
+        assert_eq!(cut("ab☕cd", 4, '…'), "ab…");
+        assert_eq!(cut("abcdef", 4, '~'), "abc~");
         assert_eq!(pad("東京", 6), "東京  ");
         assert_eq!(pad("e\u{301}", 3), "e\u{301}  ");
+    }
+
+    /// A programmer emoji is a woman, a zero-width joiner and a laptop: one picture two
+    /// columns wide, which a cut must keep or drop whole, never leave half-joined.
+    #[test]
+    fn emoji_joined_by_zero_width_joiners_are_cut_whole() {
+        let coder = "👩\u{200d}💻";
+        assert_eq!(coder.width(), 2);
+        assert_eq!(cut(&format!("{coder}{coder}x"), 4, '…'), format!("{coder}…"));
+        assert_eq!(cut(&format!("a{coder}bc"), 4, '…'), format!("a{coder}…"));
+        assert_eq!(cut(&format!("ab{coder}cd"), 4, '…'), "ab…");
+        assert_eq!(cut("e\u{301}e\u{301}e\u{301}", 2, '…'), "e\u{301}…");
+        assert_eq!(pad(coder, 4), format!("{coder}  "));
     }
 }

@@ -31,7 +31,19 @@ pub const COMMANDS: &[MetaCommand] = &[
     MetaCommand {
         name: "format",
         args: "FORMAT",
-        help: "how answers are printed and saved: table, json, csv, dot, graph-json, svg or png",
+        help: "how answers are printed and saved: table, json, csv, markdown, line, dot, graph-json, svg or png",
+        takes_path: false,
+    },
+    MetaCommand {
+        name: "rows",
+        args: "N|all",
+        help: "the most rows a table prints on the terminal (40 to start with)",
+        takes_path: false,
+    },
+    MetaCommand {
+        name: "pager",
+        args: "on|off",
+        help: "show answers taller than the terminal in $PAGER",
         takes_path: false,
     },
     MetaCommand { name: "dot", args: "FILE", help: "write the last answer as Graphviz DOT", takes_path: true },
@@ -66,6 +78,9 @@ pub enum Command {
     Dot(PathBuf),
     Save(PathBuf),
     Timing(bool),
+    /// The most rows a table prints on the terminal; None: all.
+    Rows(Option<usize>),
+    Pager(bool),
     Schema,
     Sources,
     Data(PathBuf),
@@ -107,10 +122,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }
         "dot" => Command::Dot(need("a file name")?.into()),
         "save" => Command::Save(need("a file name")?.into()),
-        "timing" => match need("on or off")?.as_str() {
-            "on" => Command::Timing(true),
-            "off" => Command::Timing(false),
-            _ => return Err(":timing takes on or off".into()),
+        "timing" => Command::Timing(on_off(command.name, &need("on or off")?)?),
+        "pager" => Command::Pager(on_off(command.name, &need("on or off")?)?),
+        "rows" => match need("a number of rows, or all")?.to_ascii_lowercase().as_str() {
+            "all" => Command::Rows(None),
+            n => Command::Rows(Some(
+                n.parse().ok().filter(|&n: &usize| n > 0).ok_or(":rows takes a positive number of rows, or all")?,
+            )),
         },
         "schema" => Command::Schema,
         "sources" => Command::Sources,
@@ -118,6 +136,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "run" => Command::Run(need("a script file")?.into()),
         _ => Command::Quit,
     })
+}
+
+/// `on` or `off`, as `:name` takes it.
+fn on_off(name: &str, arg: &str) -> Result<bool, String> {
+    match arg.to_ascii_lowercase().as_str() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!(":{name} takes on or off")),
+    }
 }
 
 /// The text of `:help` or `:help <topic>`; `:help fields` reads the graph's attributes.
@@ -131,7 +158,7 @@ pub fn help(topic: Option<&str>, kg: &KnowledgeGraph) -> Result<String, String> 
         let _ = writeln!(out, "\nPath options: {PATH_OPTIONS}");
         out.push_str("Each option, condition form and `expect` form with an example: :help options, :help conditions, :help expect.\n");
         out.push_str("Fields, and the attribute names in use per kind and relation: :help fields (also in :schema).\n");
-        out.push_str("Output: add `as table|json|csv|dot` to a statement, or set :format.\n\nCommands (any unambiguous prefix works):\n");
+        out.push_str("Output: add `as table|json|csv|markdown|line|dot` to a statement, or set :format.\n\nCommands (any unambiguous prefix works):\n");
         for c in COMMANDS {
             let _ = writeln!(out, "  :{:<8} {:<20} {}", c.name, c.args, c.help);
         }
@@ -325,5 +352,10 @@ mod tests {
         assert_eq!(parse(":s x"), Err(":s could be :save, :schema, :sources; type more letters".into()));
         assert_eq!(parse(":frobnicate"), Err("unknown command :frobnicate; :help lists the commands".into()));
         assert_eq!(parse(":dot"), Err(":dot needs a file name".into()));
+        assert_eq!(parse(":rows 10"), Ok(Command::Rows(Some(10))));
+        assert_eq!(parse(":rows ALL"), Ok(Command::Rows(None)));
+        assert_eq!(parse(":rows 0"), Err(":rows takes a positive number of rows, or all".into()));
+        assert_eq!(parse(":pa off"), Ok(Command::Pager(false)));
+        assert_eq!(parse(":pager maybe"), Err(":pager takes on or off".into()));
     }
 }

@@ -7,6 +7,7 @@
 mod bindings;
 mod commands;
 mod helper;
+mod pager;
 mod session;
 
 use std::io::{self, IsTerminal, Read};
@@ -29,6 +30,8 @@ pub struct Options {
     pub history: bool,
     /// Piped input: stop at the first failing statement.
     pub bail: bool,
+    /// Show answers taller than the terminal through a pager (`--no-pager` clears it).
+    pub pager: bool,
 }
 
 const PROMPT: &str = "kgq> ";
@@ -61,7 +64,7 @@ fn history_file() -> Option<PathBuf> {
 fn interactive(mut session: Session, options: &Options) -> Result<Outcome, String> {
     let colour = Style::for_stdout() == Style::Colour;
     session.style = Style::for_stderr();
-    session.width = terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
+    session.on_terminal(options.pager);
     let config = Config::builder()
         .history_ignore_dups(true)
         .and_then(|b| b.max_history_size(10_000))

@@ -1,21 +1,25 @@
 //! A session: the loaded graph and the settings a person changes while working (format,
-//! timing, the last answer), and the execution of statements and meta-commands. Shared
-//! by the interactive shell and piped input, so both behave the same.
+//! timing, rows, pager, the last answer), and the execution of statements and
+//! meta-commands. Shared by the interactive shell and piped input, so both behave the same;
+//! only the shell on a terminal fits tables to it, caps their rows and pages
+//! ([`Session::on_terminal`]).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::commands::{self, Command};
+use super::pager::Pager;
 use crate::data::{DataSource, OpenError};
 use crate::diag::{self, Style};
 use crate::fsutil::write_atomic;
 use crate::graph::KnowledgeGraph;
 use crate::graphviz::GraphvizError;
 use crate::query::{self, Failure, Rows, Settings};
-use crate::render::{self, Format, ProduceError, Produced, Subject};
+use crate::render::screen::DEFAULT_MAX_ROWS;
+use crate::render::{self, Format, ProduceError, Produced, Screen, Subject};
 
 /// Where a session's text came from, for error locations.
 pub struct Origin<'a> {
@@ -44,8 +48,13 @@ pub struct Session {
     pub last: Option<Rows>,
     pub cancel: Arc<AtomicBool>,
     pub timeout: Duration,
-    /// Terminal width for tables, when writing to a terminal.
-    pub width: Option<usize>,
+    /// Whether answers are fitted to standard output's terminal and paged; false for piped
+    /// input and output, which are printed whole.
+    terminal: bool,
+    /// `:rows`: the most rows a table prints on the terminal (None: all).
+    pub max_rows: Option<usize>,
+    /// `:pager on|off`.
+    pub pager: bool,
     pub style: Style,
     /// Counts graph loads, so that views of the graph (completion) know to refresh.
     pub generation: u64,
@@ -68,11 +77,31 @@ impl Session {
             last: None,
             cancel: Arc::new(AtomicBool::new(false)),
             timeout: Duration::from_secs(120),
-            width: None,
+            terminal: false,
+            max_rows: Some(DEFAULT_MAX_ROWS),
+            pager: true,
             style: Style::Plain,
             generation: 0,
             running: Vec::new(),
         }
+    }
+
+    /// Prints answers for standard output's terminal, when it is one: tables fitted to its
+    /// width (measured for each answer, so a resized window is followed) and capped at
+    /// `max_rows`, long answers through the pager unless `pager` is false.
+    pub fn on_terminal(&mut self, pager: bool) {
+        self.terminal = std::io::stdout().is_terminal();
+        self.pager = pager;
+    }
+
+    /// What an answer printed now may take, and the pager that shows it.
+    fn screen(&self) -> (Screen, Pager) {
+        if !self.terminal {
+            return (Screen::whole(), Pager::NEVER);
+        }
+        let screen = Screen::of_stdout(self.max_rows)
+            .saying(":format line shows them whole", ":rows all prints them; :save FILE writes them");
+        (screen, Pager::of_stdout(self.pager))
     }
 
     /// "kgq: the built-in graph, 366 entities, 809 relations. :help for help, :quit to leave."
@@ -111,14 +140,20 @@ impl Session {
                     self.last = Some(rows);
                     return Outcome::Ok;
                 }
-                let produced = match self.produce(&rows, format, self.width) {
+                let (screen, pager) = self.screen();
+                let produced = match self.produce(&rows, format, &screen) {
                     Ok(produced) => produced,
                     Err(message) => {
                         let _ = writeln!(err, "{}", diag::visible_lines(&message));
                         return Outcome::Failed;
                     }
                 };
-                if !self.write_interruptibly(&String::from_utf8_lossy(&produced.bytes), out) {
+                let text = String::from_utf8_lossy(&produced.bytes);
+                let paged = pager.wants(&text) && {
+                    let _ = out.flush();
+                    pager.show(&text)
+                };
+                if !paged && !self.write_interruptibly(&text, out) {
                     let _ = writeln!(err, "\ncancelled");
                     return Outcome::Failed;
                 }
@@ -177,6 +212,14 @@ impl Session {
                 self.timing = on;
                 Ok(())
             }
+            Command::Rows(max) => {
+                self.max_rows = max;
+                Ok(())
+            }
+            Command::Pager(on) => {
+                self.pager = on;
+                Ok(())
+            }
             // Names and titles come from the data: shown escaped, like tables.
             Command::Schema => {
                 let _ = out.write_all(diag::visible_lines(&commands::schema(&self.kg)).as_bytes());
@@ -210,7 +253,7 @@ impl Session {
 
     fn save(&self, path: &Path, format: Format, err: &mut dyn Write) -> Result<(), String> {
         let rows = self.last.as_ref().ok_or("no result yet: run a statement first")?;
-        let produced = self.produce(rows, format, None)?;
+        let produced = self.produce(rows, format, &Screen::whole())?;
         write_atomic(path, &produced.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         let _ = err.write_all(diag::visible_lines(&produced.aside).as_bytes());
         // Said on standard error, so that piped answers stay answers only.
@@ -221,9 +264,9 @@ impl Session {
 
     /// An answer in `format` through `render::produce`, as the command line writes it, or
     /// why it cannot be, in words.
-    fn produce(&self, rows: &Rows, format: Format, width: Option<usize>) -> Result<Produced, String> {
+    fn produce(&self, rows: &Rows, format: Format, screen: &Screen) -> Result<Produced, String> {
         let options = render::dot::Options::default();
-        render::produce(&self.kg, Subject::Answer(rows), format, &options, width).map_err(|e| match e {
+        render::produce(&self.kg, Subject::Answer(rows), format, &options, screen).map_err(|e| match e {
             ProduceError::TooLarge(e) => format!("{e}\n  help: {}", e.help()),
             ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
                 format!("{stderr}Graphviz `dot` failed ({status})")
