@@ -20,3 +20,4 @@ mod snapshot;
 mod sources;
 mod support;
 mod terminal;
+mod typeahead;

@@ -1,0 +1,71 @@
+//! Typed-ahead input in the shell: lines that reach the terminal in one burst (a fast
+//! typist, a slow network, a terminal that sends a block at once) each run, in order.
+//! Each test writes its lines to the pseudo-terminal in a single write.
+
+use rexpect::session::{PtySession, spawn_command};
+use std::process::Command;
+
+use crate::support::root;
+
+fn shell(history: &std::path::Path) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kgq"));
+    cmd.current_dir(root()).env("KGQ_HISTORY", history).env("NO_COLOR", "1").env("TERM", "xterm").env("COLUMNS", "200");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+    p.exp_string("kgq> ").expect("a prompt");
+    p
+}
+
+/// Writes `text` to the terminal at once, as one burst.
+fn burst(p: &mut PtySession, text: &str) {
+    p.send(text).unwrap();
+    p.flush().unwrap();
+}
+
+#[test]
+fn statements_typed_ahead_in_one_burst_all_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&dir.path().join("history"));
+    burst(&mut p, ":format csv\ncount country\ncount city\ncount person\n");
+    p.exp_string("count\r\n50").expect("the first statement's answer");
+    p.exp_string("count\r\n14").expect("the second statement's answer, typed ahead");
+    p.exp_string("count\r\n58").expect("the third statement's answer, typed ahead");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    let history = std::fs::read_to_string(dir.path().join("history")).unwrap();
+    assert!(history.contains("count city") && history.contains("count person"), "{history}");
+}
+
+#[test]
+fn a_meta_command_typed_ahead_applies_to_the_statement_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&dir.path().join("history"));
+    burst(&mut p, ":timing on\ncount country\n");
+    p.exp_string("50").unwrap();
+    p.exp_string("(time: ").expect(":timing on was read before the statement ran");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn a_statement_continued_over_typed_ahead_lines_runs_once_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&dir.path().join("history"));
+    burst(&mut p, ":format csv\ncount person where\nname contains \"Kim\"\ncount country\n");
+    p.exp_string(" ...> ").expect("the unfinished line continues");
+    p.exp_string("count\r\n6\r\n").expect("the continued statement, run once whole");
+    p.exp_string("count\r\n50").expect("the statement after the continued one");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn a_paste_followed_by_typed_ahead_lines_runs_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&dir.path().join("history"));
+    burst(&mut p, ":format csv\n\x1b[200~count relations\ncount person\x1b[201~\rcount country\n");
+    p.exp_string("count\r\n809").expect("the first pasted statement");
+    p.exp_string("count\r\n58").expect("the second pasted statement");
+    p.exp_string("count\r\n50").expect("the line typed after the paste");
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}
