@@ -144,3 +144,35 @@ fn a_statement_that_does_not_parse_fails_alike_everywhere() {
     std::fs::write(&script, "count dprk_organ\nexpect 3 rowz\n").unwrap();
     assert_eq!(kgq(&["run", script.to_str().unwrap()], &root()).status.code(), Some(2));
 }
+
+#[test]
+fn the_summary_counts_plain_statements_run_as_well_as_assertions() {
+    let out = run(&["tests/scripts/report.kgq"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("\n5 statements run\n2 passed, 0 failed\n"), "{}", stdout(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("plain.kgq");
+    std::fs::write(&script, "count company\nfind group\ncount nosuchkind\n").unwrap();
+    let xml = dir.path().join("results.xml");
+    let out = run(&["--junit", xml.to_str().unwrap(), script.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("this statement failed") && !text.contains("assertion"), "{text}");
+    assert!(text.ends_with("\n3 statements run\n0 passed, 1 failed\n"), "{text}");
+    // JUnit lists what can fail on its own: assertions, and plain statements that failed.
+    let xml = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    assert_eq!(doc.root_element().attribute("tests"), Some("1"));
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+    let out = run(&["--quiet", script.to_str().unwrap()]);
+    assert!(stdout(&out).ends_with("\n3 statements run\n0 passed, 1 failed\n"), "{}", stdout(&out));
+}
+
+#[test]
+fn echo_prints_each_statement_as_written_with_its_answer() {
+    let out = run(&["--echo", "tests/scripts/report.kgq"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+    let refused = run(&["--echo", "--quiet", "tests/scripts/report.kgq"]);
+    assert_eq!(refused.status.code(), Some(2), "--echo and --quiet contradict each other");
+}

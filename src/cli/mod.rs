@@ -125,6 +125,9 @@ pub enum Command {
         /// Print only failures and the summary.
         #[arg(long)]
         quiet: bool,
+        /// Print each statement as written, with its answer, so the script reads as a report.
+        #[arg(long, conflicts_with = "quiet")]
+        echo: bool,
         /// Also write the results as JUnit XML to this file.
         #[arg(long, value_name = "OUT.xml")]
         junit: Option<PathBuf>,
@@ -230,7 +233,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             };
             export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
         }
-        Command::Run { files, bail, timeout, quiet, junit, update } => {
+        Command::Run { files, bail, timeout, quiet, echo, junit, update } => {
             let timeout = seconds(timeout)?;
             // CI reads the last line: a graph that does not load is one failure, and no
             // script ran.
@@ -245,7 +248,9 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                     _ => Err(ending),
                 }
             })?;
-            let options = scripts::Options { bail, quiet, update, junit, timeout, style: Some(Style::for_stdout()) };
+            let style = Some(Style::for_stdout());
+            let width = terminal_width();
+            let options = scripts::Options { bail, quiet, echo, width, update, junit, timeout, style };
             // The run has reported on standard output; only the status is left to choose.
             let summary = scripts::run(&kg, &files, &options, &mut io::stdout().lock());
             match summary {
