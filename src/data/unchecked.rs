@@ -10,7 +10,8 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::diag::{Diagnostic, Location};
+use super::DataFiles;
+use crate::diag::{Diagnostic, Location, plural};
 
 /// References of one sort that were not checked.
 #[derive(Default)]
@@ -46,5 +47,66 @@ impl Tally {
         }
         let message = message(self.uses, self.names.len(), &names.join(", "));
         Some(Diagnostic::warning(message).at(first, "the first one").help(why))
+    }
+}
+
+/// The references that could not be checked, by what they name.
+#[derive(Default)]
+pub struct Unchecked {
+    pub sources: Tally,
+    pub vocabulary: Tally,
+    pub entities: Tally,
+    /// Some relation file could not be read whole.
+    pub relation_files: bool,
+}
+
+impl Unchecked {
+    pub fn warnings(&self, files: &DataFiles) -> Vec<Diagnostic> {
+        let sources = if files.sources.is_some() {
+            "sources.toml has errors (above), so the sources it declares are not all known; they are checked, \
+             and their quotes with --sources, once it is fixed"
+        } else {
+            "there is no sources.toml to declare them; they are checked once it exists"
+        };
+        let vocabulary = "schema.toml has errors (above), so the kinds and relations it declares are not all \
+             known; what uses them is checked once it is fixed";
+        let entities = "these entities were not loaded: they have errors of their own or are in a file with \
+             errors (above); references to them are checked once those are fixed";
+        let n = plural;
+        [
+            self.sources.warning(
+                |uses, names, shown| {
+                    format!(
+                        "not checked: {} of {} sources.toml does not declare ({shown})",
+                        n(uses, "citation"),
+                        n(names, "source")
+                    )
+                },
+                sources,
+            ),
+            self.vocabulary.warning(
+                |uses, names, shown| {
+                    format!(
+                        "not checked: {} of {} schema.toml does not declare ({shown})",
+                        n(uses, "use"),
+                        n(names, "kind or relation name")
+                    )
+                },
+                vocabulary,
+            ),
+            self.entities.warning(
+                |uses, names, shown| {
+                    format!(
+                        "not checked: {} to {} not loaded ({shown})",
+                        n(uses, "reference"),
+                        if names == 1 { "1 entity".to_string() } else { format!("{names} entities") }
+                    )
+                },
+                entities,
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }

@@ -14,10 +14,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::bulk::{self, Table};
 use super::check::{self, Context, EntityRecord, Field, NameIndex, Refusal, RelationRecord, Role, is_slug};
 use super::parse::{self, RawEntity, RawRelation, Record};
-use super::unchecked::Tally;
+use super::unchecked::Unchecked;
 use super::vocab::Vocab;
 use super::{DataFiles, Dataset, warnings};
-use crate::diag::{Diagnostic, FileId, Location, plural};
+use crate::diag::{Diagnostic, FileId, Location};
 use crate::store::{self, Entities, EntityMore, Relations};
 
 /// Checks every record of every file; returns what is valid and every problem found.
@@ -83,67 +83,6 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
         diags.extend(warnings::coverage(&dataset, &origins));
     }
     (dataset, diags)
-}
-
-/// The references that could not be checked, by what they name.
-#[derive(Default)]
-struct Unchecked {
-    sources: Tally,
-    vocabulary: Tally,
-    entities: Tally,
-    /// Some relation file could not be read whole.
-    relation_files: bool,
-}
-
-impl Unchecked {
-    fn warnings(&self, files: &DataFiles) -> Vec<Diagnostic> {
-        let sources = if files.sources.is_some() {
-            "sources.toml has errors (above), so the sources it declares are not all known; they are checked, \
-             and their quotes with --sources, once it is fixed"
-        } else {
-            "there is no sources.toml to declare them; they are checked once it exists"
-        };
-        let vocabulary = "schema.toml has errors (above), so the kinds and relations it declares are not all \
-             known; what uses them is checked once it is fixed";
-        let entities = "these entities were not loaded: they have errors of their own or are in a file with \
-             errors (above); references to them are checked once those are fixed";
-        let n = plural;
-        [
-            self.sources.warning(
-                |uses, names, shown| {
-                    format!(
-                        "not checked: {} of {} sources.toml does not declare ({shown})",
-                        n(uses, "citation"),
-                        n(names, "source")
-                    )
-                },
-                sources,
-            ),
-            self.vocabulary.warning(
-                |uses, names, shown| {
-                    format!(
-                        "not checked: {} of {} schema.toml does not declare ({shown})",
-                        n(uses, "use"),
-                        n(names, "kind or relation name")
-                    )
-                },
-                vocabulary,
-            ),
-            self.entities.warning(
-                |uses, names, shown| {
-                    format!(
-                        "not checked: {} to {} not loaded ({shown})",
-                        n(uses, "reference"),
-                        if names == 1 { "1 entity".to_string() } else { format!("{names} entities") }
-                    )
-                },
-                entities,
-            ),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
-    }
 }
 
 /// Checks records as files are read and keeps the valid ones in compact tables.
