@@ -69,3 +69,28 @@ fn the_base_fixture_is_clean() {
     assert!(loaded.diagnostics.is_empty());
     assert!(data::verify_sources(&dataset, &fixture("docs")).is_empty());
 }
+
+/// `ONE.CSV`, `People.Toml`: a file's extension is read in any case, by `--data FILE`, by
+/// the folder reader and by `-o FILE`.
+#[test]
+fn extensions_are_read_in_any_case() {
+    use crate::support::{kgq, stderr, stdout};
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ONE.CSV");
+    std::fs::write(&csv, "id,kind,name\nada,person,Ada\nbob,person,Bob\n").unwrap();
+    let out = kgq(&["--data", csv.to_str().unwrap(), "query", "count person as csv"], dir.path());
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "count\n2\n"), "{}", stderr(&out));
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(graph.join("entities")).unwrap();
+    std::fs::create_dir_all(graph.join("relations")).unwrap();
+    std::fs::copy(&csv, graph.join("entities/People.Csv")).unwrap();
+    std::fs::write(graph.join("relations/Knows.JSONL"), "{\"from\": \"ada\", \"rel\": \"knows\", \"to\": \"bob\"}\n")
+        .unwrap();
+    let out = kgq(&["check", graph.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with(": ok, 2 entities, 1 relations\n"), "{}", stdout(&out));
+    let json = dir.path().join("ANSWER.JSON");
+    let out = kgq(&["--data", graph.to_str().unwrap(), "query", "count *", "-o", json.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&json).unwrap().contains("\"kgq-rows\""));
+}
