@@ -1,6 +1,7 @@
-//! Typed-ahead input in the shell: lines that reach the terminal in one burst (a fast
-//! typist, a slow network, a terminal that sends a block at once) each run, in order.
-//! Each test writes its lines to the pseudo-terminal in a single write.
+//! What the shell keeps of what is typed: lines that reach the terminal in one burst (a
+//! fast typist, a slow network, a terminal that sends a block at once) each run, in order
+//! (each test writes its lines to the pseudo-terminal in a single write); and the history
+//! file is where the README says.
 
 use rexpect::session::{PtySession, spawn_command};
 use std::process::Command;
@@ -68,4 +69,27 @@ fn a_paste_followed_by_typed_ahead_lines_runs_everything() {
     p.exp_string("count\r\n50").expect("the line typed after the paste");
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
+}
+
+/// Without `KGQ_HISTORY`, history goes to `kgq/history` in the data folder: on Linux
+/// `$XDG_DATA_HOME`, else `~/.local/share`.
+#[cfg(target_os = "linux")]
+#[test]
+fn history_is_kept_where_the_readme_says() {
+    let home = tempfile::tempdir().unwrap();
+    for xdg in [Some(home.path().join("xdg")), None] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kgq"));
+        cmd.current_dir(root()).env_remove("KGQ_HISTORY").env("HOME", home.path()).env("NO_COLOR", "1");
+        match &xdg {
+            Some(dir) => cmd.env("XDG_DATA_HOME", dir),
+            None => cmd.env_remove("XDG_DATA_HOME"),
+        };
+        let mut p = spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
+        p.exp_string("kgq> ").unwrap();
+        burst(&mut p, "count city\n:quit\n");
+        p.exp_eof().unwrap();
+        let file = xdg.unwrap_or_else(|| home.path().join(".local/share")).join("kgq/history");
+        let history = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(history.contains("count city"), "{history}");
+    }
 }
