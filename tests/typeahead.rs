@@ -22,6 +22,12 @@ fn burst(p: &mut PtySession, text: &str) {
     p.flush().unwrap();
 }
 
+/// Ends the session the way a person does, and waits for it to end.
+fn leave(mut p: PtySession) {
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}
+
 #[test]
 fn statements_typed_ahead_in_one_burst_all_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -30,8 +36,7 @@ fn statements_typed_ahead_in_one_burst_all_run() {
     p.exp_string("count\r\n50").expect("the first statement's answer");
     p.exp_string("count\r\n14").expect("the second statement's answer, typed ahead");
     p.exp_string("count\r\n58").expect("the third statement's answer, typed ahead");
-    p.send_line(":quit").unwrap();
-    p.exp_eof().unwrap();
+    leave(p);
     let history = std::fs::read_to_string(dir.path().join("history")).unwrap();
     assert!(history.contains("count city") && history.contains("count person"), "{history}");
 }
@@ -43,8 +48,7 @@ fn a_meta_command_typed_ahead_applies_to_the_statement_after_it() {
     burst(&mut p, ":timing on\ncount country\n");
     p.exp_string("50").unwrap();
     p.exp_string("(time: ").expect(":timing on was read before the statement ran");
-    p.send_line(":quit").unwrap();
-    p.exp_eof().unwrap();
+    leave(p);
 }
 
 #[test]
@@ -55,8 +59,7 @@ fn a_statement_continued_over_typed_ahead_lines_runs_once_whole() {
     p.exp_string(" ...> ").expect("the unfinished line continues");
     p.exp_string("count\r\n6\r\n").expect("the continued statement, run once whole");
     p.exp_string("count\r\n50").expect("the statement after the continued one");
-    p.send_line(":quit").unwrap();
-    p.exp_eof().unwrap();
+    leave(p);
 }
 
 #[test]
@@ -67,8 +70,7 @@ fn a_paste_followed_by_typed_ahead_lines_runs_everything() {
     p.exp_string("count\r\n809").expect("the first pasted statement");
     p.exp_string("count\r\n58").expect("the second pasted statement");
     p.exp_string("count\r\n50").expect("the line typed after the paste");
-    p.send_line(":quit").unwrap();
-    p.exp_eof().unwrap();
+    leave(p);
 }
 
 /// Without `KGQ_HISTORY`, history goes to `kgq/history` in the data folder: on Linux
