@@ -56,8 +56,6 @@ pub struct Unchecked {
     pub sources: Tally,
     pub vocabulary: Tally,
     pub entities: Tally,
-    /// Some relation file could not be read whole.
-    pub relation_files: bool,
 }
 
 impl Unchecked {

@@ -54,6 +54,7 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
         declared_sources: sources.len(),
         source_ids: sources.iter().map(|s| s.id.clone()).collect(),
         entity_files_complete: true,
+        relation_files_complete: true,
         refused: FxHashSet::default(),
         unchecked: Unchecked::default(),
         entities: Entities::default(),
@@ -73,7 +74,7 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     for &file in &files.relations {
         loader.read(file, Table::Relations);
     }
-    let all_read = loader.entity_files_complete && loader.relation_files_complete();
+    let all_read = loader.entity_files_complete && loader.relation_files_complete;
     let Loader { mut diags, vocab, entities, relations, origins, unchecked, .. } = loader;
     diags.extend(unchecked.warnings(files));
     let dataset = Dataset { schema: vocab.schema, sources, entities, relations };
@@ -102,6 +103,8 @@ struct Loader<'f> {
     /// Every entity file was read whole (no syntax error, no misspelt table name, no
     /// record that failed to decode).
     entity_files_complete: bool,
+    /// Likewise every relation file.
+    relation_files_complete: bool,
     /// Ids of entities refused by their check (references to them are not checked).
     refused: FxHashSet<String>,
     unchecked: Unchecked,
@@ -188,16 +191,12 @@ impl Loader<'_> {
             Table::Relations => {
                 let fields = &parse::RELATION_FIELDS;
                 let parsed = parse::records::<RawRelation>(file, &source.text, "relation", fields, &mut self.diags);
-                self.unchecked.relation_files |= !parsed.complete;
+                self.relation_files_complete &= parsed.complete;
                 for record in parsed.records {
                     bulk::Sink::relation(self, record);
                 }
             }
         }
-    }
-
-    fn relation_files_complete(&self) -> bool {
-        !self.unchecked.relation_files
     }
 
     /// Checks an entity; adds it when accepted, or reports why not.
