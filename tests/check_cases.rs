@@ -94,3 +94,37 @@ fn extensions_are_read_in_any_case() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(std::fs::read_to_string(&json).unwrap().contains("\"kgq-rows\""));
 }
+
+/// Through the real binary: a misspelt `[[sources]]` in a copy of the shipped graph is one
+/// error and one warning (it was 1,000 errors about citations, entities and relations), and
+/// a syntax error in one entity file leaves `--sources` checking the quotes of the others.
+#[test]
+fn kgq_check_reports_a_broken_file_once_and_checks_the_rest() {
+    use crate::support::{kgq, root, shared_sources, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in crate::support::read_tree(&root().join("graph-data")) {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let sources = dir.path().join("sources.toml");
+    let declared = std::fs::read_to_string(&sources).unwrap();
+    std::fs::write(&sources, declared.replace("[[source]]", "[[sources]]")).unwrap();
+    let out = kgq(&["check", dir.path().to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("did you mean `[[source]]`?") && err.contains("sources.toml:4:3"), "{err}");
+    assert!(err.trim_end().ends_with(": 1 error, 1 warning"), "{err}");
+    let Some(documents) = shared_sources("quotes checked past a broken file") else { return };
+    std::fs::write(&sources, declared).unwrap();
+    let people = dir.path().join("entities/people.toml");
+    let text = std::fs::read_to_string(&people).unwrap();
+    std::fs::write(&people, text.replacen("name = \"", "name = ", 1)).unwrap();
+    let money = dir.path().join("relations/money.toml");
+    let text = std::fs::read_to_string(&money).unwrap();
+    std::fs::write(&money, text.replacen("quote = \"", "quote = \"not in the document ", 1)).unwrap();
+    let out = kgq(&["check", dir.path().to_str().unwrap(), "--sources", documents.to_str().unwrap()], dir.path());
+    let err = stderr(&out);
+    assert!(err.contains("TOML syntax error") && err.contains("people.toml"), "{err}");
+    assert!(err.contains("money.toml") && err.contains("the quote is not on line"), "{err}");
+}
