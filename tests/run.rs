@@ -144,3 +144,72 @@ fn a_statement_that_does_not_parse_fails_alike_everywhere() {
     std::fs::write(&script, "count dprk_organ\nexpect 3 rowz\n").unwrap();
     assert_eq!(kgq(&["run", script.to_str().unwrap()], &root()).status.code(), Some(2));
 }
+
+#[test]
+fn the_summary_counts_plain_statements_run_as_well_as_assertions() {
+    let out = run(&["tests/scripts/report.kgq"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("\n5 statements run\n2 passed, 0 failed\n"), "{}", stdout(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("plain.kgq");
+    std::fs::write(&script, "count company\nfind group\ncount nosuchkind\n").unwrap();
+    let xml = dir.path().join("results.xml");
+    let out = run(&["--junit", xml.to_str().unwrap(), script.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("this statement failed") && !text.contains("assertion"), "{text}");
+    assert!(text.ends_with("\n3 statements run\n0 passed, 1 failed\n"), "{text}");
+    // JUnit lists what can fail on its own: assertions, and plain statements that failed.
+    let xml = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    assert_eq!(doc.root_element().attribute("tests"), Some("1"));
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+    let out = run(&["--quiet", script.to_str().unwrap()]);
+    assert!(stdout(&out).ends_with("\n3 statements run\n0 passed, 1 failed\n"), "{}", stdout(&out));
+}
+
+#[test]
+fn echo_prints_each_statement_as_written_with_its_answer() {
+    let out = run(&["--echo", "tests/scripts/report.kgq"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+    let refused = run(&["--echo", "--quiet", "tests/scripts/report.kgq"]);
+    assert_eq!(refused.status.code(), Some(2), "--echo and --quiet contradict each other");
+}
+
+/// The README's pipeline step for a data repository runs as written: its `run:` lines,
+/// through a shell with `kgq` on the `PATH`, in a data repository laid out as the README
+/// says (graph-data/ with its scripts in queries/, the cited documents in sources/).
+#[test]
+fn the_readme_ci_step_runs_as_written_in_a_data_repository() {
+    let Some(documents) = crate::support::shared_sources("the README's CI step") else { return };
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let (_, yaml) = readme.split_once("```yaml\n").expect("the README shows the CI step");
+    let (yaml, _) = yaml.split_once("```").unwrap();
+    let (_, commands) = yaml.split_once("run: |\n").expect("the step runs commands");
+    let repo = tempfile::tempdir().unwrap();
+    let copy = |from: &Path, to: &str| {
+        for (rel, text) in crate::support::read_tree(from) {
+            let path = repo.path().join(to).join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    };
+    copy(&root().join("graph-data"), "graph-data");
+    copy(&documents, "sources");
+    let bin = Path::new(env!("CARGO_BIN_EXE_kgq")).parent().unwrap().to_path_buf();
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("set -e\n{commands}"))
+        .current_dir(repo.path())
+        .env("PATH", path.unwrap())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("a shell runs");
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("evidence locators verified") && stdout(&out).ends_with(" passed, 0 failed\n"));
+    let xml = std::fs::read_to_string(repo.path().join("kgq-results.xml")).expect("the JUnit file");
+    roxmltree::Document::parse(&xml).expect("well-formed XML");
+}

@@ -22,3 +22,4 @@ mod snapshot;
 mod sources;
 mod support;
 mod terminal;
+mod typeahead;

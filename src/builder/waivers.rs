@@ -60,7 +60,7 @@ pub fn read(files: &DataFiles, data: &Dataset) -> (Vec<Waiver>, Vec<Diagnostic>)
     let Some(id) = files.coverage else { return (Vec::new(), diags) };
     let text = &files.map.get(id).text;
     let mut out = Vec::new();
-    for record in parse::records::<Raw>(id, text, "waiver", &FIELDS, &mut diags) {
+    for record in parse::records::<Raw>(id, text, "waiver", &FIELDS, &mut diags).records {
         let (raw, at) = (record.value, record.location);
         let known = || data.sources.iter().map(|s| s.id.as_str());
         if !known().any(|s| s == raw.source) {

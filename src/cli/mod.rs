@@ -168,6 +168,9 @@ pub enum Command {
         /// Print only failures and the summary.
         #[arg(long)]
         quiet: bool,
+        /// Print each statement as written, with its answer, so the script reads as a report.
+        #[arg(long, conflicts_with = "quiet")]
+        echo: bool,
         /// Also write the results as JUnit XML to this file.
         #[arg(long, value_name = "OUT.xml")]
         junit: Option<PathBuf>,
@@ -291,7 +294,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             };
             export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
         }
-        Command::Run { files, bail, timeout, quiet, junit, update } => {
+        Command::Run { files, bail, timeout, quiet, echo, junit, update } => {
             let timeout = seconds(timeout)?;
             // CI reads the last line: a graph that does not load is one failure, and no
             // script ran.
@@ -306,7 +309,10 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                     _ => Err(ending),
                 }
             })?;
-            let options = scripts::Options { bail, quiet, update, junit, timeout, style: Some(Style::for_stdout()) };
+            let style = Some(Style::for_stdout());
+            // Echoed answers fit a terminal's width, and every row is printed.
+            let screen = render::Screen::of_stdout(None).saying("redirect the output to see them whole", "");
+            let options = scripts::Options { bail, quiet, echo, screen, update, junit, timeout, style };
             // The run has reported on standard output; only the status is left to choose.
             let summary = scripts::run(&kg, &files, &options, &mut io::stdout().lock());
             match summary {

@@ -20,7 +20,8 @@ use crate::render::{self, Format, ProduceError, Produced, Screen, Subject, dot};
 /// How a picture (dot, svg, png) is drawn.
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct PictureArgs {
-    /// In pictures (dot, svg, png), draw a box around the entities of each country.
+    /// In pictures (dot, svg, png), draw a box around the entities in each country (where
+    /// they work or are located, else their own country).
     #[arg(long, value_enum, value_name = "BY")]
     cluster: Option<ClusterArg>,
     /// Lay a picture out left to right or top to bottom (default: paths and `connect`
@@ -72,7 +73,7 @@ impl TableArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum ClusterArg {
-    /// One box per country, for the entities whose `country` is set.
+    /// One box per country, around the entities that are in it.
     Country,
 }
 

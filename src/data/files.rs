@@ -77,7 +77,7 @@ impl DataFiles {
 
     /// Whether any entity or relation file is curated TOML.
     pub fn has_toml(&self) -> bool {
-        self.entities.iter().chain(&self.relations).any(|&f| self.map.get(f).name.ends_with(".toml"))
+        self.entities.iter().chain(&self.relations).any(|&f| has_extension(&self.map.get(f).name, "toml"))
     }
 
     /// Classifies `(path relative to the root, text)` pairs by their place in the layout.
@@ -94,9 +94,9 @@ impl DataFiles {
                 ("", "schema.toml") => out.schema = Some(id),
                 ("", "sources.toml") => out.sources = Some(id),
                 ("", "coverage.toml") => out.coverage = Some(id),
-                ("entities", n) if n.ends_with(".toml") || super::bulk::is_bulk(n) => out.entities.push(id),
-                ("relations", n) if n.ends_with(".toml") || super::bulk::is_bulk(n) => out.relations.push(id),
-                ("queries", n) if n.ends_with(".kgq") => out.scripts.push(id),
+                ("entities", n) if has_extension(n, "toml") || super::bulk::is_bulk(n) => out.entities.push(id),
+                ("relations", n) if has_extension(n, "toml") || super::bulk::is_bulk(n) => out.relations.push(id),
+                ("queries", n) if has_extension(n, "kgq") => out.scripts.push(id),
                 _ => out.stray.push(id),
             }
         }
@@ -337,7 +337,14 @@ impl From<Unread> for Problem {
 
 /// Whether a file's name says it is graph-data or a script.
 fn wanted(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "kgq" | "csv" | "jsonl"))
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    ["toml", "kgq", "csv", "jsonl"].iter().any(|ext| has_extension(name, ext))
+}
+
+/// Whether the file `name` ends in `.ext`, in any case (`ONE.CSV` is CSV): the one rule by
+/// which the folder reader, `--data FILE` and the bulk readers tell files apart.
+pub fn has_extension(name: &str, ext: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, e)| !stem.is_empty() && e.eq_ignore_ascii_case(ext))
 }
 
 fn check_regular(meta: &Metadata) -> Result<(), Unread> {

@@ -18,6 +18,7 @@ mod files;
 mod open;
 pub(crate) mod parse;
 pub mod snapshot;
+mod unchecked;
 mod validate;
 mod vocab;
 mod warnings;

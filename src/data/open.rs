@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::MAX_FILE_BYTES;
+use super::files::{MAX_FILE_BYTES, has_extension};
 use super::{DataFiles, Dataset, Unread, load, read_regular, snapshot};
 use crate::diag::Diagnostic;
 
@@ -58,7 +58,7 @@ pub enum Step {
 impl DataSource {
     /// The source `path` names: a folder, a data file by its extension, else a snapshot.
     pub fn at(path: &Path) -> DataSource {
-        let is_data_file = matches!(extension(path), Some("toml" | "csv" | "jsonl"));
+        let is_data_file = ["toml", "csv", "jsonl"].iter().any(|ext| extension_is(path, ext));
         let path = path.to_path_buf();
         if path.is_dir() || (!path.exists() && !is_data_file) {
             return DataSource::Folder(path);
@@ -108,7 +108,7 @@ impl DataSource {
 /// path in diagnostics. A `.toml` file is refused: curated records cite sources, which only
 /// a folder's sources.toml declares.
 fn read_file(path: &Path) -> Result<DataFiles, OpenError> {
-    if extension(path) == Some("toml") {
+    if extension_is(path, "toml") {
         return Err(OpenError::Unreadable {
             message: format!(
                 "{} is one file of a graph-data folder: its records cite sources that sources.toml declares",
@@ -128,9 +128,9 @@ fn read_file(path: &Path) -> Result<DataFiles, OpenError> {
     Ok(files)
 }
 
-/// A path's extension, as the folder reader reads file names (case matters there too).
-fn extension(path: &Path) -> Option<&str> {
-    path.extension().and_then(|e| e.to_str())
+/// Whether a path's extension is `ext`, in any case, as the folder reader reads file names.
+fn extension_is(path: &Path, ext: &str) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|name| has_extension(name, ext))
 }
 
 /// Reads a snapshot file written by `kgq build`.
@@ -163,7 +163,11 @@ mod tests {
         assert!(matches!(at("people.csv"), DataSource::File(_)));
         assert!(matches!(at("people.jsonl"), DataSource::File(_)));
         assert!(matches!(at("people.toml"), DataSource::File(_)));
+        // Extensions in any case: what a Windows share or a camera-era export names files.
+        assert!(matches!(at("PEOPLE.CSV"), DataSource::File(_)));
+        assert!(matches!(at("people.JsonL"), DataSource::File(_)));
         assert!(matches!(at("graph.snap"), DataSource::Snapshot(_)));
+        assert!(matches!(at(".csv"), DataSource::Snapshot(_)), "a dot file has no extension");
         assert!(matches!(DataSource::at(dir.path()), DataSource::Folder(_)));
         // A missing path is a folder ("no such folder"), unless it names a data file.
         assert!(matches!(DataSource::at(&dir.path().join("missing")), DataSource::Folder(_)));

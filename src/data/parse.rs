@@ -12,7 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::diag::{Diagnostic, FileId, Location};
-use crate::suggest::help_for_unknown;
+use crate::suggest::{did_you_mean, help_for_unknown};
 
 /// The fields a record may have, and those of the evidence items inside it.
 pub struct Fields {
@@ -30,18 +30,37 @@ pub struct Record<T> {
     pub bulk: bool,
 }
 
-/// Parses `text` and decodes the items of each array-of-tables named in `tables`
-/// (`("entity", fields)`), reporting syntax errors, unknown top-level keys, unknown fields
-/// and type errors into `diags`.
+/// What a file gave: its records, and whether it gave every record it was meant to.
+pub struct Parsed<T> {
+    pub records: Vec<Record<T>>,
+    /// No syntax error, no misspelt table name and no record that failed to decode: the
+    /// file declares exactly what these records say. When false, a name the file should
+    /// have declared may be missing, and what refers to it cannot be checked.
+    pub complete: bool,
+}
+
+/// Parses `text` and decodes the items of the array-of-tables `table` (`"entity"`),
+/// reporting syntax errors, unknown top-level keys, unknown fields and type errors into
+/// `diags`.
 pub fn records<T: DeserializeOwned>(
     file: FileId,
     text: &str,
     table: &str,
     fields: &Fields,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Record<T>> {
+) -> Parsed<T> {
+    let (root, complete) = tables(file, text, &[table], diags);
+    let parsed = decode_table(file, &root, table, fields, !complete, diags);
+    Parsed { complete: complete && parsed.complete, ..parsed }
+}
+
+/// Parses a file that holds the array-of-tables named in `names`, reporting syntax errors
+/// and any other top-level key (a misspelt table name gets "did you mean", and is one
+/// error however many tables carry it). Returns the file's tables and whether it parsed
+/// with nothing left out.
+pub fn tables<'t>(file: FileId, text: &'t str, names: &[&str], diags: &mut Vec<Diagnostic>) -> (DeTable<'t>, bool) {
     let (root, errors) = DeTable::parse_recoverable(text);
-    let syntax_errors = !errors.is_empty();
+    let mut complete = errors.is_empty();
     for error in errors {
         let span = error.span().unwrap_or(0..0);
         diags.push(
@@ -50,29 +69,61 @@ pub fn records<T: DeserializeOwned>(
                 .help("fix the TOML syntax; every other problem in this file is still reported"),
         );
     }
-    let mut out = Vec::new();
+    let holds = names.iter().map(|n| format!("`[[{n}]]`")).collect::<Vec<_>>().join(" and ");
+    let syntax_errors = !complete;
     for (key, value) in root.get_ref().iter() {
-        let loc = Location::new(file, key.span());
-        if key.get_ref().as_ref() != table {
-            diags.push(
-                Diagnostic::error(format!("unexpected top-level key `{}`", key.get_ref()))
-                    .at(loc, "not expected in this file")
-                    .help(format!("this file holds `[[{table}]]` tables only")),
-            );
+        let name: &str = key.get_ref().as_ref();
+        if names.contains(&name) {
             continue;
         }
-        let DeValue::Array(items) = value.get_ref() else {
-            diags.push(
-                Diagnostic::error(format!("`{table}` must be an array of tables"))
-                    .at(loc, "not an array of tables")
-                    .help(format!("write each record under its own `[[{table}]]` header")),
-            );
+        complete = false;
+        let table = matches!(value.get_ref(), DeValue::Array(_) | DeValue::Table(_));
+        // After a syntax error, a stray key is most often a record's line that the broken
+        // header left at the top level: the syntax error explains it.
+        if syntax_errors && !table {
             continue;
+        }
+        let help = match did_you_mean(name, names.iter().copied()) {
+            Some(best) => format!("did you mean `[[{best}]]`? This file holds {holds} tables only"),
+            None => format!("this file holds {holds} tables only"),
         };
-        for item in items.iter() {
-            if let Some(record) = decode(file, item, fields, syntax_errors, diags) {
-                out.push(record);
-            }
+        let what = if table { "table" } else { "top-level key" };
+        diags.push(
+            Diagnostic::error(format!("unexpected {what} `{name}`"))
+                .at(Location::new(file, key.span()), "not expected in this file")
+                .help(help),
+        );
+    }
+    (root.into_inner(), complete)
+}
+
+/// Decodes the items of the array-of-tables `table` of a parsed file; `quiet` when the
+/// file has syntax errors, which already explain a record that fails to decode.
+pub fn decode_table<T: DeserializeOwned>(
+    file: FileId,
+    root: &DeTable<'_>,
+    table: &str,
+    fields: &Fields,
+    quiet: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Parsed<T> {
+    let mut out = Parsed { records: Vec::new(), complete: true };
+    let Some((key, value)) = root.iter().find(|(key, _)| key.get_ref().as_ref() == table) else {
+        return out;
+    };
+    let DeValue::Array(items) = value.get_ref() else {
+        diags.push(
+            Diagnostic::error(format!("`{table}` must be an array of tables"))
+                .at(Location::new(file, key.span()), "not an array of tables")
+                .help(format!("write each record under its own `[[{table}]]` header")),
+        );
+        out.complete = false;
+        return out;
+    };
+    for item in items.iter() {
+        match decode(file, item, fields, quiet, diags) {
+            Some(record) => out.records.push(record),
+            None => out.complete = false,
         }
     }
     out

@@ -2,7 +2,8 @@
 //! record to its check ([`super::check`]), adds what is accepted to the compact tables and
 //! turns every refusal into a located [`Diagnostic`]; nothing stops at the first problem.
 //! What depends on the records read before (a taken id, a name or alias another entity
-//! claims, a `country` that must be declared somewhere) is decided here.
+//! claims, a `country` that must be declared somewhere) is decided here, and so is what
+//! cannot be checked because the file declaring it is broken ([`super::unchecked`]).
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -13,6 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::bulk::{self, Table};
 use super::check::{self, Context, EntityRecord, Field, NameIndex, Refusal, RelationRecord, Role, is_slug};
 use super::parse::{self, RawEntity, RawRelation, Record};
+use super::unchecked::Unchecked;
 use super::vocab::Vocab;
 use super::{DataFiles, Dataset, warnings};
 use crate::diag::{Diagnostic, FileId, Location};
@@ -21,24 +23,40 @@ use crate::store::{self, Entities, EntityMore, Relations};
 /// Checks every record of every file; returns what is valid and every problem found.
 pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let mut diags = files.stray_warnings();
-    let vocab = Vocab::new(files.schema.map(|f| check::schema(&mut diags, files, f)));
-    let sources = match files.sources {
-        Some(f) => check::sources(&mut diags, files, f),
+    let schema = files.schema.map(|f| check::schema(&mut diags, files, f));
+    let schema_complete = schema.as_ref().is_none_or(|s| s.complete);
+    let vocab = match schema {
+        Some(schema) if !schema.complete => Vocab::partial(schema.value),
+        schema => Vocab::new(schema.map(|s| s.value)),
+    };
+    let (sources, sources_complete) = match files.sources {
+        Some(f) => {
+            let declared = check::sources(&mut diags, files, f);
+            (declared.value, declared.complete)
+        }
         // Bulk imports may come without documents; curated TOML always cites some.
-        None if !files.has_toml() => Vec::new(),
+        None if !files.has_toml() => (Vec::new(), true),
         None => {
             diags.push(
                 Diagnostic::error("the graph-data folder has no sources.toml")
                     .help("declare the documents that evidence cites in sources.toml, as [[source]] tables"),
             );
-            Vec::new()
+            (Vec::new(), false)
         }
     };
     let mut loader = Loader {
         diags,
         files,
+        schema_complete,
+        declared_vocab: [vocab.schema.kinds.len() as u16, vocab.schema.relations.len() as u16],
         vocab,
+        sources_complete,
+        declared_sources: sources.len(),
         source_ids: sources.iter().map(|s| s.id.clone()).collect(),
+        entity_files_complete: true,
+        relation_files_complete: true,
+        refused: FxHashSet::default(),
+        unchecked: Unchecked::default(),
         entities: Entities::default(),
         relations: Relations::default(),
         origins: Vec::new(),
@@ -56,9 +74,15 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     for &file in &files.relations {
         loader.read(file, Table::Relations);
     }
-    let Loader { mut diags, vocab, entities, relations, origins, .. } = loader;
+    let all_read = loader.entity_files_complete && loader.relation_files_complete;
+    let Loader { mut diags, vocab, entities, relations, origins, unchecked, .. } = loader;
+    diags.extend(unchecked.warnings(files));
     let dataset = Dataset { schema: vocab.schema, sources, entities, relations };
-    diags.extend(warnings::coverage(&dataset, &origins));
+    // An entity looks isolated, or a source uncited, when the file holding its relations
+    // or citations could not be read whole: no such warnings until it can.
+    if all_read {
+        diags.extend(warnings::coverage(&dataset, &origins));
+    }
     (dataset, diags)
 }
 
@@ -67,7 +91,23 @@ struct Loader<'f> {
     diags: Vec<Diagnostic>,
     files: &'f DataFiles,
     vocab: Vocab,
+    /// schema.toml declared everything it was meant to (or there is none).
+    schema_complete: bool,
+    /// How many kinds and relations schema.toml declares (those after are learnt).
+    declared_vocab: [u16; 2],
+    /// sources.toml declared everything it was meant to. When it did not (or is missing),
+    /// sources cited besides are learnt, after the `declared_sources` it did declare.
+    sources_complete: bool,
+    declared_sources: usize,
     source_ids: Vec<String>,
+    /// Every entity file was read whole (no syntax error, no misspelt table name, no
+    /// record that failed to decode).
+    entity_files_complete: bool,
+    /// Likewise every relation file.
+    relation_files_complete: bool,
+    /// Ids of entities refused by their check (references to them are not checked).
+    refused: FxHashSet<String>,
+    unchecked: Unchecked,
     entities: Entities,
     relations: Relations,
     /// Where each entity is written, by number: (file, start, end).
@@ -142,13 +182,17 @@ impl Loader<'_> {
         match table {
             Table::Entities => {
                 let fields = &parse::ENTITY_FIELDS;
-                for record in parse::records::<RawEntity>(file, &source.text, "entity", fields, &mut self.diags) {
+                let parsed = parse::records::<RawEntity>(file, &source.text, "entity", fields, &mut self.diags);
+                self.entity_files_complete &= parsed.complete;
+                for record in parsed.records {
                     bulk::Sink::entity(self, record);
                 }
             }
             Table::Relations => {
                 let fields = &parse::RELATION_FIELDS;
-                for record in parse::records::<RawRelation>(file, &source.text, "relation", fields, &mut self.diags) {
+                let parsed = parse::records::<RawRelation>(file, &source.text, "relation", fields, &mut self.diags);
+                self.relation_files_complete &= parsed.complete;
+                for record in parsed.records {
                     bulk::Sink::relation(self, record);
                 }
             }
@@ -161,15 +205,48 @@ impl Loader<'_> {
             let (id, span) = (country.text.to_string(), country.span.clone());
             self.countries.push(Country { file: e.at.file, id, span });
         }
-        match check::entity(e, &mut self.vocab, &self.source_ids) {
+        self.learn_sources(e.at.file, e.extra.as_ref());
+        let checked = check::entity(e, &mut self.vocab, &self.source_ids);
+        if !self.schema_complete && self.vocab.known_kind(e.kind.text).is_some_and(|k| k >= self.declared_vocab[0]) {
+            self.unchecked.vocabulary.add(e.kind.text, Location::new(e.at.file, e.kind.span.clone()));
+        }
+        match checked {
             Ok(ok) => self.add(ok.id, ok.name, ok.kind, ok.more.map(|m| *m), e.at.clone()),
-            Err(refusals) => self.report(&e.at, refusals),
+            Err(refusals) => {
+                self.refused.insert(e.id.text.to_string());
+                self.report(&e.at, refusals);
+            }
+        }
+    }
+
+    /// Counts the citations of sources a broken (or missing) sources.toml did not declare,
+    /// and learns those sources so that the records citing them are checked otherwise.
+    fn learn_sources(&mut self, file: FileId, extra: Option<&check::Extra>) {
+        if self.sources_complete {
+            return;
+        }
+        let Some(evidence) = extra.and_then(|x| x.evidence) else { return };
+        for item in evidence.get_ref() {
+            let source = &item.get_ref().source;
+            let (declared, learnt) = self.source_ids.split_at(self.declared_sources);
+            if declared.iter().any(|s| s == source.get_ref()) {
+                continue;
+            }
+            if !learnt.iter().any(|s| s == source.get_ref()) {
+                self.source_ids.push(source.get_ref().clone());
+            }
+            self.unchecked.sources.add(source.get_ref(), Location::new(file, source.span()));
         }
     }
 
     /// Checks a relation whose ends' ids find `found`; adds it when accepted, or reports why not.
     fn check_relation(&mut self, r: &RelationRecord, found: [Option<u32>; 2]) {
-        match check::relation(r, found, &mut self.vocab, &self.entities, &self.source_ids) {
+        self.learn_sources(r.at.file, r.extra.as_ref());
+        let checked = check::relation(r, found, &mut self.vocab, &self.entities, &self.source_ids);
+        if !self.schema_complete && self.vocab.known_rel(r.rel.text).is_some_and(|k| k >= self.declared_vocab[1]) {
+            self.unchecked.vocabulary.add(r.rel.text, Location::new(r.at.file, r.rel.span.clone()));
+        }
+        match checked {
             Ok(ok) => {
                 if self.relations.push(ok.ends, ok.rel, ok.status, ok.more.map(|m| *m)).is_err() {
                     self.full(r.at.clone(), "relations");
@@ -190,7 +267,16 @@ impl Loader<'_> {
     }
 
     /// Reports the refusals of a record written at `record`.
-    fn report(&mut self, record: &Location, refusals: Vec<Refusal>) {
+    fn report(&mut self, record: &Location, mut refusals: Vec<Refusal>) {
+        // A reference to an entity that was not loaded says nothing about the data when
+        // the entity may be in a broken file, or was refused for errors of its own.
+        refusals.retain(|refusal| match refusal {
+            Refusal::NoEntity { field, .. } if !self.entity_files_complete || self.refused.contains(field.text) => {
+                self.unchecked.entities.add(field.text, Location::new(record.file, field.span.clone()));
+                false
+            }
+            _ => true,
+        });
         let cx = Context {
             vocab: &self.vocab,
             sources: &self.source_ids,

@@ -1,6 +1,8 @@
 //! The vocabulary records are checked against: declared in schema.toml, or, without one (a
 //! bulk import), the kinds and relations the data uses, each relation allowed between any
-//! kinds, in the order they are first used.
+//! kinds, in the order they are first used. A schema.toml with errors gives a partial
+//! vocabulary: what it declares, and what the data uses besides, learnt the same way (the
+//! loader counts those uses as unchecked rather than unknown).
 
 use rustc_hash::FxHashMap;
 
@@ -21,7 +23,16 @@ pub struct Vocab {
 impl Vocab {
     pub fn new(declared: Option<Schema>) -> Vocab {
         let infer = declared.is_none();
-        let schema = declared.unwrap_or_default();
+        Vocab::with(declared.unwrap_or_default(), infer)
+    }
+
+    /// The vocabulary of a schema.toml that has errors: names it does not declare are
+    /// learnt from the data, since it may have failed to declare them.
+    pub fn partial(schema: Schema) -> Vocab {
+        Vocab::with(schema, true)
+    }
+
+    fn with(schema: Schema, infer: bool) -> Vocab {
         let kinds: FxHashMap<String, u16> =
             schema.kinds.iter().enumerate().map(|(i, k)| (k.name.clone(), i as u16)).collect();
         let rels = schema.relations.iter().enumerate().map(|(i, r)| (r.name.clone(), i as u16)).collect();
@@ -44,6 +55,11 @@ impl Vocab {
     /// The kind called `name`, if there is one (nothing is learnt).
     pub fn known_kind(&self, name: &str) -> Option<u16> {
         self.kinds.get(name).copied()
+    }
+
+    /// The relation called `name`, if there is one (nothing is learnt).
+    pub fn known_rel(&self, name: &str) -> Option<u16> {
+        self.rels.get(name).copied()
     }
 
     /// The relation called `name`; in an inferred vocabulary, one used for the first time is added.

@@ -36,6 +36,8 @@ pub struct Picture {
     /// path's other end), so that it reads from the one to the other.
     pub start: Option<EntityRef>,
     pub end: Option<EntityRef>,
+    /// The whole graph, not an answer: drawn by a force-directed layout (see `dot`).
+    pub whole: bool,
 }
 
 /// One drawn edge: the relations with the same ends, kind and status.
@@ -81,6 +83,7 @@ impl Picture {
             layout,
             start: None,
             end: None,
+            whole: false,
         }
     }
 
@@ -117,6 +120,7 @@ impl Picture {
     /// Every entity and relation of the graph.
     pub fn of_graph(kg: &KnowledgeGraph) -> Picture {
         let mut pic = Picture::new(Layout::TopToBottom);
+        pic.whole = true;
         pic.nodes.extend(kg.entities().map(|(n, _)| n));
         pic.relations.extend(kg.relations().map(|(e, _)| e));
         pic

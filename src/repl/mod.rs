@@ -3,6 +3,11 @@
 //! statement, not the session. When standard input is not a terminal, statements are read
 //! from it without prompts or colours. The shell hands back whether any statement failed
 //! (or what stopped it reading input); `cli` chooses the exit status.
+//!
+//! Lines typed ahead (several arriving in one read, as from a fast typist or a slow
+//! network) each reach `readline` in turn: rustyline reads the terminal through a buffer of
+//! its own, and without its `buffer-redux` feature (enabled in Cargo.toml) that buffer is
+//! dropped when a `readline` returns, losing every byte read past the first line.
 
 mod bindings;
 mod commands;

@@ -5,8 +5,11 @@
 //! actual (as a diff for blocks); the last line reads `N passed, N failed`, even when a
 //! script cannot be read or parsed (it is reported, located, and counted as failed).
 //! `--update` rewrites expected blocks in place, atomically, leaving every other byte
-//! alone; `rows` is how a block writes any cell so that it reads back the same.
+//! alone; `rows` is how a block writes any cell so that it reads back the same. The line
+//! before the last counts the statements run, asserted or not (`92 statements run`), and
+//! `--echo` prints each statement with its answer (`echo.rs`).
 
+mod echo;
 mod junit;
 mod parse;
 mod read;
@@ -31,6 +34,10 @@ use crate::render::text;
 pub struct Options {
     pub bail: bool,
     pub quiet: bool,
+    /// Print each statement as written, with its answer.
+    pub echo: bool,
+    /// Where echoed answers are shown: on a terminal, its width (every row is printed).
+    pub screen: crate::render::Screen,
     pub update: bool,
     pub junit: Option<PathBuf>,
     /// How long each statement may run before it fails.
@@ -56,6 +63,8 @@ pub struct Verdict {
 /// How a run went, for the caller's exit status (`cli` chooses it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
+    /// Statements run, with or without an assertion.
+    pub statements: usize,
     pub passed: usize,
     pub failed: usize,
     /// A script could not be read, parsed or updated, or the JUnit file not written.
@@ -81,6 +90,7 @@ pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut 
     let mut tally = Tally {
         style: options.style.unwrap_or(Style::Plain),
         map: SourceMap::default(),
+        statements: 0,
         passed: 0,
         failed: 0,
         broken: false,
@@ -99,8 +109,9 @@ pub fn run(kg: &KnowledgeGraph, files: &[PathBuf], options: &Options, out: &mut 
             tally.broken = true;
         }
     }
+    let _ = writeln!(out, "{} run", diag::plural(tally.statements, "statement"));
     let _ = writeln!(out, "{} passed, {} failed", tally.passed, tally.failed);
-    Summary { passed: tally.passed, failed: tally.failed, broken: tally.broken }
+    Summary { statements: tally.statements, passed: tally.passed, failed: tally.failed, broken: tally.broken }
 }
 
 /// Writes the JUnit file of a run that could not start because the graph did not load: one
@@ -117,6 +128,7 @@ pub fn write_unloaded_junit(path: &Path, data: &str, why: &str) -> Result<(), St
 struct Tally {
     style: Style,
     map: SourceMap,
+    statements: usize,
     passed: usize,
     failed: usize,
     /// A script could not be read, parsed or updated.
@@ -150,18 +162,30 @@ impl Tally {
         let mut go_on = true;
         for record in &records {
             let result = query::run(kg, &record.statement, &settings);
+            self.statements += 1;
+            if options.echo {
+                echo::echo(kg, &record.statement, &result, &options.screen, out);
+            }
             if options.update
                 && let (Some(block), Ok((rows, _))) = (&record.block, &result)
             {
                 updates.push((block.clone(), row_cells(kg, rows, &record.statement)));
             }
-            let Some(verdict) = judge(kg, record, result, options.update) else { continue };
+            let Some(verdict) = judge(kg, record, result, options.update) else {
+                if options.echo {
+                    let _ = writeln!(out);
+                }
+                continue;
+            };
             match &verdict.failure {
                 None if options.quiet => self.passed += 1,
                 None => {
                     self.passed += 1;
                     let shown = format!("ok   {}:{}  {}", name, record.line, one_line(&record.statement));
                     let _ = writeln!(out, "{}", diag::visible(&shown));
+                    if options.echo {
+                        let _ = writeln!(out);
+                    }
                 }
                 Some(f) => {
                     self.failed += 1;

@@ -23,6 +23,7 @@ use toml::Spanned;
 
 use self::csv_text::Row;
 use super::check::{EntityRecord, Field, RelationRecord};
+use super::files::has_extension;
 use super::parse::{ENTITY_FIELDS, RELATION_FIELDS, RawEntity, RawEvidence, RawRelation, Record, Text};
 use crate::diag::{Diagnostic, FileId, Location};
 use crate::store::Entities;
@@ -40,7 +41,7 @@ const RELATION_COLUMNS: &[&str] =
 
 /// Whether a file name is a bulk file.
 pub fn is_bulk(name: &str) -> bool {
-    name.ends_with(".csv") || name.ends_with(".jsonl")
+    has_extension(name, "csv") || has_extension(name, "jsonl")
 }
 
 /// Where a bulk file's rows go: plain rows (the required columns and nothing else) as
@@ -105,7 +106,7 @@ impl<'a> Plain<'a> {
 
 /// Reads a bulk file of entities or relations into `sink`, reporting what is wrong with it.
 pub fn read(file: FileId, name: &str, text: &str, table: Table, sink: &mut dyn Sink) {
-    if name.ends_with(".jsonl") {
+    if has_extension(name, "jsonl") {
         let fields = match table {
             Table::Entities => ENTITY_FIELDS.names,
             Table::Relations => RELATION_FIELDS.names,

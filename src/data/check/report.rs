@@ -174,7 +174,10 @@ pub fn unknown<'a>(
     what: &str,
     known: impl Iterator<Item = &'a str> + Clone,
 ) -> Diagnostic {
-    let help = help_for_unknown(name, known, &plural_noun(what));
+    let help = match known.clone().next() {
+        Some(_) => help_for_unknown(name, known, &plural_noun(what)),
+        None => format!("no {} are declared", plural_noun(what)),
+    };
     error(file, span, format!("unknown {what} `{name}`"), &format!("not a declared {what}"), help)
 }
 

@@ -1,6 +1,9 @@
 //! The checks of the files that declare the vocabulary and the documents: schema.toml
 //! (kinds with their picture style, relations with the kinds at their ends) and
-//! sources.toml. Only TOML declares them, so these report as they go.
+//! sources.toml. Only TOML declares them, so these report as they go. Each also says
+//! whether the file declared everything it was meant to ([`Declared`]): when it did not,
+//! a name it would have declared may be missing, and the loader does not report what uses
+//! such a name as if the data were wrong.
 
 use std::collections::HashSet;
 
@@ -10,7 +13,7 @@ use super::Field;
 use super::report::{empty, error, unknown};
 use crate::data::DataFiles;
 use crate::data::parse::{self, Record, Text};
-use crate::diag::{Diagnostic, FileId, Location};
+use crate::diag::{Diagnostic, FileId};
 use crate::model::{KindDef, RelDef, RelRole, Schema, Source};
 use crate::style;
 use crate::suggest::{did_you_mean, help_for_unknown};
@@ -24,20 +27,27 @@ fn non_empty(diags: &mut Vec<Diagnostic>, file: FileId, text: &Text, what: &str)
     false
 }
 
+/// What a declaring file gave, and whether it gave all of it: false when a table name is
+/// misspelt, the TOML has a syntax error, or a declaration was dropped (it failed to
+/// decode, or its name or id is blank).
+pub struct Declared<T> {
+    pub value: T,
+    pub complete: bool,
+}
+
 /// The vocabulary schema.toml declares, with every problem in it reported.
-pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> Schema {
+pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> Declared<Schema> {
     let text = &files.map.get(file).text;
-    let raw_kinds = parse::records::<parse::RawKind>(file, text, "kind", &parse::KIND_FIELDS, diags);
-    let raw_rels = parse::records::<parse::RawRelDef>(file, text, "relation", &parse::REL_DEF_FIELDS, diags);
-    // schema.toml holds two tables; each `records` call reports the other as unexpected.
-    diags.retain(|d| {
-        !(d.message.starts_with("unexpected top-level key") && d.location.as_ref().is_some_and(|l| l.file == file))
-    });
-    report_unexpected_schema_keys(diags, file, text);
+    let (root, parsed) = parse::tables(file, text, &["kind", "relation"], diags);
+    let raw_kinds = parse::decode_table::<parse::RawKind>(file, &root, "kind", &parse::KIND_FIELDS, !parsed, diags);
+    let raw_rels =
+        parse::decode_table::<parse::RawRelDef>(file, &root, "relation", &parse::REL_DEF_FIELDS, !parsed, diags);
+    let mut complete = parsed && raw_kinds.complete && raw_rels.complete;
     let mut schema = Schema::default();
     let mut seen = HashSet::new();
-    for Record { value: k, .. } in raw_kinds {
+    for Record { value: k, .. } in raw_kinds.records {
         if !non_empty(diags, file, &k.name, "kind name") {
+            complete = false;
             continue;
         }
         if !seen.insert(k.name.get_ref().clone()) {
@@ -57,8 +67,9 @@ pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> S
     }
     let kind_names: Vec<String> = schema.kinds.iter().map(|k| k.name.clone()).collect();
     let mut seen = HashSet::new();
-    for Record { value: r, .. } in raw_rels {
+    for Record { value: r, .. } in raw_rels.records {
         if !non_empty(diags, file, &r.name, "relation name") {
+            complete = false;
             continue;
         }
         if !seen.insert(r.name.get_ref().clone()) {
@@ -72,8 +83,8 @@ pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> S
             ));
             continue;
         }
-        let from = kind_list(diags, file, &kind_names, r.from);
-        let to = kind_list(diags, file, &kind_names, r.to);
+        let from = kind_list(diags, file, &kind_names, complete, r.from);
+        let to = kind_list(diags, file, &kind_names, complete, r.to);
         let role = r.role.map_or(RelRole::Substantive, |text| role(diags, file, &text));
         schema.relations.push(RelDef {
             name: r.name.into_inner(),
@@ -86,7 +97,7 @@ pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> S
             role,
         });
     }
-    schema
+    Declared { value: schema, complete }
 }
 
 /// A relation's `role`: `substantive` or `commentary`. An unknown word is reported and
@@ -130,29 +141,25 @@ fn check_color(diags: &mut Vec<Diagnostic>, file: FileId, text: &Text) -> bool {
     false
 }
 
-fn report_unexpected_schema_keys(diags: &mut Vec<Diagnostic>, file: FileId, text: &str) {
-    let (root, _) = toml::de::DeTable::parse_recoverable(text);
-    for key in root.get_ref().keys() {
-        let name: &str = key.get_ref().as_ref();
-        if name != "kind" && name != "relation" {
-            diags.push(
-                Diagnostic::error(format!("unexpected top-level key `{name}`"))
-                    .at(Location::new(file, key.span()), "not expected in schema.toml")
-                    .help("schema.toml holds `[[kind]]` and `[[relation]]` tables only"),
-            );
-        }
-    }
-}
-
-/// A from/to list of kinds; `"*"` (any kind) becomes the empty list.
-fn kind_list(diags: &mut Vec<Diagnostic>, file: FileId, kinds: &[String], list: Vec<Text>) -> Vec<String> {
+/// A from/to list of kinds; `"*"` (any kind) becomes the empty list. When the kinds were
+/// not all read (`complete` is false), a kind not found may be one that failed to decode,
+/// so it is not reported; the end is left unchecked.
+fn kind_list(
+    diags: &mut Vec<Diagnostic>,
+    file: FileId,
+    kinds: &[String],
+    complete: bool,
+    list: Vec<Text>,
+) -> Vec<String> {
     if list.iter().any(|k| k.get_ref() == "*") {
         return Vec::new();
     }
     let mut all_known = true;
     for k in &list {
         if !kinds.contains(k.get_ref()) {
-            diags.push(unknown(file, k.get_ref(), k.span(), "kind", kinds.iter().map(String::as_str)));
+            if complete {
+                diags.push(unknown(file, k.get_ref(), k.span(), "kind", kinds.iter().map(String::as_str)));
+            }
             all_known = false;
         }
     }
@@ -165,13 +172,14 @@ fn kind_list(diags: &mut Vec<Diagnostic>, file: FileId, kinds: &[String], list: 
 }
 
 /// The documents sources.toml declares, with every problem in it reported.
-pub fn sources(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> Vec<Source> {
+pub fn sources(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> Declared<Vec<Source>> {
     let text = &files.map.get(file).text;
     let mut out: Vec<Source> = Vec::new();
-    for Record { value: s, location, .. } in
-        parse::records::<parse::RawSource>(file, text, "source", &parse::SOURCE_FIELDS, diags)
-    {
+    let parsed = parse::records::<parse::RawSource>(file, text, "source", &parse::SOURCE_FIELDS, diags);
+    let mut complete = parsed.complete;
+    for Record { value: s, location, .. } in parsed.records {
         if !non_empty(diags, file, &s.id, "source id") || !non_empty(diags, file, &s.title, "title") {
+            complete = false;
             continue;
         }
         if out.iter().any(|o| o.id == *s.id.get_ref()) {
@@ -188,5 +196,5 @@ pub fn sources(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> 
             origin: location,
         });
     }
-    out
+    Declared { value: out, complete }
 }

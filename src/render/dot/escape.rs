@@ -43,6 +43,25 @@ fn escape(text: &str, backslash: &str) -> String {
     out
 }
 
+/// Text inside an HTML-like label (`label=<...>`), which Graphviz reads as XML: markup
+/// characters become entities, and control characters, which XML does not allow at all,
+/// become spaces. Backslashes are not escapes there, and stay as they are.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Names longer than this many characters are drawn on several lines.
 const LINE: usize = 28;
 
@@ -100,6 +119,12 @@ mod tests {
         assert_eq!(label("one\ntwo\r\nthree\rfour"), r"one\ntwo\nthree\nfour");
         assert_eq!(label("bell\u{7}tab\t."), "bell tab .");
         assert_eq!(label("Zażółć 🚀"), "Zażółć 🚀");
+    }
+
+    #[test]
+    fn html_text_is_markup_free() {
+        assert_eq!(html(r#"<b>&amp; "x" 'y' \N"#), r#"&lt;b&gt;&amp;amp; &quot;x&quot; &#39;y&#39; \N"#);
+        assert_eq!(html("bell\u{7}line\nend"), "bell line end");
     }
 
     #[test]

@@ -1,19 +1,31 @@
 //! Graphviz DOT for a [`Picture`]: a query's answer or the whole graph.
 //!
 //! Nodes are styled by kind (`crate::style`, overridable in schema.toml), with a legend of
-//! the kinds shown; edges are labelled with the relation's wording and carry their evidence
-//! in tooltips; the entities a query named are drawn bold; with [`Cluster::Country`],
-//! entities sit in a box per country. Output is deterministic, and every string from the
-//! data goes through [`label`] or [`tooltip`], so no name can end a quoted string, add an
-//! attribute, or be read by Graphviz as an escape sequence.
+//! the kinds shown (one table, a few kinds a column, so it stays small beside any
+//! picture); edges are labelled with the relation's wording and carry their evidence in
+//! tooltips; the entities a query named are drawn bold; with [`Cluster::Country`],
+//! entities sit in the box of the country they are in (`boxes.rs`). Output is
+//! deterministic, and every string from the data goes through [`label`], [`tooltip`] or
+//! [`html`], so no name can end a quoted string, add an attribute, or be read by Graphviz
+//! as an escape sequence or markup.
+//!
+//! An answer is drawn by `dot`, in ranks from its start (`layout.rs`). The whole graph is
+//! not: hundreds of entities with hubs of dozens of neighbours made `dot` draw a strip
+//! 17,590 × 2,321 pt (a hairball when fitted to a page, and too wide for common image
+//! tools). It is drawn force-directed instead (`sfdp`; `fdp` when boxed by country, since
+//! `sfdp` ignores boxes), without edge labels (each edge's wording is in its tooltip), so
+//! that related entities sit together and the picture is about as wide as a screen: 3,939 ×
+//! 2,276 pt for the shipped graph, names readable at full size.
 
+mod boxes;
 mod escape;
 mod layout;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub use escape::{label, tooltip, wrap};
+pub use boxes::host;
+pub use escape::{html, label, tooltip, wrap};
 use layout::Placement;
 
 use super::picture::{Edge, Layout, Picture};
@@ -24,7 +36,7 @@ use crate::style;
 /// How entities are grouped into boxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cluster {
-    /// One box per country, for the entities whose `country` is set.
+    /// One box per country, holding the entities that are in it (see [`host`]).
     Country,
 }
 
@@ -37,9 +49,11 @@ pub struct Options {
     pub layout: Option<Layout>,
 }
 
-/// The legend's box. Its name has an underscore after `cluster_`, which no entity id (a
-/// kebab-case slug) has, so it never meets a country's box.
-const LEGEND: &str = "cluster_kgq_legend";
+/// The legend's node. No entity id (a kebab-case slug) has a colon, so it never meets one.
+pub const LEGEND: &str = "legend:kinds";
+
+/// Kinds in one column of the legend; more make more columns.
+const LEGEND_ROWS: usize = 6;
 
 /// The whole graph as DOT, with default options.
 pub fn graph(kg: &KnowledgeGraph) -> String {
@@ -49,9 +63,16 @@ pub fn graph(kg: &KnowledgeGraph) -> String {
 /// A picture as DOT.
 pub fn render(kg: &KnowledgeGraph, pic: &Picture, options: &Options) -> String {
     let mut out = String::from("digraph kgq {\n");
-    header(&mut out, options.layout.unwrap_or(pic.layout));
+    if pic.whole {
+        spring_header(&mut out, options.cluster.is_some());
+    } else {
+        header(&mut out, options.layout.unwrap_or(pic.layout));
+    }
     let nodes = pic.nodes(kg);
-    let (loose, boxes) = clusters(kg, &nodes, options.cluster);
+    let (loose, boxes) = match options.cluster {
+        Some(Cluster::Country) => boxes::by_country(kg, &nodes),
+        None => (nodes.clone(), BTreeMap::new()),
+    };
     for n in &loose {
         node(&mut out, kg, *n, pic.is_focus(*n), "  ");
     }
@@ -61,7 +82,7 @@ pub fn render(kg: &KnowledgeGraph, pic: &Picture, options: &Options) -> String {
     layout::ends(&mut out, kg, pic);
     let edges = pic.edges(kg);
     for (e, placement) in edges.iter().zip(layout::place(kg, pic, &edges)) {
-        edge(&mut out, kg, e, &placement);
+        edge(&mut out, kg, e, &placement, !pic.whole);
     }
     legend(&mut out, kg, &nodes);
     out.push_str("}\n");
@@ -81,21 +102,18 @@ fn header(out: &mut String, layout: Layout) {
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", fontcolor=\"#333333\"];\n");
 }
 
-/// Splits the nodes into those drawn loose and those in a box per country (by country id).
-fn clusters(
-    kg: &KnowledgeGraph,
-    nodes: &[EntityRef],
-    by: Option<Cluster>,
-) -> (Vec<EntityRef>, BTreeMap<String, Vec<EntityRef>>) {
-    let mut loose = Vec::new();
-    let mut boxes: BTreeMap<String, Vec<EntityRef>> = BTreeMap::new();
-    for &n in nodes {
-        match (by, kg.entity(n).country()) {
-            (Some(Cluster::Country), Some(country)) => boxes.entry(country.to_string()).or_default().push(n),
-            _ => loose.push(n),
-        }
-    }
-    (loose, boxes)
+/// The whole graph's attributes: a force-directed layout (`fdp` when boxed, which draws
+/// boxes; `sfdp` otherwise, faster and as good), nodes kept apart, straight edges drawn
+/// under the nodes.
+fn spring_header(out: &mut String, boxed: bool) {
+    let engine = if boxed { "fdp" } else { "sfdp" };
+    let _ = writeln!(
+        out,
+        "  graph [layout={engine}, overlap=prism, overlap_scaling=-4, sep=\"+6\", splines=false, \
+         outputorder=edgesfirst, fontname=\"Helvetica\", fontsize=11];"
+    );
+    out.push_str("  node [style=\"filled\", fontname=\"Helvetica\", fontsize=10];\n");
+    out.push_str("  edge [color=\"#555555\", arrowsize=0.7];\n");
 }
 
 fn cluster(out: &mut String, kg: &KnowledgeGraph, country: &str, members: &[EntityRef], pic: &Picture) {
@@ -152,8 +170,8 @@ fn edge_tooltip(kg: &KnowledgeGraph, e: &Edge) -> String {
     tip
 }
 
-/// An edge, written as `placement` says.
-fn edge(out: &mut String, kg: &KnowledgeGraph, e: &Edge, placement: &Placement) {
+/// An edge, written as `placement` says; `labelled` with the relation's wording.
+fn edge(out: &mut String, kg: &KnowledgeGraph, e: &Edge, placement: &Placement, labelled: bool) {
     let (tail, head) = if placement.backwards { (e.to, e.from) } else { (e.from, e.to) };
     let dir = match (e.directed(), placement.backwards) {
         (false, _) => ", dir=none",
@@ -165,17 +183,19 @@ fn edge(out: &mut String, kg: &KnowledgeGraph, e: &Edge, placement: &Placement) 
         1 => String::new(),
         n => format!(", minlen={n}"),
     };
+    let wording = if labelled { format!("label=\"{}\", ", label(e.label())) } else { String::new() };
     let _ = writeln!(
         out,
-        "  \"{}\" -> \"{}\" [label=\"{}\", tooltip=\"{}\"{dir}{dashed}{minlen}];",
+        "  \"{}\" -> \"{}\" [{wording}tooltip=\"{}\"{dir}{dashed}{minlen}];",
         label(tail.id()),
         label(head.id()),
-        label(e.label()),
         tooltip(&edge_tooltip(kg, e))
     );
 }
 
-/// A box listing the kinds drawn, each in its own style, in schema order.
+/// A table of the kinds drawn, each in its colour, in schema order: [`LEGEND_ROWS`] a
+/// column, so that it stays small beside the picture (it once was a row of nodes as wide
+/// as a quarter of the whole graph). Colours tell kinds apart; shapes are the nodes' own.
 fn legend(out: &mut String, kg: &KnowledgeGraph, nodes: &[EntityRef]) {
     let kinds: Vec<&str> = kg
         .schema
@@ -187,23 +207,28 @@ fn legend(out: &mut String, kg: &KnowledgeGraph, nodes: &[EntityRef]) {
     if kinds.is_empty() {
         return;
     }
-    let _ = writeln!(out, "  subgraph \"{LEGEND}\" {{");
-    out.push_str("    graph [label=\"kinds\", fontsize=10, color=\"#999999\", style=\"solid\"];\n");
-    for kind in &kinds {
-        let look = style::of_kind(&kg.schema, kind);
-        let _ = writeln!(
-            out,
-            "    \"legend:{}\" [label=\"{}\", shape={}, fillcolor=\"{}\", fontsize=9, tooltip=\"{}\"];",
-            label(kind),
-            label(kind),
-            look.shape,
-            look.color,
-            tooltip(kind)
-        );
+    let columns = kinds.len().div_ceil(LEGEND_ROWS);
+    let rows = kinds.len().div_ceil(columns);
+    let mut table = String::from("<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"3\" CELLPADDING=\"3\">");
+    let _ = write!(table, "<TR><TD BORDER=\"0\" COLSPAN=\"{columns}\"><B>kinds</B></TD></TR>");
+    for row in 0..rows {
+        table.push_str("<TR>");
+        for column in 0..columns {
+            match kinds.get(column * rows + row) {
+                Some(kind) => {
+                    let look = style::of_kind(&kg.schema, kind);
+                    let _ = write!(table, "<TD BGCOLOR=\"{}\">{}</TD>", html(look.color), html(kind));
+                }
+                None => table.push_str("<TD BORDER=\"0\"></TD>"),
+            }
+        }
+        table.push_str("</TR>");
     }
-    // Invisible edges keep the legend in one line.
-    for pair in kinds.windows(2) {
-        let _ = writeln!(out, "    \"legend:{}\" -> \"legend:{}\" [style=invis];", label(pair[0]), label(pair[1]));
-    }
-    out.push_str("  }\n");
+    table.push_str("</TABLE>");
+    let tip = format!("kinds: {}", kinds.join(", "));
+    let _ = writeln!(
+        out,
+        "  \"{LEGEND}\" [shape=none, margin=0, style=\"\", fontsize=9, label=<{table}>, tooltip=\"{}\"];",
+        tooltip(&tip)
+    );
 }
