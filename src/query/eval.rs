@@ -164,8 +164,7 @@ fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
 fn sorted_by<F>(kg: &KnowledgeGraph, items: &mut [(Vec<Value>, EntityRef)], order: &[OrderTerm<F>]) {
     items.sort_by(|a, b| {
         for (i, o) in order.iter().enumerate() {
-            let ord = fields::sort_order(kg, &a.0[i], &b.0[i]);
-            let ord = if o.descending { ord.reverse() } else { ord };
+            let ord = fields::key_order(kg, &a.0[i], &b.0[i], o.descending);
             if ord.is_ne() {
                 return ord;
             }

@@ -3,8 +3,8 @@
 //! [`QueryError`] pointing at the words that caused it, with "did you mean".
 
 use super::QueryError;
-use super::ast::{self, CompareOp, Ident, KindSet, PathMode, PathOptions, Predicate, Sp};
-use super::fields::{self, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
+use super::ast::{self, CompareOp, Ident, KindSet, PathMode, PathOptions, Predicate, Sp, Span};
+use super::fields::{self, Cited, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
 use super::pattern::{self, MatchPlan};
 use super::rows::Value;
 use crate::graph::paths::Filter;
@@ -77,6 +77,10 @@ pub enum Cond<F> {
     Compare(Term<F>, CompareOp, Term<F>),
     In(Term<F>, Vec<Value>),
     Truthy(F),
+    /// `exists { }`: the number of its sub-pattern in the `match` plan.
+    Exists(usize),
+    /// `cited by`: the field is the subject's `evidence`.
+    CitedBy(F, Cited),
 }
 
 #[derive(Debug, Clone)]
@@ -92,19 +96,51 @@ pub struct OrderTerm<F> {
 }
 
 impl<F> Cond<F> {
-    /// Evaluates the condition, reading fields with `get`.
+    /// Evaluates a condition without `exists` (those of `find` and `count`, which refuse
+    /// it when checked), reading fields with `get`.
     pub fn holds(&self, kg: &KnowledgeGraph, get: &dyn Fn(&F) -> Value) -> bool {
-        match self {
-            Cond::Or(parts) => parts.iter().any(|c| c.holds(kg, get)),
-            Cond::And(parts) => parts.iter().all(|c| c.holds(kg, get)),
-            Cond::Not(inner) => !inner.holds(kg, get),
+        let no_exists = &mut |_| unreachable!("`exists` is checked out of conditions outside `match`");
+        let Ok(holds) = self.try_holds::<std::convert::Infallible>(kg, get, no_exists);
+        holds
+    }
+
+    /// Evaluates the condition, reading fields with `get` and asking `exists` whether
+    /// sub-pattern `i` has a match; that search may fail (time, memory), failing this.
+    /// `and` and `or` stop at the first part that decides, so a search runs only when
+    /// the cheaper parts before it have not decided.
+    pub fn try_holds<E>(
+        &self,
+        kg: &KnowledgeGraph,
+        get: &dyn Fn(&F) -> Value,
+        exists: &mut dyn FnMut(usize) -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        Ok(match self {
+            Cond::Or(parts) => {
+                for c in parts {
+                    if c.try_holds(kg, get, exists)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Cond::And(parts) => {
+                for c in parts {
+                    if !c.try_holds(kg, get, exists)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Cond::Not(inner) => !inner.try_holds(kg, get, exists)?,
             Cond::Compare(l, op, r) => fields::compare(kg, &l.read(get), *op, &r.read(get)),
             Cond::In(t, list) => {
                 let v = t.read(get);
                 list.iter().any(|item| fields::compare(kg, &v, CompareOp::Eq, item))
             }
             Cond::Truthy(f) => fields::truthy(&get(f)),
-        }
+            Cond::Exists(i) => exists(*i)?,
+            Cond::CitedBy(f, cited) => cited.holds(&get(f)),
+        })
     }
 }
 
@@ -294,60 +330,92 @@ pub fn unknown_field(name: &Ident, known: &[&str], attrs: &[&str], of: &str) -> 
         .help(help_for_unknown(&name.name, all.iter().copied(), "fields"))
 }
 
-/// Checks a `where` condition, resolving each property with `field`.
+/// Checks a `where` condition of `find` or `count`, resolving each property with `field`.
 pub fn condition<F: Typed>(
     kg: &KnowledgeGraph,
     p: &Predicate,
     field: &dyn Fn(&Ident) -> Result<F, QueryError>,
 ) -> Result<Cond<F>, QueryError> {
-    let prop = |p: &ast::Property| -> Result<F, QueryError> {
-        match &p.var {
-            Some(v) => Err(QueryError::new(
-                format!("`{}.` is a pattern variable, but there is no pattern here", v.name),
-                v.span.clone(),
-                "no such variable",
-            )
-            .help(format!("write just `{}`", p.field.name))),
-            None => field(&p.field),
+    struct Plain<'a, F>(&'a dyn Fn(&Ident) -> Result<F, QueryError>);
+    impl<F: Typed> Names<F> for Plain<'_, F> {
+        fn field(&mut self, p: &ast::Property) -> Result<F, QueryError> {
+            match &p.var {
+                Some(v) => Err(QueryError::new(
+                    format!("`{}.` is a pattern variable, but there is no pattern here", v.name),
+                    v.span.clone(),
+                    "no such variable",
+                )
+                .help(format!("write just `{}`", p.field.name))),
+                None => (self.0)(&p.field),
+            }
         }
-    };
-    condition_with(kg, p, &|p: &ast::Property| prop(p))
+        fn evidence(&mut self, subject: Option<&ast::Property>, _: &Span) -> Result<F, QueryError> {
+            match subject {
+                Some(p) => Err(QueryError::new(
+                    "here `cited by` is about the entity or relation itself",
+                    p.span.clone(),
+                    "leave this out",
+                )
+                .help("write just `where cited by \"002\"`")),
+                None => (self.0)(&Ident { name: "evidence".into(), span: 0..0 }),
+            }
+        }
+    }
+    condition_with(kg, p, &mut Plain(field))
 }
 
-/// Checks a condition whose properties may name pattern variables.
+/// How a condition's names are read: its properties, the subject of `cited by`, and (in
+/// `match` only) `exists { }` blocks and aggregates.
+pub trait Names<F> {
+    fn field(&mut self, p: &ast::Property) -> Result<F, QueryError>;
+    /// The `evidence` field of `cited by`'s subject (None when it was left out).
+    fn evidence(&mut self, subject: Option<&ast::Property>, at: &Span) -> Result<F, QueryError>;
+    /// Plans an `exists { }` block and returns its number.
+    fn exists(&mut self, e: &ast::Exists) -> Result<usize, QueryError> {
+        Err(QueryError::new("`exists { }` is a condition of `match`", e.span.clone(), "not here")
+            .help("ask with a pattern: match (c:dprk_company) where not exists { (c)-[:employs]->() } return c.name"))
+    }
+    fn aggregate(&mut self, a: &ast::Aggregate) -> Result<F, QueryError> {
+        Err(QueryError::new(format!("`{}` is an aggregate", a.heading()), a.span.clone(), "not here").help(
+            "aggregates are computed after `where`, over groups: return it, and filter with `having` after `return`",
+        ))
+    }
+}
+
+/// Checks a condition, resolving its names with `names`.
 pub fn condition_with<F: Typed>(
     kg: &KnowledgeGraph,
     p: &Predicate,
-    prop: &dyn Fn(&ast::Property) -> Result<F, QueryError>,
+    names: &mut dyn Names<F>,
 ) -> Result<Cond<F>, QueryError> {
+    let term = |o: &ast::Operand, names: &mut dyn Names<F>| -> Result<Term<F>, QueryError> {
+        Ok(match o {
+            ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
+            ast::Operand::Property(p) => Term::Field(names.field(p)?),
+            ast::Operand::Aggregate(a) => Term::Field(names.aggregate(a)?),
+        })
+    };
     Ok(match p {
-        Predicate::Or(parts) => Cond::Or(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?),
+        Predicate::Or(parts) => Cond::Or(parts.iter().map(|q| condition_with(kg, q, names)).collect::<Result<_, _>>()?),
         Predicate::And(parts) => {
-            Cond::And(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?)
+            Cond::And(parts.iter().map(|q| condition_with(kg, q, names)).collect::<Result<_, _>>()?)
         }
-        Predicate::Not(inner) => Cond::Not(Box::new(condition_with(kg, inner, prop)?)),
+        Predicate::Not(inner) => Cond::Not(Box::new(condition_with(kg, inner, names)?)),
         Predicate::Compare { left, op, right } => match (left, right) {
-            (ast::Operand::Property(p), ast::Operand::Literal(l)) => {
-                let (field, value) = typed(kg, prop(p)?, op.value, l)?;
+            (field, ast::Operand::Literal(l)) if !matches!(field, ast::Operand::Literal(_)) => {
+                let Term::Field(f) = term(field, names)? else { unreachable!("a field operand") };
+                let (field, value) = typed(kg, f, op.value, l)?;
                 Cond::Compare(Term::Field(field), op.value, Term::Value(value))
             }
-            (ast::Operand::Literal(l), ast::Operand::Property(p)) => {
-                let (field, value) = typed(kg, prop(p)?, op.value, l)?;
+            (ast::Operand::Literal(l), field) if !matches!(field, ast::Operand::Literal(_)) => {
+                let Term::Field(f) = term(field, names)? else { unreachable!("a field operand") };
+                let (field, value) = typed(kg, f, op.value, l)?;
                 Cond::Compare(Term::Value(value), op.value, Term::Field(field))
             }
-            _ => {
-                let term = |o: &ast::Operand| -> Result<Term<F>, QueryError> {
-                    Ok(match o {
-                        ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
-                        ast::Operand::Property(p) => Term::Field(prop(p)?),
-                    })
-                };
-                Cond::Compare(term(left)?, op.value, term(right)?)
-            }
+            _ => Cond::Compare(term(left, names)?, op.value, term(right, names)?),
         },
-        Predicate::In { operand, list } => match operand {
-            ast::Operand::Property(p) => {
-                let field = prop(p)?;
+        Predicate::In { operand, list } => match term(operand, names)? {
+            Term::Field(field) => {
                 let mut values = Vec::new();
                 let mut read_as = None;
                 for l in list {
@@ -357,13 +425,34 @@ pub fn condition_with<F: Typed>(
                 }
                 Cond::In(Term::Field(read_as.unwrap_or(field)), values)
             }
-            ast::Operand::Literal(l) => Cond::In(
-                Term::Value(fields::literal(&l.value)),
-                list.iter().map(|l| fields::literal(&l.value)).collect(),
-            ),
+            value => Cond::In(value, list.iter().map(|l| fields::literal(&l.value)).collect()),
         },
-        Predicate::Truthy(p) => Cond::Truthy(prop(p)?),
+        Predicate::Truthy(p) => Cond::Truthy(names.field(p)?),
+        Predicate::Exists(e) => Cond::Exists(names.exists(e)?),
+        Predicate::CitedBy { subject, locator } => {
+            Cond::CitedBy(names.evidence(subject.as_ref(), &locator.span)?, cited(kg, locator)?)
+        }
     })
+}
+
+/// A `cited by` locator checked against the sources: `"002"` or `"002:418"`.
+pub fn cited(kg: &KnowledgeGraph, locator: &Sp<String>) -> Result<Cited, QueryError> {
+    let (source, line) = match locator.value.rsplit_once(':') {
+        Some((source, line)) => {
+            let n = line.parse::<u32>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                QueryError::new(format!("\"{line}\" is not a line number"), locator.span.clone(), "not a line")
+                    .help("write a source id, or a source id and a line: \"002\" or \"002:418\"")
+            })?;
+            (source, Some(n))
+        }
+        None => (locator.value.as_str(), None),
+    };
+    let ids = kg.sources.iter().map(|s| s.id.as_str());
+    if !ids.clone().any(|s| s == source) {
+        return Err(QueryError::new(format!("unknown source \"{source}\""), locator.span.clone(), "not a source")
+            .help(help_for_unknown(source, ids, "sources")));
+    }
+    Ok(Cited { source: source.to_string(), line })
 }
 
 /// What a field holds, for checking the literals it is compared with.
@@ -403,7 +492,7 @@ impl Typed for RelationField {
     fn field_type(&self) -> FieldType {
         match self {
             RelationField::From | RelationField::To => FieldType::Entity,
-            RelationField::Since | RelationField::Until | RelationField::Date => FieldType::Date,
+            RelationField::Since | RelationField::Until | RelationField::Date | RelationField::When => FieldType::Date,
             _ => FieldType::Other,
         }
     }
@@ -441,29 +530,37 @@ pub fn typed<F: Typed>(
             })
         }
         (FieldType::Date, ast::Literal::Null) => Ok((field, plain)),
-        (FieldType::Date, _) if matches!(op, CompareOp::Contains | CompareOp::StartsWith) => Ok((field, plain)),
-        (FieldType::Date, literal) => {
-            let text = match literal {
-                ast::Literal::Text(t) => t.clone(),
-                ast::Literal::Number(n) if n.fract() == 0.0 && (1.0..=9999.0).contains(n) => {
-                    format!("{:04}", *n as u16)
-                }
-                _ => String::new(),
-            };
-            let date = PartialDate::parse(&text).map_err(|why| {
-                let why = if text.is_empty() { "a date is a year or a quoted date".to_string() } else { why };
-                QueryError::new(format!("not a date: {why}"), lit.span.clone(), "not a date")
-                    .help("write a year (2017) or a quoted date: \"2017\", \"2017-06\" or \"2017-06-30\"")
-            })?;
-            Ok((field, Value::Date(date)))
+        // `before`, `after` and `during` compare dates, whatever the field holds.
+        (_, literal) if matches!(op, CompareOp::Before | CompareOp::After | CompareOp::During) => {
+            Ok((field, Value::Date(date_literal(literal, &lit.span)?)))
         }
+        (FieldType::Date, _) if matches!(op, CompareOp::Contains | CompareOp::StartsWith) => Ok((field, plain)),
+        (FieldType::Date, literal) => Ok((field, Value::Date(date_literal(literal, &lit.span)?))),
         _ => Ok((field, plain)),
     }
+}
+
+/// A literal that must be a date: a year or a quoted date.
+fn date_literal(literal: &ast::Literal, span: &Span) -> Result<PartialDate, QueryError> {
+    let text = match literal {
+        ast::Literal::Text(t) => t.clone(),
+        ast::Literal::Number(n) if n.fract() == 0.0 && (1.0..=9999.0).contains(n) => format!("{:04}", *n as u16),
+        _ => String::new(),
+    };
+    PartialDate::parse(&text).map_err(|why| {
+        let why = if text.is_empty() { "a date is a year or a quoted date".to_string() } else { why };
+        QueryError::new(format!("not a date: {why}"), span.clone(), "not a date")
+            .help("write a year (2017) or a quoted date: \"2017\", \"2017-06\" or \"2017-06-30\"")
+    })
 }
 
 fn term<F>(o: &ast::Operand, field: &dyn Fn(&Ident) -> Result<F, QueryError>) -> Result<Term<F>, QueryError> {
     Ok(match o {
         ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
         ast::Operand::Property(p) => Term::Field(field(&p.field)?),
+        ast::Operand::Aggregate(a) => {
+            return Err(QueryError::new(format!("`{}` is an aggregate", a.heading()), a.span.clone(), "not here")
+                .help("aggregates belong to `match ... return`; to count, use `count <kind> by <field>`"));
+        }
     })
 }
