@@ -241,6 +241,12 @@ pub enum ReturnExpr {
     /// A property or a whole variable.
     Value(Property),
     Aggregate(Aggregate),
+    /// `properties(x)` (`keys: false`) or `keys(x)`.
+    Properties {
+        var: Ident,
+        keys: bool,
+        span: Span,
+    },
 }
 
 /// `count(*)`, `count(distinct x)`, `collect(x.name)`, `min(r.date)`, ...

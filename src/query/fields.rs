@@ -173,6 +173,39 @@ fn quotes(evidence: &[Evidence]) -> Value {
     Value::List(evidence.iter().map(|ev| Value::Text(ev.quote.clone())).collect())
 }
 
+/// Every property an entity has, in the order of [`ENTITY_FIELDS`] then its attributes:
+/// what `properties(x)` shows. Evidence has fields of its own (`evidence`, `quote`), and
+/// derived fields (`cited`, `degree`, `source`) are left out.
+pub fn entity_properties(kg: &KnowledgeGraph, n: EntityRef) -> Vec<(String, Value)> {
+    use EntityField as F;
+    let own =
+        [F::Id, F::Kind, F::Name, F::Aliases, F::Country, F::Note].map(|f| (field_name(&f), entity_value(kg, n, &f)));
+    let attrs = kg.entity(n).attrs().iter().map(|(k, v)| (k.clone(), attr(v)));
+    present(own.into_iter().chain(attrs))
+}
+
+/// Every property a relation has, as [`entity_properties`] for entities.
+pub fn relation_properties(kg: &KnowledgeGraph, e: RelationRef) -> Vec<(String, Value)> {
+    use RelationField as F;
+    let own = [F::Rel, F::From, F::To, F::Status, F::Since, F::Until, F::Date, F::Note]
+        .map(|f| (field_name(&f), relation_value(kg, e, &f)));
+    let attrs = kg.relation(e).attrs().iter().map(|(k, v)| (k.clone(), attr(v)));
+    present(own.into_iter().chain(attrs))
+}
+
+fn field_name(f: &impl std::fmt::Debug) -> String {
+    format!("{f:?}").to_lowercase()
+}
+
+fn present(all: impl Iterator<Item = (String, Value)>) -> Vec<(String, Value)> {
+    all.filter(|(_, v)| !matches!(v, Value::Null) && !matches!(v, Value::List(items) if items.is_empty())).collect()
+}
+
+/// `properties(x)` as a map, or with `keys` its names.
+pub fn properties(all: Vec<(String, Value)>, keys: bool) -> Value {
+    if keys { Value::List(all.into_iter().map(|(k, _)| Value::Text(k)).collect()) } else { Value::Map(all) }
+}
+
 /// What `cited by` asks: evidence from a source, or from one line of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cited {

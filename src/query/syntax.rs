@@ -76,6 +76,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("min", false, false, false),
     kw("sum", false, false, false),
     kw("avg", false, false, false),
+    kw("properties", false, false, false),
+    kw("keys", false, false, false),
     kw("true", false, false, false),
     kw("false", false, false, false),
     kw("null", false, false, false),

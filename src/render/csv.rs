@@ -78,6 +78,9 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
         }
         Value::Path(p) => path_ids(kg, p),
         Value::List(items) => items.iter().map(|i| cell(kg, i)).collect::<Vec<_>>().join("; "),
+        Value::Map(entries) => {
+            entries.iter().map(|(k, v)| format!("{k}={}", cell(kg, v))).collect::<Vec<_>>().join("; ")
+        }
         other => super::text::value(kg, other),
     }
 }

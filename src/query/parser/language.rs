@@ -55,6 +55,17 @@ pub(super) fn return_item(pair: Pair<Rule>) -> ReturnItem {
     let first = inner.next().expect("grammar guarantees a return item");
     let expr = match first.as_rule() {
         Rule::aggregate => ReturnExpr::Aggregate(aggregate(first)),
+        Rule::var_call => {
+            let span = span(&first);
+            let mut inner = first.into_inner();
+            let keys = inner.next().expect("grammar guarantees a function").as_str().eq_ignore_ascii_case("keys");
+            let var = inner.next().expect("grammar guarantees a variable");
+            ReturnExpr::Properties {
+                var: Ident { name: var.as_str().to_string(), span: super::span(&var) },
+                keys,
+                span,
+            }
+        }
         _ => ReturnExpr::Value(property(first)),
     };
     let alias =

@@ -66,7 +66,11 @@ impl From<Stop> for MatchStop {
 
 pub(super) fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
     let slot = match f {
-        VarField::Whole(s) | VarField::Entity(s, _) | VarField::Relation(s, _) | VarField::Length(s) => *s,
+        VarField::Whole(s)
+        | VarField::Entity(s, _)
+        | VarField::Relation(s, _)
+        | VarField::Length(s)
+        | VarField::Properties(s, _) => *s,
     };
     match (&b[slot], f) {
         (Bound::Node(n), VarField::Whole(_)) => Value::Entity(*n),
@@ -76,6 +80,10 @@ pub(super) fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
         (Bound::Edge(h), VarField::Relation(_, field)) => fields::relation_value(kg, h.edge, field),
         (Bound::Segment(p), VarField::Whole(_)) => Value::Path(p.clone()),
         (Bound::Segment(p), VarField::Length(_)) => Value::Int(p.len() as i64),
+        (Bound::Node(n), VarField::Properties(_, keys)) => fields::properties(fields::entity_properties(kg, *n), *keys),
+        (Bound::Edge(h), VarField::Properties(_, keys)) => {
+            fields::properties(fields::relation_properties(kg, h.edge), *keys)
+        }
         _ => Value::Null,
     }
 }

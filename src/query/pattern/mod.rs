@@ -42,6 +42,8 @@ pub enum VarField {
     Relation(usize, RelationField),
     /// Hops in a segment.
     Length(usize),
+    /// `properties(x)`, or with `true` `keys(x)`.
+    Properties(usize, bool),
 }
 
 #[derive(Debug, Clone)]
@@ -109,7 +111,7 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
         .map(|f| plan::condition_with(kg, f, &mut Scope { planner: &mut planner, names: &names, depth: 0 }))
         .transpose()?;
     let field = |p: &ast::Property| var_field(kg, &names, &planner.slots, p);
-    let answer = returns::plan(kg, q, &field)?;
+    let answer = returns::plan(kg, q, &planner.slots, &field)?;
     let limit = plan::rows_limit(q.limit.as_ref(), DEFAULT_ROWS)?;
     let Planner { slots, exists, .. } = planner;
     Ok(MatchPlan {
@@ -345,7 +347,7 @@ impl plan::Typed for VarField {
         match self {
             VarField::Entity(_, f) => f.field_type(),
             VarField::Relation(_, f) => f.field_type(),
-            VarField::Whole(_) | VarField::Length(_) => plan::FieldType::Other,
+            VarField::Whole(_) | VarField::Length(_) | VarField::Properties(..) => plan::FieldType::Other,
         }
     }
     fn id_field(&self) -> Option<Self> {

@@ -6,7 +6,7 @@
 //! `as` name or as written (`c.name`, `count(*)`). After grouping only the columns exist,
 //! so an aggregated match orders and filters by columns alone.
 
-use super::VarField;
+use super::{VarField, VarKind};
 use crate::graph::KnowledgeGraph;
 use crate::query::QueryError;
 use crate::query::ast::{self, AggFn, MatchQuery, ReturnExpr};
@@ -62,7 +62,12 @@ pub(super) struct Answer {
 
 type FieldOf<'a> = &'a dyn Fn(&ast::Property) -> Result<VarField, QueryError>;
 
-pub(super) fn plan(kg: &KnowledgeGraph, q: &MatchQuery, field: FieldOf) -> Result<Answer, QueryError> {
+pub(super) fn plan(
+    kg: &KnowledgeGraph,
+    q: &MatchQuery,
+    slots: &[VarKind],
+    field: FieldOf,
+) -> Result<Answer, QueryError> {
     let mut columns = Vec::new();
     let mut headings = Vec::new();
     let mut returns = Vec::new();
@@ -72,6 +77,20 @@ pub(super) fn plan(kg: &KnowledgeGraph, q: &MatchQuery, field: FieldOf) -> Resul
             ReturnExpr::Value(p) => {
                 let f = field(p)?;
                 (p.heading(), ReturnPlan::Value(f.clone()), f.field_type())
+            }
+            ReturnExpr::Properties { var, keys, span } => {
+                let whole = ast::Property { var: None, field: var.clone(), span: span.clone() };
+                let VarField::Whole(s) = field(&whole)? else { unreachable!("a bare name is a whole variable") };
+                if slots[s] == VarKind::Segment {
+                    return Err(QueryError::new(
+                        "a variable-length edge has no properties of its own",
+                        span.clone(),
+                        "a segment",
+                    )
+                    .help("bind a single relation, as in -[r]-, or return the segment whole"));
+                }
+                let name = if *keys { "keys" } else { "properties" };
+                (format!("{name}({})", var.name), ReturnPlan::Value(VarField::Properties(s, *keys)), FieldType::Other)
             }
             ReturnExpr::Aggregate(a) => {
                 let agg = aggregate(a, field)?;
