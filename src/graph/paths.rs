@@ -73,6 +73,9 @@ pub struct Filter {
     pub as_of: Option<(Day, Day)>,
     /// Only edges cited by this source (index into `Topology::source_ids`).
     pub cited_by: Option<u16>,
+    /// Only these edges, sorted: those whose evidence cites one line of a source
+    /// (`cited by "002:418"`; the topology keeps sources, not lines).
+    pub cited_at: Option<Vec<RelationRef>>,
 }
 
 impl Filter {
@@ -85,6 +88,7 @@ impl Filter {
             && self.avoid_kinds.is_empty()
             && self.as_of.is_none()
             && self.cited_by.is_none()
+            && self.cited_at.is_none()
     }
 }
 

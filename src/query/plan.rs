@@ -301,13 +301,19 @@ fn search(kg: &KnowledgeGraph, o: &PathOptions, max_hops: usize, ends: &[EntityR
         })?;
         filter.as_of = Some(period(d));
     }
-    if let Some(src) = &o.cited_by {
-        let ids = kg.sources.iter().map(|s| s.id.as_str());
-        let ix = ids.clone().position(|s| s == src.value).ok_or_else(|| {
-            QueryError::new(format!("unknown source \"{}\"", src.value), src.span.clone(), "not a source")
-                .help(help_for_unknown(&src.value, ids, "sources"))
-        })?;
-        filter.cited_by = Some(ix as u16);
+    if let Some(locator) = &o.cited_by {
+        // The same check and meaning as `where ... cited by`: a source, or a line of one.
+        let cited = cited(kg, locator)?;
+        match cited.line {
+            None => {
+                let ix = kg.sources.iter().position(|s| s.id == cited.source).expect("`cited` checked the source");
+                filter.cited_by = Some(ix as u16);
+            }
+            Some(_) => {
+                let evidence = |e| fields::relation_value(kg, e, &RelationField::Evidence);
+                filter.cited_at = Some(kg.relations().map(|(e, _)| e).filter(|&e| cited.holds(&evidence(e))).collect());
+            }
+        }
     }
     let through = o.through.as_ref().map(|r| resolve(kg, r)).transpose()?;
     let max_rows = rows_limit(o.limit.as_ref(), DEFAULT_ROWS)?;

@@ -61,6 +61,7 @@ impl<'a> Oracle<'a> {
             && !f.except_via.contains(&rel)
             && f.as_of.is_none_or(|(a, b)| start <= b && end >= a)
             && f.cited_by.is_none_or(|s| self.topo.cited_by(edge, s))
+            && f.cited_at.as_ref().is_none_or(|edges| edges.contains(&edge))
     }
 
     /// Whether `hop` may be walked, and from which node to which. Only a route's

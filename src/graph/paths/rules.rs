@@ -33,6 +33,8 @@ pub(super) struct Rules<'t> {
     other_bits: u8,
     as_of: Option<(Day, Day)>,
     cited_by: Option<u16>,
+    /// Sorted, for binary search.
+    cited_at: Option<Vec<RelationRef>>,
     /// Sorted, for binary search: avoid lists can be long.
     avoid: Vec<EntityRef>,
     avoid_kinds: Vec<u16>,
@@ -96,7 +98,7 @@ impl<'t> Rules<'t> {
         let mut avoid = filter.avoid.clone();
         avoid.sort_unstable();
         let all_bits: Vec<u8> = rel_bits.iter().copied().chain([other_bits]).collect();
-        let per_edge = filter.as_of.is_some() || filter.cited_by.is_some();
+        let per_edge = filter.as_of.is_some() || filter.cited_by.is_some() || filter.cited_at.is_some();
         Rules {
             along: Pass::of(&all_bits, ALONG, per_edge),
             against: Pass::of(&all_bits, AGAINST, per_edge),
@@ -106,6 +108,7 @@ impl<'t> Rules<'t> {
             other_bits,
             as_of: filter.as_of,
             cited_by: filter.cited_by,
+            cited_at: filter.cited_at.clone(),
             checks_nodes: !avoid.is_empty() || !filter.avoid_kinds.is_empty(),
             avoid,
             avoid_kinds: filter.avoid_kinds.clone(),
@@ -139,6 +142,7 @@ impl<'t> Rules<'t> {
             }
         }
         self.cited_by.is_none_or(|source| self.topo.cited_by(edge, source))
+            && self.cited_at.as_ref().is_none_or(|edges| edges.binary_search(&edge).is_ok())
     }
 
     /// Whether a search may put `node` on a path.
