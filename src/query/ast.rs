@@ -25,13 +25,43 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
     Show(EntityRef),
-    Find { kinds: KindSet, filter: Option<Predicate>, order: Vec<OrderKey>, limit: Option<Sp<usize>> },
-    Neighbors { start: EntityRef, depth: Option<Sp<usize>>, options: PathOptions },
-    Path { mode: PathMode, from: EntityRef, to: EntityRef, options: PathOptions },
-    Connect { a: EntityRef, b: EntityRef, options: PathOptions },
-    Why { a: EntityRef, b: EntityRef },
-    Count { target: CountTarget, filter: Option<Predicate>, group: Option<Ident> },
+    Find {
+        kinds: KindSet,
+        filter: Option<Predicate>,
+        order: Vec<OrderKey>,
+        limit: Option<Sp<usize>>,
+    },
+    Neighbors {
+        start: EntityRef,
+        depth: Option<Sp<usize>>,
+        options: PathOptions,
+    },
+    Path {
+        mode: PathMode,
+        from: EntityRef,
+        to: EntityRef,
+        options: PathOptions,
+    },
+    Connect {
+        a: EntityRef,
+        b: EntityRef,
+        options: PathOptions,
+    },
+    Why {
+        a: EntityRef,
+        b: EntityRef,
+    },
+    Count {
+        target: CountTarget,
+        filter: Option<Predicate>,
+        group: Option<Ident>,
+    },
     Match(Box<MatchQuery>),
+    /// `cited by "002:418"`: what a source or a line is evidence for.
+    Cited {
+        locator: Sp<String>,
+        limit: Option<Sp<usize>>,
+    },
 }
 
 /// Which paths a path statement asks for.

@@ -78,6 +78,13 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
                 count_relations(kg, polled.over(kg.relations().map(|(e, _)| e)), filter.as_ref(), group.as_ref());
             polled.finish(rows).map_err(stop)
         }
+        Plan::Cited { cited, limit } => {
+            let polled = Polled::new(limits(0, 0));
+            let entities = polled.over(kg.entities().map(|(n, _)| n));
+            let relations = polled.over(kg.relations().map(|(e, _)| e));
+            let rows = super::evidence::cited(kg, cited, *limit, entities, relations);
+            polled.finish(rows).map_err(stop)
+        }
         Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(|s| match s {
             pattern::MatchStop::Search(s) => stop(s),
             pattern::MatchStop::OverBudget => EvalError::OverBudget(pattern::HELD_BYTES_BUDGET),

@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod eval;
+mod evidence;
 mod fields;
 mod parser;
 mod pattern;

@@ -96,6 +96,7 @@ fn statement_node(pair: Pair<Rule>) -> Query {
         }
         Rule::count => count(body),
         Rule::match_stmt => Statement::Match(Box::new(match_query(body))),
+        Rule::cited_stmt => language::cited_statement(body),
         other => unreachable!("grammar has no statement {other:?}"),
     };
     Query { statement, format }
@@ -173,7 +174,7 @@ pub(super) fn where_clause(pair: Pair<Rule>) -> Predicate {
     predicate(pair.into_inner().nth(1).expect("grammar guarantees a predicate"))
 }
 
-fn limit_clause(pair: Pair<Rule>) -> Sp<usize> {
+pub(super) fn limit_clause(pair: Pair<Rule>) -> Sp<usize> {
     number(pair.into_inner().nth(1).expect("grammar guarantees a limit"))
 }
 

@@ -66,6 +66,10 @@ pub enum Plan {
         group: Option<RelationField>,
     },
     Match(Box<MatchPlan>),
+    Cited {
+        cited: Cited,
+        limit: usize,
+    },
 }
 
 /// A condition over fields of type `F`.
@@ -213,6 +217,9 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
             group: group.as_ref().map(|g| entity_field(kg, g)).transpose()?,
         },
         S::Match(m) => Plan::Match(Box::new(pattern::plan(kg, m)?)),
+        S::Cited { locator, limit } => {
+            Plan::Cited { cited: cited(kg, locator)?, limit: rows_limit(limit.as_ref(), DEFAULT_ROWS)? }
+        }
     })
 }
 

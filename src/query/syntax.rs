@@ -38,6 +38,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("why", true, true, true),
     kw("count", true, true, true),
     kw("match", true, true, true),
+    kw("cited", true, true, true),
     kw("shortest", false, true, true),
     kw("where", false, true, true),
     kw("order", false, true, true),
@@ -59,7 +60,6 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("kind", false, true, false),
     kw("through", false, true, true),
     kw("directed", false, false, true),
-    kw("cited", false, true, true),
     kw("in", false, true, true),
     kw("contains", false, true, false),
     kw("starts", false, true, false),
@@ -137,8 +137,13 @@ pub const FORMS: &[(&str, &str, &str)] = &[
     ),
     (
         "match",
-        "match <pattern>[, <pattern>] [where <condition>] return <items> [order by ...] [limit N]",
+        "match <pattern>[, <pattern>] [where <condition>] return <items> [having <condition>] [order by ...] [limit N]",
         "pattern matching over kinds, relations and properties, as in GQL and Cypher",
+    ),
+    (
+        "cited",
+        "cited by \"<source>\" | \"<source>:<line>\" [limit N]",
+        "what a source, or one line of it, is evidence for: every entity and relation citing it, by line",
     ),
 ];
 
@@ -199,6 +204,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("why", "why \"Rungrado\" and \"North Korean workers in Poland\""),
     ("count", "count relations where status = \"official\" by rel"),
     ("match", "match (c)-[:designated_under]->(i {id: \"eo-13722\"}) return c.name"),
+    ("cited", "cited by \"002:418\""),
 ];
 
 #[cfg(test)]

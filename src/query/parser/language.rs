@@ -4,7 +4,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Rule, pattern, predicate, property, span, unquote, where_clause};
+use super::{Rule, limit_clause, pattern, predicate, property, span, unquote, where_clause};
 use crate::query::ast::*;
 
 pub(super) fn exists(pair: Pair<Rule>) -> Predicate {
@@ -32,6 +32,12 @@ pub(super) fn cited_by(pair: Pair<Rule>) -> Predicate {
         }
     }
     Predicate::CitedBy { subject, locator: locator.expect("grammar guarantees a source") }
+}
+
+pub(super) fn cited_statement(pair: Pair<Rule>) -> Statement {
+    let Predicate::CitedBy { locator, .. } = cited_by(pair.clone()) else { unreachable!("cited_by gives CitedBy") };
+    let limit = pair.into_inner().find(|p| p.as_rule() == Rule::limit_clause).map(limit_clause);
+    Statement::Cited { locator, limit }
 }
 
 pub(super) fn aggregate(pair: Pair<Rule>) -> Aggregate {
