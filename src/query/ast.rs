@@ -114,6 +114,8 @@ pub struct PathOptions {
     pub through: Option<EntityRef>,
     pub directed: bool,
     pub as_of: Option<Sp<String>>,
+    /// `as of ... dated only`: relations with no date are left out instead of holding.
+    pub dated_only: bool,
     pub cited_by: Option<Sp<String>>,
 }
 

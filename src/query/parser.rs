@@ -251,6 +251,7 @@ fn path_option(pair: Pair<Rule>, o: &mut PathOptions) {
             let value = if arg.as_rule() == Rule::string { unquote(arg) } else { arg.as_str().to_string() };
             let slot = if rule == Rule::as_of_opt { &mut o.as_of } else { &mut o.cited_by };
             *slot = Some(Sp { value, span });
+            o.dated_only |= args().any(|p| p.as_rule() == Rule::dated_only);
         }
         other => unreachable!("grammar has no path option {other:?}"),
     }

@@ -307,6 +307,7 @@ fn search(kg: &KnowledgeGraph, o: &PathOptions, max_hops: usize, ends: &[EntityR
                 .help("write YYYY, YYYY-MM or YYYY-MM-DD, e.g. as of \"2016-06\"")
         })?;
         filter.as_of = Some(period(d));
+        filter.dated_only = o.dated_only;
     }
     if let Some(locator) = &o.cited_by {
         // The same check and meaning as `where ... cited by`: a source, or a line of one.

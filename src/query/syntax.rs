@@ -77,6 +77,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("sum", false, false, false),
     kw("avg", false, false, false),
     kw("properties", false, false, false),
+    kw("dated", false, true, false),
+    kw("only", false, false, false),
     kw("keys", false, false, false),
     kw("true", false, false, false),
     kw("false", false, false, false),

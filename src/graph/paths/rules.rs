@@ -32,6 +32,7 @@ pub(super) struct Rules<'t> {
     /// Bits for relation kinds past the table (unknown to the schema).
     other_bits: u8,
     as_of: Option<(Day, Day)>,
+    dated_only: bool,
     cited_by: Option<u16>,
     /// Sorted, for binary search.
     cited_at: Option<Vec<RelationRef>>,
@@ -107,6 +108,7 @@ impl<'t> Rules<'t> {
             rel_bits,
             other_bits,
             as_of: filter.as_of,
+            dated_only: filter.dated_only,
             cited_by: filter.cited_by,
             cited_at: filter.cited_at.clone(),
             checks_nodes: !avoid.is_empty() || !filter.avoid_kinds.is_empty(),
@@ -137,7 +139,7 @@ impl<'t> Rules<'t> {
     pub(super) fn conditions_hold(&self, edge: RelationRef) -> bool {
         if let Some((a, b)) = self.as_of {
             let (start, end) = self.topo.valid(edge);
-            if start > b || end < a {
+            if start > b || end < a || (self.dated_only && (start, end) == (Day::MIN, Day::MAX)) {
                 return false;
             }
         }
