@@ -155,11 +155,26 @@ pub const MEANINGS: &[(&str, &str)] = &[
     (
         "match",
         "Evaluated in this order: the patterns are matched (kinds and property maps while matching; \
-each relation is bound at most once per match), `where` filters every complete match, then rows \
-are grouped by the items that are not counts and counted, made distinct, ordered, and cut to the \
-limit (default 100). So a limit never hides a row that passes `where`, counts are exact, and a \
-note says when rows were left out. A name compared with `=` or in a property map resolves like \
-an entity reference (aliases too); a date field takes a year or a quoted date.",
+each relation is bound at most once per match), `where` filters every complete match (an \
+`exists { pattern [where ...] }` block, or `not exists { }`, is searched from that match and \
+stops at its first), then rows are grouped by the items that are not aggregates and aggregated \
+(count, collect, min, max, sum, avg, each with `distinct` if wanted), `having` keeps the groups \
+it holds for, and rows are made distinct, ordered, and cut to the limit (default 100). So a limit \
+never hides a row that passes `where`, aggregates are exact, and a note says when rows were left \
+out. `as name` renames a column; `having` and an aggregated `order by` name columns (`n`, \
+`count(*)`). `properties(x)` gives every property of x, `keys(x)` their names. A name compared \
+with `=` or in a property map resolves like an entity reference (aliases too); a date field \
+takes a year or a quoted date. `r.when` is the decision date, else the start; `before`, `after` \
+and `during` compare dates as periods (\"2016-03\" is during \"2016\"); missing values sort last \
+either way. `r cited by \"002:418\"` holds when r's evidence cites that line (or a source: \
+\"002\"); `r.quote`, `r.evidence` are its quotes and locators.",
+    ),
+    (
+        "cited",
+        "Every entity and relation whose evidence cites the line (or, given a source alone, any \
+line of it), one row per locator, by line, entities first. Exact: the whole graph is read, and \
+a note says how many rows the limit (default 100) left out. `cited by` means the same as a \
+condition (`where r cited by \"002:418\"`) and as a path option.",
     ),
     ("paths", PATHS_MEANING),
     ("path", PATHS_MEANING),
@@ -176,7 +191,10 @@ field, an item counts once per value it holds.",
 const PATHS_MEANING: &str = "A path is a route through entities and relation kinds: parallel \
 relations (same ends and kind, different evidence) are one hop that shows all of them, and a hop \
 passes `as of` or `cited by` when any of its relations does. Counts, scores, limits and notes \
-count routes. When nothing is found, the note says whether a larger `max` could help.";
+count routes. When nothing is found, the note says whether a larger `max` could help. `as of` \
+keeps relations whose period (since..until, or the date) overlaps the date given; a relation with \
+no date at all holds at any time, unless `dated only` follows (`as of 2016 dated only`). \
+`cited by` takes a source (\"002\") or a line of one (\"002:418\").";
 
 /// The meaning of a statement's answer, if more needs saying than its form.
 pub fn meaning(keyword: &str) -> Option<&'static str> {
@@ -185,7 +203,7 @@ pub fn meaning(keyword: &str) -> Option<&'static str> {
 
 /// The path options every path statement takes.
 pub const PATH_OPTIONS: &str = "max N, limit N, via <rel>[, <rel>], except via <rel>[, ...], avoid <entity>[, ...], \
-avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\", cited by \"<source>\"";
+avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\" [dated only], cited by \"<source>[:<line>]\"";
 
 /// The form of the statement that `text` starts with, if its first word names one.
 pub fn form_of(text: &str) -> Option<&'static str> {
@@ -194,7 +212,8 @@ pub fn form_of(text: &str) -> Option<&'static str> {
     FORMS.iter().find(|(kw, _, _)| *kw == first).map(|(_, form, _)| *form)
 }
 
-/// One example per statement, each answerable by the shipped graph.
+/// Examples of each statement, each answerable by the shipped graph: the first of a statement is
+/// the one help shows; the others show more forms (of `match` above all).
 pub const EXAMPLES: &[(&str, &str)] = &[
     ("show", "show \"Rungrado\""),
     ("find", "find dprk_company where name contains \"general\" order by name"),
@@ -207,6 +226,27 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("count", "count relations where status = \"official\" by rel"),
     ("match", "match (c)-[:designated_under]->(i {id: \"eo-13722\"}) return c.name"),
     ("cited", "cited by \"002:418\""),
+    // More forms of `match`, each answerable by the shipped graph (help shows the first).
+    (
+        "match",
+        "match (c:dprk_company)-[:designated_under]->(i) where not exists { (c)-[:employs|supplies_workers]->() } return c.name, count(distinct i) as n",
+    ),
+    (
+        "match",
+        "match (c)-[:supplies_workers]->(g)-[:works_in]->(k:country) return c.name, count(distinct k) as countries, collect(distinct k.name) having countries > 1 order by countries desc",
+    ),
+    (
+        "match",
+        "match (g)-[r:works_in]->(k:country) return k.name, sum(r.headcount), min(r.when), max(r.when) order by k.name",
+    ),
+    (
+        "match",
+        "match (x)-[r:restricts]->(g) where r.when during \"2017\" return x.name, g.name, r.when order by r.when",
+    ),
+    ("match", "match (a)-[r]->(b) where r cited by \"002:418\" return a.name, r.rel, b.name, r.evidence"),
+    ("match", "match (g {id: \"dprk-workers-poland\"})-[r:works_in]->(k) return properties(r), keys(g)"),
+    ("find", "find * where cited by \"002:418\""),
+    ("neighbors", "neighbors \"Poland\" as of 2010 dated only"),
 ];
 
 #[cfg(test)]
