@@ -101,15 +101,11 @@ pub(super) fn plan(
                 (a.heading(), ReturnPlan::Aggregate(agg), ty)
             }
         };
-        if let Some(alias) = &item.alias {
-            if columns.contains(&alias.name) || headings.contains(&alias.name) {
-                return Err(QueryError::new(
-                    format!("`{}` names two columns", alias.name),
-                    alias.span.clone(),
-                    "taken",
-                )
+        if let Some(alias) = &item.alias
+            && (columns.contains(&alias.name) || headings.contains(&alias.name))
+        {
+            return Err(QueryError::new(format!("`{}` names two columns", alias.name), alias.span.clone(), "taken")
                 .help("give each column its own name"));
-            }
         }
         columns.push(item.alias.as_ref().map_or(heading.clone(), |a| a.name.clone()));
         headings.push(heading);
