@@ -135,6 +135,8 @@ enum Cond {
 enum Item {
     NodeId(usize),
     EdgeRel(usize),
+    /// `n.w`, missing on some entities.
+    NodeW(usize),
     Count,
     CountNode(usize),
     CountDistinct(usize),
@@ -146,7 +148,7 @@ enum Item {
 
 impl Item {
     fn aggregate(&self) -> bool {
-        !matches!(self, Item::NodeId(_) | Item::EdgeRel(_))
+        !matches!(self, Item::NodeId(_) | Item::EdgeRel(_) | Item::NodeW(_))
     }
 }
 
@@ -248,6 +250,9 @@ fn random_query(rng: &mut Rng, n: usize) -> Query {
     for _ in 0..1 + rng.below(2) {
         let item = if !edge_vars.is_empty() && rng.chance(30) {
             Item::EdgeRel(*rng.pick(&edge_vars))
+        } else if rng.chance(20) {
+            // A value some entities lack: missing values sort last either way.
+            Item::NodeW(rng.below(nodes))
         } else {
             Item::NodeId(rng.below(nodes))
         };
@@ -306,6 +311,7 @@ fn cond_text(c: &Cond) -> String {
 fn item_text(i: &Item) -> String {
     match i {
         Item::NodeId(v) => format!("n{v}.id"),
+        Item::NodeW(v) => format!("n{v}.w"),
         Item::EdgeRel(v) => format!("r{v}.rel"),
         Item::Count => "count(*)".to_string(),
         Item::CountNode(v) => format!("count(n{v})"),
@@ -352,7 +358,7 @@ fn query_text(q: &Query) -> String {
     if q.ordered {
         // Ordered by every value item, so the order is total up to equal rows.
         let keys: Vec<String> = (q.items.iter())
-            .filter(|i| matches!(i, Item::NodeId(_) | Item::EdgeRel(_)))
+            .filter(|i| !i.aggregate())
             .map(|i| format!("{}{}", item_text(i), if q.descending { " desc" } else { "" }))
             .collect();
         if !keys.is_empty() {
@@ -528,6 +534,7 @@ fn expected(g: &Graph, q: &Query) -> Vec<Vec<String>> {
         bindings(g, q).into_iter().filter(|b| q.filter.as_ref().is_none_or(|c| holds(g, c, b))).collect();
     let value = |b: &Binding, i: &Item| match i {
         Item::NodeId(v) => format!("e{}", b.nodes[v]),
+        Item::NodeW(v) => g.weights[b.nodes[v]].map_or("Null".to_string(), |w| w.to_string()),
         Item::EdgeRel(v) => RELS[g.edges[b.edges[v]].2].to_string(),
         _ => unreachable!("aggregates are grouped"),
     };
@@ -591,10 +598,7 @@ fn cell(kg: &KnowledgeGraph, v: &Value) -> String {
 
 /// The sort key of a row under the query's `order by` (every value item, in order).
 fn order_key(q: &Query, row: &[String]) -> Vec<String> {
-    (q.items.iter().zip(row))
-        .filter(|(i, _)| matches!(i, Item::NodeId(_) | Item::EdgeRel(_)))
-        .map(|(_, v)| v.clone())
-        .collect()
+    (q.items.iter().zip(row)).filter(|(i, _)| !i.aggregate()).map(|(_, v)| v.clone()).collect()
 }
 
 fn check(seed: u64) -> Result<(), TestCaseError> {
@@ -615,8 +619,18 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
         prop_assert_eq!(got.len(), want.len().min(limit), "{}", context);
         if ordered {
             want.sort_by(|a, b| {
-                let ord = order_key(&q, a).cmp(&order_key(&q, b));
-                if q.descending { ord.reverse() } else { ord }
+                // Key by key, missing values last in either direction (w is one digit, so
+                // text order is number order).
+                let keys = order_key(&q, a).into_iter().zip(order_key(&q, b));
+                keys.map(|(x, y)| match (x == "Null", y == "Null") {
+                    (true, true) => std::cmp::Ordering::Equal,
+                    (true, false) => std::cmp::Ordering::Greater,
+                    (false, true) => std::cmp::Ordering::Less,
+                    _ if q.descending => y.cmp(&x),
+                    _ => x.cmp(&y),
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
             });
             // Rows with equal keys may come in any order; compare their keys in order and
             // each key's rows as sets.

@@ -212,6 +212,10 @@ impl plan::Names<Column> for ColumnNames<'_, '_> {
         Err(QueryError::new("`cited by` asks of a match, not of a group", at.clone(), "not in having")
             .help("move it to `where`, before `return`"))
     }
+    fn exists(&mut self, e: &ast::Exists) -> Result<usize, QueryError> {
+        Err(QueryError::new("`exists { }` asks of a match, not of a group", e.span.clone(), "not in having")
+            .help("move it to `where`, before `return`"))
+    }
     fn aggregate(&mut self, a: &ast::Aggregate) -> Result<Column, QueryError> {
         let operand = ast::Operand::Aggregate(a.clone());
         self.0.column(&operand).ok_or_else(|| self.0.missing(&operand))
