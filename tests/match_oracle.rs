@@ -195,8 +195,9 @@ fn random_cond(rng: &mut Rng, nodes: usize, edges: &[usize], n: usize, depth: us
     }
 }
 
-/// An `exists` block from one of the `nodes` visible node variables to a new one (numbered
-/// `nodes`), over a new relation variable (numbered 50 + depth) or a segment.
+/// An `exists` block between one of the `nodes` visible node variables and a new one
+/// (numbered `nodes`), either way round, over a new relation variable (numbered 50 + depth)
+/// or a segment.
 fn random_exists(rng: &mut Rng, nodes: usize, edges: &[usize], n: usize, depth: usize) -> Cond {
     let from = NodeP { var: rng.below(nodes), kind: None, id: None };
     let to = NodeP { var: nodes, kind: rng.chance(30).then(|| rng.below(2)), id: rng.chance(10).then(|| rng.below(n)) };
@@ -207,7 +208,9 @@ fn random_exists(rng: &mut Rng, nodes: usize, edges: &[usize], n: usize, depth: 
     let mut inner_edges = edges.to_vec();
     inner_edges.extend(var);
     let filter = rng.chance(40).then(|| Box::new(random_cond(rng, nodes + 1, &inner_edges, n, depth + 1)));
-    Cond::Exists(rng.chance(50), Box::new((vec![from, to], vec![edge])), filter)
+    // The bound node first or last: a block is searched from whichever end the row fixes.
+    let nodes = if rng.chance(50) { vec![from, to] } else { vec![to, from] };
+    Cond::Exists(rng.chance(50), Box::new((nodes, vec![edge])), filter)
 }
 
 fn random_query(rng: &mut Rng, n: usize) -> Query {

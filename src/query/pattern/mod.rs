@@ -266,7 +266,8 @@ impl plan::Names<VarField> for Scope<'_, '_> {
         }
         let start = self.planner.slots.len();
         let mut names = self.names.clone();
-        let patterns = self.planner.patterns(&mut names, &e.patterns)?;
+        let written: Vec<ast::Pattern> = e.patterns.iter().map(|p| from_bound_end(p, self.names)).collect();
+        let patterns = self.planner.patterns(&mut names, &written)?;
         let kg = self.planner.kg;
         let mut inner = Scope { planner: &mut *self.planner, names: &names, depth: self.depth + 1 };
         let filter = e.filter.as_ref().map(|f| plan::condition_with(kg, f, &mut inner)).transpose()?;
@@ -274,6 +275,28 @@ impl plan::Names<VarField> for Scope<'_, '_> {
         self.planner.exists.push(ExistsPlan { patterns, filter, own });
         Ok(self.planner.exists.len() - 1)
     }
+}
+
+/// A block's pattern, turned round when only its last node is bound outside it, so that the
+/// search starts from the one entity the row fixes rather than from every entity (the same
+/// matches: each edge keeps its direction relative to its ends).
+fn from_bound_end(p: &ast::Pattern, outside: &HashMap<String, usize>) -> ast::Pattern {
+    let bound =
+        |n: Option<&ast::NodePattern>| n.and_then(|n| n.var.as_ref()).is_some_and(|v| outside.contains_key(&v.name));
+    if bound(p.nodes.first()) || !bound(p.nodes.last()) {
+        return p.clone();
+    }
+    let mut turned = p.clone();
+    turned.nodes.reverse();
+    turned.edges.reverse();
+    for e in &mut turned.edges {
+        e.direction = match e.direction {
+            EdgeDirection::Right => EdgeDirection::Left,
+            EdgeDirection::Left => EdgeDirection::Right,
+            EdgeDirection::Either => EdgeDirection::Either,
+        };
+    }
+    turned
 }
 
 fn idents(
