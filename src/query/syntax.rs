@@ -67,7 +67,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("asc", false, false, true),
     kw("desc", false, false, true),
     kw("relations", false, false, false),
-    kw("exists", false, false, false),
+    kw("exists", false, true, false),
     kw("having", false, true, false),
     kw("before", false, true, false),
     kw("after", false, true, false),
