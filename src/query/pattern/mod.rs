@@ -168,22 +168,14 @@ impl Planner<'_> {
             let mut nodes = Vec::new();
             for n in &p.nodes {
                 let kinds = if n.kinds.is_empty() { None } else { Some(idents(kg, &n.kinds, plan::kind_index)?) };
-                let props = n
-                    .props
-                    .iter()
-                    .map(|(k, v)| plan::typed(kg, node_field(kg, k)?, ast::CompareOp::Eq, v))
-                    .collect::<Result<_, QueryError>>()?;
+                let props = typed_props(kg, &n.props, node_field)?;
                 nodes.push(NodePlan { slot: self.slot(names, &n.var, VarKind::Node)?, kinds, props });
             }
             let mut edges = Vec::new();
             for e in &p.edges {
                 let kind = if e.range.is_some() { VarKind::Segment } else { VarKind::Edge };
                 let rels = if e.rels.is_empty() { None } else { Some(idents(kg, &e.rels, plan::rel_index)?) };
-                let props = e
-                    .props
-                    .iter()
-                    .map(|(k, v)| plan::typed(kg, edge_field(kg, k)?, ast::CompareOp::Eq, v))
-                    .collect::<Result<_, QueryError>>()?;
+                let props = typed_props(kg, &e.props, edge_field)?;
                 let range = e.range.as_ref().map(segment_bounds).transpose()?;
                 let slot = self.slot(names, &e.var, kind)?;
                 edges.push(EdgePlan { slot, rels, direction: e.direction, range, props });
@@ -297,6 +289,15 @@ fn from_bound_end(p: &ast::Pattern, outside: &HashMap<String, usize>) -> ast::Pa
         };
     }
     turned
+}
+
+/// A property map `{field: value}`, each value typed by its field as `=` would type it.
+fn typed_props<F: plan::Typed>(
+    kg: &KnowledgeGraph,
+    props: &[(Ident, Sp<ast::Literal>)],
+    field: fn(&KnowledgeGraph, &Ident) -> Result<F, QueryError>,
+) -> Result<Vec<(F, Value)>, QueryError> {
+    props.iter().map(|(k, v)| plan::typed(kg, field(kg, k)?, ast::CompareOp::Eq, v)).collect()
 }
 
 fn idents(
