@@ -142,3 +142,30 @@ fn a_timeout_too_large_for_the_clock_is_no_deadline() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("366"));
 }
+
+/// An `exists` block searched once per row polls the same time budget as the match around
+/// it: a block that can never match, over a segment that explodes, stops the statement.
+#[test]
+fn an_exists_block_runs_under_the_statements_time_budget() {
+    let kg = dense_graph();
+    let settings = Settings { timeout: Duration::from_millis(300), cancel: None };
+    let statement = "match (a {id: \"c0\"}) where not exists { (a)-[*1..12]-(b) where b.id = \"none\" } return a";
+    let started = std::time::Instant::now();
+    let result = query::run(&kg, statement, &settings);
+    assert!(matches!(result, Err(Failure::Eval(query::EvalError::TimedOut(_)))), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped after {:?}", started.elapsed());
+    let cancel = AtomicBool::new(true);
+    let settings = Settings { timeout: Duration::from_secs(60), cancel: Some(&cancel) };
+    let result = query::run(&kg, statement, &settings);
+    assert!(matches!(result, Err(Failure::Eval(query::EvalError::Cancelled))), "{result:?}");
+}
+
+/// What aggregates hold (distinct keys, collected values) counts against the statement's
+/// memory budget: collecting every path of a dense graph fails the statement, never the process.
+#[test]
+fn collected_values_count_against_the_memory_budget() {
+    let kg = dense_graph();
+    let settings = Settings { timeout: Duration::from_secs(120), cancel: None };
+    let result = query::run(&kg, "match (a {id: \"c0\"})-[p*1..5]-(b) return collect(p)", &settings);
+    assert!(matches!(result, Err(Failure::Eval(query::EvalError::OverBudget(_)))), "{result:?}");
+}

@@ -71,8 +71,13 @@ pub struct Filter {
     pub avoid_kinds: Vec<u16>,
     /// Only edges whose validity period overlaps this inclusive day range.
     pub as_of: Option<(Day, Day)>,
+    /// With `as_of`: leave out edges with no date at all (which otherwise always hold).
+    pub dated_only: bool,
     /// Only edges cited by this source (index into `Topology::source_ids`).
     pub cited_by: Option<u16>,
+    /// Only these edges, sorted: those whose evidence cites one line of a source
+    /// (`cited by "002:418"`; the topology keeps sources, not lines).
+    pub cited_at: Option<Vec<RelationRef>>,
 }
 
 impl Filter {
@@ -84,7 +89,9 @@ impl Filter {
             && self.avoid.is_empty()
             && self.avoid_kinds.is_empty()
             && self.as_of.is_none()
+            && !self.dated_only
             && self.cited_by.is_none()
+            && self.cited_at.is_none()
     }
 }
 

@@ -62,6 +62,11 @@ pub enum Statement {
         text: Sp<String>,
         limit: Option<Sp<usize>>,
     },
+    /// `cited by "002:418"`: what a source or a line is evidence for.
+    Cited {
+        locator: Sp<String>,
+        limit: Option<Sp<usize>>,
+    },
 }
 
 /// Which paths a path statement asks for.
@@ -114,6 +119,8 @@ pub struct PathOptions {
     pub through: Option<EntityRef>,
     pub directed: bool,
     pub as_of: Option<Sp<String>>,
+    /// `as of ... dated only`: relations with no date are left out instead of holding.
+    pub dated_only: bool,
     pub cited_by: Option<Sp<String>>,
     /// `with commentary`: also walk relation kinds the schema marks as commentary.
     pub with_commentary: bool,
@@ -135,6 +142,23 @@ pub enum Predicate {
     },
     /// A bare property: true when present and not false, zero or empty.
     Truthy(Property),
+    /// `exists { pattern [where cond] }`, true when the patterns have a match that agrees
+    /// with the enclosing match on the variables they share.
+    Exists(Box<Exists>),
+    /// `[x] cited by "002"` or `"002:418"`: `x` (or, without it, the entity itself in
+    /// `find`/`count`) has evidence from that source, or from that line of it.
+    CitedBy {
+        subject: Option<Property>,
+        locator: Sp<String>,
+    },
+}
+
+/// The inside of `exists { ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exists {
+    pub patterns: Vec<Pattern>,
+    pub filter: Option<Predicate>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,12 +171,20 @@ pub enum CompareOp {
     Ge,
     Contains,
     StartsWith,
+    /// Dates: the left period ends before the right one starts (as `<`).
+    Before,
+    /// Dates: the left period starts after the right one ends (as `>`).
+    After,
+    /// Dates: the left period lies wholly within the right one.
+    During,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Literal(Sp<Literal>),
     Property(Property),
+    /// An aggregate, in `having` and `order by` of a `match`.
+    Aggregate(Aggregate),
 }
 
 impl Operand {
@@ -160,6 +192,7 @@ impl Operand {
         match self {
             Operand::Literal(l) => l.span.clone(),
             Operand::Property(p) => p.span.clone(),
+            Operand::Aggregate(a) => a.span.clone(),
         }
     }
 }
@@ -193,6 +226,8 @@ pub struct MatchQuery {
     pub filter: Option<Predicate>,
     pub distinct: bool,
     pub returns: Vec<ReturnItem>,
+    /// `having cond`: a filter on the grouped rows, and where the clause is.
+    pub having: Option<(Predicate, Span)>,
     pub order: Vec<OrderKey>,
     pub limit: Option<Sp<usize>>,
 }
@@ -233,10 +268,74 @@ pub struct EdgePattern {
     pub span: Span,
 }
 
+/// One item of `return`, with its `as` name.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ReturnItem {
+pub struct ReturnItem {
+    pub expr: ReturnExpr,
+    pub alias: Option<Ident>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReturnExpr {
     /// A property or a whole variable.
     Value(Property),
-    /// `count(*)` or `count(var)`.
-    Count { var: Option<Ident>, span: Span },
+    Aggregate(Aggregate),
+    /// `properties(x)` (`keys: false`) or `keys(x)`.
+    Properties {
+        var: Ident,
+        keys: bool,
+        span: Span,
+    },
+}
+
+/// `count(*)`, `count(distinct x)`, `collect(x.name)`, `min(r.date)`, ...
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    pub func: AggFn,
+    pub distinct: bool,
+    /// None for `*`.
+    pub arg: Option<Property>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFn {
+    Count,
+    Collect,
+    Min,
+    Max,
+    Sum,
+    Avg,
+}
+
+impl AggFn {
+    pub const ALL: [(AggFn, &'static str); 6] = [
+        (AggFn::Count, "count"),
+        (AggFn::Collect, "collect"),
+        (AggFn::Min, "min"),
+        (AggFn::Max, "max"),
+        (AggFn::Sum, "sum"),
+        (AggFn::Avg, "avg"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(f, _)| *f == self).map(|(_, n)| *n).expect("every function is listed")
+    }
+}
+
+impl Aggregate {
+    /// How the aggregate is written in a column heading, and matched in `having` and
+    /// `order by`: `count(*)`, `collect(distinct x.name)`.
+    pub fn heading(&self) -> String {
+        let distinct = if self.distinct { "distinct " } else { "" };
+        let arg = self.arg.as_ref().map_or("*".to_string(), Property::heading);
+        format!("{}({distinct}{arg})", self.func.name())
+    }
+}
+
+impl Property {
+    /// `x.field`, or the bare name, as a column heading.
+    pub fn heading(&self) -> String {
+        self.var.as_ref().map_or(self.field.name.clone(), |v| format!("{}.{}", v.name, self.field.name))
+    }
 }

@@ -84,6 +84,13 @@ pub fn eval(kg: &KnowledgeGraph, plan: &Plan, settings: &Settings) -> Result<Row
             let rows = text_search::search(kg, polled.over(kg.entities().map(|(n, _)| n)), words, *limit);
             polled.finish(rows).map_err(stop)
         }
+        Plan::Cited { cited, limit } => {
+            let polled = Polled::new(limits(0, 0));
+            let entities = polled.over(kg.entities().map(|(n, _)| n));
+            let relations = polled.over(kg.relations().map(|(e, _)| e));
+            let rows = super::evidence::cited(kg, cited, *limit, entities, relations);
+            polled.finish(rows).map_err(stop)
+        }
         Plan::Match(m) => pattern::eval(kg, m, limits(0, 0)).map_err(|s| match s {
             pattern::MatchStop::Search(s) => stop(s),
             pattern::MatchStop::OverBudget => EvalError::OverBudget(pattern::HELD_BYTES_BUDGET),
@@ -170,8 +177,7 @@ fn show(kg: &KnowledgeGraph, n: EntityRef) -> Rows {
 fn sorted_by<F>(kg: &KnowledgeGraph, items: &mut [(Vec<Value>, EntityRef)], order: &[OrderTerm<F>]) {
     items.sort_by(|a, b| {
         for (i, o) in order.iter().enumerate() {
-            let ord = fields::sort_order(kg, &a.0[i], &b.0[i]);
-            let ord = if o.descending { ord.reverse() } else { ord };
+            let ord = fields::key_order(kg, &a.0[i], &b.0[i], o.descending);
             if ord.is_ne() {
                 return ord;
             }

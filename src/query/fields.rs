@@ -2,14 +2,17 @@
 //! `return` can read, and how values compare.
 //!
 //! Text compares case-insensitively; an entity compares equal to any of its id, name and
-//! aliases; dates compare by the first day they cover; a list matches when any item does.
+//! aliases; dates compare as the periods they cover; a list matches when any item does.
+//! Evidence is data too: `evidence` lists the locators (source, line, quote), `quote` the
+//! anchor quotes, and [`Cited`] is what `cited by "002"` or `"002:418"` asks of them.
+//! Relations have `when`, the decision date or else the start, for sorting and comparing.
 
 use std::cmp::Ordering;
 
 use super::ast::{CompareOp, Literal};
-use super::rows::Value;
+use super::rows::{Locator, Value};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
-use crate::model::{AttrValue, PartialDate};
+use crate::model::{AttrValue, Evidence, PartialDate};
 
 /// A readable field of an entity.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +29,10 @@ pub enum EntityField {
     Degree,
     /// The sources its evidence cites.
     Source,
+    /// Its evidence locators.
+    Evidence,
+    /// The anchor quotes of its evidence.
+    Quote,
     Attr(String),
 }
 
@@ -42,12 +49,17 @@ pub enum RelationField {
     Note,
     Cited,
     Source,
+    /// `date`, else `since`: when the relation happened or began.
+    When,
+    Evidence,
+    Quote,
     Attr(String),
 }
 
-pub const ENTITY_FIELDS: &[&str] = &["id", "kind", "name", "aliases", "country", "note", "cited", "degree", "source"];
+pub const ENTITY_FIELDS: &[&str] =
+    &["id", "kind", "name", "aliases", "country", "note", "cited", "degree", "source", "evidence", "quote"];
 pub const RELATION_FIELDS: &[&str] =
-    &["rel", "from", "to", "status", "since", "until", "date", "note", "cited", "source"];
+    &["rel", "from", "to", "status", "since", "until", "date", "when", "note", "cited", "source", "evidence", "quote"];
 
 pub fn entity_field(kg: &KnowledgeGraph, name: &str) -> Option<EntityField> {
     let lower = name.to_ascii_lowercase();
@@ -61,6 +73,8 @@ pub fn entity_field(kg: &KnowledgeGraph, name: &str) -> Option<EntityField> {
         "cited" => EntityField::Cited,
         "degree" => EntityField::Degree,
         "source" => EntityField::Source,
+        "evidence" => EntityField::Evidence,
+        "quote" | "quotes" => EntityField::Quote,
         _ if entity_attr_keys(kg).contains(&name) => EntityField::Attr(name.to_string()),
         _ => return None,
     })
@@ -79,6 +93,9 @@ pub fn relation_field(kg: &KnowledgeGraph, name: &str) -> Option<RelationField> 
         "note" => RelationField::Note,
         "cited" => RelationField::Cited,
         "source" => RelationField::Source,
+        "when" => RelationField::When,
+        "evidence" => RelationField::Evidence,
+        "quote" | "quotes" => RelationField::Quote,
         _ if relation_attr_keys(kg).contains(&name) => RelationField::Attr(name.to_string()),
         _ => return None,
     })
@@ -113,6 +130,8 @@ pub fn entity_value(kg: &KnowledgeGraph, node: EntityRef, field: &EntityField) -
         EntityField::Cited => Value::Bool(!e.evidence().is_empty()),
         EntityField::Degree => Value::Int(kg.incident(node).count() as i64),
         EntityField::Source => sources(e.evidence().iter().map(|ev| ev.source.as_str())),
+        EntityField::Evidence => locators(e.evidence()),
+        EntityField::Quote => quotes(e.evidence()),
         EntityField::Attr(key) => e.attrs().get(key).map_or(Value::Null, attr),
     }
 }
@@ -132,6 +151,9 @@ pub fn relation_value(kg: &KnowledgeGraph, edge: RelationRef, field: &RelationFi
         RelationField::Note => r.note().map_or(Value::Null, |n| Value::Text(n.to_string())),
         RelationField::Cited => Value::Bool(!r.evidence().is_empty()),
         RelationField::Source => sources(r.evidence().iter().map(|ev| ev.source.as_str())),
+        RelationField::When => date(r.date().or(r.since())),
+        RelationField::Evidence => locators(r.evidence()),
+        RelationField::Quote => quotes(r.evidence()),
         RelationField::Attr(key) => r.attrs().get(key).map_or(Value::Null, attr),
     }
 }
@@ -141,6 +163,65 @@ fn sources<'a>(ids: impl Iterator<Item = &'a str>) -> Value {
     ids.sort_unstable();
     ids.dedup();
     Value::List(ids.into_iter().map(|s| Value::Text(s.to_string())).collect())
+}
+
+fn locators(evidence: &[Evidence]) -> Value {
+    Value::List(evidence.iter().map(|ev| Value::Evidence(Locator::from(ev))).collect())
+}
+
+fn quotes(evidence: &[Evidence]) -> Value {
+    Value::List(evidence.iter().map(|ev| Value::Text(ev.quote.clone())).collect())
+}
+
+/// Every property an entity has, in the order of [`ENTITY_FIELDS`] then its attributes:
+/// what `properties(x)` shows. Evidence has fields of its own (`evidence`, `quote`), and
+/// derived fields (`cited`, `degree`, `source`) are left out.
+pub fn entity_properties(kg: &KnowledgeGraph, n: EntityRef) -> Vec<(String, Value)> {
+    use EntityField as F;
+    let own =
+        [F::Id, F::Kind, F::Name, F::Aliases, F::Country, F::Note].map(|f| (field_name(&f), entity_value(kg, n, &f)));
+    let attrs = kg.entity(n).attrs().iter().map(|(k, v)| (k.clone(), attr(v)));
+    present(own.into_iter().chain(attrs))
+}
+
+/// Every property a relation has, as [`entity_properties`] for entities.
+pub fn relation_properties(kg: &KnowledgeGraph, e: RelationRef) -> Vec<(String, Value)> {
+    use RelationField as F;
+    let own = [F::Rel, F::From, F::To, F::Status, F::Since, F::Until, F::Date, F::Note]
+        .map(|f| (field_name(&f), relation_value(kg, e, &f)));
+    let attrs = kg.relation(e).attrs().iter().map(|(k, v)| (k.clone(), attr(v)));
+    present(own.into_iter().chain(attrs))
+}
+
+fn field_name(f: &impl std::fmt::Debug) -> String {
+    format!("{f:?}").to_lowercase()
+}
+
+fn present(all: impl Iterator<Item = (String, Value)>) -> Vec<(String, Value)> {
+    all.filter(|(_, v)| !matches!(v, Value::Null) && !matches!(v, Value::List(items) if items.is_empty())).collect()
+}
+
+/// `properties(x)` as a map, or with `keys` its names.
+pub fn properties(all: Vec<(String, Value)>, keys: bool) -> Value {
+    if keys { Value::List(all.into_iter().map(|(k, _)| Value::Text(k)).collect()) } else { Value::Map(all) }
+}
+
+/// What `cited by` asks: evidence from a source, or from one line of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited {
+    pub source: String,
+    pub line: Option<u32>,
+}
+
+impl Cited {
+    /// Whether an `evidence` value (a list of locators) holds a locator this asks for.
+    pub fn holds(&self, evidence: &Value) -> bool {
+        match evidence {
+            Value::List(items) => items.iter().any(|v| self.holds(v)),
+            Value::Evidence(l) => l.source == self.source && self.line.is_none_or(|n| n == l.line),
+            _ => false,
+        }
+    }
 }
 
 pub fn attr(value: &AttrValue) -> Value {
@@ -200,6 +281,8 @@ pub fn compare(kg: &KnowledgeGraph, left: &Value, op: CompareOp, right: &Value) 
         CompareOp::Le => matches!(order(left, right), Some(Ordering::Less | Ordering::Equal)),
         CompareOp::Gt => order(left, right) == Some(Ordering::Greater),
         CompareOp::Ge => matches!(order(left, right), Some(Ordering::Greater | Ordering::Equal)),
+        // Only dates are before, after or during one another.
+        CompareOp::Before | CompareOp::After | CompareOp::During => false,
     }
 }
 
@@ -224,13 +307,16 @@ fn dates(left: &Value, right: &Value) -> Option<(PartialDate, PartialDate)> {
 /// Dates compared as the periods they cover (a year its whole year, a month its month):
 /// `<` and `>` hold when one period lies wholly before or after the other, `=` when they
 /// share a day ("2016-03" = "2016"), `<=` and `>=` when `<` or `=` (`>` or `=`) does,
-/// `!=` when they share none. For full dates this is the usual order.
+/// `!=` when they share none. For full dates this is the usual order. `before` is `<` and
+/// `after` is `>`; `during` holds when the left period lies wholly within the right one
+/// ("2016-06" during "2016", not "2016" during "2016-06").
 fn compare_periods(left: PartialDate, op: CompareOp, right: PartialDate) -> bool {
     let (l, r) = ((left.first_day(), left.last_day()), (right.first_day(), right.last_day()));
     let overlap = l.0 <= r.1 && r.0 <= l.1;
     match op {
-        CompareOp::Lt => l.1 < r.0,
-        CompareOp::Gt => l.0 > r.1,
+        CompareOp::Lt | CompareOp::Before => l.1 < r.0,
+        CompareOp::Gt | CompareOp::After => l.0 > r.1,
+        CompareOp::During => l.0 >= r.0 && l.1 <= r.1,
         CompareOp::Le => l.0 <= r.1,
         CompareOp::Ge => l.1 >= r.0,
         CompareOp::Eq => overlap,
@@ -299,6 +385,18 @@ fn number(value: &Value) -> Option<f64> {
         Value::Int(i) => Some(*i as f64),
         Value::Float(f) => Some(*f),
         _ => None,
+    }
+}
+
+/// The order of one `order by` key: [`sort_order`], reversed for `desc` except that
+/// missing values stay last either way.
+pub fn key_order(kg: &KnowledgeGraph, left: &Value, right: &Value, descending: bool) -> Ordering {
+    match (left, right) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Greater,
+        (_, Value::Null) => Ordering::Less,
+        _ if descending => sort_order(kg, left, right).reverse(),
+        _ => sort_order(kg, left, right),
     }
 }
 

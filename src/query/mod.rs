@@ -7,6 +7,7 @@
 pub mod ast;
 mod commentary;
 mod eval;
+mod evidence;
 mod fields;
 mod parser;
 mod pattern;

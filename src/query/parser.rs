@@ -13,6 +13,8 @@ use super::ast::*;
 use super::syntax::{starts_comment, statement_keywords};
 use crate::suggest::{did_you_mean, near_keyword};
 
+mod language;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/kgq.pest"]
 struct KgqParser;
@@ -104,12 +106,13 @@ fn statement_node(pair: Pair<Rule>) -> Query {
         Rule::count => count(body),
         Rule::match_stmt => Statement::Match(Box::new(match_query(body))),
         Rule::search => search(body),
+        Rule::cited_stmt => language::cited_statement(body),
         other => unreachable!("grammar has no statement {other:?}"),
     };
     Query { statement, format }
 }
 
-fn span(pair: &Pair<Rule>) -> Span {
+pub(super) fn span(pair: &Pair<Rule>) -> Span {
     pair.as_span().start()..pair.as_span().end()
 }
 
@@ -135,7 +138,7 @@ fn entity_ref(pair: Pair<Rule>) -> EntityRef {
 }
 
 /// The text of a string literal, with backslash escapes resolved.
-fn unquote(pair: Pair<Rule>) -> String {
+pub(super) fn unquote(pair: Pair<Rule>) -> String {
     let raw = pair.into_inner().next().expect("grammar guarantees string contents").as_str();
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
@@ -177,11 +180,11 @@ fn kind_set(pair: Pair<Rule>) -> KindSet {
     KindSet::Kinds(items.into_iter().map(ident).collect())
 }
 
-fn where_clause(pair: Pair<Rule>) -> Predicate {
+pub(super) fn where_clause(pair: Pair<Rule>) -> Predicate {
     predicate(pair.into_inner().nth(1).expect("grammar guarantees a predicate"))
 }
 
-fn limit_clause(pair: Pair<Rule>) -> Sp<usize> {
+pub(super) fn limit_clause(pair: Pair<Rule>) -> Sp<usize> {
     number(pair.into_inner().nth(1).expect("grammar guarantees a limit"))
 }
 
@@ -259,6 +262,7 @@ fn path_option(pair: Pair<Rule>, o: &mut PathOptions) {
             let value = if arg.as_rule() == Rule::string { unquote(arg) } else { arg.as_str().to_string() };
             let slot = if rule == Rule::as_of_opt { &mut o.as_of } else { &mut o.cited_by };
             *slot = Some(Sp { value, span });
+            o.dated_only |= args().any(|p| p.as_rule() == Rule::dated_only);
         }
         other => unreachable!("grammar has no path option {other:?}"),
     }
@@ -291,7 +295,7 @@ fn count(pair: Pair<Rule>) -> Statement {
     Statement::Count { target, filter, group }
 }
 
-fn predicate(pair: Pair<Rule>) -> Predicate {
+pub(super) fn predicate(pair: Pair<Rule>) -> Predicate {
     let mut parts: Vec<Predicate> =
         pair.into_inner().filter(|p| p.as_rule() == Rule::disjunct).map(conjunction).collect();
     if parts.len() == 1 { parts.pop().expect("one part") } else { Predicate::Or(parts) }
@@ -337,6 +341,8 @@ fn atom_predicate(pair: Pair<Rule>) -> Predicate {
             Predicate::In { operand, list }
         }
         Rule::truthy => Predicate::Truthy(property(pair.into_inner().next().expect("truthy has a property"))),
+        Rule::exists_cond => language::exists(pair),
+        Rule::cited_cond => language::cited_by(pair),
         other => unreachable!("grammar has no predicate atom {other:?}"),
     }
 }
@@ -351,6 +357,9 @@ fn compare_op(text: &str) -> CompareOp {
         ">" => CompareOp::Gt,
         ">=" => CompareOp::Ge,
         "contains" => CompareOp::Contains,
+        "before" => CompareOp::Before,
+        "after" => CompareOp::After,
+        "during" => CompareOp::During,
         _ => CompareOp::StartsWith,
     }
 }
@@ -358,11 +367,12 @@ fn compare_op(text: &str) -> CompareOp {
 fn operand(pair: Pair<Rule>) -> Operand {
     match pair.as_rule() {
         Rule::property => Operand::Property(property(pair)),
+        Rule::aggregate => Operand::Aggregate(language::aggregate(pair)),
         _ => Operand::Literal(literal(pair)),
     }
 }
 
-fn property(pair: Pair<Rule>) -> Property {
+pub(super) fn property(pair: Pair<Rule>) -> Property {
     let span = span(&pair);
     let mut var = None;
     let mut field = None;
@@ -392,6 +402,7 @@ fn match_query(pair: Pair<Rule>) -> MatchQuery {
         filter: None,
         distinct: false,
         returns: Vec::new(),
+        having: None,
         order: Vec::new(),
         limit: None,
     };
@@ -403,11 +414,12 @@ fn match_query(pair: Pair<Rule>) -> MatchQuery {
                 for item in p.into_inner() {
                     match item.as_rule() {
                         Rule::distinct => q.distinct = true,
-                        Rule::return_item => q.returns.push(return_item(item)),
+                        Rule::return_item => q.returns.push(language::return_item(item)),
                         _ => {}
                     }
                 }
             }
+            Rule::having_clause => q.having = Some(language::having(p)),
             Rule::order_clause => q.order = order_clause(p),
             Rule::limit_clause => q.limit = Some(limit_clause(p)),
             _ => {}
@@ -416,19 +428,7 @@ fn match_query(pair: Pair<Rule>) -> MatchQuery {
     q
 }
 
-fn return_item(pair: Pair<Rule>) -> ReturnItem {
-    let inner = pair.into_inner().next().expect("grammar guarantees a return item");
-    match inner.as_rule() {
-        Rule::count_call => {
-            let span = span(&inner);
-            let var = inner.into_inner().find(|p| p.as_rule() == Rule::variable).map(ident);
-            ReturnItem::Count { var, span }
-        }
-        _ => ReturnItem::Value(property(inner)),
-    }
-}
-
-fn pattern(pair: Pair<Rule>) -> Pattern {
+pub(super) fn pattern(pair: Pair<Rule>) -> Pattern {
     let mut out = Pattern { nodes: Vec::new(), edges: Vec::new() };
     for p in pair.into_inner() {
         match p.as_rule() {
@@ -589,9 +589,13 @@ fn user_word(rule: Rule) -> Option<&'static str> {
         Rule::rel_name => "a relation name",
         Rule::output => "`as table|json|csv|markdown|line|dot`",
         Rule::format => "a format (table, json, csv, markdown, line, dot)",
-        Rule::predicate | Rule::comparison | Rule::truthy | Rule::in_list => "a condition",
+        Rule::predicate | Rule::comparison | Rule::truthy | Rule::in_list | Rule::exists_cond | Rule::cited_cond => {
+            "a condition"
+        }
+        Rule::alias => "a name for the column",
+        Rule::having_clause => "`having`",
         Rule::property | Rule::field => "a field",
-        Rule::compare_op => "a comparison (=, !=, <, <=, >, >=, contains, starts with)",
+        Rule::compare_op => "a comparison (=, !=, <, <=, >, >=, contains, starts with, before, after, during)",
         Rule::where_clause => "`where`",
         Rule::order_clause => "`order by`",
         Rule::limit_clause => "`limit`",

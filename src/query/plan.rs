@@ -2,11 +2,14 @@
 //! and sources are looked up, bounds are applied, and every mistake becomes a
 //! [`QueryError`] pointing at the words that caused it, with "did you mean".
 
+mod conditions;
+
+pub use conditions::{Cond, FieldType, Names, OrderTerm, Term, Typed, cited, condition, condition_with, typed};
+
 use super::QueryError;
-use super::ast::{self, CompareOp, Ident, KindSet, PathMode, PathOptions, Predicate, Sp};
-use super::fields::{self, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
+use super::ast::{self, Ident, KindSet, PathMode, PathOptions, Sp};
+use super::fields::{self, Cited, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
 use super::pattern::{self, MatchPlan};
-use super::rows::Value;
 use crate::graph::paths::Filter;
 use crate::graph::topology::period;
 use crate::graph::{EntityRef, KnowledgeGraph, ResolveError};
@@ -71,55 +74,10 @@ pub enum Plan {
         words: Vec<String>,
         limit: usize,
     },
-}
-
-/// A condition over fields of type `F`.
-#[derive(Debug, Clone)]
-pub enum Cond<F> {
-    Or(Vec<Cond<F>>),
-    And(Vec<Cond<F>>),
-    Not(Box<Cond<F>>),
-    Compare(Term<F>, CompareOp, Term<F>),
-    In(Term<F>, Vec<Value>),
-    Truthy(F),
-}
-
-#[derive(Debug, Clone)]
-pub enum Term<F> {
-    Value(Value),
-    Field(F),
-}
-
-#[derive(Debug, Clone)]
-pub struct OrderTerm<F> {
-    pub term: Term<F>,
-    pub descending: bool,
-}
-
-impl<F> Cond<F> {
-    /// Evaluates the condition, reading fields with `get`.
-    pub fn holds(&self, kg: &KnowledgeGraph, get: &dyn Fn(&F) -> Value) -> bool {
-        match self {
-            Cond::Or(parts) => parts.iter().any(|c| c.holds(kg, get)),
-            Cond::And(parts) => parts.iter().all(|c| c.holds(kg, get)),
-            Cond::Not(inner) => !inner.holds(kg, get),
-            Cond::Compare(l, op, r) => fields::compare(kg, &l.read(get), *op, &r.read(get)),
-            Cond::In(t, list) => {
-                let v = t.read(get);
-                list.iter().any(|item| fields::compare(kg, &v, CompareOp::Eq, item))
-            }
-            Cond::Truthy(f) => fields::truthy(&get(f)),
-        }
-    }
-}
-
-impl<F> Term<F> {
-    pub fn read(&self, get: &dyn Fn(&F) -> Value) -> Value {
-        match self {
-            Term::Value(v) => v.clone(),
-            Term::Field(f) => get(f),
-        }
-    }
+    Cited {
+        cited: Cited,
+        limit: usize,
+    },
 }
 
 /// A path search: filter, endpoints that must be passed, and bounds.
@@ -202,6 +160,9 @@ pub fn plan(kg: &KnowledgeGraph, query: &ast::Query) -> Result<Plan, QueryError>
                     .help("common words (in, of, the, ...) are not looked for; give words of names, aliases or notes, e.g. search \"workers poland\""));
             }
             Plan::Search { words, limit: rows_limit(limit.as_ref(), DEFAULT_ROWS)? }
+        }
+        S::Cited { locator, limit } => {
+            Plan::Cited { cited: cited(kg, locator)?, limit: rows_limit(limit.as_ref(), DEFAULT_ROWS)? }
         }
     })
 }
@@ -290,14 +251,21 @@ fn search(kg: &KnowledgeGraph, o: &PathOptions, max_hops: usize, ends: &[EntityR
                 .help("write YYYY, YYYY-MM or YYYY-MM-DD, e.g. as of \"2016-06\"")
         })?;
         filter.as_of = Some(period(d));
+        filter.dated_only = o.dated_only;
     }
-    if let Some(src) = &o.cited_by {
-        let ids = kg.sources.iter().map(|s| s.id.as_str());
-        let ix = ids.clone().position(|s| s == src.value).ok_or_else(|| {
-            QueryError::new(format!("unknown source \"{}\"", src.value), src.span.clone(), "not a source")
-                .help(help_for_unknown(&src.value, ids, "sources"))
-        })?;
-        filter.cited_by = Some(ix as u16);
+    if let Some(locator) = &o.cited_by {
+        // The same check and meaning as `where ... cited by`: a source, or a line of one.
+        let cited = cited(kg, locator)?;
+        match cited.line {
+            None => {
+                let ix = kg.sources.iter().position(|s| s.id == cited.source).expect("`cited` checked the source");
+                filter.cited_by = Some(ix as u16);
+            }
+            Some(_) => {
+                let evidence = |e| fields::relation_value(kg, e, &RelationField::Evidence);
+                filter.cited_at = Some(kg.relations().map(|(e, _)| e).filter(|&e| cited.holds(&evidence(e))).collect());
+            }
+        }
     }
     // Commentary is walked when asked for: `with commentary`, or a `via` list (which names
     // every kind walked, so a commentary kind in it is asked for and one not in it is out).
@@ -332,176 +300,13 @@ pub fn unknown_field(name: &Ident, known: &[&str], attrs: &[&str], of: &str) -> 
         .help(help_for_unknown(&name.name, all.iter().copied(), "fields"))
 }
 
-/// Checks a `where` condition, resolving each property with `field`.
-pub fn condition<F: Typed>(
-    kg: &KnowledgeGraph,
-    p: &Predicate,
-    field: &dyn Fn(&Ident) -> Result<F, QueryError>,
-) -> Result<Cond<F>, QueryError> {
-    let prop = |p: &ast::Property| -> Result<F, QueryError> {
-        match &p.var {
-            Some(v) => Err(QueryError::new(
-                format!("`{}.` is a pattern variable, but there is no pattern here", v.name),
-                v.span.clone(),
-                "no such variable",
-            )
-            .help(format!("write just `{}`", p.field.name))),
-            None => field(&p.field),
-        }
-    };
-    condition_with(kg, p, &|p: &ast::Property| prop(p))
-}
-
-/// Checks a condition whose properties may name pattern variables.
-pub fn condition_with<F: Typed>(
-    kg: &KnowledgeGraph,
-    p: &Predicate,
-    prop: &dyn Fn(&ast::Property) -> Result<F, QueryError>,
-) -> Result<Cond<F>, QueryError> {
-    Ok(match p {
-        Predicate::Or(parts) => Cond::Or(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?),
-        Predicate::And(parts) => {
-            Cond::And(parts.iter().map(|q| condition_with(kg, q, prop)).collect::<Result<_, _>>()?)
-        }
-        Predicate::Not(inner) => Cond::Not(Box::new(condition_with(kg, inner, prop)?)),
-        Predicate::Compare { left, op, right } => match (left, right) {
-            (ast::Operand::Property(p), ast::Operand::Literal(l)) => {
-                let (field, value) = typed(kg, prop(p)?, op.value, l)?;
-                Cond::Compare(Term::Field(field), op.value, Term::Value(value))
-            }
-            (ast::Operand::Literal(l), ast::Operand::Property(p)) => {
-                let (field, value) = typed(kg, prop(p)?, op.value, l)?;
-                Cond::Compare(Term::Value(value), op.value, Term::Field(field))
-            }
-            _ => {
-                let term = |o: &ast::Operand| -> Result<Term<F>, QueryError> {
-                    Ok(match o {
-                        ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
-                        ast::Operand::Property(p) => Term::Field(prop(p)?),
-                    })
-                };
-                Cond::Compare(term(left)?, op.value, term(right)?)
-            }
-        },
-        Predicate::In { operand, list } => match operand {
-            ast::Operand::Property(p) => {
-                let field = prop(p)?;
-                let mut values = Vec::new();
-                let mut read_as = None;
-                for l in list {
-                    let (f, v) = typed(kg, field.clone(), CompareOp::Eq, l)?;
-                    read_as = Some(f);
-                    values.push(v);
-                }
-                Cond::In(Term::Field(read_as.unwrap_or(field)), values)
-            }
-            ast::Operand::Literal(l) => Cond::In(
-                Term::Value(fields::literal(&l.value)),
-                list.iter().map(|l| fields::literal(&l.value)).collect(),
-            ),
-        },
-        Predicate::Truthy(p) => Cond::Truthy(prop(p)?),
-    })
-}
-
-/// What a field holds, for checking the literals it is compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    /// An entity's name: a literal compared for (in)equality names an entity, resolved as
-    /// any reference is (aliases, ids; ambiguity is an error).
-    Name,
-    /// An entity (a relation's end, a country): a literal names an entity likewise.
-    Entity,
-    /// A date: a literal must be a year or a quoted date.
-    Date,
-    Other,
-}
-
-/// A field whose type is known when a statement is checked.
-pub trait Typed: Clone {
-    fn field_type(&self) -> FieldType;
-    /// The id field of the same entity, for a name field.
-    fn id_field(&self) -> Option<Self>;
-}
-
-impl Typed for EntityField {
-    fn field_type(&self) -> FieldType {
-        match self {
-            EntityField::Name => FieldType::Name,
-            EntityField::Country => FieldType::Entity,
-            _ => FieldType::Other,
-        }
-    }
-    fn id_field(&self) -> Option<Self> {
-        (self == &EntityField::Name).then_some(EntityField::Id)
-    }
-}
-
-impl Typed for RelationField {
-    fn field_type(&self) -> FieldType {
-        match self {
-            RelationField::From | RelationField::To => FieldType::Entity,
-            RelationField::Since | RelationField::Until | RelationField::Date => FieldType::Date,
-            _ => FieldType::Other,
-        }
-    }
-    fn id_field(&self) -> Option<Self> {
-        None
-    }
-}
-
-/// A literal compared with `field`, checked against the field's type: names resolve to
-/// entities (a name field is then compared by id), dates parse. Returns the field to read
-/// and the value to compare with.
-pub fn typed<F: Typed>(
-    kg: &KnowledgeGraph,
-    field: F,
-    op: CompareOp,
-    lit: &Sp<ast::Literal>,
-) -> Result<(F, Value), QueryError> {
-    let plain = fields::literal(&lit.value);
-    let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
-    match (field.field_type(), &lit.value) {
-        (FieldType::Name | FieldType::Entity, ast::Literal::Text(text)) if equality => {
-            let node = match kg.named(text).as_slice() {
-                [node] => *node,
-                // No entity has that name, alias or id, so the plain comparison is exact: it
-                // matches nothing (scripts assert absence this way), and needs no suggestions.
-                [] => return Ok((field, plain)),
-                _ => {
-                    return Err(resolve(kg, &ast::EntityRef { text: text.clone(), span: lit.span.clone() })
-                        .expect_err("a name for several entities does not resolve"));
-                }
-            };
-            Ok(match field.id_field() {
-                Some(id) => (id, Value::Text(kg.entity(node).id().to_string())),
-                None => (field, Value::Entity(node)),
-            })
-        }
-        (FieldType::Date, ast::Literal::Null) => Ok((field, plain)),
-        (FieldType::Date, _) if matches!(op, CompareOp::Contains | CompareOp::StartsWith) => Ok((field, plain)),
-        (FieldType::Date, literal) => {
-            let text = match literal {
-                ast::Literal::Text(t) => t.clone(),
-                ast::Literal::Number(n) if n.fract() == 0.0 && (1.0..=9999.0).contains(n) => {
-                    format!("{:04}", *n as u16)
-                }
-                _ => String::new(),
-            };
-            let date = PartialDate::parse(&text).map_err(|why| {
-                let why = if text.is_empty() { "a date is a year or a quoted date".to_string() } else { why };
-                QueryError::new(format!("not a date: {why}"), lit.span.clone(), "not a date")
-                    .help("write a year (2017) or a quoted date: \"2017\", \"2017-06\" or \"2017-06-30\"")
-            })?;
-            Ok((field, Value::Date(date)))
-        }
-        _ => Ok((field, plain)),
-    }
-}
-
 fn term<F>(o: &ast::Operand, field: &dyn Fn(&Ident) -> Result<F, QueryError>) -> Result<Term<F>, QueryError> {
     Ok(match o {
         ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
         ast::Operand::Property(p) => Term::Field(field(&p.field)?),
+        ast::Operand::Aggregate(a) => {
+            return Err(QueryError::new(format!("`{}` is an aggregate", a.heading()), a.span.clone(), "not here")
+                .help("aggregates belong to `match ... return`; to count, use `count <kind> by <field>`"));
+        }
     })
 }

@@ -28,6 +28,8 @@ pub enum Value {
     List(Vec<Value>),
     /// An evidence locator: a line of a source document and the quote on it.
     Evidence(Locator),
+    /// Named values in order: `properties(x)`.
+    Map(Vec<(String, Value)>),
 }
 
 /// A piece of evidence as an answer carries it: which source, which line, the quote.
@@ -220,6 +222,14 @@ impl Value {
                 out.extend_from_slice(&ev.line.to_le_bytes());
                 text(out, &ev.quote);
             }
+            Value::Map(entries) => {
+                out.push(11);
+                out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+                for (k, v) in entries {
+                    text(out, k);
+                    v.key_into(out);
+                }
+            }
         }
     }
 
@@ -230,6 +240,7 @@ impl Value {
             Value::Text(s) => s.len(),
             Value::Path(p) => p.nodes.len() * 4 + p.hops.len() * 8,
             Value::List(items) => items.iter().map(Value::held_bytes).sum(),
+            Value::Map(entries) => entries.iter().map(|(k, v)| k.len() + 24 + v.held_bytes()).sum(),
             Value::Evidence(ev) => ev.source.len() + ev.quote.len(),
             _ => 0,
         }

@@ -38,6 +38,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("why", true, true, true),
     kw("count", true, true, true),
     kw("match", true, true, true),
+    kw("cited", true, true, true),
     kw("shortest", false, true, true),
     kw("where", false, true, true),
     kw("order", false, true, true),
@@ -59,7 +60,6 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("kind", false, true, false),
     kw("through", false, true, true),
     kw("directed", false, false, true),
-    kw("cited", false, true, true),
     kw("in", false, true, true),
     kw("contains", false, true, false),
     kw("starts", false, true, false),
@@ -67,6 +67,19 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("asc", false, false, true),
     kw("desc", false, false, true),
     kw("relations", false, false, false),
+    kw("exists", false, true, false),
+    kw("having", false, true, false),
+    kw("before", false, true, false),
+    kw("after", false, true, false),
+    kw("during", false, true, false),
+    kw("collect", false, false, false),
+    kw("min", false, false, false),
+    kw("sum", false, false, false),
+    kw("avg", false, false, false),
+    kw("properties", false, false, false),
+    kw("dated", false, true, false),
+    kw("only", false, false, false),
+    kw("keys", false, false, false),
     kw("true", false, false, false),
     kw("false", false, false, false),
     kw("null", false, false, false),
@@ -138,10 +151,15 @@ pub const FORMS: &[(&str, &str, &str)] = &[
     ),
     (
         "match",
-        "match <pattern>[, <pattern>] [where <condition>] return <items> [order by ...] [limit N]",
+        "match <pattern>[, <pattern>] [where <condition>] return <items> [having <condition>] [order by ...] [limit N]",
         "pattern matching over kinds, relations and properties, as in GQL and Cypher",
     ),
     ("search", "search \"<words>\" [limit N]", "entities ranked by the words in their names, aliases and notes"),
+    (
+        "cited",
+        "cited by \"<source>\" | \"<source>:<line>\" [limit N]",
+        "what a source, or one line of it, is evidence for: every entity and relation citing it, by line",
+    ),
 ];
 
 /// What a statement's answer means, where that is more than its form says: the order in
@@ -150,11 +168,26 @@ pub const MEANINGS: &[(&str, &str)] = &[
     (
         "match",
         "Evaluated in this order: the patterns are matched (kinds and property maps while matching; \
-each relation is bound at most once per match), `where` filters every complete match, then rows \
-are grouped by the items that are not counts and counted, made distinct, ordered, and cut to the \
-limit (default 100). So a limit never hides a row that passes `where`, counts are exact, and a \
-note says when rows were left out. A name compared with `=` or in a property map resolves like \
-an entity reference (aliases too); a date field takes a year or a quoted date.",
+each relation is bound at most once per match), `where` filters every complete match (an \
+`exists { pattern [where ...] }` block, or `not exists { }`, is searched from that match and \
+stops at its first), then rows are grouped by the items that are not aggregates and aggregated \
+(count, collect, min, max, sum, avg, each with `distinct` if wanted), `having` keeps the groups \
+it holds for, and rows are made distinct, ordered, and cut to the limit (default 100). So a limit \
+never hides a row that passes `where`, aggregates are exact, and a note says when rows were left \
+out. `as name` renames a column; `having` and an aggregated `order by` name columns (`n`, \
+`count(*)`). `properties(x)` gives every property of x, `keys(x)` their names. A name compared \
+with `=` or in a property map resolves like an entity reference (aliases too); a date field \
+takes a year or a quoted date. `r.when` is the decision date, else the start; `before`, `after` \
+and `during` compare dates as periods (\"2016-03\" is during \"2016\"); missing values sort last \
+either way. `r cited by \"002:418\"` holds when r's evidence cites that line (or a source: \
+\"002\"); `r.quote`, `r.evidence` are its quotes and locators.",
+    ),
+    (
+        "cited",
+        "Every entity and relation whose evidence cites the line (or, given a source alone, any \
+line of it), one row per locator, by line, entities first. Exact: the whole graph is read, and \
+a note says how many rows the limit (default 100) left out. `cited by` means the same as a \
+condition (`where r cited by \"002:418\"`) and as a path option.",
     ),
     ("paths", PATHS_MEANING),
     ("path", PATHS_MEANING),
@@ -179,7 +212,10 @@ field, an item counts once per value it holds.",
 const PATHS_MEANING: &str = "A path is a route through entities and relation kinds: parallel \
 relations (same ends and kind, different evidence) are one hop that shows all of them, and a hop \
 passes `as of` or `cited by` when any of its relations does. Counts, scores, limits and notes \
-count routes. When nothing is found, the note says whether a larger `max` could help. \
+count routes. When nothing is found, the note says whether a larger `max` could help. `as of` \
+keeps relations whose period (since..until, or the date) overlaps the date given; a relation with \
+no date at all holds at any time, unless `dated only` follows (`as of 2016 dated only`). \
+`cited by` takes a source (\"002\") or a line of one (\"002:418\"). \
 Relations the schema marks as commentary (someone reporting on, researching or pressing a party: \
 `investigates`, `pressures` in the shipped graph) are not walked unless the statement says `with \
 commentary` or names them in `via`; a note says how many paths or entities that left out.";
@@ -197,7 +233,7 @@ pub fn meaning(keyword: &str) -> Option<&'static str> {
 
 /// The path options every path statement takes.
 pub const PATH_OPTIONS: &str = "max N, limit N, via <rel>[, <rel>], except via <rel>[, ...], avoid <entity>[, ...], \
-avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\", cited by \"<source>\", with commentary";
+avoid kind <kind>[, ...], through <entity>, directed, as of \"<date>\" [dated only], cited by \"<source>[:<line>]\", with commentary";
 
 /// The form of the statement that `text` starts with, if its first word names one.
 pub fn form_of(text: &str) -> Option<&'static str> {
@@ -206,7 +242,8 @@ pub fn form_of(text: &str) -> Option<&'static str> {
     FORMS.iter().find(|(kw, _, _)| *kw == first).map(|(_, form, _)| *form)
 }
 
-/// One example per statement, each answerable by the shipped graph.
+/// Examples of each statement, each answerable by the shipped graph: the first of a statement is
+/// the one help shows; the others show more forms (of `match` above all).
 pub const EXAMPLES: &[(&str, &str)] = &[
     ("show", "show \"Rungrado\""),
     ("find", "find dprk_company where name contains \"general\" order by name"),
@@ -219,6 +256,28 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("count", "count relations where status = \"official\" by rel"),
     ("match", "match (c)-[:designated_under]->(i {id: \"eo-13722\"}) return c.name"),
     ("search", "search \"workers in poland\""),
+    ("cited", "cited by \"002:418\""),
+    // More forms of `match`, each answerable by the shipped graph (help shows the first).
+    (
+        "match",
+        "match (c:dprk_company)-[:designated_under]->(i) where not exists { (c)-[:employs|supplies_workers]->() } return c.name, count(distinct i) as n",
+    ),
+    (
+        "match",
+        "match (c)-[:supplies_workers]->(g)-[:works_in]->(k:country) return c.name, count(distinct k) as countries, collect(distinct k.name) having countries > 1 order by countries desc",
+    ),
+    (
+        "match",
+        "match (g)-[r:works_in]->(k:country) return k.name, sum(r.headcount), min(r.when), max(r.when) order by k.name",
+    ),
+    (
+        "match",
+        "match (x)-[r:restricts]->(g) where r.when during \"2017\" return x.name, g.name, r.when order by r.when",
+    ),
+    ("match", "match (a)-[r]->(b) where r cited by \"002:418\" return a.name, r.rel, b.name, r.evidence"),
+    ("match", "match (g {id: \"dprk-workers-poland\"})-[r:works_in]->(k) return properties(r), keys(g)"),
+    ("find", "find * where cited by \"002:418\""),
+    ("neighbors", "neighbors \"Poland\" as of 2010 dated only"),
 ];
 
 /// Every path option with an example that runs on the shipped graph (`:help options`).
@@ -241,7 +300,12 @@ pub const OPTION_EXAMPLES: &[(&str, &str)] = &[
     ("through <entity>: only paths that pass through it", "path \"Poland\" to \"Office 39\" through \"Rungrado\""),
     ("directed: relations only in their stated direction", "path \"Rungrado\" to \"Poland\" directed"),
     ("as of \"<date>\": only relations valid then (undated ones always hold)", "neighbors \"Poland\" as of \"2016\""),
+    ("as of \"<date>\" dated only: and leave out relations with no date", "neighbors \"Poland\" as of 2010 dated only"),
     ("cited by \"<source>\": only relations that source supports", "neighbors \"Poland\" cited by \"000\""),
+    (
+        "cited by \"<source>:<line>\": only relations that line supports",
+        "path \"Air Koryo\" to \"North Korean workers in Kuwait\" cited by \"002:418\"",
+    ),
     (
         "with commentary: also walk commentary relations (investigates, pressures)",
         "connect \"Poland\" and \"Munitions Industry Department\" with commentary",
@@ -258,6 +322,19 @@ pub const CONDITION_EXAMPLES: &[(&str, &str)] = &[
     ("<field> in [<value>, ...]", "count relations where status in [\"official\", \"alleged\"]"),
     ("<field> alone: it has a value", "find dprk_company where note"),
     ("not <condition>", "find country where not cited"),
+    ("cited by \"<source>\" or \"<source>:<line>\": evidence from it", "find * where cited by \"002:418\""),
+    (
+        "<date field> before|after|during \"<date>\" (partial dates as periods)",
+        "match (x)-[r:restricts]->(g) where r.when during \"2017\" return x.name, g.name, r.when",
+    ),
+    (
+        "<field> contains \"text\" on evidence quotes",
+        "match (a)-[r]->(b) where r.quote contains \"wages\" return a.name, r.rel, b.name",
+    ),
+    (
+        "exists { pattern } / not exists { pattern } (match only)",
+        "match (c:dprk_company) where not exists { (c)-[:designated_under]->() } return c.name",
+    ),
     (
         "<condition> and|or <condition>, in brackets",
         "find * where (kind = \"country\" or kind = \"region\") and degree > 20",

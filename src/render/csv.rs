@@ -101,6 +101,9 @@ fn cell(kg: &KnowledgeGraph, v: &Value, cells: Cells) -> String {
         }
         (Value::Path(p), _) => path_text(kg, p, cells),
         (Value::List(items), _) => items.iter().map(|i| cell(kg, i, cells)).collect::<Vec<_>>().join("; "),
+        (Value::Map(entries), _) => {
+            entries.iter().map(|(k, v)| format!("{k}={}", cell(kg, v, cells))).collect::<Vec<_>>().join("; ")
+        }
         (other, _) => super::text::value(kg, other),
     }
 }

@@ -148,6 +148,9 @@ fn cell(kg: &KnowledgeGraph, rows: &Rows, v: &Value) -> serde_json::Value {
         Value::Path(p) => path(kg, rows, p),
         Value::List(items) => json!(items.iter().map(|i| cell(kg, rows, i)).collect::<Vec<_>>()),
         Value::Evidence(ev) => evidence(kg, ev),
+        Value::Map(entries) => {
+            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), cell(kg, rows, v))).collect())
+        }
     }
 }
 

@@ -69,5 +69,8 @@ pub fn value(kg: &KnowledgeGraph, v: &Value) -> String {
         Value::Path(p) => path(kg, p),
         Value::List(items) => items.iter().map(|i| value(kg, i)).collect::<Vec<_>>().join(", "),
         Value::Evidence(ev) => locator(ev),
+        Value::Map(entries) => {
+            entries.iter().map(|(k, v)| format!("{k}={}", value(kg, v))).collect::<Vec<_>>().join("; ")
+        }
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::{Filter, Hop, Path};
-use crate::graph::topology::Topology;
+use crate::graph::topology::{Day, Topology};
 use crate::graph::{EntityRef, RelationRef};
 
 pub(super) struct Oracle<'a> {
@@ -60,7 +60,9 @@ impl<'a> Oracle<'a> {
         f.via.as_ref().is_none_or(|v| v.contains(&rel))
             && !f.except_via.contains(&rel)
             && f.as_of.is_none_or(|(a, b)| start <= b && end >= a)
+            && !(f.as_of.is_some() && f.dated_only && (start, end) == (Day::MIN, Day::MAX))
             && f.cited_by.is_none_or(|s| self.topo.cited_by(edge, s))
+            && f.cited_at.as_ref().is_none_or(|edges| edges.contains(&edge))
     }
 
     /// Whether `hop` may be walked, and from which node to which. Only a route's

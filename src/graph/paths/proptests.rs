@@ -10,8 +10,8 @@ use proptest::sample::subsequence;
 
 use super::oracle::Oracle;
 use super::{Filter, Limits, Path};
-use crate::graph::EntityRef;
 use crate::graph::topology::{Day, TestEdge, Topology};
+use crate::graph::{EntityRef, RelationRef};
 
 /// A random graph, filter and query.
 #[derive(Debug, Clone)]
@@ -75,17 +75,12 @@ fn filter(n: u32) -> impl Strategy<Value = Filter> {
         prop_oneof![4 => Just(vec![]), 1 => kinds()],
         prop_oneof![4 => Just(vec![]), 1 => vec(node(n), 1..=2)],
         prop_oneof![4 => Just(vec![]), 1 => vec(0u16..3, 1..=2)],
-        option::weighted(0.2, (0..20, 0..10).prop_map(|(a, len)| (a, a + len))),
+        (option::weighted(0.2, (0..20, 0..10).prop_map(|(a, len)| (a, a + len))), any::<bool>()),
         option::weighted(0.15, 0u16..3),
+        option::weighted(0.15, subsequence((0..20).map(RelationRef::new).collect::<Vec<_>>(), 0..=8)),
     )
-        .prop_map(|(directed, via, except_via, avoid, avoid_kinds, as_of, cited_by)| Filter {
-            directed,
-            via,
-            except_via,
-            avoid,
-            avoid_kinds,
-            as_of,
-            cited_by,
+        .prop_map(|(directed, via, except_via, avoid, avoid_kinds, (as_of, dated_only), cited_by, cited_at)| {
+            Filter { directed, via, except_via, avoid, avoid_kinds, as_of, dated_only, cited_by, cited_at }
         })
 }
 

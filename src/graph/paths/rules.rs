@@ -32,7 +32,10 @@ pub(super) struct Rules<'t> {
     /// Bits for relation kinds past the table (unknown to the schema).
     other_bits: u8,
     as_of: Option<(Day, Day)>,
+    dated_only: bool,
     cited_by: Option<u16>,
+    /// Sorted, for binary search.
+    cited_at: Option<Vec<RelationRef>>,
     /// Sorted, for binary search: avoid lists can be long.
     avoid: Vec<EntityRef>,
     avoid_kinds: Vec<u16>,
@@ -96,7 +99,7 @@ impl<'t> Rules<'t> {
         let mut avoid = filter.avoid.clone();
         avoid.sort_unstable();
         let all_bits: Vec<u8> = rel_bits.iter().copied().chain([other_bits]).collect();
-        let per_edge = filter.as_of.is_some() || filter.cited_by.is_some();
+        let per_edge = filter.as_of.is_some() || filter.cited_by.is_some() || filter.cited_at.is_some();
         Rules {
             along: Pass::of(&all_bits, ALONG, per_edge),
             against: Pass::of(&all_bits, AGAINST, per_edge),
@@ -105,7 +108,9 @@ impl<'t> Rules<'t> {
             rel_bits,
             other_bits,
             as_of: filter.as_of,
+            dated_only: filter.dated_only,
             cited_by: filter.cited_by,
+            cited_at: filter.cited_at.clone(),
             checks_nodes: !avoid.is_empty() || !filter.avoid_kinds.is_empty(),
             avoid,
             avoid_kinds: filter.avoid_kinds.clone(),
@@ -134,11 +139,12 @@ impl<'t> Rules<'t> {
     pub(super) fn conditions_hold(&self, edge: RelationRef) -> bool {
         if let Some((a, b)) = self.as_of {
             let (start, end) = self.topo.valid(edge);
-            if start > b || end < a {
+            if start > b || end < a || (self.dated_only && (start, end) == (Day::MIN, Day::MAX)) {
                 return false;
             }
         }
         self.cited_by.is_none_or(|source| self.topo.cited_by(edge, source))
+            && self.cited_at.as_ref().is_none_or(|edges| edges.binary_search(&edge).is_ok())
     }
 
     /// Whether a search may put `node` on a path.

@@ -1,12 +1,18 @@
 //! Finding a pattern's bindings: backtracking over the graph's adjacency, one slot at a
-//! time, handing each complete binding to the [`Sink`].
+//! time, handing each complete binding to the [`Sink`]. An `exists { }` block is the same
+//! search over its own patterns, started from the binding it is asked about and stopped at
+//! its first match; it shares the statement's step count, so the time budget is checked
+//! inside it as everywhere.
+
+use std::ops::Range;
 
 use super::sink::Sink;
-use super::{EdgePlan, MatchPlan, NodePlan, VarField};
+use super::{EdgePlan, MatchPlan, NodePlan, PatternPlan, VarField};
 use crate::graph::paths::{Hop, Limits, Path, Stop};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 use crate::query::ast::{self, EdgeDirection};
 use crate::query::fields;
+use crate::query::plan::Cond;
 use crate::query::rows::{Rows, Value};
 
 /// What a slot is bound to.
@@ -28,10 +34,20 @@ pub const HELD_BYTES_BUDGET: usize = 256 << 20;
 /// are exact. Only the time budget and [`HELD_BYTES_BUDGET`] can stop it, and both fail the
 /// statement rather than return part of an answer.
 pub fn eval(kg: &KnowledgeGraph, plan: &MatchPlan, limits: Limits) -> Result<Rows, MatchStop> {
-    let mut matcher = Matcher { kg, plan, limits, steps: 0, sink: Sink::new(plan), done: false };
+    let mut matcher = Matcher {
+        kg,
+        plan,
+        patterns: &plan.patterns,
+        filter: plan.filter.as_ref(),
+        own: 0..plan.slots.len(),
+        limits,
+        steps: 0,
+        sink: Some(Sink::new(plan)),
+        done: false,
+    };
     let mut binding = vec![Bound::Free; plan.slots.len()];
     matcher.pattern(0, &mut binding)?;
-    Ok(matcher.sink.finish(kg, plan))
+    Ok(matcher.sink.expect("the match has a sink").finish(kg, plan))
 }
 
 /// Why a `match` stopped without an answer.
@@ -50,7 +66,11 @@ impl From<Stop> for MatchStop {
 
 pub(super) fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
     let slot = match f {
-        VarField::Whole(s) | VarField::Entity(s, _) | VarField::Relation(s, _) | VarField::Length(s) => *s,
+        VarField::Whole(s)
+        | VarField::Entity(s, _)
+        | VarField::Relation(s, _)
+        | VarField::Length(s)
+        | VarField::Properties(s, _) => *s,
     };
     match (&b[slot], f) {
         (Bound::Node(n), VarField::Whole(_)) => Value::Entity(*n),
@@ -60,6 +80,10 @@ pub(super) fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
         (Bound::Edge(h), VarField::Relation(_, field)) => fields::relation_value(kg, h.edge, field),
         (Bound::Segment(p), VarField::Whole(_)) => Value::Path(p.clone()),
         (Bound::Segment(p), VarField::Length(_)) => Value::Int(p.len() as i64),
+        (Bound::Node(n), VarField::Properties(_, keys)) => fields::properties(fields::entity_properties(kg, *n), *keys),
+        (Bound::Edge(h), VarField::Properties(_, keys)) => {
+            fields::properties(fields::relation_properties(kg, h.edge), *keys)
+        }
         _ => Value::Null,
     }
 }
@@ -67,10 +91,18 @@ pub(super) fn read(kg: &KnowledgeGraph, b: &[Bound], f: &VarField) -> Value {
 struct Matcher<'a> {
     kg: &'a KnowledgeGraph,
     plan: &'a MatchPlan,
+    /// The patterns this search binds: the match's, or an `exists` block's.
+    patterns: &'a [PatternPlan],
+    filter: Option<&'a Cond<VarField>>,
+    /// The slots among which a relation is bound at most once.
+    own: Range<usize>,
     limits: Limits<'a>,
     steps: usize,
-    sink: Sink,
-    /// The sink has its answer: unwind without matching more.
+    /// Where complete bindings go; none for an `exists` block, which only asks whether
+    /// there is one.
+    sink: Option<Sink>,
+    /// The answer is complete (the sink has its rows, or the block found a match):
+    /// unwind without matching more.
     done: bool,
 }
 
@@ -85,11 +117,18 @@ impl Matcher<'_> {
 
     /// Matches pattern `p` onwards; a complete binding goes through the filter to the sink.
     fn pattern(&mut self, p: usize, b: &mut Vec<Bound>) -> Result<(), MatchStop> {
-        let Some((nodes, _)) = self.plan.patterns.get(p) else {
+        let Some((nodes, _)) = self.patterns.get(p) else {
             self.tick()?;
             let kg = self.kg;
-            if self.plan.filter.as_ref().is_none_or(|c| c.holds(kg, &|f| read(kg, b, f))) {
-                self.done = self.sink.take(kg, self.plan, b)?;
+            let passes = match self.filter {
+                None => true,
+                Some(c) => c.try_holds(kg, &|f| read(kg, b, f), &mut |i| self.exists(i, b))?,
+            };
+            if passes {
+                self.done = match &mut self.sink {
+                    Some(sink) => sink.take(kg, self.plan, b)?,
+                    None => true,
+                };
             }
             return Ok(());
         };
@@ -115,6 +154,24 @@ impl Matcher<'_> {
         Ok(())
     }
 
+    /// Whether `exists` block `i` has a match that agrees with the binding `b`.
+    fn exists(&mut self, i: usize, b: &[Bound]) -> Result<bool, MatchStop> {
+        let block = &self.plan.exists[i];
+        let mut search = Matcher {
+            patterns: &block.patterns,
+            filter: block.filter.as_ref(),
+            own: block.own.clone(),
+            sink: None,
+            done: false,
+            ..*self
+        };
+        let mut binding = b.to_vec();
+        let found = search.pattern(0, &mut binding);
+        self.steps = search.steps;
+        found?;
+        Ok(search.done)
+    }
+
     fn node_fits(&self, plan: &NodePlan, n: EntityRef) -> bool {
         let e = self.kg.entity(n);
         plan.kinds.as_ref().is_none_or(|k| k.iter().any(|k| k == e.kind()))
@@ -126,8 +183,7 @@ impl Matcher<'_> {
 
     /// Extends pattern `p` from its node `i`, bound to `at`.
     fn step(&mut self, p: usize, i: usize, at: EntityRef, b: &mut Vec<Bound>) -> Result<(), MatchStop> {
-        let plan = self.plan;
-        let (_, edges) = &plan.patterns[p];
+        let (_, edges) = &self.patterns[p];
         let Some(edge) = edges.get(i) else {
             return self.pattern(p + 1, b);
         };
@@ -138,7 +194,7 @@ impl Matcher<'_> {
                     if self.done {
                         break;
                     }
-                    if !used(b, hop.edge) {
+                    if !used(&b[self.own.clone()], hop.edge) {
                         self.bind(p, i, nb, Bound::Edge(hop), b)?;
                     }
                 }
@@ -157,8 +213,7 @@ impl Matcher<'_> {
     /// Binds edge `i` of pattern `p` and the node after it to `end`, if that node fits,
     /// and goes on matching.
     fn bind(&mut self, p: usize, i: usize, end: EntityRef, bound: Bound, b: &mut Vec<Bound>) -> Result<(), MatchStop> {
-        let plan = self.plan;
-        let (nodes, edges) = &plan.patterns[p];
+        let (nodes, edges) = &self.patterns[p];
         let (next, edge) = (&nodes[i + 1], &edges[i]);
         let fits = match &b[next.slot] {
             Bound::Node(n) => *n == end,
@@ -195,7 +250,7 @@ impl Matcher<'_> {
             if self.done {
                 break;
             }
-            if path.nodes.contains(&nb) || used(b, hop.edge) {
+            if path.nodes.contains(&nb) || used(&b[self.own.clone()], hop.edge) {
                 continue;
             }
             path.nodes.push(nb);

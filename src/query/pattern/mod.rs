@@ -7,19 +7,23 @@
 //! This file plans a pattern; `matcher.rs` finds its bindings by backtracking and
 //! `sink.rs` filters, groups, de-duplicates, orders and limits them as they are found.
 
+mod aggregate;
 mod matcher;
+mod returns;
 mod sink;
 
 pub use matcher::{HELD_BYTES_BUDGET, MatchStop, eval};
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::QueryError;
-use super::ast::{self, EdgeDirection, Ident, MatchQuery, ReturnItem, Sp};
+use super::ast::{self, EdgeDirection, Ident, MatchQuery, Sp};
 use super::fields::{self, ENTITY_FIELDS, EntityField, RELATION_FIELDS, RelationField};
-use super::plan::{self, Cond, DEFAULT_ROWS, HARD_MAX_HOPS, OrderTerm, Term};
+use super::plan::{self, Cond, DEFAULT_ROWS, HARD_MAX_HOPS, OrderTerm};
 use super::rows::Value;
 use crate::graph::KnowledgeGraph;
+use returns::{Column, Key, ReturnPlan};
 
 /// What a variable stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,8 @@ pub enum VarField {
     Relation(usize, RelationField),
     /// Hops in a segment.
     Length(usize),
+    /// `properties(x)`, or with `true` `keys(x)`.
+    Properties(usize, bool),
 }
 
 #[derive(Debug, Clone)]
@@ -57,38 +63,138 @@ pub struct EdgePlan {
     props: Vec<(RelationField, Value)>,
 }
 
+/// A pattern's nodes and the edges between them: `edges[i]` joins `nodes[i]` and `nodes[i + 1]`.
+pub type PatternPlan = (Vec<NodePlan>, Vec<EdgePlan>);
+
+/// An `exists { }` block: its patterns and condition, over the same binding as the match
+/// around it (shared variables are the same entity inside).
 #[derive(Debug, Clone)]
-pub enum ReturnPlan {
-    Value(VarField),
-    Count(Option<usize>),
+pub struct ExistsPlan {
+    patterns: Vec<PatternPlan>,
+    filter: Option<Cond<VarField>>,
+    /// The slots of its own variables (and of blocks inside it). Relations are bound at
+    /// most once among these: as in Cypher, a block may walk a relation the match around
+    /// it has bound.
+    own: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub struct MatchPlan {
     slots: Vec<VarKind>,
-    patterns: Vec<(Vec<NodePlan>, Vec<EdgePlan>)>,
+    patterns: Vec<PatternPlan>,
     filter: Option<Cond<VarField>>,
+    /// The `exists { }` blocks of `filter`, at any depth, by number.
+    exists: Vec<ExistsPlan>,
     distinct: bool,
     columns: Vec<String>,
     returns: Vec<ReturnPlan>,
-    order: Vec<OrderTerm<VarField>>,
+    having: Option<Cond<Column>>,
+    order: Vec<OrderTerm<Key>>,
     limit: usize,
 }
 
-/// Most comma-separated patterns in one `match`. Matching descends once per pattern and
-/// node, so the bound keeps the stack bounded too.
+/// Most comma-separated patterns in one `match` (or `exists` block). Matching descends
+/// once per pattern and node, so the bound keeps the stack bounded too.
 pub const MAX_PATTERNS: usize = 32;
-/// Most nodes written in all the patterns of one `match`.
+/// Most nodes written in all the patterns of one `match`, `exists` blocks included.
 pub const MAX_PATTERN_NODES: usize = 64;
+/// How deep `exists` blocks may nest: each level runs a search per binding of the one
+/// around it, and real questions need one or two.
+pub const MAX_EXISTS_DEPTH: usize = 3;
 
 /// Checks a `match` query.
 pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError> {
-    let mut names: HashMap<String, usize> = HashMap::new();
-    let mut slots: Vec<VarKind> = Vec::new();
-    let mut slot = |var: &Option<Ident>, kind: VarKind| -> Result<usize, QueryError> {
+    let mut planner = Planner { kg, slots: Vec::new(), exists: Vec::new(), nodes: 0 };
+    let mut names = HashMap::new();
+    let patterns = planner.patterns(&mut names, &q.patterns)?;
+    let filter = (q.filter.as_ref())
+        .map(|f| plan::condition_with(kg, f, &mut Scope { planner: &mut planner, names: &names, depth: 0 }))
+        .transpose()?;
+    let field = |p: &ast::Property| var_field(kg, &names, &planner.slots, p);
+    let answer = returns::plan(kg, q, &planner.slots, &field)?;
+    let limit = plan::rows_limit(q.limit.as_ref(), DEFAULT_ROWS)?;
+    let Planner { slots, exists, .. } = planner;
+    Ok(MatchPlan {
+        slots,
+        patterns,
+        filter,
+        exists,
+        distinct: q.distinct,
+        columns: answer.columns,
+        returns: answer.returns,
+        having: answer.having,
+        order: answer.order,
+        limit,
+    })
+}
+
+/// The state of planning one `match`: the slots of all its variables, its `exists` blocks.
+struct Planner<'g> {
+    kg: &'g KnowledgeGraph,
+    slots: Vec<VarKind>,
+    exists: Vec<ExistsPlan>,
+    /// Nodes written so far, in all patterns.
+    nodes: usize,
+}
+
+impl Planner<'_> {
+    /// Plans comma-separated patterns, binding their new variables in `names`.
+    fn patterns(
+        &mut self,
+        names: &mut HashMap<String, usize>,
+        patterns: &[ast::Pattern],
+    ) -> Result<Vec<PatternPlan>, QueryError> {
+        let kg = self.kg;
+        if let Some(p) = patterns.get(MAX_PATTERNS) {
+            return Err(QueryError::new(
+                format!("a `match` takes at most {MAX_PATTERNS} comma-separated patterns"),
+                p.nodes[0].span.clone(),
+                "one too many",
+            )
+            .help("split the question, or join the patterns into longer chains"));
+        }
+        self.nodes += patterns.iter().map(|p| p.nodes.len()).sum::<usize>();
+        if self.nodes > MAX_PATTERN_NODES {
+            let last = patterns.last().and_then(|p| p.nodes.last()).map_or(0..0, |n| n.span.clone());
+            return Err(QueryError::new(
+                format!("a `match` names at most {MAX_PATTERN_NODES} nodes; this one has {}", self.nodes),
+                last,
+                "pattern too long",
+            )
+            .help("use a variable-length edge such as -[*1..4]- instead of writing each hop"));
+        }
+        let mut out = Vec::new();
+        for p in patterns {
+            let mut nodes = Vec::new();
+            for n in &p.nodes {
+                let kinds = if n.kinds.is_empty() { None } else { Some(idents(kg, &n.kinds, plan::kind_index)?) };
+                let props = typed_props(kg, &n.props, node_field)?;
+                nodes.push(NodePlan { slot: self.slot(names, &n.var, VarKind::Node)?, kinds, props });
+            }
+            let mut edges = Vec::new();
+            for e in &p.edges {
+                let kind = if e.range.is_some() { VarKind::Segment } else { VarKind::Edge };
+                let rels = if e.rels.is_empty() { None } else { Some(idents(kg, &e.rels, plan::rel_index)?) };
+                let props = typed_props(kg, &e.props, edge_field)?;
+                let range = e.range.as_ref().map(segment_bounds).transpose()?;
+                let slot = self.slot(names, &e.var, kind)?;
+                edges.push(EdgePlan { slot, rels, direction: e.direction, range, props });
+            }
+            out.push((nodes, edges));
+        }
+        Ok(out)
+    }
+
+    /// The slot of a variable: a new one, or a node variable's earlier one (a join).
+    fn slot(
+        &mut self,
+        names: &mut HashMap<String, usize>,
+        var: &Option<Ident>,
+        kind: VarKind,
+    ) -> Result<usize, QueryError> {
         if let Some(v) = var {
             if let Some(&s) = names.get(&v.name) {
-                if slots[s] != kind || kind != VarKind::Node {
+                if self.slots[s] != kind || kind != VarKind::Node {
                     return Err(QueryError::new(
                         format!("`{}` is already bound", v.name),
                         v.span.clone(),
@@ -98,85 +204,100 @@ pub fn plan(kg: &KnowledgeGraph, q: &MatchQuery) -> Result<MatchPlan, QueryError
                 }
                 return Ok(s);
             }
-            names.insert(v.name.clone(), slots.len());
+            names.insert(v.name.clone(), self.slots.len());
         }
-        slots.push(kind);
-        Ok(slots.len() - 1)
-    };
-    if let Some(p) = q.patterns.get(MAX_PATTERNS) {
-        return Err(QueryError::new(
-            format!("a `match` takes at most {MAX_PATTERNS} comma-separated patterns"),
-            p.nodes[0].span.clone(),
-            "one too many",
-        )
-        .help("split the question, or join the patterns into longer chains"));
+        self.slots.push(kind);
+        Ok(self.slots.len() - 1)
     }
-    let nodes: usize = q.patterns.iter().map(|p| p.nodes.len()).sum();
-    if nodes > MAX_PATTERN_NODES {
-        let last = q.patterns.last().and_then(|p| p.nodes.last()).map_or(0..0, |n| n.span.clone());
-        return Err(QueryError::new(
-            format!("a `match` names at most {MAX_PATTERN_NODES} nodes; this one has {nodes}"),
-            last,
-            "pattern too long",
-        )
-        .help("use a variable-length edge such as -[*1..4]- instead of writing each hop"));
+}
+
+/// The names a condition can see: the match's variables, and inside an `exists` block
+/// its own as well (which are not seen outside it).
+struct Scope<'p, 'g> {
+    planner: &'p mut Planner<'g>,
+    names: &'p HashMap<String, usize>,
+    /// How many `exists` blocks this condition is inside.
+    depth: usize,
+}
+
+impl plan::Names<VarField> for Scope<'_, '_> {
+    fn field(&mut self, p: &ast::Property) -> Result<VarField, QueryError> {
+        var_field(self.planner.kg, self.names, &self.planner.slots, p)
     }
-    let mut patterns = Vec::new();
-    for p in &q.patterns {
-        let mut nodes = Vec::new();
-        for n in &p.nodes {
-            let kinds = if n.kinds.is_empty() { None } else { Some(idents(kg, &n.kinds, plan::kind_index)?) };
-            let props = n
-                .props
-                .iter()
-                .map(|(k, v)| plan::typed(kg, node_field(kg, k)?, ast::CompareOp::Eq, v))
-                .collect::<Result<_, QueryError>>()?;
-            nodes.push(NodePlan { slot: slot(&n.var, VarKind::Node)?, kinds, props });
-        }
-        let mut edges = Vec::new();
-        for e in &p.edges {
-            let kind = if e.range.is_some() { VarKind::Segment } else { VarKind::Edge };
-            let rels = if e.rels.is_empty() { None } else { Some(idents(kg, &e.rels, plan::rel_index)?) };
-            let props = e
-                .props
-                .iter()
-                .map(|(k, v)| plan::typed(kg, edge_field(kg, k)?, ast::CompareOp::Eq, v))
-                .collect::<Result<_, QueryError>>()?;
-            let range = e.range.as_ref().map(segment_bounds).transpose()?;
-            edges.push(EdgePlan { slot: slot(&e.var, kind)?, rels, direction: e.direction, range, props });
-        }
-        patterns.push((nodes, edges));
-    }
-    let var_field = |p: &ast::Property| var_field(kg, &names, &slots, p);
-    let filter = q.filter.as_ref().map(|f| plan::condition_with(kg, f, &var_field)).transpose()?;
-    let mut columns = Vec::new();
-    let mut returns = Vec::new();
-    for item in &q.returns {
-        match item {
-            ReturnItem::Value(p) => {
-                columns.push(p.var.as_ref().map_or(p.field.name.clone(), |v| format!("{}.{}", v.name, p.field.name)));
-                returns.push(ReturnPlan::Value(var_field(p)?));
+
+    fn evidence(&mut self, subject: Option<&ast::Property>, at: &ast::Span) -> Result<VarField, QueryError> {
+        let whole = |p: &ast::Property| p.var.is_none().then(|| self.names.get(&p.field.name)).flatten();
+        let Some(&s) = subject.and_then(whole) else {
+            let at = subject.map_or(at.clone(), |p| p.span.clone());
+            return Err(QueryError::new("`cited by` needs a variable of the pattern", at, "whose evidence?")
+                .help("name the entity or relation: match (c)-[r]->(x) where r cited by \"002:418\" return c, x"));
+        };
+        Ok(match self.planner.slots[s] {
+            VarKind::Node => VarField::Entity(s, EntityField::Evidence),
+            VarKind::Edge => VarField::Relation(s, RelationField::Evidence),
+            VarKind::Segment => {
+                let p = subject.expect("a variable was found");
+                return Err(QueryError::new(
+                    "a variable-length edge has no evidence of its own",
+                    p.span.clone(),
+                    "a segment",
+                )
+                .help("bind a single relation, as in -[r]-, to ask what cites it"));
             }
-            ReturnItem::Count { var, .. } => {
-                columns.push(format!("count({})", var.as_ref().map_or("*", |v| v.name.as_str())));
-                let s = var.as_ref().map(|v| names.get(&v.name).copied().ok_or_else(|| unknown_var(v))).transpose()?;
-                returns.push(ReturnPlan::Count(s));
-            }
-        }
-    }
-    let order = q
-        .order
-        .iter()
-        .map(|k| {
-            let term = match &k.operand {
-                ast::Operand::Literal(l) => Term::Value(fields::literal(&l.value)),
-                ast::Operand::Property(p) => Term::Field(var_field(p)?),
-            };
-            Ok(OrderTerm { term, descending: k.descending })
         })
-        .collect::<Result<_, QueryError>>()?;
-    let limit = plan::rows_limit(q.limit.as_ref(), DEFAULT_ROWS)?;
-    Ok(MatchPlan { slots, patterns, filter, distinct: q.distinct, columns, returns, order, limit })
+    }
+
+    fn exists(&mut self, e: &ast::Exists) -> Result<usize, QueryError> {
+        if self.depth == MAX_EXISTS_DEPTH {
+            return Err(QueryError::new(
+                format!("`exists` blocks nest at most {MAX_EXISTS_DEPTH} deep"),
+                e.span.clone(),
+                "too deep",
+            )
+            .help("each level searches once per match of the level around it; write the question flatter"));
+        }
+        let start = self.planner.slots.len();
+        let mut names = self.names.clone();
+        let written: Vec<ast::Pattern> = e.patterns.iter().map(|p| from_bound_end(p, self.names)).collect();
+        let patterns = self.planner.patterns(&mut names, &written)?;
+        let kg = self.planner.kg;
+        let mut inner = Scope { planner: &mut *self.planner, names: &names, depth: self.depth + 1 };
+        let filter = e.filter.as_ref().map(|f| plan::condition_with(kg, f, &mut inner)).transpose()?;
+        let own = start..self.planner.slots.len();
+        self.planner.exists.push(ExistsPlan { patterns, filter, own });
+        Ok(self.planner.exists.len() - 1)
+    }
+}
+
+/// A block's pattern, turned round when only its last node is bound outside it, so that the
+/// search starts from the one entity the row fixes rather than from every entity (the same
+/// matches: each edge keeps its direction relative to its ends).
+fn from_bound_end(p: &ast::Pattern, outside: &HashMap<String, usize>) -> ast::Pattern {
+    let bound =
+        |n: Option<&ast::NodePattern>| n.and_then(|n| n.var.as_ref()).is_some_and(|v| outside.contains_key(&v.name));
+    if bound(p.nodes.first()) || !bound(p.nodes.last()) {
+        return p.clone();
+    }
+    let mut turned = p.clone();
+    turned.nodes.reverse();
+    turned.edges.reverse();
+    for e in &mut turned.edges {
+        e.direction = match e.direction {
+            EdgeDirection::Right => EdgeDirection::Left,
+            EdgeDirection::Left => EdgeDirection::Right,
+            EdgeDirection::Either => EdgeDirection::Either,
+        };
+    }
+    turned
+}
+
+/// A property map `{field: value}`, each value typed by its field as `=` would type it.
+fn typed_props<F: plan::Typed>(
+    kg: &KnowledgeGraph,
+    props: &[(Ident, Sp<ast::Literal>)],
+    field: fn(&KnowledgeGraph, &Ident) -> Result<F, QueryError>,
+) -> Result<Vec<(F, Value)>, QueryError> {
+    props.iter().map(|(k, v)| plan::typed(kg, field(kg, k)?, ast::CompareOp::Eq, v)).collect()
 }
 
 fn idents(
@@ -250,7 +371,7 @@ impl plan::Typed for VarField {
         match self {
             VarField::Entity(_, f) => f.field_type(),
             VarField::Relation(_, f) => f.field_type(),
-            VarField::Whole(_) | VarField::Length(_) => plan::FieldType::Other,
+            VarField::Whole(_) | VarField::Length(_) | VarField::Properties(..) => plan::FieldType::Other,
         }
     }
     fn id_field(&self) -> Option<Self> {

@@ -1,8 +1,11 @@
-//! Where a `match`'s complete bindings go: the `where` filter, then grouping, `distinct`,
-//! ordering (the best `limit` rows kept) and the limit, holding only what the answer needs
-//! and counting the held bytes against [`super::HELD_BYTES_BUDGET`].
+//! Where a `match`'s complete bindings go: the `where` filter, then grouping with its
+//! aggregates and `having`, `distinct`, ordering (the best `limit` rows kept) and the limit,
+//! holding only what the answer needs and counting the held bytes against
+//! [`super::HELD_BYTES_BUDGET`].
 
-use super::{MatchPlan, ReturnPlan, VarField};
+use super::aggregate::{Acc, Taken};
+use super::returns::{Key, ReturnPlan};
+use super::{MatchPlan, VarField};
 use crate::graph::KnowledgeGraph;
 use crate::query::fields;
 use crate::query::plan::Term;
@@ -21,8 +24,10 @@ pub(super) struct Sink {
     rows: Vec<(Vec<Value>, usize, Vec<Value>)>,
     /// Keys of the distinct rows seen so far.
     seen: HashSet<Vec<u8>>,
-    /// Group key → position in `rows` and the group's counts, one per count item.
-    groups: HashMap<Vec<u8>, (usize, Vec<i64>)>,
+    /// Group key → position in `rows` and the group's aggregates, one per aggregate item.
+    groups: HashMap<Vec<u8>, (usize, Vec<Acc>)>,
+    /// Per return item, values `sum` or `avg` left out for not being numbers.
+    not_numbers: Vec<usize>,
     held: usize,
     /// Stopped at `limit + 1` rows: more exist than are shown.
     more: bool,
@@ -31,11 +36,12 @@ pub(super) struct Sink {
 impl Sink {
     pub(super) fn new(plan: &MatchPlan) -> Sink {
         Sink {
-            aggregate: plan.returns.iter().any(|r| matches!(r, ReturnPlan::Count(_))),
+            aggregate: plan.returns.iter().any(|r| matches!(r, ReturnPlan::Aggregate(_))),
             total: 0,
             rows: Vec::new(),
             seen: HashSet::new(),
             groups: HashMap::new(),
+            not_numbers: vec![0; plan.returns.len()],
             held: 0,
             more: false,
         }
@@ -57,7 +63,7 @@ impl Sink {
             .iter()
             .map(|r| match r {
                 ReturnPlan::Value(f) => read(kg, b, f),
-                ReturnPlan::Count(_) => unreachable!("rows with counts are grouped"),
+                ReturnPlan::Aggregate(_) => unreachable!("rows with aggregates are grouped"),
             })
             .collect();
         if plan.distinct {
@@ -68,7 +74,8 @@ impl Sink {
             self.charge(key_bytes(&key))?;
             self.seen.insert(key);
         }
-        let order: Vec<Value> = plan.order.iter().map(|o| o.term.read(&|f| read(kg, b, f))).collect();
+        let binding = |f: &VarField| read(kg, b, f);
+        let order: Vec<Value> = plan.order.iter().map(|o| order_value(&o.term, &row, &binding)).collect();
         self.total += 1;
         if plan.order.is_empty() && self.rows.len() == plan.limit {
             // Without `order by` the first `limit` rows are the answer; this one proves more exist.
@@ -90,32 +97,31 @@ impl Sink {
             .iter()
             .filter_map(|r| match r {
                 ReturnPlan::Value(f) => Some(read(kg, b, f)),
-                ReturnPlan::Count(_) => None,
+                ReturnPlan::Aggregate(_) => None,
             })
             .collect();
         let key = row_key(&key_values);
-        let bumps = plan.returns.iter().filter_map(|r| match r {
-            ReturnPlan::Value(_) => None,
-            ReturnPlan::Count(None) => Some(1),
-            // As in Cypher, count(x) counts the rows in which x is bound.
-            ReturnPlan::Count(Some(s)) => Some(i64::from(b[*s] != Bound::Free)),
-        });
-        if let Some((_, counts)) = self.groups.get_mut(&key) {
-            counts.iter_mut().zip(bumps).for_each(|(c, n)| *c += n);
-            return Ok(());
+        if !self.groups.contains_key(&key) {
+            self.charge(2 * key.len() + key_values.iter().map(Value::held_bytes).sum::<usize>() + 96)?;
+            let accs = aggregates(plan).map(|(_, a)| Acc::new(a)).collect();
+            self.groups.insert(key.clone(), (self.rows.len(), accs));
+            self.total += 1;
+            self.rows.push((Vec::new(), self.total, key_values));
         }
-        self.charge(2 * key.len() + key_values.iter().map(Value::held_bytes).sum::<usize>() + 96)?;
-        self.groups.insert(key, (self.rows.len(), bumps.collect()));
-        self.total += 1;
-        self.rows.push((Vec::new(), self.total, key_values));
-        Ok(())
+        let (_, accs) = self.groups.get_mut(&key).expect("the group was just made");
+        let mut bytes = 0;
+        for (acc, (at, agg)) in accs.iter_mut().zip(aggregates(plan)) {
+            let Taken { bytes: b_, not_a_number } = acc.take(kg, agg, agg.arg.as_ref().map(|f| read(kg, b, f)));
+            bytes += b_;
+            self.not_numbers[at] += usize::from(not_a_number);
+        }
+        self.charge(bytes)
     }
 
     pub(super) fn sort(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan) {
         self.rows.sort_by(|a, b| {
             for (i, o) in plan.order.iter().enumerate() {
-                let ord = fields::sort_order(kg, &a.0[i], &b.0[i]);
-                let ord = if o.descending { ord.reverse() } else { ord };
+                let ord = fields::key_order(kg, &a.0[i], &b.0[i], o.descending);
                 if ord.is_ne() {
                     return ord;
                 }
@@ -133,31 +139,7 @@ impl Sink {
 
     pub(super) fn finish(mut self, kg: &KnowledgeGraph, plan: &MatchPlan) -> Rows {
         if self.aggregate {
-            let mut groups: Vec<(usize, Vec<i64>)> = std::mem::take(&mut self.groups).into_values().collect();
-            groups.sort_unstable_by_key(|(at, _)| *at);
-            for (at, counts) in groups {
-                let (_, _, key) = &mut self.rows[at];
-                let mut keys = std::mem::take(key).into_iter();
-                let mut counts = counts.into_iter();
-                let row: Vec<Value> = plan
-                    .returns
-                    .iter()
-                    .map(|r| match r {
-                        ReturnPlan::Value(_) => keys.next().expect("one key value per value item"),
-                        ReturnPlan::Count(_) => Value::Int(counts.next().expect("one count per count item")),
-                    })
-                    .collect();
-                let order = plan.order.iter().map(|o| aggregate_order_key(plan, &o.term, &row)).collect();
-                self.rows[at] = (order, at, row);
-            }
-            // Counts with nothing to group by answer one row even when nothing matched, as
-            // in Cypher: `return count(*)` of no bindings is 0, never an empty answer.
-            if self.rows.is_empty() && plan.returns.iter().all(|r| matches!(r, ReturnPlan::Count(_))) {
-                let row: Vec<Value> = plan.returns.iter().map(|_| Value::Int(0)).collect();
-                let order = plan.order.iter().map(|o| aggregate_order_key(plan, &o.term, &row)).collect();
-                self.rows.push((order, 0, row));
-                self.total = 1;
-            }
+            self.finish_groups(kg, plan);
         }
         self.sort(kg, plan);
         let total = self.total;
@@ -171,7 +153,60 @@ impl Sink {
         } else if total > shown {
             rows.notes.push(format!("showing {shown} of {total} rows; use limit to see more"));
         }
+        for (column, n) in plan.columns.iter().zip(&self.not_numbers).filter(|(_, n)| **n > 0) {
+            let values = if *n == 1 { "value that is not a number was" } else { "values that are not numbers were" };
+            rows.notes.push(format!("{column}: {n} {values} left out"));
+        }
         rows
+    }
+
+    /// Turns each group into its row (key values and aggregates in the order of `return`),
+    /// keeps the rows `having` allows, and computes their order keys.
+    fn finish_groups(&mut self, kg: &KnowledgeGraph, plan: &MatchPlan) {
+        let mut groups: Vec<(usize, Vec<Acc>)> = std::mem::take(&mut self.groups).into_values().collect();
+        groups.sort_unstable_by_key(|(at, _)| *at);
+        // Aggregates with nothing to group by answer one row even when nothing matched, as
+        // in Cypher: `return count(*)` of no bindings is 0, never an empty answer.
+        if groups.is_empty() && plan.returns.iter().all(|r| matches!(r, ReturnPlan::Aggregate(_))) {
+            groups.push((0, aggregates(plan).map(|(_, a)| Acc::new(a)).collect()));
+            self.rows.push((Vec::new(), 0, Vec::new()));
+        }
+        let mut kept = Vec::with_capacity(groups.len());
+        for (at, accs) in groups {
+            let mut keys = std::mem::take(&mut self.rows[at].2).into_iter();
+            let mut accs = accs.into_iter();
+            let row: Vec<Value> = plan
+                .returns
+                .iter()
+                .map(|r| match r {
+                    ReturnPlan::Value(_) => keys.next().expect("one key value per value item"),
+                    ReturnPlan::Aggregate(a) => accs.next().expect("one aggregate per aggregate item").finish(a),
+                })
+                .collect();
+            if plan.having.as_ref().is_some_and(|h| !h.holds(kg, &|c| row[c.index].clone())) {
+                continue;
+            }
+            let no_binding = |_: &VarField| Value::Null;
+            let order = plan.order.iter().map(|o| order_value(&o.term, &row, &no_binding)).collect();
+            kept.push((order, kept.len(), row));
+        }
+        self.total = kept.len();
+        self.rows = kept;
+    }
+}
+
+/// The return items that are aggregates, with their positions.
+fn aggregates(plan: &MatchPlan) -> impl Iterator<Item = (usize, &super::returns::AggPlan)> {
+    plan.returns.iter().enumerate().filter_map(|(i, r)| match r {
+        ReturnPlan::Aggregate(a) => Some((i, a)),
+        ReturnPlan::Value(_) => None,
+    })
+}
+
+fn order_value(term: &Term<Key>, row: &[Value], binding: &dyn Fn(&VarField) -> Value) -> Value {
+    match term {
+        Term::Value(v) => v.clone(),
+        Term::Field(k) => k.read(row, binding),
     }
 }
 
@@ -183,17 +218,4 @@ fn row_bytes(order: &[Value], row: &[Value]) -> usize {
 /// What a held de-duplication key costs: its bytes and its place in the set.
 fn key_bytes(key: &[u8]) -> usize {
     key.len() + 32
-}
-
-/// An `order by` key of an aggregated row: a return item's value (count items included,
-/// by their column), or a constant.
-fn aggregate_order_key(plan: &MatchPlan, term: &Term<VarField>, row: &[Value]) -> Value {
-    match term {
-        Term::Value(v) => v.clone(),
-        Term::Field(f) => plan
-            .returns
-            .iter()
-            .position(|r| matches!(r, ReturnPlan::Value(g) if g == f))
-            .map_or(Value::Null, |i| row[i].clone()),
-    }
 }
