@@ -301,11 +301,13 @@ impl Mentions {
     pub fn toml(&self, source: &str) -> String {
         use std::fmt::Write as _;
         let s = |v: &str| toml::Value::String(v.to_string()).to_string();
+        // A comment ends at a line break: what it quotes is put on one line first.
+        let id = one_line(source);
         let mut out = format!(
-            "# Candidate records citing source {source}. Add the document to sources.toml as\n\
+            "# Candidate records citing source {id}. Add the document to sources.toml as\n\
              # `[[source]] id = {}`, choose each `rel` and `kind` (now \"?\"), and delete what\n\
              # the document does not state. Quotes are verbatim parts of the cited line.\n",
-            s(source)
+            s(&id)
         );
         for p in &self.pairs {
             debug_assert!(p.quote.split_whitespace().count() <= MAX_QUOTE_WORDS);
@@ -410,6 +412,17 @@ mod tests {
     fn capitalised_runs_are_candidate_names() {
         let line = "The Mansudae Art Studio and the Ministry of Foreign Affairs met UNICEF staff.";
         assert_eq!(capitalised(line, &[]), ["Mansudae Art Studio", "Ministry of Foreign Affairs", "UNICEF"]);
+    }
+
+    /// Found by the `mentions` fuzz target: a source id with a line break ended the header
+    /// comment, and the skeleton was not TOML.
+    #[test]
+    fn a_source_id_with_a_line_break_keeps_the_skeleton_valid_toml() {
+        let found = Mentions { lines: Vec::new(), pairs: Vec::new(), crowded: Vec::new(), new_names: Vec::new() };
+        for source in ["fuzz\"\n", "a\r\nb", "\u{1b}[31m"] {
+            let skeleton = found.toml(source);
+            assert!(skeleton.parse::<toml::Table>().is_ok(), "{skeleton}");
+        }
     }
 
     #[test]
