@@ -89,9 +89,7 @@ pub fn measure(data: &Dataset, waivers: &[Waiver], dir: &Path) -> Result<Coverag
     if !problems.is_empty() {
         return Err(problems);
     }
-    let finder = NameFinder::new(data.all_entities().flat_map(|e| {
-        std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)).map(move |n| (e.number(), n))
-    }));
+    let finder = NameFinder::of(data);
     let mut cited: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
     for ev in data.entity_evidence().chain(data.relation_evidence()) {
         cited.entry(ev.source.as_str()).or_default().insert(ev.line);

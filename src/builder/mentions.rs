@@ -73,9 +73,7 @@ pub struct NewName {
 
 /// Reads `text` against the graph `data`.
 pub fn find(data: &Dataset, text: &str) -> Mentions {
-    let finder = NameFinder::new(data.all_entities().flat_map(|e| {
-        std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)).map(move |n| (e.number(), n))
-    }));
+    let finder = NameFinder::of(data);
     let named = |n: u32| {
         let e = data.entity(n);
         Named { id: e.id().to_string(), name: e.name().to_string(), kind: e.kind().to_string() }
@@ -143,11 +141,7 @@ pub fn find(data: &Dataset, text: &str) -> Mentions {
         }
     }
     // `North Korean` is a word made from a known name, not a new entity.
-    let folded: HashSet<String> = data
-        .all_entities()
-        .flat_map(|e| std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)))
-        .map(str::to_lowercase)
-        .collect();
+    let folded: HashSet<String> = super::names::labels(data).map(|(_, name)| name.to_lowercase()).collect();
     let inflected = |name: &str| {
         let name = name.to_lowercase();
         (1..=3).any(|k| {

@@ -9,6 +9,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::data::Dataset;
+
 /// A name found on a line: which entity, and where (byte offsets into the line as given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -48,6 +50,11 @@ impl NameFinder {
             .build(&folded)
             .expect("an automaton over the graph's names fits in memory");
         NameFinder { automaton, patterns, spelled }
+    }
+
+    /// Every name and alias of the entities of `data`.
+    pub fn of(data: &Dataset) -> NameFinder {
+        NameFinder::new(labels(data))
     }
 
     /// The number of names looked for.
@@ -102,6 +109,13 @@ impl NameFinder {
         }
         out
     }
+}
+
+/// Every entity's name and aliases, with its number.
+pub fn labels(data: &Dataset) -> impl Iterator<Item = (u32, &str)> {
+    data.all_entities().flat_map(|e| {
+        std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str)).map(move |n| (e.number(), n))
+    })
 }
 
 /// Whether `text[start..end]` stands as whole words: no letter, digit or `_` just before
