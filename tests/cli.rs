@@ -244,7 +244,7 @@ fn graph_json_exports_a_picture_for_web_viewers() {
     assert!(ids.contains(&"poland") && ids.contains(&"munitions-industry-department"), "{ids:?}");
     let whole = kgq(&["export", "--format", "graph-json"], &root());
     let whole: serde_json::Value = serde_json::from_str(&stdout(&whole)).unwrap();
-    assert_eq!(whole["nodes"].as_array().unwrap().len(), 366);
+    assert_eq!(whole["nodes"].as_array().unwrap().len(), 369);
 }
 
 #[test]
@@ -311,7 +311,7 @@ fn query_writes_its_answer_where_o_says() {
     let out = kgq(&["query", "count country", "--format", "csv", "-o", target.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "", "nothing on standard output");
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), "count\n50\n");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "count\n51\n");
 }
 
 #[test]
@@ -356,7 +356,7 @@ fn the_extension_of_o_chooses_the_format_when_none_is_given() {
     let csv = dir.path().join("countries.csv");
     let out = kgq(&["query", "count country", "-o", csv.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "count\n50\n");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "count\n51\n");
     let dot = dir.path().join("graph.DOT");
     let out = kgq(&["export", "-o", dot.to_str().unwrap()], &root());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -13,7 +13,7 @@ fn shell(history: &Path) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kgq"));
     cmd.current_dir(root()).env("KGQ_HISTORY", history).env("NO_COLOR", "1").env("TERM", "xterm").env("COLUMNS", "200");
     let mut p = spawn_command(cmd, Some(20_000)).expect("kgq starts in a pseudo-terminal");
-    p.exp_string("kgq: the built-in graph, 366 entities, 809 relations. Type :help for help, :quit to leave.")
+    p.exp_string("kgq: the built-in graph, 369 entities, 807 relations. Type :help for help, :quit to leave.")
         .expect("the banner names the graph and how to get help");
     p.exp_string("kgq> ").expect("a prompt");
     p
@@ -53,7 +53,7 @@ fn a_session_answers_completes_continues_survives_errors_and_cancels() {
     p.exp_string("unknown statement `shwo`").unwrap();
     p.exp_string("did you mean `show`?").unwrap();
     p.send_line("count *").unwrap();
-    p.exp_string("366").expect("the session is alive after an error");
+    p.exp_string("369").expect("the session is alive after an error");
 
     // Ctrl-C cancels a long statement, not the session.
     p.send_line("match (a)-[p*1..12]-(b) return count(*)").unwrap();
@@ -69,7 +69,7 @@ fn a_session_answers_completes_continues_survives_errors_and_cancels() {
     // A pasted block of statements runs them all.
     p.send("\x1b[200~count relations\ncount person\x1b[201~\r").unwrap();
     p.flush().unwrap();
-    p.exp_string("809").expect("the first pasted statement");
+    p.exp_string("807").expect("the first pasted statement");
     p.exp_string("58").expect("the second pasted statement");
 
     // Ctrl-C at the prompt clears the line; Ctrl-D leaves.
@@ -82,7 +82,7 @@ fn a_session_answers_completes_continues_survives_errors_and_cancels() {
     p.exp_string(":format csv").unwrap();
     p.exp_string("kgq> ").unwrap();
     p.send_line("count *").unwrap();
-    p.exp_string("count\r\n366").expect("the cleared line was not run");
+    p.exp_string("count\r\n369").expect("the cleared line was not run");
     p.send_control('d').unwrap();
     p.exp_eof().expect("Ctrl-D ends the session");
 }
@@ -146,11 +146,11 @@ fn piped(input: &str, args: &[&str]) -> std::process::Output {
 fn piped_statements_print_answers_and_fail_the_exit_status() {
     let out = piped("count dprk_organ\n:format csv\ncount *;\n", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "count\n─────\n12\ncount\n366\n", "no banner, no prompts");
+    assert_eq!(stdout(&out), "count\n─────\n12\ncount\n369\n", "no banner, no prompts");
 
     let out = piped("count *\nshwo x\ncount dprk_organ\n", &[]);
     assert_eq!(out.status.code(), Some(1), "a failed statement fails the run");
-    assert!(stdout(&out).contains("366") && stdout(&out).contains("12"), "later statements still run");
+    assert!(stdout(&out).contains("369") && stdout(&out).contains("12"), "later statements still run");
     assert!(stderr(&out).contains("[stdin:2:1]"), "errors point into the input: {}", stderr(&out));
 
     let out = piped("count *\nshwo x\ncount dprk_organ\n", &["--bail"]);

@@ -6,7 +6,7 @@ use kgq::data::{self, DataFiles};
 use kgq::diag::{self, Style};
 use kgq::graph::KnowledgeGraph;
 
-use crate::support::{kgq, root, shared_sources, stdout};
+use crate::support::{SHIPPED_COUNTRIES, SHIPPED_ENTITIES, SHIPPED_RELATIONS, kgq, root, shared_sources, stdout};
 
 fn shipped() -> (DataFiles, data::Loaded) {
     let files = DataFiles::read_dir(&root().join("graph-data")).expect("graph-data is readable");
@@ -19,6 +19,17 @@ fn shipped_data_has_no_problems_at_all() {
     let (files, loaded) = shipped();
     let report = diag::render(&loaded.diagnostics, &files.map, Style::Plain);
     assert!(loaded.diagnostics.is_empty(), "{report}");
+}
+
+#[test]
+fn the_shipped_graph_has_the_size_the_tests_expect() {
+    let dataset = shipped().1.dataset.expect("shipped data loads");
+    let countries = dataset.all_entities().filter(|e| e.kind() == "country").count();
+    assert_eq!(
+        (dataset.entities.len(), dataset.relations.len(), countries),
+        (SHIPPED_ENTITIES, SHIPPED_RELATIONS, SHIPPED_COUNTRIES),
+        "graph-data changed size: update the SHIPPED_* constants in tests/support.rs"
+    );
 }
 
 #[test]

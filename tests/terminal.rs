@@ -6,7 +6,7 @@
 //! with a footer, ASCII rules without a UTF-8 locale, long answers in the shell through the
 //! pager; and never any of that in a pipe or a file.
 
-use crate::support::{fixture, kgq, kgq_with_input, root, stderr, stdout};
+use crate::support::{SHIPPED_ENTITIES, fixture, kgq, kgq_with_input, root, stderr, stdout};
 
 /// The first character a terminal would act on rather than show, other than a line break.
 /// Written independently of kgq's own test: C0 and C1 controls, DEL, bidirectional
@@ -232,15 +232,16 @@ fn a_terminal_shows_at_most_40_rows_and_says_how_many_more_there_are() {
     let shown = on_a_terminal(&["query", "find *"], &[("COLUMNS", "200")]);
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines.len(), 2 + 40 + 1, "{shown}");
-    assert_eq!(lines[42], "(326 more rows not shown; --max-rows all prints them)");
+    assert_eq!(lines[42], format!("({} more rows not shown; --max-rows all prints them)", SHIPPED_ENTITIES - 40));
     let all = on_a_terminal(&["query", "find *", "--max-rows", "all"], &[("COLUMNS", "1000")]);
-    assert_eq!(all.lines().count(), 2 + 366, "{all}");
+    assert_eq!(all.lines().count(), 2 + SHIPPED_ENTITIES, "{all}");
     let five = on_a_terminal(&["query", "find *", "--max-rows", "5"], &[("COLUMNS", "200")]);
-    assert!(five.ends_with("\n(361 more rows not shown; --max-rows all prints them)\n"), "{five}");
+    let more = SHIPPED_ENTITIES - 5;
+    assert!(five.ends_with(&format!("\n({more} more rows not shown; --max-rows all prints them)\n")), "{five}");
     // Never capped in a pipe, in JSON or CSV.
-    assert_eq!(stdout(&kgq(&["query", "find *"], &root())).lines().count(), 2 + 366);
+    assert_eq!(stdout(&kgq(&["query", "find *"], &root())).lines().count(), 2 + SHIPPED_ENTITIES);
     let csv = on_a_terminal(&["query", "find * as csv"], &[("COLUMNS", "200")]);
-    assert_eq!(csv.lines().count(), 1 + 366, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + SHIPPED_ENTITIES, "{csv}");
 }
 
 /// Starts the shell in a pseudo-terminal of 20 lines with `pager` as PAGER.
@@ -262,7 +263,11 @@ fn the_shell_pages_long_answers_until_told_not_to() {
     let mut p = shell_paging_through(MARKING_PAGER, &[]);
     p.send_line("find *").unwrap();
     p.exp_string("paged: entity").expect("a long answer goes through $PAGER");
-    p.exp_string("paged: (326 more rows not shown; :rows all prints them; :save FILE writes them)").unwrap();
+    p.exp_string(&format!(
+        "paged: ({} more rows not shown; :rows all prints them; :save FILE writes them)",
+        SHIPPED_ENTITIES - 40
+    ))
+    .unwrap();
     p.exp_string("kgq> ").unwrap();
     // A short answer is printed straight.
     p.send_line("count person").unwrap();
@@ -292,8 +297,11 @@ fn the_shell_pages_long_answers_until_told_not_to() {
 
     let mut p = shell_paging_through(MARKING_PAGER, &["--no-pager"]);
     p.send_line("find *").unwrap();
-    p.exp_string("\r\n(326 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
-        .expect("--no-pager prints straight to the terminal");
+    p.exp_string(&format!(
+        "\r\n({} more rows not shown; :rows all prints them; :save FILE writes them)\r\n",
+        SHIPPED_ENTITIES - 40
+    ))
+    .expect("--no-pager prints straight to the terminal");
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
 }
@@ -308,11 +316,11 @@ fn files_written_from_a_terminal_hold_every_row_whole() {
         assert_eq!(shown, "", "nothing on the terminal");
     }
     let table = std::fs::read_to_string(&txt).unwrap();
-    assert_eq!(table.lines().count(), 2 + 366);
+    assert_eq!(table.lines().count(), 2 + SHIPPED_ENTITIES);
     assert!(!table.contains('…') && !table.contains("not shown"), "{table}");
     let report = std::fs::read_to_string(&md).unwrap();
     assert!(report.starts_with("| entity | kind | country |\n| --- | --- | --- |\n"), "{report}");
-    assert_eq!(report.lines().count(), 2 + 366);
+    assert_eq!(report.lines().count(), 2 + SHIPPED_ENTITIES);
 }
 
 /// A PAGER that names no command loses no answer: `sh` says so, and the answer is printed.
@@ -320,8 +328,11 @@ fn files_written_from_a_terminal_hold_every_row_whole() {
 fn a_pager_that_cannot_run_leaves_the_answer_printed() {
     let mut p = shell_paging_through("no-such-pager-anywhere", &[]);
     p.send_line("find *").unwrap();
-    p.exp_string("\r\n(326 more rows not shown; :rows all prints them; :save FILE writes them)\r\n")
-        .expect("the answer is printed");
+    p.exp_string(&format!(
+        "\r\n({} more rows not shown; :rows all prints them; :save FILE writes them)\r\n",
+        SHIPPED_ENTITIES - 40
+    ))
+    .expect("the answer is printed");
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
 }

@@ -44,7 +44,7 @@ pub fn exercise(files: Vec<(String, String)>) {
     let loaded = data::load(&files);
     let _ = diag::render(&loaded.diagnostics, &files.map, Style::Plain);
     let Some(dataset) = loaded.dataset else { return };
-    let (_, waivers) = kgq::builder::waivers::read(&files, &dataset);
+    let (_, waivers) = kgq::builder::waivers::read(&files, &dataset, true);
     let _ = diag::render(&waivers, &files.map, Style::Plain);
     let bytes = snapshot::encode(&dataset);
     let back = snapshot::decode(&bytes).expect("the snapshot of a loaded dataset decodes");

@@ -54,8 +54,10 @@ enum Lines {
 const FIELDS: Fields = Fields { names: &["source", "lines", "reason"], evidence: false };
 
 /// The waivers of `files` (none when it has no coverage.toml), with every problem found:
-/// syntax, unknown fields, unknown sources, malformed or empty ranges, empty reasons.
-pub fn read(files: &DataFiles, data: &Dataset) -> (Vec<Waiver>, Vec<Diagnostic>) {
+/// syntax, unknown fields, unknown sources, malformed or empty ranges, empty reasons. When
+/// `sources_known` is false (sources.toml has errors of its own), a waiver's source is not
+/// judged: it may be one the broken file meant to declare.
+pub fn read(files: &DataFiles, data: &Dataset, sources_known: bool) -> (Vec<Waiver>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let Some(id) = files.coverage else { return (Vec::new(), diags) };
     let text = &files.map.get(id).text;
@@ -63,7 +65,7 @@ pub fn read(files: &DataFiles, data: &Dataset) -> (Vec<Waiver>, Vec<Diagnostic>)
     for record in parse::records::<Raw>(id, text, "waiver", &FIELDS, &mut diags).records {
         let (raw, at) = (record.value, record.location);
         let known = || data.sources.iter().map(|s| s.id.as_str());
-        if !known().any(|s| s == raw.source) {
+        if sources_known && !known().any(|s| s == raw.source) {
             let help = crate::suggest::help_for_unknown(&raw.source, known(), "sources");
             diags.push(Diagnostic::error(format!("unknown source `{}`", raw.source)).at(at.clone(), "here").help(help));
             continue;

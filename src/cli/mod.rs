@@ -482,7 +482,9 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
     // The accepted records are verified against the documents even when other records
     // have errors, so that every problem is reported in one run.
     let (dataset, mut diags) = data::load_accepted(&files);
-    diags.extend(builder::waivers::read(&files, &dataset).1);
+    let sources_known =
+        !diags.iter().any(|d| d.is_error() && d.location.as_ref().is_some_and(|l| Some(l.file) == files.sources));
+    diags.extend(builder::waivers::read(&files, &dataset, sources_known).1);
     data::sort(&mut diags);
     let mut verified = 0;
     if let Some(dir) = sources {
@@ -530,7 +532,7 @@ fn coverage(
             files: Box::new(files),
         }));
     };
-    let (waivers, problems) = builder::waivers::read(&files, &dataset);
+    let (waivers, problems) = builder::waivers::read(&files, &dataset, true);
     let measured =
         if problems.is_empty() { builder::coverage::measure(&dataset, &waivers, &sources) } else { Err(problems) };
     let report = measured.map_err(|problems| {
