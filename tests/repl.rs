@@ -201,3 +201,13 @@ fn save_dot_and_data_say_what_they_wrote_or_loaded() {
     let answers = String::from_utf8_lossy(&out.stdout);
     assert!(!answers.contains("wrote") && !answers.contains("loaded"), "answers stay answers: {answers}");
 }
+
+/// `:run` of a script with assertions gave each statement no time at all ("ran for 0 s and
+/// was stopped"): the shell's own time limit now applies, as in `kgq run`.
+#[test]
+fn run_in_the_shell_checks_a_script_as_kgq_run_does() {
+    let out = piped(":run graph-data/queries/invariants.kgq\n", &[]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(text.contains(" passed, 0 failed") && !text.contains("stopped"), "{text}");
+}
