@@ -665,10 +665,12 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
             pool.swap_remove(at.expect("checked"));
         }
         // A note says rows were left out exactly when they were, and how many when known.
+        // (Another note says when a name compared with matches no entity: not about rows.)
+        let notes: Vec<&String> = rows.notes.iter().filter(|n| !n.starts_with("no entity is called")).collect();
         let left_out = want.len() > limit;
-        prop_assert_eq!(!rows.notes.is_empty(), left_out, "{}", context);
+        prop_assert_eq!(!notes.is_empty(), left_out, "{}", context);
         if left_out && ordered {
-            prop_assert!(rows.notes[0].contains(&format!("of {}", want.len())), "{}", context);
+            prop_assert!(notes[0].contains(&format!("of {}", want.len())), "{}", context);
         }
     }
     Ok(())

@@ -121,7 +121,10 @@ impl Failure {
 /// Parses, checks and evaluates one statement.
 pub fn run(kg: &KnowledgeGraph, text: &str, settings: &Settings) -> Result<(Rows, Option<ast::Format>), Failure> {
     let query = parse(text).map_err(Failure::Query)?;
+    plan::take_unknown_names();
     let plan = plan(kg, &query).map_err(Failure::Query)?;
-    let rows = eval(kg, &plan, settings).map_err(Failure::Eval)?;
+    let unknown = plan::take_unknown_names();
+    let mut rows = eval(kg, &plan, settings).map_err(Failure::Eval)?;
+    rows.notes.extend(unknown);
     Ok((rows, query.format))
 }

@@ -4,7 +4,9 @@
 
 mod conditions;
 
-pub use conditions::{Cond, FieldType, Names, OrderTerm, Term, Typed, cited, condition, condition_with, typed};
+pub use conditions::{
+    Cond, FieldType, Names, OrderTerm, Term, Typed, cited, condition, condition_with, take_unknown_names, typed,
+};
 
 use super::QueryError;
 use super::ast::{self, Ident, KindSet, PathMode, PathOptions, Sp};

@@ -337,7 +337,8 @@ impl Session {
         };
         // A script with assertions is checked as `kgq run` would; plain statements print answers.
         if crate::scripts::has_assertions(&text) {
-            let options = crate::scripts::Options { style: Some(self.style), timeout: self.timeout, ..Default::default() };
+            let options =
+                crate::scripts::Options { style: Some(self.style), timeout: self.timeout, ..Default::default() };
             let summary = crate::scripts::run(&self.kg, &[path.to_path_buf()], &options, out);
             return if summary.passed_all() { Outcome::Ok } else { Outcome::Failed };
         }

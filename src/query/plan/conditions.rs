@@ -232,7 +232,52 @@ pub enum FieldType {
     Entity,
     /// A date: a literal must be a year or a quoted date.
     Date,
+    /// A word of the graph's vocabulary: a literal compared for (in)equality must be one of
+    /// its words, or the statement is refused with "did you mean" (as `(c:contry)` is).
+    Vocabulary(Vocabulary),
     Other,
+}
+
+/// The closed sets of words a field can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocabulary {
+    Kind,
+    Rel,
+    Status,
+    Source,
+}
+
+impl Vocabulary {
+    fn words(self, kg: &KnowledgeGraph) -> Vec<&str> {
+        match self {
+            Vocabulary::Kind => kg.schema.kinds.iter().map(|k| k.name.as_str()).collect(),
+            Vocabulary::Rel => kg.schema.relations.iter().map(|r| r.name.as_str()).collect(),
+            Vocabulary::Status => crate::model::Status::ALL.iter().map(|(name, _)| *name).collect(),
+            Vocabulary::Source => kg.sources.iter().map(|s| s.id.as_str()).collect(),
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Vocabulary::Kind => "kind",
+            Vocabulary::Rel => "relation",
+            Vocabulary::Status => "status",
+            Vocabulary::Source => "source",
+        }
+    }
+}
+
+thread_local! {
+    /// Names compared with a name or entity field that name no entity, found while a
+    /// statement is planned ([`typed`]). The comparison is exact and holds for none, which
+    /// [`take_unknown_names`] lets `query::run` say in the answer's notes.
+    static UNKNOWN_NAMES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The notes about names that matched no entity in the statement planned last on this
+/// thread, emptied.
+pub fn take_unknown_names() -> Vec<String> {
+    UNKNOWN_NAMES.with(|n| std::mem::take(&mut *n.borrow_mut()))
 }
 
 /// A field whose type is known when a statement is checked.
@@ -247,6 +292,8 @@ impl Typed for EntityField {
         match self {
             EntityField::Name => FieldType::Name,
             EntityField::Country => FieldType::Entity,
+            EntityField::Kind => FieldType::Vocabulary(Vocabulary::Kind),
+            EntityField::Source => FieldType::Vocabulary(Vocabulary::Source),
             _ => FieldType::Other,
         }
     }
@@ -260,6 +307,9 @@ impl Typed for RelationField {
         match self {
             RelationField::From | RelationField::To => FieldType::Entity,
             RelationField::Since | RelationField::Until | RelationField::Date | RelationField::When => FieldType::Date,
+            RelationField::Rel => FieldType::Vocabulary(Vocabulary::Rel),
+            RelationField::Status => FieldType::Vocabulary(Vocabulary::Status),
+            RelationField::Source => FieldType::Vocabulary(Vocabulary::Source),
             _ => FieldType::Other,
         }
     }
@@ -284,8 +334,16 @@ pub fn typed<F: Typed>(
             let node = match kg.named(text).as_slice() {
                 [node] => *node,
                 // No entity has that name, alias or id, so the plain comparison is exact: it
-                // matches nothing (scripts assert absence this way), and needs no suggestions.
-                [] => return Ok((field, plain)),
+                // matches nothing (scripts assert absence this way). The answer says so, with
+                // the nearest names, so that a misspelling is not read as "none exist".
+                [] => {
+                    let near: Vec<String> = kg.nearest(text, 3).iter().map(ToString::to_string).collect();
+                    let hint =
+                        if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
+                    let note = format!("no entity is called {text:?}, so a comparison with it holds for none{hint}");
+                    UNKNOWN_NAMES.with(|n| n.borrow_mut().push(note));
+                    return Ok((field, plain));
+                }
                 _ => {
                     return Err(resolve(kg, &ast::EntityRef { text: text.clone(), span: lit.span.clone() })
                         .expect_err("a name for several entities does not resolve"));
@@ -295,6 +353,15 @@ pub fn typed<F: Typed>(
                 Some(id) => (id, Value::Text(kg.entity(node).id().to_string())),
                 None => (field, Value::Entity(node)),
             })
+        }
+        (FieldType::Vocabulary(vocabulary), ast::Literal::Text(text)) if equality => {
+            let words = vocabulary.words(kg);
+            if words.iter().any(|w| w == text) {
+                return Ok((field, plain));
+            }
+            let what = vocabulary.what();
+            Err(QueryError::new(format!("unknown {what} {text:?}"), lit.span.clone(), format!("no such {what}"))
+                .help(crate::suggest::help_for_unknown(text, words.iter().copied(), &format!("{what}s"))))
         }
         (FieldType::Date, ast::Literal::Null) => Ok((field, plain)),
         // `before`, `after` and `during` compare dates, whatever the field holds.
