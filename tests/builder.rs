@@ -107,6 +107,10 @@ fn a_broken_waiver_is_an_error_at_its_place_in_coverage_and_in_check() {
     let (data, docs) = base_with(dir.path(), Some(past));
     let err = stderr(&coverage(&data, &docs, &[]));
     assert!(err.contains("source memo has 5 lines; this waiver ends at line 9"), "{err}");
+    // `check --sources` reads the documents too, and says the same.
+    let check = kgq(&["check", data.to_str().unwrap(), "--sources", docs.to_str().unwrap()], &root());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("this waiver ends at line 9"), "{}", stderr(&check));
 }
 
 #[test]

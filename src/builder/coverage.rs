@@ -72,20 +72,9 @@ pub fn measure(data: &Dataset, waivers: &[Waiver], dir: &Path) -> Result<Coverag
             Err(diag) => problems.push(diag),
         }
     }
-    for w in waivers {
-        let Some((_, text)) = texts.iter().find(|(s, _)| s.id == w.source) else { continue };
-        let lines = text.lines().count();
-        if w.last as usize > lines {
-            problems.push(
-                Diagnostic::error(format!(
-                    "source {} has {lines} lines; this waiver ends at line {}",
-                    w.source, w.last
-                ))
-                .at(w.origin.clone(), "past the end of the document")
-                .help("correct `lines`; line numbers are those of the document in the --sources folder"),
-            );
-        }
-    }
+    problems.extend(super::waivers::past_end(waivers, |source| {
+        texts.iter().find(|(s, _)| s.id == source).map(|(_, text)| text.lines().count())
+    }));
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -91,6 +91,23 @@ pub fn read(files: &DataFiles, data: &Dataset, sources_known: bool) -> (Vec<Waiv
     (out, diags)
 }
 
+/// Waivers that run past the end of their document: `lines_of` gives a source's line count
+/// (None when its document was not read, which is reported elsewhere).
+pub fn past_end(waivers: &[Waiver], lines_of: impl Fn(&str) -> Option<usize>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for w in waivers {
+        let Some(lines) = lines_of(&w.source) else { continue };
+        if w.last as usize > lines {
+            diags.push(
+                Diagnostic::error(format!("source {} has {lines} lines; this waiver ends at line {}", w.source, w.last))
+                    .at(w.origin.clone(), "past the end of the document")
+                    .help("correct `lines`; line numbers are those of the document in the --sources folder"),
+            );
+        }
+    }
+    diags
+}
+
 fn range(lines: &Lines) -> Option<(u32, u32)> {
     let number = |s: &str| s.trim().parse::<u32>().ok().filter(|&n| n >= 1);
     let (first, last) = match lines {

@@ -484,11 +484,18 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
     let (dataset, mut diags) = data::load_accepted(&files);
     let sources_known =
         !diags.iter().any(|d| d.is_error() && d.location.as_ref().is_some_and(|l| Some(l.file) == files.sources));
-    diags.extend(builder::waivers::read(&files, &dataset, sources_known).1);
+    let (waivers, waiver_problems) = builder::waivers::read(&files, &dataset, sources_known);
+    diags.extend(waiver_problems);
     data::sort(&mut diags);
     let mut verified = 0;
     if let Some(dir) = sources {
         diags.extend(data::verify_sources(&dataset, dir));
+        // A waiver past the end of its document is caught here too, not only by `coverage`.
+        let lines = |id: &str| {
+            let source = dataset.sources.iter().find(|s| s.id == id)?;
+            data::read_document(dir, source).ok().map(|text| text.lines().count())
+        };
+        diags.extend(builder::waivers::past_end(&waivers, lines));
         data::sort(&mut diags);
         verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
     }
