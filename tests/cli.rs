@@ -409,3 +409,36 @@ fn the_shell_and_run_take_a_timeout_like_query() {
         assert_eq!(stderr(&out), "kgq: --timeout must be a positive number of seconds\n");
     }
 }
+
+/// The shell's flags work before it (`kgq --timeout 30`), and before another subcommand,
+/// where they would mean nothing, they are refused rather than ignored.
+#[test]
+fn the_shells_flags_go_with_the_shell() {
+    let out = crate::support::kgq_with_input(&["--timeout", "30", "--no-history"], &root(), "count country\n");
+    assert!(out.status.success() && stdout(&out).contains("count"), "{}", stderr(&out));
+    let out = kgq(&["--timeout", "3", "query", "count *"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("are the shell's"), "{}", stderr(&out));
+}
+
+/// `-o answer.xlsx` wrote a text table under a name that promises a spreadsheet.
+#[test]
+fn an_output_file_whose_extension_names_no_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answer.xlsx");
+    let out = kgq(&["query", "count *", "-o", file.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot tell a format from `.xlsx`"), "{}", stderr(&out));
+    assert!(!file.exists());
+    let plain = dir.path().join("answer");
+    assert!(kgq(&["query", "count *", "-o", plain.to_str().unwrap()], &root()).status.success());
+    assert!(std::fs::read_to_string(plain).unwrap().starts_with("count"));
+}
+
+/// A skeleton citing a source id that is already declared would point into that document.
+#[test]
+fn mentions_refuses_a_skeleton_citing_a_declared_source() {
+    let out = kgq(&["mentions", "tests/fixtures/docs/memo.txt", "--format", "toml", "--source", "002"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("source `002` is already declared"), "{}", stderr(&out));
+}

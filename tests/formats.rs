@@ -247,7 +247,16 @@ fn tables_fit_any_width_and_count_the_rows_they_leave_out() {
             let printed = cap.min(rows.rows.len());
             assert_eq!(grid.len(), 2 + printed, "{statement} at {width}, cap {cap}:\n{text}");
             let left = rows.rows.len() - printed;
-            let footer = text.lines().find(|l| l.contains("not shown"));
+            // Each note, its wrapped lines joined again; every line of it fits the width.
+            let mut notes: Vec<String> = Vec::new();
+            for line in text.lines().skip(grid.len()) {
+                assert!(line.width() <= width, "{statement} at {width}: {line:?}");
+                match line.strip_prefix(' ') {
+                    Some(more) => notes.last_mut().expect("a note to continue").push_str(&format!(" {more}")),
+                    None => notes.push(line.to_string()),
+                }
+            }
+            let footer = notes.iter().find(|l| l.contains("not shown")).map(String::as_str);
             match left {
                 0 => assert_eq!(footer, None),
                 1 => assert_eq!(footer, Some("(1 more row not shown)")),

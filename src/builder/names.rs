@@ -3,9 +3,10 @@
 //!
 //! Matching is on whole words, ignores case and typographic quote marks (`North Korea’s`
 //! finds `North Korea`), and prefers the longest name at a place (`Korea General
-//! Corporation` over `Korea`). Names written in capitals only (acronyms such as `KPA`) must
-//! appear in capitals, so that an acronym does not match an ordinary word. Names shorter
-//! than two characters are not looked for.
+//! Corporation` over `Korea`). A name of one word (`Park`, `Gulf`, `KPA`) must appear
+//! spelled as it is, capitals included, so that a surname or an acronym does not match an
+//! ordinary word (`the park`, `kpa`); longer names ignore case. Names shorter than two
+//! characters are not looked for.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -22,9 +23,9 @@ pub struct Mention {
 /// The names of a graph, ready to be looked for.
 pub struct NameFinder {
     automaton: AhoCorasick,
-    /// For each pattern: the entity it names, and whether it must match in capitals.
+    /// For each pattern: the entity it names, and whether it must match as spelled.
     patterns: Vec<(u32, bool)>,
-    /// The patterns' original spelling, for the acronym check.
+    /// The patterns' original spelling, for names that must match as spelled.
     spelled: Vec<String>,
 }
 
@@ -40,9 +41,9 @@ impl NameFinder {
             if name.chars().count() < 2 {
                 continue;
             }
-            let acronym = name.chars().any(char::is_alphabetic) && !name.chars().any(char::is_lowercase);
+            let one_word = !name.contains(char::is_whitespace);
             folded.push(fold(name).text);
-            patterns.push((entity, acronym));
+            patterns.push((entity, one_word));
             spelled.push(name.to_string());
         }
         let automaton = AhoCorasickBuilder::new()
@@ -81,7 +82,7 @@ impl NameFinder {
             }
             let pattern = m.pattern().as_usize();
             let (start_orig, end_orig) = (folded.original(start), folded.original(end));
-            if self.patterns[pattern].1 && &line[start_orig..end_orig] != self.spelled[pattern].as_str() {
+            if self.patterns[pattern].1 && straight(&line[start_orig..end_orig]) != straight(&self.spelled[pattern]) {
                 continue;
             }
             found.push((start, end, pattern));
@@ -127,6 +128,19 @@ fn boundary(text: &[u8], start: usize, end: usize) -> bool {
     !before.is_some_and(word) && !after.is_some_and(word)
 }
 
+/// `text` with its quote marks made straight, case kept.
+fn straight(text: &str) -> String {
+    text.chars().map(straight_quote).collect()
+}
+
+fn straight_quote(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        other => other,
+    }
+}
+
 /// Text lower-cased with quote marks made straight, and where each of its bytes came from.
 struct Folded {
     text: String,
@@ -144,12 +158,7 @@ fn fold(line: &str) -> Folded {
     let mut text = String::with_capacity(line.len());
     let mut from = Vec::with_capacity(line.len() + 1);
     for (at, c) in line.char_indices() {
-        let straight = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            other => other,
-        };
-        for lower in straight.to_lowercase() {
+        for lower in straight_quote(c).to_lowercase() {
             let before = text.len();
             text.push(lower);
             from.extend(std::iter::repeat_n(at, text.len() - before));
@@ -186,9 +195,10 @@ mod tests {
     }
 
     #[test]
-    fn case_and_quote_marks_are_ignored_but_acronyms_are_not() {
+    fn case_and_quote_marks_are_ignored_but_one_word_names_match_as_spelled() {
         assert_eq!(names("NORTH KOREA’S workers"), [(0, "NORTH KOREA")]);
         assert_eq!(names("the kpa and the KPA"), [(3, "KPA")]);
+        assert_eq!(names("a poland, POLAND and Poland"), [(4, "Poland"), (5, "Poland")]);
     }
 
     #[test]

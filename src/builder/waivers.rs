@@ -99,9 +99,12 @@ pub fn past_end(waivers: &[Waiver], lines_of: impl Fn(&str) -> Option<usize>) ->
         let Some(lines) = lines_of(&w.source) else { continue };
         if w.last as usize > lines {
             diags.push(
-                Diagnostic::error(format!("source {} has {lines} lines; this waiver ends at line {}", w.source, w.last))
-                    .at(w.origin.clone(), "past the end of the document")
-                    .help("correct `lines`; line numbers are those of the document in the --sources folder"),
+                Diagnostic::error(format!(
+                    "source {} has {lines} lines; this waiver ends at line {}",
+                    w.source, w.last
+                ))
+                .at(w.origin.clone(), "past the end of the document")
+                .help("correct `lines`; line numbers are those of the document in the --sources folder"),
             );
         }
     }

@@ -55,6 +55,11 @@ pub struct Cli {
     #[arg(long)]
     pub no_pager: bool,
 
+    /// The shell (`kgq` alone) stops each statement after this many seconds (120 unless
+    /// given; Ctrl-C stops one sooner).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -250,16 +255,24 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         clap::ColorChoice::Always => diag::Colouring::Always,
         clap::ColorChoice::Never => diag::Colouring::Never,
     });
+    // The shell's flags before a subcommand would be silently ignored by any other one.
+    let shell_flags = cli.no_history || cli.bail || cli.no_pager || cli.timeout.is_some();
+    if shell_flags && !matches!(cli.command, None | Some(Command::Repl { .. })) {
+        return Err(Termination::usage(
+            "--no-history, --bail, --no-pager and --timeout before a subcommand are the shell's; \
+             give the subcommand's own options after its name (e.g. `kgq query '...' --timeout 30`)",
+        ));
+    }
     let command = cli.command.unwrap_or(Command::Repl {
         no_history: cli.no_history,
         bail: cli.bail,
         no_pager: cli.no_pager,
-        timeout: 120.0,
+        timeout: cli.timeout.unwrap_or(120.0),
     });
     let data = cli.data.as_deref();
     match command {
         Command::Repl { no_history, bail, no_pager, timeout } => {
-            let timeout = seconds(timeout)?;
+            let timeout = seconds(cli.timeout.unwrap_or(timeout))?;
             let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
             let options = repl::Options {
                 history: !(no_history || cli.no_history),
@@ -339,8 +352,19 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             let timeout = seconds(timeout)?;
             let kg = load_graph(data)?;
             let (rows, written) = run_statement(&kg, &statement, &Settings { timeout, cancel: None })?;
-            let output =
-                written.or(format).or_else(|| path.as_deref().and_then(Format::of_file)).unwrap_or(Format::Table);
+            let output = written.or(format).or_else(|| path.as_deref().and_then(Format::of_file)).map_or_else(
+                || match path.as_deref().and_then(|p| p.extension()) {
+                    // `-o answer.xlsx` would get a text table under a name that promises
+                    // something else.
+                    Some(ext) => Err(Termination::usage(format!(
+                        "cannot tell a format from `.{}`; give --format, or -o FILE with the \
+                             extension of one (.txt, .md, .json, .csv, .dot, .graph.json, .svg, .png)",
+                        diag::visible(&ext.to_string_lossy())
+                    ))),
+                    None => Ok(Format::Table),
+                },
+                Ok,
+            )?;
             check_destination(output, picture, path.as_deref())?;
             let screen = table.screen(path.is_none());
             write_produced(path.as_deref(), &produce(&kg, Subject::Answer(&rows), output, picture, &screen)?)
@@ -571,6 +595,14 @@ fn mentions(
     let bytes = data::read_regular(file, data::MAX_FILE_BYTES).map_err(|err| unreadable(err.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
     let dataset = DataSource::given(data).open(|_| {}).map_err(refused)?;
+    if let (MentionsFormat::Toml, Some(taken)) = (format, dataset.sources.iter().find(|s| s.id == source)) {
+        // The skeleton's locators would point into that other document.
+        return Err(Termination::usage(format!(
+            "source `{}` is already declared ({}); give the new document an id of its own with --source",
+            diag::visible(source),
+            diag::visible(&taken.title)
+        )));
+    }
     let found = builder::mentions::find(&dataset, &text);
     let out = match format {
         MentionsFormat::Text => diag::visible_lines(&found.text()).into_owned(),

@@ -58,19 +58,7 @@ pub fn render(kg: &KnowledgeGraph, rows: &Rows, screen: &Screen, layout: Layout)
         out.text.push_str("(no rows)\n");
     }
     for note in &rows.notes {
-        let note = format!("({note})");
-        // On a terminal a long note wraps at word breaks, under its first character.
-        match screen.width {
-            Some(width) if textwrap::core::display_width(&note) > width => {
-                let options = textwrap::Options::new(width).subsequent_indent(" ");
-                for line in textwrap::wrap(&note, options) {
-                    let _ = writeln!(out.text, "{line}");
-                }
-            }
-            _ => {
-                let _ = writeln!(out.text, "{note}");
-            }
-        }
+        out.noted(&format!("({note})"));
     }
     out.sources();
     // Data and query text may hold escape sequences; nothing reaches a terminal raw. Cells
@@ -176,7 +164,23 @@ impl Out<'_> {
     /// `(what; how)`: a note under a table, with how to see what it left out if told.
     fn note(&mut self, what: &str, how: &str) {
         let how = if how.is_empty() { String::new() } else { format!("; {how}") };
-        let _ = writeln!(self.text, "({what}{how})");
+        self.noted(&format!("({what}{how})"));
+    }
+
+    /// A note on its own line; on a terminal a long one wraps at word breaks, its further
+    /// lines indented by one space.
+    fn noted(&mut self, note: &str) {
+        match self.screen.width {
+            Some(width) if textwrap::core::display_width(note) > width => {
+                let options = textwrap::Options::new(width).subsequent_indent(" ");
+                for line in textwrap::wrap(note, options) {
+                    let _ = writeln!(self.text, "{line}");
+                }
+            }
+            _ => {
+                let _ = writeln!(self.text, "{note}");
+            }
+        }
     }
 
     /// A cell's text, on one line: line breaks and other controls in it shown as escapes. A
