@@ -38,6 +38,9 @@ pub struct Picture {
     pub end: Option<EntityRef>,
     /// The whole graph, not an answer: drawn by a force-directed layout (see `dot`).
     pub whole: bool,
+    /// A neighbourhood (`neighbors`): each entity is drawn on its shortest path from the
+    /// centre, so relations between the others are not drawn, and the picture says so.
+    pub neighbourhood: bool,
 }
 
 /// One drawn edge: the relations with the same ends, kind and status.
@@ -84,6 +87,7 @@ impl Picture {
             start: None,
             end: None,
             whole: false,
+            neighbourhood: false,
         }
     }
 
@@ -100,6 +104,7 @@ impl Picture {
         pic.end = if layout == Layout::LeftToRight { rows.focus.get(1).copied() } else { None };
         pic.focus.extend(rows.focus.iter().copied());
         pic.nodes.extend(rows.focus.iter().copied());
+        pic.neighbourhood = rows.shape == Shape::Table && rows.focus.len() == 1;
         for row in &rows.rows {
             // A `connect` row's last cell holds path numbers, not values to draw.
             for v in row.iter().filter(|v| !matches!(v, Value::List(_)) || rows.shape != Shape::Connect) {

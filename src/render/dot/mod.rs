@@ -68,6 +68,14 @@ pub fn render(kg: &KnowledgeGraph, pic: &Picture, options: &Options) -> String {
     } else {
         header(&mut out, options.layout.unwrap_or(pic.layout));
     }
+    if let Some(centre) = pic.start.filter(|_| pic.neighbourhood) {
+        // Only the answer's paths are drawn: say what a reader might look for and not find.
+        let caption = format!(
+            "Each entity is drawn on its shortest path from {}; other relations between them are not drawn (a match statement lists them).",
+            kg.entity(centre).name()
+        );
+        let _ = writeln!(out, "  graph [label=\"{}\", labelloc=b, labeljust=l, fontsize=9];", escape::label(&caption));
+    }
     let nodes = pic.nodes(kg);
     let (loose, boxes) = match options.cluster {
         Some(Cluster::Country) => boxes::by_country(kg, &nodes),
