@@ -49,16 +49,33 @@ pub fn records<T: DeserializeOwned>(
     fields: &Fields,
     diags: &mut Vec<Diagnostic>,
 ) -> Parsed<T> {
-    let (root, complete) = tables(file, text, &[table], diags);
-    let parsed = decode_table(file, &root, table, fields, !complete, diags);
+    let Tables { root, complete, misspelt } = tables(file, text, &[table], diags);
+    let mut parsed = decode_table(file, &root, table, fields, !complete, diags);
+    // Records under a misspelt name (`[[entitiy]]`) are checked as what they were meant to
+    // be, so that their own problems are reported in the same run (the name is already an
+    // error), and what they declare is known to the files that refer to it.
+    for (name, _) in &misspelt {
+        let more: Parsed<T> = decode_table(file, &root, name, fields, !complete, diags);
+        parsed.records.extend(more.records);
+        parsed.complete &= more.complete;
+    }
     Parsed { complete: complete && parsed.complete, ..parsed }
+}
+
+/// A parsed file's tables.
+pub struct Tables<'t> {
+    pub root: DeTable<'t>,
+    /// No syntax error and no top-level key but the expected tables and misspellings of them.
+    pub complete: bool,
+    /// Arrays of tables under a misspelt name, each with the name it was meant to be.
+    pub misspelt: Vec<(String, String)>,
 }
 
 /// Parses a file that holds the array-of-tables named in `names`, reporting syntax errors
 /// and any other top-level key (a misspelt table name gets "did you mean", and is one
 /// error however many tables carry it). Returns the file's tables and whether it parsed
 /// with nothing left out.
-pub fn tables<'t>(file: FileId, text: &'t str, names: &[&str], diags: &mut Vec<Diagnostic>) -> (DeTable<'t>, bool) {
+pub fn tables<'t>(file: FileId, text: &'t str, names: &[&str], diags: &mut Vec<Diagnostic>) -> Tables<'t> {
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut complete = errors.is_empty();
     for error in errors {
@@ -71,19 +88,24 @@ pub fn tables<'t>(file: FileId, text: &'t str, names: &[&str], diags: &mut Vec<D
     }
     let holds = names.iter().map(|n| format!("`[[{n}]]`")).collect::<Vec<_>>().join(" and ");
     let syntax_errors = !complete;
+    let mut misspelt = Vec::new();
     for (key, value) in root.get_ref().iter() {
         let name: &str = key.get_ref().as_ref();
         if names.contains(&name) {
             continue;
         }
-        complete = false;
         let table = matches!(value.get_ref(), DeValue::Array(_) | DeValue::Table(_));
+        let meant = did_you_mean(name, names.iter().copied());
+        match meant {
+            Some(best) if matches!(value.get_ref(), DeValue::Array(_)) => misspelt.push((name.to_string(), best.to_string())),
+            _ => complete = false,
+        }
         // After a syntax error, a stray key is most often a record's line that the broken
         // header left at the top level: the syntax error explains it.
         if syntax_errors && !table {
             continue;
         }
-        let help = match did_you_mean(name, names.iter().copied()) {
+        let help = match meant {
             Some(best) => format!("did you mean `[[{best}]]`? This file holds {holds} tables only"),
             None => format!("this file holds {holds} tables only"),
         };
@@ -94,7 +116,7 @@ pub fn tables<'t>(file: FileId, text: &'t str, names: &[&str], diags: &mut Vec<D
                 .help(help),
         );
     }
-    (root.into_inner(), complete)
+    Tables { root: root.into_inner(), complete, misspelt }
 }
 
 /// Decodes the items of the array-of-tables `table` of a parsed file; `quiet` when the

@@ -38,7 +38,9 @@ pub struct Declared<T> {
 /// The vocabulary schema.toml declares, with every problem in it reported.
 pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> Declared<Schema> {
     let text = &files.map.get(file).text;
-    let (root, parsed) = parse::tables(file, text, &["kind", "relation"], diags);
+    let parse::Tables { root, complete: parsed, misspelt } = parse::tables(file, text, &["kind", "relation"], diags);
+    // Misspelt tables (`[[kinds]]`) are reported; what they hold is not declared here.
+    let parsed = parsed && misspelt.is_empty();
     let raw_kinds = parse::decode_table::<parse::RawKind>(file, &root, "kind", &parse::KIND_FIELDS, !parsed, diags);
     let raw_rels =
         parse::decode_table::<parse::RawRelDef>(file, &root, "relation", &parse::REL_DEF_FIELDS, !parsed, diags);
