@@ -97,7 +97,9 @@ pub fn tables<'t>(file: FileId, text: &'t str, names: &[&str], diags: &mut Vec<D
         let table = matches!(value.get_ref(), DeValue::Array(_) | DeValue::Table(_));
         let meant = did_you_mean(name, names.iter().copied());
         match meant {
-            Some(best) if matches!(value.get_ref(), DeValue::Array(_)) => misspelt.push((name.to_string(), best.to_string())),
+            Some(best) if matches!(value.get_ref(), DeValue::Array(_)) => {
+                misspelt.push((name.to_string(), best.to_string()))
+            }
             _ => complete = false,
         }
         // After a syntax error, a stray key is most often a record's line that the broken

@@ -571,12 +571,31 @@ fn parse_error(text: &str, err: pest::error::Error<Rule>) -> QueryError {
         Some(form) => format!("the statement's form is: {form}"),
         None => "see the README's language tour for the statements' forms".to_string(),
     };
+    // `exists { }` is a condition, not a value to return.
+    if found_is_brace(text, pos) && text[..pos].trim_end().to_ascii_lowercase().ends_with("exists") {
+        return QueryError::new("exists { } is a condition, not a value", span, "a condition here")
+            .help("use it in where: match (w) where exists { (w)-[:employs]-() } return w.name");
+    }
+    // Inside an aggregate's brackets: it takes one field, a variable or `*`, not a list or
+    // another aggregate (pest reports the place where the argument began).
+    let before = text[..pos].trim_end().trim_end_matches(|c: char| c.is_ascii_alphabetic()).trim_end();
+    if let Some(call) = before.strip_suffix('(').map(str::trim_end) {
+        let name = call.rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
+        if ["count", "collect", "min", "max", "sum", "avg"].contains(&name.as_str()) {
+            return QueryError::new(format!("{name}( ) takes one argument"), span, "not an argument it takes")
+                .help(format!("give one field, a variable or * (count only), with distinct before it if repeats should count once: {name}(distinct k.name)"));
+        }
+    }
     // A word where a keyword could go, one letter or two from a keyword: a misspelt option
     // or clause (`limt`, `wehre`).
     if let Some(word) = near_keyword(found, super::syntax::clause_keywords()) {
         help = format!("did you mean `{word}`? {help}");
     }
     QueryError::new(format!("expected {what}, found {found_text}"), span, label).help(help)
+}
+
+fn found_is_brace(text: &str, pos: usize) -> bool {
+    text[pos..].starts_with('{')
 }
 
 /// What a person would type for a grammar rule; None for rules never worth naming.
@@ -618,6 +637,7 @@ fn user_word(rule: Rule) -> Option<&'static str> {
         Rule::kw_of => "`of`",
         Rule::kw_relations => "`relations`",
         Rule::kw_return => "`return`",
+        Rule::kw_only => "`only`",
         _ => return None,
     })
 }

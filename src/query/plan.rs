@@ -227,7 +227,11 @@ pub(super) fn rows_limit(limit: Option<&Sp<usize>>, default: usize) -> Result<us
             n.span.clone(),
             "row limit",
         )
-        .help("ask for fewer rows, or narrow the question with options")),
+        .help(if n.value == 0 {
+            "a limit is at least 1; to ask whether anything matches, use count".to_string()
+        } else {
+            format!("ask for at most {HARD_MAX_ROWS} rows, or narrow the question with options")
+        })),
         Some(n) => Ok(n.value),
     }
 }
