@@ -431,7 +431,8 @@ fn why(kg: &KnowledgeGraph, a: EntityRef, b: EntityRef) -> Rows {
     rows
 }
 
-/// Counts by group value; a list value counts once for each of its items.
+/// Counts by group value; a list value counts once for each of its distinct items, and a
+/// note says how many counted in several groups.
 fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<Value>>) -> Rows {
     // Groups by the values' byte keys: one hash lookup per value, linear in the rows.
     let mut counts: Vec<(Value, i64)> = Vec::new();
@@ -444,6 +445,8 @@ fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<
         counts[at].1 += 1;
     };
     let mut total = 0;
+    // Items whose value is a list of several distinct values, each counted in every group.
+    let mut several = 0;
     for v in values {
         total += 1;
         if column.is_empty() {
@@ -452,7 +455,13 @@ fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<
         match v {
             None => {}
             Some(Value::List(items)) if items.is_empty() => bump(Value::Null),
-            Some(Value::List(items)) => items.into_iter().for_each(&mut bump),
+            Some(Value::List(mut items)) => {
+                // A value listed twice (two locators in one source) counts once.
+                let mut seen = std::collections::HashSet::new();
+                items.retain(|i| seen.insert(row_key(std::slice::from_ref(i))));
+                several += usize::from(items.len() > 1);
+                items.into_iter().for_each(&mut bump)
+            }
             Some(v) => bump(v),
         }
     }
@@ -464,6 +473,11 @@ fn tally(kg: &KnowledgeGraph, column: &str, values: impl Iterator<Item = Option<
     counts.sort_by(|(ka, na), (kb, nb)| nb.cmp(na).then_with(|| fields::sort_order(kg, ka, kb)));
     let mut rows = Rows::new(Shape::Table, &[column, "count"]);
     rows.rows = counts.into_iter().map(|(k, n)| vec![k, Value::Int(n)]).collect();
+    if several > 0 {
+        rows.notes.push(format!(
+            "{several} of the {total} counted have several values of {column} and are counted in each of their groups, so the counts add up to more than {total}"
+        ));
+    }
     rows
 }
 
