@@ -195,7 +195,7 @@ fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
 /// two or three lines, because the entity column was as wide as the longest name.
 #[test]
 fn at_80_columns_each_row_of_a_table_is_one_line() {
-    let shown = on_a_terminal(&["query", "neighbors \"Poland\" limit 6"], &[("COLUMNS", "80")]);
+    let shown = on_a_terminal(&["query", "neighbors \"Poland\" with commentary limit 6"], &[("COLUMNS", "80")]);
     let lines: Vec<&str> = shown.lines().collect();
     // Header, rule, six rows, then notes (a long one wrapped to the width).
     assert!(lines[2..8].iter().all(|l| !l.starts_with('(') && !l.starts_with(' ')), "{shown}");
