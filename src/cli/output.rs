@@ -200,7 +200,7 @@ fn refusal(err: ProduceError) -> Termination {
             Termination::problem(format!("Graphviz `dot` failed ({status})")).after(&stderr)
         }
         ProduceError::Graphviz(err) => Termination::usage(err),
-        ProduceError::Folder => Termination::usage(format!("{err}; write it with kgq export --format neo4j -o DIR")),
+        ProduceError::Folder => Termination::usage(err),
         ProduceError::NoDelimiter(err) => Termination::problem(err),
     }
 }

@@ -87,7 +87,7 @@ pub enum ProduceError {
     #[error(transparent)]
     Graphviz(#[from] GraphvizError),
     /// Neo4j's import is a folder of files, which only `kgq export -o DIR` writes.
-    #[error("the neo4j format is a folder of files")]
+    #[error("the neo4j format is a folder of files; write it with kgq export --format neo4j -o DIR")]
     Folder,
     #[error(transparent)]
     NoDelimiter(#[from] neo4j::NoDelimiter),

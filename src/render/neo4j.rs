@@ -222,13 +222,7 @@ fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String
         if let Some(country) = e.country() {
             props.push(("country", string(country)));
         }
-        if let Some(note) = e.note() {
-            props.push(("note", string(note)));
-        }
-        let evidence = evidence_items(e.evidence());
-        if !evidence.is_empty() {
-            props.push(("evidence", list(evidence.iter().map(|ev| string(ev)))));
-        }
+        note_and_evidence(&mut props, e.note(), e.evidence());
         let _ = writeln!(
             out,
             "MERGE (n:Entity {{id: {}}}) SET n:{} SET n += {};",
@@ -246,13 +240,7 @@ fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String
             }
         }
         props.push(("status", string(r.status().as_str())));
-        if let Some(note) = r.note() {
-            props.push(("note", string(note)));
-        }
-        let evidence = evidence_items(r.evidence());
-        if !evidence.is_empty() {
-            props.push(("evidence", list(evidence.iter().map(|ev| string(ev)))));
-        }
+        note_and_evidence(&mut props, r.note(), r.evidence());
         let _ = writeln!(
             out,
             "MATCH (a:Entity {{id: {}}}), (b:Entity {{id: {}}}) CREATE (a)-[:{} {}]->(b);",
@@ -263,6 +251,16 @@ fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String
         );
     }
     out
+}
+
+/// The note and the evidence, which entities and relations both have, when present.
+fn note_and_evidence(props: &mut Vec<(&str, String)>, note: Option<&str>, evidence: &[Evidence]) {
+    if let Some(note) = note {
+        props.push(("note", string(note)));
+    }
+    if !evidence.is_empty() {
+        props.push(("evidence", list(evidence_items(evidence).iter().map(|ev| string(ev)))));
+    }
 }
 
 /// A property map literal: the built-in properties, then the attributes (renamed as the
