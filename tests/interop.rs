@@ -9,6 +9,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use proptest::prelude::*;
+
 use crate::support::{fixture, kgq, root, stderr, stdout};
 
 /// `kgq [--data DATA] export ARGS...`, which must succeed; its standard output.
@@ -218,5 +220,134 @@ fn python_tools_read_the_exports_as_kgq_wrote_them() {
         run.arg(&script).arg(env!("CARGO_BIN_EXE_kgq")).args(data).env("NO_COLOR", "1");
         let out = run.output().expect("python runs");
         assert!(out.status.success(), "{data:?}:\n{}{}", stdout(&out), stderr(&out));
+    }
+}
+
+/// A random attribute value of one of the types attributes come in.
+fn attr_value() -> impl Strategy<Value = toml::Value> {
+    prop_oneof![
+        (-5i64..5).prop_map(toml::Value::Integer),
+        (-5i64..5).prop_map(|i| toml::Value::Float(i as f64 / 2.0)),
+        any::<bool>().prop_map(toml::Value::Boolean),
+        "[a;|\"\n]{0,3}".prop_map(toml::Value::String),
+        prop::collection::vec((0i64..3).prop_map(toml::Value::Integer), 1..3).prop_map(toml::Value::Array),
+    ]
+}
+
+/// The GraphML type an attribute's values need, by brute force: one type for all, numbers
+/// widened to double, lists and anything mixed as strings.
+fn expected_type(values: &[&toml::Value]) -> &'static str {
+    let kinds: HashSet<&str> = values
+        .iter()
+        .map(|v| match v {
+            toml::Value::Integer(_) => "long",
+            toml::Value::Float(_) => "double",
+            toml::Value::Boolean(_) => "boolean",
+            toml::Value::Array(_) => "list",
+            _ => "string",
+        })
+        .collect();
+    match kinds.iter().copied().collect::<Vec<_>>()[..] {
+        ["list"] | ["string"] => "string",
+        [one] => one,
+        _ if kinds.iter().all(|k| ["long", "double"].contains(k)) => "double",
+        _ => "string",
+    }
+}
+
+/// A random relation: its ends, whether it is of the undirected kind, attributes `a`, `b`.
+type RandomRelation = (usize, usize, bool, Option<toml::Value>, Option<toml::Value>);
+
+/// Random graphs of one kind and two relation kinds, with parallel relations and typed
+/// attributes `a`, `b` on relations.
+fn random_graph() -> impl Strategy<Value = (usize, Vec<RandomRelation>)> {
+    (2usize..6).prop_flat_map(|n| {
+        let edge = (0..n, 0..n, any::<bool>(), prop::option::of(attr_value()), prop::option::of(attr_value()));
+        (Just(n), prop::collection::vec(edge, 0..12))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every export holds every entity and relation, keys relations `FROM.REL.TO.N` with N
+    /// counting in declaration order, and types each attribute as its values need.
+    #[test]
+    fn exports_hold_every_relation_keyed_and_typed((n, edges) in random_graph()) {
+        let schema = "[[kind]]\nname = \"thing\"\n\n[[relation]]\nname = \"links\"\nfrom = [\"*\"]\nto = [\"*\"]\nreads = \"links\"\ninverse = \"is linked by\"\n\n[[relation]]\nname = \"pairs\"\nfrom = [\"*\"]\nto = [\"*\"]\ndirected = false\nreads = \"pairs with\"\ninverse = \"pairs with\"\n";
+        let ev = crate::support::EVIDENCE;
+        let entities: String =
+            (0..n).map(|i| format!("[[entity]]\nid = \"e{i}\"\nkind = \"thing\"\nname = \"E{i}\"\n{ev}\n")).collect();
+        let rel = |pairs: bool| if pairs { "pairs" } else { "links" };
+        let relations: String = edges
+            .iter()
+            .map(|(a, b, pairs, x, y)| {
+                let attrs: Vec<String> = [("a", x), ("b", y)]
+                    .iter()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {v}")))
+                    .collect();
+                let attrs = if attrs.is_empty() { String::new() } else { format!("attrs = {{ {} }}\n", attrs.join(", ")) };
+                format!("[[relation]]\nfrom = \"e{a}\"\nrel = \"{}\"\nto = \"e{b}\"\n{attrs}{ev}\n", rel(*pairs))
+            })
+            .collect();
+        let kg = crate::support::toml_graph(schema, entities, relations);
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let keys: Vec<String> = edges
+            .iter()
+            .map(|(a, b, pairs, _, _)| {
+                let triple = format!("e{a}.{}.e{b}", rel(*pairs));
+                let n = seen.entry(triple.clone()).or_insert(0);
+                *n += 1;
+                format!("{triple}.{n}")
+            })
+            .collect();
+
+        let produce = |format| {
+            let options = kgq::render::dot::Options::default();
+            let out = kgq::render::produce(&kg, kgq::render::Subject::Graph, format, &options, &kgq::render::Screen::whole());
+            String::from_utf8(out.expect("the whole graph exports").bytes).unwrap()
+        };
+        let xml = produce(kgq::render::Format::Graphml);
+        prop_assert_eq!(check_graphml(&xml), (n, edges.len()));
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let declared: HashMap<(&str, &str), &str> = doc
+            .descendants()
+            .filter(|k| k.has_tag_name("key"))
+            .map(|k| ((k.attribute("for").unwrap(), k.attribute("attr.name").unwrap()), k.attribute("attr.type").unwrap()))
+            .collect();
+        for (name, pick) in [("a", 3usize), ("b", 4)] {
+            let values: Vec<&toml::Value> =
+                edges.iter().filter_map(|e| if pick == 3 { e.3.as_ref() } else { e.4.as_ref() }).collect();
+            let want = (!values.is_empty()).then(|| expected_type(&values));
+            prop_assert_eq!(declared.get(&("edge", name)).copied(), want, "{:?}", values);
+        }
+        let written: Vec<&str> = doc
+            .descendants()
+            .filter(|e| e.has_tag_name("edge"))
+            .map(|e| e.attribute("id").unwrap())
+            .collect();
+        let mut sorted_keys = keys.clone();
+        sorted_keys.sort();
+        let mut sorted_written = written.clone();
+        sorted_written.sort();
+        prop_assert_eq!(sorted_written, sorted_keys.iter().map(String::as_str).collect::<Vec<_>>());
+
+        let files = kgq::render::neo4j_files(&kg, kgq::render::Subject::Graph).expect("a delimiter is free");
+        let rows = |prefix: &str| -> usize {
+            files.iter().filter(|f| f.name.starts_with(prefix)).map(|f| {
+                csv::Reader::from_reader(f.text.as_bytes()).records().inspect(|r| assert!(r.is_ok(), "valid CSV")).count()
+            }).sum()
+        };
+        prop_assert_eq!((rows("nodes-"), rows("relationships-")), (n, edges.len()));
+
+        let ftm = produce(kgq::render::Format::Ftm);
+        let ids: Vec<String> = ftm
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+            .collect();
+        prop_assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+        let mut ftm_keys: Vec<String> = ids.iter().filter(|id| id.matches('.').count() == 3).cloned().collect();
+        ftm_keys.sort();
+        prop_assert_eq!(ftm_keys, sorted_keys.iter().map(|k| format!("kgq-{k}")).collect::<Vec<_>>());
     }
 }
