@@ -9,6 +9,9 @@
 //!   (`from.rel.to.N`), `since`, `until`, `date` (partial dates as text: Neo4j's `date`
 //!   needs a day), `status`, `note`, `evidence:string[]`, then the kind's attributes.
 //!   Parallel relations are separate rows.
+//!
+//!   A missing value is an empty field, which neo4j-admin leaves unset; an empty string is
+//!   a quoted `""`, which it keeps.
 //! - `import.sh`: the `neo4j-admin` command naming every file, with the array delimiter.
 //!   Arrays are split by neo4j-admin on one character, `;` by default; when some item
 //!   holds a `;` another character that no item holds is chosen and passed as
@@ -118,20 +121,46 @@ fn header_type(col: &AttrColumn) -> String {
     format!("{}:{scalar}{}", col.column, if col.list { "[]" } else { "" })
 }
 
-fn attr_cells(columns: &[AttrColumn], attrs: &Attrs, delimiter: char) -> Vec<String> {
-    columns
-        .iter()
-        .map(|col| attrs.get(&col.key).map(|v| exchange::items(v).join(&delimiter.to_string())).unwrap_or_default())
-        .collect()
+/// A row's cells: `None` is a missing value (an empty field), `Some("")` an empty string
+/// (a quoted `""`, which neo4j-admin keeps as one).
+type Row = Vec<Option<String>>;
+
+fn attr_cells(columns: &[AttrColumn], attrs: &Attrs, delimiter: char) -> Row {
+    let d = delimiter.to_string();
+    columns.iter().map(|col| attrs.get(&col.key).map(|v| exchange::items(v).join(&d))).collect()
 }
 
-fn csv_text(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&header).expect("writing CSV to memory cannot fail");
+/// Items joined by the delimiter, or nothing for no items.
+fn array(items: &[String], delimiter: char) -> Option<String> {
+    (!items.is_empty()).then(|| items.join(&delimiter.to_string()))
+}
+
+/// RFC 4180 CSV, quoting a field that holds a quote, a comma or a line break, and an
+/// empty string (so that it is told from a missing value).
+fn csv_text(header: &[String], rows: impl Iterator<Item = Row>) -> String {
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = Option<&str>>| {
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match cell {
+                None => {}
+                Some(text) if text.is_empty() || text.contains(['"', ',', '\n', '\r']) => {
+                    out.push('"');
+                    out.push_str(&text.replace('"', "\"\""));
+                    out.push('"');
+                }
+                Some(text) => out.push_str(text),
+            }
+        }
+        out.push('\n');
+    };
+    line(&mut header.iter().map(|h| Some(h.as_str())));
     for row in rows {
-        w.write_record(&row).expect("writing CSV to memory cannot fail");
+        line(&mut row.iter().map(Option::as_deref));
     }
-    String::from_utf8(w.into_inner().expect("writing CSV to memory cannot fail")).expect("the cells are UTF-8")
+    out
 }
 
 fn nodes_csv(kg: &KnowledgeGraph, members: &[EntityRef], delimiter: char) -> String {
@@ -141,22 +170,21 @@ fn nodes_csv(kg: &KnowledgeGraph, members: &[EntityRef], delimiter: char) -> Str
             .map(String::from)
             .into();
     header.extend(columns.iter().map(header_type));
-    let d = delimiter.to_string();
     let rows = members.iter().map(|n| {
         let e = kg.entity(*n);
         let mut row = vec![
-            e.id().to_string(),
-            format!("Entity{d}{}", e.kind()),
-            e.name().to_string(),
-            e.aliases().join(&d),
-            e.country().unwrap_or_default().to_string(),
-            e.note().unwrap_or_default().to_string(),
-            evidence_items(e.evidence()).join(&d),
+            Some(e.id().to_string()),
+            Some(format!("Entity{delimiter}{}", e.kind())),
+            Some(e.name().to_string()),
+            array(e.aliases(), delimiter),
+            e.country().map(str::to_string),
+            e.note().map(str::to_string),
+            array(&evidence_items(e.evidence()), delimiter),
         ];
         row.extend(attr_cells(&columns, e.attrs(), delimiter));
         row
     });
-    csv_text(header, rows)
+    csv_text(&header, rows)
 }
 
 fn relationships_csv(kg: &KnowledgeGraph, members: &[RelationRef], keys: &[String], delimiter: char) -> String {
@@ -166,25 +194,24 @@ fn relationships_csv(kg: &KnowledgeGraph, members: &[RelationRef], keys: &[Strin
             .map(String::from)
             .into();
     header.extend(columns.iter().map(header_type));
-    let text = |d: Option<crate::model::PartialDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let rows = members.iter().map(|e| {
         let r = kg.relation(*e);
         let mut row = vec![
-            r.from().to_string(),
-            r.to().to_string(),
-            r.rel().to_string(),
-            keys[e.index()].clone(),
-            text(r.since()),
-            text(r.until()),
-            text(r.date()),
-            r.status().as_str().to_string(),
-            r.note().unwrap_or_default().to_string(),
-            evidence_items(r.evidence()).join(&delimiter.to_string()),
+            Some(r.from().to_string()),
+            Some(r.to().to_string()),
+            Some(r.rel().to_string()),
+            Some(keys[e.index()].clone()),
+            r.since().map(|d| d.to_string()),
+            r.until().map(|d| d.to_string()),
+            r.date().map(|d| d.to_string()),
+            Some(r.status().as_str().to_string()),
+            r.note().map(str::to_string),
+            array(&evidence_items(r.evidence()), delimiter),
         ];
         row.extend(attr_cells(&columns, r.attrs(), delimiter));
         row
     });
-    csv_text(header, rows)
+    csv_text(&header, rows)
 }
 
 fn import_sh(nodes: &[String], relationships: &[String], delimiter: char) -> String {
@@ -332,5 +359,10 @@ mod tests {
         assert_eq!(name("a`b"), "`a``b`");
         assert_eq!(file_name("nodes", "dprk_company", 4), "nodes-dprk_company.csv");
         assert_eq!(file_name("nodes", "a b", 4), "nodes--4.csv");
+        let rows = [vec![None, Some(String::new()), Some("a,\"b\"\nc".into()), Some("d".into())]];
+        assert_eq!(
+            csv_text(&["h".into(), "i".into(), "j".into(), "k".into()], rows.into_iter()),
+            "h,i,j,k\n,\"\",\"a,\"\"b\"\"\nc\",d\n"
+        );
     }
 }
