@@ -136,15 +136,15 @@ fn evidence(kg: &KnowledgeGraph, evidence: &[Evidence]) -> Option<String> {
 
 /// An attribute's value as its column holds it: a list column holds a JSON array.
 fn attr_text(col: &AttrColumn, value: &AttrValue) -> String {
-    let items = exchange::items(value);
-    if col.list {
-        let typed: Vec<serde_json::Value> = match value {
-            AttrValue::List(values) => values.iter().map(attr_json).collect(),
-            scalar => vec![attr_json(scalar)],
-        };
-        return serde_json::Value::Array(typed).to_string();
+    if !col.list {
+        // A column is a list when any value is one, so this value is a scalar: one item.
+        return exchange::items(value).concat();
     }
-    items.into_iter().next().unwrap_or_default()
+    let typed: Vec<serde_json::Value> = match value {
+        AttrValue::List(values) => values.iter().map(attr_json).collect(),
+        scalar => vec![attr_json(scalar)],
+    };
+    serde_json::Value::Array(typed).to_string()
 }
 
 fn attr_json(value: &AttrValue) -> serde_json::Value {
