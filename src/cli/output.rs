@@ -112,19 +112,17 @@ pub struct Destination<'a> {
 pub fn export(kg: &KnowledgeGraph, output: Format, query: Option<&str>, to: Destination) -> Result<(), Termination> {
     let Destination { path, picture, force } = to;
     check_destination(output, picture, path)?;
-    if output == Format::Neo4j {
-        let dir = folder(path, force)?;
-        let rows = query.map(|statement| run_statement(kg, statement, &Settings::default())).transpose()?;
-        let subject = rows.as_ref().map_or(Subject::Graph, |(rows, _)| Subject::Answer(rows));
-        let files = render::neo4j_files(kg, subject).map_err(refusal)?;
-        return write_folder(dir, &files);
-    }
-    if force {
-        return Err(Termination::usage("--force is for folders: use it with --format neo4j"));
-    }
+    let dir = match output {
+        Format::Neo4j => Some(folder(path, force)?),
+        _ if force => return Err(Termination::usage("--force is for folders: use it with --format neo4j")),
+        _ => None,
+    };
     let rows = query.map(|statement| run_statement(kg, statement, &Settings::default())).transpose()?;
     let subject = rows.as_ref().map_or(Subject::Graph, |(rows, _)| Subject::Answer(rows));
-    write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?)
+    match dir {
+        Some(dir) => write_folder(dir, &render::neo4j_files(kg, subject).map_err(refusal)?),
+        None => write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?),
+    }
 }
 
 /// The folder a folder format is written to: given, and empty or new unless `force`.
