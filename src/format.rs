@@ -1,7 +1,9 @@
 //! The output formats, named once: what a statement's `as FORMAT`, the command line's
 //! `--format` and the shell's `:format` choose among, and what `render::produce` writes.
 //! Data formats (table, JSON, CSV, markdown, line) print an answer's facts; picture formats
-//! draw them (DOT, the graph-view JSON, and SVG or PNG drawn by Graphviz).
+//! draw them (DOT, the graph-view JSON, and SVG or PNG drawn by Graphviz); exchange formats
+//! hand the entities and relations to other tools (GraphML, Neo4j's import files, FtM).
+//! Formats are about output only: what a file is read as is decided by `data::open`.
 
 use clap::ValueEnum;
 
@@ -26,6 +28,13 @@ pub enum Format {
     Svg,
     /// A picture drawn by Graphviz, as a bitmap.
     Png,
+    /// GraphML, for Gephi, Cytoscape, yEd, networkx and igraph: every relation one edge.
+    Graphml,
+    /// A folder for `neo4j-admin database import` (CSV files, import.sh) and import.cypher
+    /// (kgq export -o DIR only).
+    Neo4j,
+    /// FollowTheMoney entities, one JSON object a line, for Aleph and ftm tools.
+    Ftm,
 }
 
 impl Format {
@@ -61,12 +70,16 @@ impl Format {
     }
 
     /// The format a file name asks for by its extension (any case): `.json`, `.csv`, `.dot`
-    /// (or `.gv`), `.svg`, `.png`, `.md` (or `.markdown`), `.txt` (a table); `.graph.json`
-    /// is graph-json.
+    /// (or `.gv`), `.svg`, `.png`, `.md` (or `.markdown`), `.txt` (a table), `.graphml`;
+    /// `.graph.json` is graph-json and `.ftm.json` FtM. (Neo4j writes a folder: no
+    /// extension names it.)
     pub fn of_file(path: &std::path::Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         if name.ends_with(".graph.json") {
             return Some(Format::GraphJson);
+        }
+        if name.ends_with(".ftm.json") {
+            return Some(Format::Ftm);
         }
         match name.rsplit_once('.')?.1 {
             "json" => Some(Format::Json),
@@ -76,6 +89,7 @@ impl Format {
             "png" => Some(Format::Png),
             "md" | "markdown" => Some(Format::Markdown),
             "txt" => Some(Format::Table),
+            "graphml" => Some(Format::Graphml),
             _ => None,
         }
     }
@@ -112,6 +126,8 @@ mod tests {
         assert_eq!(of("out/answer.CSV"), Some(Format::Csv));
         assert_eq!(of("view.graph.json"), Some(Format::GraphJson));
         assert_eq!(of("rows.json"), Some(Format::Json));
+        assert_eq!(of("graph.GraphML"), Some(Format::Graphml));
+        assert_eq!(of("entities.ftm.json"), Some(Format::Ftm));
         assert_eq!(of("poland.gv"), Some(Format::Dot));
         assert_eq!(of("report.md"), Some(Format::Markdown));
         assert_eq!(of("report"), None);

@@ -8,6 +8,7 @@ mod formats;
 mod help_examples;
 mod hostile;
 mod hostile_run;
+mod interop;
 mod large_inputs;
 mod match_oracle;
 mod pictures;

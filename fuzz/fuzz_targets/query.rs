@@ -61,8 +61,8 @@ fuzz_target!(|data: &[u8]| {
     let settings = Settings { timeout: Duration::from_millis(100), ..Settings::default() };
     for kg in [&*BUILTIN, &*GENERATED] {
         if let Ok((rows, _)) = query::run(kg, text, &settings) {
-            // Every format but the images, which only hand DOT to Graphviz; text as a terminal
-            // of 80 columns shows it.
+            // Every format but the images, which only hand DOT to Graphviz (and the Neo4j
+            // folder's files); text as a terminal of 80 columns shows it.
             let screen = kgq::render::Screen { width: Some(80), max_rows: Some(40), ..kgq::render::Screen::whole() };
             for format in [
                 Format::Table,
@@ -72,9 +72,12 @@ fuzz_target!(|data: &[u8]| {
                 Format::Csv,
                 Format::Dot,
                 Format::GraphJson,
+                Format::Graphml,
+                Format::Ftm,
             ] {
                 let _ = kgq::render::produce(kg, Subject::Answer(&rows), format, &Default::default(), &screen);
             }
+            let _ = kgq::render::neo4j_files(kg, Subject::Answer(&rows));
         }
     }
 });

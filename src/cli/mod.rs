@@ -16,7 +16,7 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use output::{ClusterArg, PictureArgs, RankdirArg, TableArgs};
-use output::{check_destination, emit, export, produce, write_produced};
+use output::{Destination, check_destination, emit, export, produce, write_produced};
 pub use termination::Termination;
 
 use crate::builder;
@@ -140,12 +140,12 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Write the whole graph, or a query's result, as data or as a picture.
+    /// Write the whole graph, or a query's result, as data, as a picture, or for another tool.
     Export {
         /// What to write: the graph's data (json), an answer's table (table, csv, markdown,
-        /// line; needs --query), or a picture (dot, graph-json, svg, png). Without it, the
-        /// extension of -o says (`.json`, `.csv`, `.md`, `.dot`, `.graph.json`, `.svg`, `.png`,
-        /// `.txt`).
+        /// line; needs --query), a picture (dot, graph-json, svg, png), or for other tools
+        /// (graphml, neo4j: a folder, ftm). Without it, the extension of -o says (`.json`,
+        /// `.csv`, `.md`, `.dot`, `.graph.json`, `.svg`, `.png`, `.txt`, `.graphml`, `.ftm.json`).
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Export this statement's result instead of the whole graph.
@@ -155,6 +155,10 @@ pub enum Command {
         /// followed, an existing file keeps its permissions) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With --format neo4j: write into a folder that holds files, over those of the same
+        /// names (others are left as they are).
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         picture: PictureArgs,
     },
@@ -299,13 +303,15 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             };
             emit(text.as_bytes())
         }
-        Command::Export { format, query, output, picture } => {
+        Command::Export { format, query, output, force, picture } => {
             let Some(format) = format.or_else(|| output.as_deref().and_then(Format::of_file)) else {
-                return Err(Termination::usage(
-                    "give --format json|table|csv|markdown|line|dot|graph-json|svg|png, or -o FILE with one of their extensions",
-                ));
+                return Err(Termination::usage(format!(
+                    "give --format {}, or -o FILE with one of their extensions",
+                    Format::names().join("|")
+                )));
             };
-            export(&load_graph(data)?, format, query.as_deref(), output.as_deref(), picture)
+            let to = Destination { path: output.as_deref(), picture, force };
+            export(&load_graph(data)?, format, query.as_deref(), to)
         }
         Command::Run { files, bail, timeout, quiet, echo, junit, update } => {
             let timeout = seconds(timeout)?;
@@ -358,7 +364,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                     // something else.
                     Some(ext) => Err(Termination::usage(format!(
                         "cannot tell a format from `.{}`; give --format, or -o FILE with the \
-                             extension of one (.txt, .md, .json, .csv, .dot, .graph.json, .svg, .png)",
+                             extension of one (.txt, .md, .json, .csv, .dot, .graph.json, .svg, .png, .graphml, .ftm.json)",
                         diag::visible(&ext.to_string_lossy())
                     ))),
                     None => Ok(Format::Table),

@@ -1,6 +1,6 @@
 //! What commands write, and where: the options that shape a picture, and a table on the
 //! terminal (`--width`, `--max-rows`), what to say when `render::produce` cannot write an
-//! answer, and writing to a file or standard output.
+//! answer, and writing to a file or standard output, or (Neo4j's import) a folder.
 //! Part of the edge: failures come back as a [`Termination`].
 
 use std::io::{self, Write};
@@ -101,17 +101,106 @@ impl PictureArgs {
     }
 }
 
-pub fn export(
-    kg: &KnowledgeGraph,
-    output: Format,
-    query: Option<&str>,
-    path: Option<&Path>,
-    picture: PictureArgs,
-) -> Result<(), Termination> {
+/// Where `kgq export` writes, and how.
+pub struct Destination<'a> {
+    pub path: Option<&'a Path>,
+    pub picture: PictureArgs,
+    /// A folder format may write into a folder that holds files.
+    pub force: bool,
+}
+
+pub fn export(kg: &KnowledgeGraph, output: Format, query: Option<&str>, to: Destination) -> Result<(), Termination> {
+    let Destination { path, picture, force } = to;
     check_destination(output, picture, path)?;
+    let dir = match output {
+        Format::Neo4j => Some(folder(path, force)?),
+        _ if force => return Err(Termination::usage("--force is for folders: use it with --format neo4j")),
+        _ => None,
+    };
     let rows = query.map(|statement| run_statement(kg, statement, &Settings::default())).transpose()?;
     let subject = rows.as_ref().map_or(Subject::Graph, |(rows, _)| Subject::Answer(rows));
-    write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?)
+    match dir {
+        Some(dir) => write_folder(dir, &render::neo4j_files(kg, subject).map_err(refusal)?),
+        None => write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?),
+    }
+}
+
+/// The folder a folder format is written to: given, and empty or new unless `force`.
+/// Checked before any work.
+fn folder(path: Option<&Path>, force: bool) -> Result<&Path, Termination> {
+    let Some(dir) = path.filter(|p| p.as_os_str() != "-") else {
+        return Err(Termination::usage("--format neo4j writes a folder of files: give -o DIR"));
+    };
+    let shown = crate::diag::visible(&dir.display().to_string()).into_owned();
+    match std::fs::metadata(dir) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(dir),
+        Err(err) => Err(Termination::usage(format!("cannot write {shown}: {err}"))),
+        Ok(meta) if !meta.is_dir() => {
+            Err(Termination::usage(format!("{shown} is not a folder; --format neo4j writes a folder of files")))
+        }
+        Ok(_) if force => Ok(dir),
+        Ok(_) => match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+            Ok(true) => Ok(dir),
+            Ok(false) => Err(Termination::usage(format!(
+                "{shown} is not empty; give another folder, or --force to write over the files of the same names \
+                 (other files are left as they are)"
+            ))),
+            Err(err) => Err(Termination::usage(format!("cannot read {shown}: {err}"))),
+        },
+    }
+}
+
+/// Writes each file into `dir` (made if it is missing; its parent must exist), each
+/// atomically. Only regular files inside `dir` are written: a name there that is a link or
+/// anything but a regular file is refused before anything is written.
+fn write_folder(dir: &Path, files: &[render::neo4j::File]) -> Result<(), Termination> {
+    let shown = |p: &Path| crate::diag::visible(&p.display().to_string()).into_owned();
+    let cannot = |p: &Path, err: io::Error| Termination::usage(format!("cannot write {}: {err}", shown(p)));
+    if let Err(err) = std::fs::create_dir(dir)
+        && err.kind() != io::ErrorKind::AlreadyExists
+    {
+        return Err(cannot(dir, err));
+    }
+    for file in files {
+        let target = dir.join(&file.name);
+        if let Ok(meta) = std::fs::symlink_metadata(&target)
+            && !meta.file_type().is_file()
+        {
+            return Err(Termination::usage(format!(
+                "{} is not a regular file; kgq writes only regular files inside the folder",
+                shown(&target)
+            )));
+        }
+    }
+    for file in files {
+        let target = dir.join(&file.name);
+        write_atomic(&target, file.text.as_bytes()).map_err(|err| cannot(&target, err))?;
+    }
+    eprintln!(
+        "wrote {} files to {}: load them with its import.sh (neo4j-admin) or import.cypher (cypher-shell)",
+        files.len(),
+        shown(dir)
+    );
+    Ok(())
+}
+
+/// Why an export could not be made, in the command line's words.
+fn refusal(err: ProduceError) -> Termination {
+    match err {
+        ProduceError::NotOfGraph(_) => {
+            Termination::usage(format!("{err}; give --query 'STATEMENT', or export the whole graph as json"))
+        }
+        ProduceError::NothingToDraw => Termination::usage(format!(
+            "{err}; ask for it as a table, json or csv, or draw a statement that names entities"
+        )),
+        ProduceError::TooLarge(too_large) => Termination::problem(format!("{too_large}\n  help: {}", too_large.help())),
+        ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
+            Termination::problem(format!("Graphviz `dot` failed ({status})")).after(&stderr)
+        }
+        ProduceError::Graphviz(err) => Termination::usage(err),
+        ProduceError::Folder => Termination::usage(err),
+        ProduceError::NoDelimiter(err) => Termination::problem(err),
+    }
 }
 
 /// Refuses, before any work, what cannot be written: picture options on data, and PNG
@@ -142,19 +231,7 @@ pub fn produce(
     picture: PictureArgs,
     screen: &Screen,
 ) -> Result<Produced, Termination> {
-    render::produce(kg, subject, output, &picture.options(), screen).map_err(|err| match err {
-        ProduceError::NotOfGraph(_) => {
-            Termination::usage(format!("{err}; give --query 'STATEMENT', or export the whole graph as json"))
-        }
-        ProduceError::NothingToDraw => Termination::usage(format!(
-            "{err}; ask for it as a table, json or csv, or draw a statement that names entities"
-        )),
-        ProduceError::TooLarge(too_large) => Termination::problem(format!("{too_large}\n  help: {}", too_large.help())),
-        ProduceError::Graphviz(GraphvizError::Failed { status, stderr }) => {
-            Termination::problem(format!("Graphviz `dot` failed ({status})")).after(&stderr)
-        }
-        ProduceError::Graphviz(err) => Termination::usage(err),
-    })
+    render::produce(kg, subject, output, &picture.options(), screen).map_err(refusal)
 }
 
 /// Writes produced output (see [`write_output`]), then what goes beside it on standard

@@ -9,13 +9,21 @@
 //! `stats` (the counts of `kgq stats`), with `picture` choosing what a picture shows (for
 //! `dot` and `graph_json` alike) and `text` holding the plain-text forms of values that
 //! several of them share. SVG and PNG are DOT drawn by `crate::graphviz`.
+//!
+//! The exports for other tools take what a picture would show, every relation apart
+//! (`exchange::Selection`): `graphml`, `neo4j` (a folder of files, written by `kgq export`
+//! through [`neo4j_files`]) and `ftm` (FollowTheMoney entities).
 
 pub mod csv;
 pub mod dot;
+pub mod exchange;
+pub mod ftm;
 pub mod graph_json;
+pub mod graphml;
 pub mod json;
 pub mod line;
 pub mod markdown;
+pub mod neo4j;
 pub mod picture;
 pub mod screen;
 pub mod stats;
@@ -78,6 +86,36 @@ pub enum ProduceError {
     TooLarge(#[from] TooLarge),
     #[error(transparent)]
     Graphviz(#[from] GraphvizError),
+    /// Neo4j's import is a folder of files, which only `kgq export -o DIR` writes.
+    #[error("the neo4j format is a folder of files; write it with kgq export --format neo4j -o DIR")]
+    Folder,
+    #[error(transparent)]
+    NoDelimiter(#[from] neo4j::NoDelimiter),
+}
+
+/// Whether the format writes what a picture shows (rather than an answer's rows).
+fn selects(format: Format) -> bool {
+    matches!(format, Format::Dot | Format::GraphJson | Format::Svg | Format::Png | Format::Graphml | Format::Ftm)
+}
+
+/// What a picture of the subject shows; an answer that holds rows but nothing to show is
+/// refused (it would be an empty picture or export).
+fn select(kg: &KnowledgeGraph, subject: Subject) -> Result<Picture, ProduceError> {
+    let picture = match subject {
+        Subject::Graph => Picture::of_graph(kg),
+        Subject::Answer(rows) => Picture::of_rows(kg, rows),
+    };
+    match subject {
+        Subject::Answer(rows) if !rows.rows.is_empty() && picture.is_empty() => Err(ProduceError::NothingToDraw),
+        _ => Ok(picture),
+    }
+}
+
+/// The files of the Neo4j export of `subject` (see `neo4j`): the whole graph, or what an
+/// answer shows (refused when it shows nothing, as pictures are).
+pub fn neo4j_files(kg: &KnowledgeGraph, subject: Subject) -> Result<Vec<neo4j::File>, ProduceError> {
+    let picture = select(kg, subject)?;
+    Ok(neo4j::render(kg, &exchange::Selection::of(kg, &picture))?)
 }
 
 /// Writes `subject` in `format`: the one entry point for every output. `options` shape
@@ -91,18 +129,9 @@ pub fn produce(
     options: &dot::Options,
     screen: &Screen,
 ) -> Result<Produced, ProduceError> {
-    // What a picture format draws, chosen once: checked for being empty, then written.
-    let picture =
-        matches!(format, Format::Dot | Format::GraphJson | Format::Svg | Format::Png).then(|| match subject {
-            Subject::Graph => Picture::of_graph(kg),
-            Subject::Answer(rows) => Picture::of_rows(kg, rows),
-        });
-    if let (Some(drawn), Subject::Answer(rows)) = (&picture, subject)
-        && !rows.rows.is_empty()
-        && drawn.is_empty()
-    {
-        return Err(ProduceError::NothingToDraw);
-    }
+    // What a picture or an exchange format shows, chosen once: checked for being empty,
+    // then written.
+    let picture = if selects(format) { Some(select(kg, subject)?) } else { None };
     let picture = || picture.as_ref().expect("a picture format has its picture");
     let text = match (format, subject) {
         (Format::Table | Format::Csv | Format::Markdown | Format::Line, Subject::Graph) => {
@@ -116,6 +145,9 @@ pub fn produce(
         (Format::Csv, Subject::Answer(rows)) => csv::render(kg, rows),
         (Format::Dot, _) => dot::render(kg, picture(), options),
         (Format::GraphJson, _) => graph_json::render(kg, picture()),
+        (Format::Graphml, _) => graphml::render(kg, &exchange::Selection::of(kg, picture())),
+        (Format::Ftm, _) => ftm::render(kg, &exchange::Selection::of(kg, picture())),
+        (Format::Neo4j, _) => return Err(ProduceError::Folder),
         (Format::Svg | Format::Png, _) => {
             let image = format.image().expect("svg and png are images");
             let drawn = graphviz::draw(&dot::render(kg, picture(), options), image)?;

@@ -157,6 +157,12 @@ impl Picture {
         }
     }
 
+    /// The relations, each one apart (the exports for other tools keep parallel relations
+    /// apart), in declaration order.
+    pub fn relations(&self) -> impl Iterator<Item = RelationRef> + '_ {
+        self.relations.iter().copied()
+    }
+
     /// Whether the statement named this entity (a path's ends, a neighbourhood's centre).
     pub fn is_focus(&self, n: EntityRef) -> bool {
         self.focus.contains(&n)

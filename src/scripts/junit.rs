@@ -70,8 +70,9 @@ fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// The text with every character XML 1.0 forbids written as a visible escape.
-fn xml_safe(text: &str) -> Cow<'_, str> {
+/// The text with every character XML 1.0 forbids written as a visible escape (the
+/// GraphML export uses it too).
+pub(crate) fn xml_safe(text: &str) -> Cow<'_, str> {
     if text.chars().all(allowed) {
         return Cow::Borrowed(text);
     }

@@ -10,7 +10,7 @@
 //! `--echo` prints each statement with its answer (`echo.rs`).
 
 mod echo;
-mod junit;
+pub(crate) mod junit;
 mod parse;
 mod read;
 pub mod rows;

@@ -1,0 +1,153 @@
+//! What the exports for other tools (`graphml`, `neo4j`, `ftm`) share: which entities and
+//! relations they write ([`Selection`]), the stable key of each relation, and the typed
+//! columns that attributes become.
+//!
+//! Unlike a picture, these exports keep parallel relations apart: each relation is one
+//! edge, with its own dates, status, attributes and evidence, because the tools they feed
+//! count and filter relations one by one. A relation has no id in kgq; its key is
+//! `from.rel.to.N`, N counting the relations with the same ends and kind in declaration
+//! order over the whole graph, so a relation has the same key in an export of the whole
+//! graph and of any answer. Entity ids are kebab-case slugs and never hold a `.`, so keys
+//! cannot be confused with each other or with entity ids.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::picture::Picture;
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
+use crate::model::{AttrValue, Attrs};
+
+/// The entities (by id) and relations (in declaration order) an export writes.
+pub struct Selection {
+    pub nodes: Vec<EntityRef>,
+    pub relations: Vec<RelationRef>,
+}
+
+impl Selection {
+    /// What a picture of the same subject would show, with parallel relations kept apart.
+    pub fn of(kg: &KnowledgeGraph, picture: &Picture) -> Selection {
+        Selection { nodes: picture.nodes(kg), relations: picture.relations().collect() }
+    }
+}
+
+/// Each relation's key (`from.rel.to.N`), by relation number, for the whole graph.
+pub fn relation_keys(kg: &KnowledgeGraph) -> Vec<String> {
+    let mut seen: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    kg.relations()
+        .map(|(_, r)| {
+            let n = seen.entry((r.from(), r.rel(), r.to())).or_insert(0);
+            *n += 1;
+            format!("{}.{}.{}.{n}", r.from(), r.rel(), r.to())
+        })
+        .collect()
+}
+
+/// The type of an attribute's values, as the tools declare a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    Boolean,
+    Long,
+    Double,
+    Text,
+}
+
+impl Scalar {
+    fn of(value: &AttrValue) -> Scalar {
+        match value {
+            AttrValue::Bool(_) => Scalar::Boolean,
+            AttrValue::Int(_) => Scalar::Long,
+            AttrValue::Float(_) => Scalar::Double,
+            AttrValue::Text(_) => Scalar::Text,
+            AttrValue::List(items) => items.iter().map(Scalar::of).reduce(Scalar::join).unwrap_or(Scalar::Text),
+        }
+    }
+
+    /// The type that holds values of both: numbers widen to double, anything else to text.
+    fn join(self, other: Scalar) -> Scalar {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Scalar::Long, Scalar::Double) | (Scalar::Double, Scalar::Long) => Scalar::Double,
+            _ => Scalar::Text,
+        }
+    }
+}
+
+/// One attribute as a column: its name in the data, its name in the export (prefixed with
+/// `attr_` when it would take the name of a built-in column), and its type, a list when
+/// any record holds a list under it.
+#[derive(Debug, Clone)]
+pub struct AttrColumn {
+    pub key: String,
+    pub column: String,
+    pub scalar: Scalar,
+    pub list: bool,
+}
+
+/// The attribute columns of some records, by name; `reserved` are the built-in columns.
+pub fn attr_columns<'a>(records: impl Iterator<Item = &'a Attrs>, reserved: &[&str]) -> Vec<AttrColumn> {
+    let mut types: BTreeMap<&str, (Scalar, bool)> = BTreeMap::new();
+    for attrs in records {
+        for (key, value) in attrs {
+            let (scalar, list) = (Scalar::of(value), matches!(value, AttrValue::List(_)));
+            types
+                .entry(key)
+                .and_modify(|(s, l)| {
+                    *s = s.join(scalar);
+                    *l |= list;
+                })
+                .or_insert((scalar, list));
+        }
+    }
+    let taken = |name: &str| reserved.contains(&name) || name.starts_with("attr_");
+    types
+        .into_iter()
+        .map(|(key, (scalar, list))| AttrColumn {
+            key: key.to_string(),
+            column: if taken(key) { format!("attr_{key}") } else { key.to_string() },
+            scalar,
+            list,
+        })
+        .collect()
+}
+
+/// A value's items as text (one item for a scalar): numbers as Rust writes them, which
+/// every tool reads back exactly; a whole float keeps its `.0` and the float that is not
+/// a number is `NaN`, infinities `Infinity` (Java's and Python's spellings).
+pub fn items(value: &AttrValue) -> Vec<String> {
+    match value {
+        AttrValue::List(values) => values.iter().flat_map(items).collect(),
+        AttrValue::Float(x) if x.is_nan() => vec!["NaN".into()],
+        AttrValue::Float(x) if x.is_infinite() => vec![if *x > 0.0 { "Infinity" } else { "-Infinity" }.into()],
+        AttrValue::Float(x) if x.fract() == 0.0 => vec![format!("{x:.1}")],
+        scalar => vec![scalar.to_string()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(pairs: &[(&str, AttrValue)]) -> Attrs {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn columns_widen_to_the_type_every_value_fits() {
+        let a = attrs(&[("headcount", AttrValue::Int(15)), ("name", AttrValue::Text("x".into()))]);
+        let b = attrs(&[("headcount", AttrValue::Float(2.5)), ("flag", AttrValue::Bool(true))]);
+        let c = attrs(&[("flag", AttrValue::Int(1)), ("tags", AttrValue::List(vec![AttrValue::Int(1)]))]);
+        let cols = attr_columns([&a, &b, &c].into_iter(), &["name"]);
+        let got: Vec<(&str, &str, Scalar, bool)> =
+            cols.iter().map(|c| (c.key.as_str(), c.column.as_str(), c.scalar, c.list)).collect();
+        assert_eq!(
+            got,
+            [
+                ("flag", "flag", Scalar::Text, false),
+                ("headcount", "headcount", Scalar::Double, false),
+                ("name", "attr_name", Scalar::Text, false),
+                ("tags", "tags", Scalar::Long, true),
+            ]
+        );
+        assert_eq!(items(&AttrValue::Float(3.0)), ["3.0"]);
+        assert_eq!(items(&AttrValue::List(vec![AttrValue::Text("a;b".into())])), ["a;b"]);
+    }
+}

@@ -1,0 +1,251 @@
+//! FollowTheMoney (FtM) entities, one JSON object a line (`{"id","schema","properties"}`),
+//! for Aleph, `ftm` and OpenSanctions-style pipelines. The mapping is the two tables below
+//! (`THINGS`, `LINKS`), repeated in the README:
+//!
+//! - Each entity becomes a thing of its kind's schema (`Territory` for places, which FtM
+//!   keeps as reference areas; `Document` for instruments; `LegalEntity` for a kind the
+//!   table does not name), with `name`, `alias` (aliases), `notes` (the note) and
+//!   `description` (its attributes, `key: value` a line, since FtM has no free properties).
+//! - Each relation becomes an interval: the schema `LINKS` gives when both ends are of
+//!   schemata its properties accept (FtM's ranges), else `UnknownLink` (subject, object),
+//!   with `role` the relation kind, `startDate`/`endDate`/`date` from since/until/date,
+//!   `status`, and `description` the note and attributes. `designated_under` becomes a
+//!   `Sanction` of the designated entity, with `program` the instrument's name and
+//!   `authority` the names of those who issued it.
+//! - An entity's `country` (a place of the graph) becomes an `UnknownLink` with role
+//!   `country`: FtM's `country` property takes ISO codes, which the graph does not hold.
+//! - Evidence becomes `summary` (`source:line "quote"` each), `publisher` (the sources'
+//!   publishers) and `proof`, links to one `Document` per cited source (its title,
+//!   publisher and date). The sources have no URLs, so there is no `sourceUrl`.
+//!
+//! Ids are stable and derived from kgq's: `kgq-ID` for an entity, `kgq-FROM.REL.TO.N` for
+//! a relation (see `exchange`), `kgq-ID.country` for a country link, `kgq-source.ID` for a
+//! source document. Entity ids never hold a `.`, so these cannot collide. A link whose
+//! other end is not written (a country outside an exported answer) is left out.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value, json};
+
+use super::exchange::{self, Selection};
+use crate::graph::{EntityRef, KnowledgeGraph};
+use crate::model::{Attrs, Evidence, PartialDate};
+use crate::store::EntityView;
+
+/// Entity kind → FtM schema.
+pub const THINGS: [(&str, &str); 12] = [
+    ("country", "Territory"),
+    ("region", "Territory"),
+    ("city", "Territory"),
+    ("worker_group", "Organization"),
+    ("dprk_company", "Company"),
+    ("company", "Company"),
+    ("dprk_organ", "PublicBody"),
+    ("state_body", "PublicBody"),
+    ("intl_body", "Organization"),
+    ("organisation", "Organization"),
+    ("person", "Person"),
+    ("instrument", "Document"),
+];
+
+/// The schema of a kind `THINGS` does not name.
+pub const OTHER_KIND: &str = "LegalEntity";
+
+/// Relation kind → FtM interval schema, the properties its ends go in, and the schemata
+/// those properties accept.
+pub struct Link {
+    pub rel: &'static str,
+    pub schema: &'static str,
+    pub from: (&'static str, &'static str),
+    pub to: (&'static str, &'static str),
+}
+
+pub const LINKS: [Link; 5] = [
+    Link {
+        rel: "part_of",
+        schema: "Membership",
+        from: ("member", "LegalEntity"),
+        to: ("organization", "Organization"),
+    },
+    Link {
+        rel: "member_of",
+        schema: "Membership",
+        from: ("member", "LegalEntity"),
+        to: ("organization", "Organization"),
+    },
+    Link { rel: "employs", schema: "Employment", from: ("employer", "Organization"), to: ("employee", "Person") },
+    Link { rel: "controls", schema: "Control", from: ("controller", "LegalEntity"), to: ("controlled", "LegalEntity") },
+    Link { rel: "front_for", schema: "Representation", from: ("agent", "LegalEntity"), to: ("client", "LegalEntity") },
+];
+
+/// The relation kind written as a `Sanction`.
+pub const DESIGNATION: &str = "designated_under";
+
+/// The schema an entity kind is written as.
+pub fn schema_of(kind: &str) -> &'static str {
+    THINGS.iter().find(|(k, _)| *k == kind).map_or(OTHER_KIND, |(_, s)| s)
+}
+
+/// Whether FtM's `schema` is, or extends, `range` (for the schemata this module writes).
+fn is_a(schema: &str, range: &str) -> bool {
+    schema == range
+        || range == "Thing"
+        || match range {
+            "LegalEntity" => matches!(schema, "Person" | "Organization" | "Company" | "PublicBody"),
+            "Organization" => matches!(schema, "Company" | "PublicBody"),
+            _ => false,
+        }
+}
+
+fn entity_id(id: &str) -> String {
+    format!("kgq-{id}")
+}
+
+/// The selection as FtM entities, one JSON object a line.
+pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
+    let keys = exchange::relation_keys(kg);
+    let mut out = String::new();
+    let mut line = |id: String, schema: &str, props: Map<String, Value>| {
+        let entity = json!({ "id": id, "schema": schema, "properties": props });
+        out.push_str(&entity.to_string());
+        out.push('\n');
+    };
+    let cited: BTreeSet<&str> = selection
+        .nodes
+        .iter()
+        .flat_map(|n| kg.entity(*n).evidence())
+        .chain(selection.relations.iter().flat_map(|e| kg.relation(*e).evidence()))
+        .map(|ev| ev.source.as_str())
+        .collect();
+    for source in kg.sources.iter().filter(|s| cited.contains(s.id.as_str())) {
+        let mut props = Props::default();
+        props.put("name", [source.title.as_str()]);
+        props.put("title", [source.title.as_str()]);
+        props.put("publisher", [source.publisher.as_str()]);
+        props.put("publishedAt", PartialDate::parse(&source.date).ok().map(|d| d.to_string()));
+        line(format!("kgq-source.{}", source.id), "Document", props.0);
+    }
+    let selected: BTreeSet<EntityRef> = selection.nodes.iter().copied().collect();
+    for n in &selection.nodes {
+        let e = kg.entity(*n);
+        let mut props = Props::default();
+        props.put("name", [e.name()]);
+        props.put("alias", e.aliases());
+        props.put("notes", e.note());
+        props.put("description", attrs_text(e.attrs()));
+        props.evidence(kg, e.evidence());
+        line(entity_id(e.id()), schema_of(e.kind()), props.0);
+    }
+    for n in &selection.nodes {
+        let e = kg.entity(*n);
+        let Some(country) = e.country().and_then(|c| kg.by_id(c)).filter(|c| selected.contains(c)) else { continue };
+        let mut props = Props::default();
+        props.put("subject", [entity_id(e.id())]);
+        props.put("object", [entity_id(kg.entity(country).id())]);
+        props.put("role", ["country"]);
+        line(format!("kgq-{}.country", e.id()), "UnknownLink", props.0);
+    }
+    for e in &selection.relations {
+        let r = kg.relation(*e);
+        let (from, to) = kg.ends(*e);
+        let (from, to) = (kg.entity(from), kg.entity(to));
+        let mut props = Props::default();
+        let schema = if r.rel() == DESIGNATION {
+            props.put("entity", [entity_id(from.id())]);
+            props.put("program", [to.name()]);
+            props.put("authority", issuers(kg, to));
+            props.put("listingDate", r.date().or(r.since()).map(|d| d.to_string()));
+            "Sanction"
+        } else {
+            let link = LINKS.iter().find(|l| {
+                l.rel == r.rel() && is_a(schema_of(from.kind()), l.from.1) && is_a(schema_of(to.kind()), l.to.1)
+            });
+            let (schema, source, target) =
+                link.map_or(("UnknownLink", "subject", "object"), |l| (l.schema, l.from.0, l.to.0));
+            props.put(source, [entity_id(from.id())]);
+            props.put(target, [entity_id(to.id())]);
+            props.put("role", [r.rel()]);
+            schema
+        };
+        props.put("startDate", r.since().map(|d| d.to_string()));
+        props.put("endDate", r.until().map(|d| d.to_string()));
+        props.put("date", r.date().map(|d| d.to_string()));
+        props.put("status", [r.status().as_str()]);
+        let description = [r.note().map(str::to_string), attrs_text(r.attrs())];
+        props.put("description", description.into_iter().flatten().collect::<Vec<_>>().join("\n").into_nonempty());
+        props.evidence(kg, r.evidence());
+        line(entity_id(&keys[e.index()]), schema, props.0);
+    }
+    out
+}
+
+/// The names of the entities that issued an instrument, in declaration order.
+fn issuers<'g>(kg: &'g KnowledgeGraph, instrument: EntityView<'g>) -> Vec<&'g str> {
+    let Some(n) = kg.by_id(instrument.id()) else { return Vec::new() };
+    kg.incident(n)
+        .map(|e| kg.relation(e))
+        .filter(|r| r.rel() == "issued" && r.to() == instrument.id())
+        .filter_map(|r| kg.by_id(r.from()).map(|from| kg.entity(from).name()))
+        .collect()
+}
+
+/// Attributes as `key: value` lines.
+fn attrs_text(attrs: &Attrs) -> Option<String> {
+    let mut text = String::new();
+    for (key, value) in attrs {
+        let _ = writeln!(text, "{key}: {value}");
+    }
+    text.pop();
+    text.into_nonempty()
+}
+
+trait NonEmpty: Sized {
+    fn into_nonempty(self) -> Option<Self>;
+}
+
+impl NonEmpty for String {
+    fn into_nonempty(self) -> Option<String> {
+        (!self.is_empty()).then_some(self)
+    }
+}
+
+/// An entity's properties, each a list of distinct strings; empty ones are left out.
+#[derive(Default)]
+struct Props(Map<String, Value>);
+
+impl Props {
+    /// Sets a property to the values, each once (an FtM property is a set).
+    fn put<S: ToString>(&mut self, prop: &str, values: impl IntoIterator<Item = S>) {
+        let mut seen = BTreeSet::new();
+        let values: Vec<Value> =
+            values.into_iter().map(|v| v.to_string()).filter(|v| seen.insert(v.clone())).map(Value::String).collect();
+        if !values.is_empty() {
+            self.0.insert(prop.to_string(), Value::Array(values));
+        }
+    }
+
+    /// `summary` (each locator), `publisher` and `proof` (the sources cited).
+    fn evidence(&mut self, kg: &KnowledgeGraph, evidence: &[Evidence]) {
+        self.put("summary", evidence.iter().map(|ev| super::text::locator(&ev.into())));
+        let sources: BTreeSet<&str> = evidence.iter().map(|ev| ev.source.as_str()).collect();
+        let publishers: BTreeSet<&str> =
+            sources.iter().filter_map(|s| kg.source(s)).map(|s| s.publisher.as_str()).collect();
+        self.put("publisher", publishers);
+        self.put("proof", sources.iter().filter(|s| kg.source(s).is_some()).map(|s| format!("kgq-source.{s}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_map_to_schemata_and_ranges_decide_the_link() {
+        assert_eq!(schema_of("company"), "Company");
+        assert_eq!(schema_of("vessel"), OTHER_KIND);
+        assert!(is_a("Company", "LegalEntity") && is_a("PublicBody", "Organization"));
+        assert!(!is_a("Organization", "Person") && !is_a("Territory", "LegalEntity"));
+        assert!(is_a("Territory", "Thing"));
+    }
+}

@@ -1,0 +1,368 @@
+//! Neo4j: the files of a folder that `neo4j-admin database import full` loads, and a Cypher
+//! script of the same graph for a running server.
+//!
+//! - `nodes-KIND.csv`, one per entity kind: `id:ID`, `:LABEL` (`Entity` and the kind),
+//!   `name`, `aliases:string[]`, `country`, `note`, `evidence:string[]`, then the kind's
+//!   attributes typed by their values (`headcount:long`, `share:double`, `flag:boolean`,
+//!   lists as `long[]`...; see `exchange`).
+//! - `relationships-REL.csv`, one per relation kind: `:START_ID`, `:END_ID`, `:TYPE`, `key`
+//!   (`from.rel.to.N`), `since`, `until`, `date` (partial dates as text: Neo4j's `date`
+//!   needs a day), `status`, `note`, `evidence:string[]`, then the kind's attributes.
+//!   Parallel relations are separate rows.
+//!
+//!   A missing value is an empty field, which neo4j-admin leaves unset; an empty string is
+//!   a quoted `""`, which it keeps.
+//! - `import.sh`: the `neo4j-admin` command naming every file, with the array delimiter.
+//!   Arrays are split by neo4j-admin on one character, `;` by default; when some item
+//!   holds a `;` another character that no item holds is chosen and passed as
+//!   `--array-delimiter`, so that no value is split.
+//! - `import.cypher`: one `MERGE` a node (on its `id`, under the `Entity` label the first
+//!   statement makes unique) and one `MATCH ... CREATE` a relation, every value a literal:
+//!   strings in double quotes with `\\`, `\"`, `\'` and line breaks escaped, and every
+//!   character outside printable ASCII as `\uXXXX` (surrogate pairs above the BMP), so the
+//!   script is ASCII whatever the data holds. Meant for an empty database: run twice, it
+//!   creates the relations twice.
+//!
+//! Kinds and relation kinds that are not plain names (ASCII letters, digits, `_`) get
+//! files numbered by their place in the schema, `nodes--3.csv`, which no plain name gives.
+
+use std::fmt::Write as _;
+
+use super::exchange::{self, AttrColumn, Scalar, Selection};
+use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
+use crate::model::{AttrValue, Attrs, Evidence};
+
+/// One file of the export: its name in the folder and its text.
+pub struct File {
+    pub name: String,
+    pub text: String,
+}
+
+/// Every array item holds every one of these characters: no delimiter can be chosen.
+#[derive(Debug, thiserror::Error)]
+#[error("no array delimiter is free: the data holds every candidate ({})", DELIMITERS.iter().collect::<String>())]
+pub struct NoDelimiter;
+
+/// The characters tried as the array delimiter, in order.
+const DELIMITERS: [char; 5] = [';', '|', '\u{1f}', '\u{1e}', '\u{7f}'];
+
+const NODE_COLUMNS: [&str; 7] = ["id", "name", "aliases", "country", "note", "evidence", "kind"];
+const RELATION_COLUMNS: [&str; 8] = ["key", "since", "until", "date", "status", "note", "evidence", "rel"];
+
+/// The files of the export of `selection`, in the order `import.sh` names them.
+pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> Result<Vec<File>, NoDelimiter> {
+    let keys = exchange::relation_keys(kg);
+    let delimiter = delimiter(kg, selection)?;
+    let mut files = Vec::new();
+    let (mut nodes, mut relationships) = (Vec::new(), Vec::new());
+    for (i, kind) in kg.schema.kinds.iter().enumerate() {
+        let members: Vec<EntityRef> =
+            selection.nodes.iter().copied().filter(|n| kg.entity(*n).kind() == kind.name).collect();
+        if !members.is_empty() {
+            let name = file_name("nodes", &kind.name, i);
+            files.push(File { name: name.clone(), text: nodes_csv(kg, &members, delimiter) });
+            nodes.push(name);
+        }
+    }
+    for (i, rel) in kg.schema.relations.iter().enumerate() {
+        let members: Vec<RelationRef> =
+            selection.relations.iter().copied().filter(|e| kg.relation(*e).rel() == rel.name).collect();
+        if !members.is_empty() {
+            let name = file_name("relationships", &rel.name, i);
+            files.push(File { name: name.clone(), text: relationships_csv(kg, &members, &keys, delimiter) });
+            relationships.push(name);
+        }
+    }
+    files.push(File { name: "import.sh".into(), text: import_sh(&nodes, &relationships, delimiter) });
+    files.push(File { name: "import.cypher".into(), text: cypher(kg, selection, &keys) });
+    Ok(files)
+}
+
+fn file_name(what: &str, name: &str, i: usize) -> String {
+    let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if plain { format!("{what}-{name}.csv") } else { format!("{what}--{i}.csv") }
+}
+
+/// The first candidate no array item (alias, evidence, list attribute, label) holds.
+fn delimiter(kg: &KnowledgeGraph, selection: &Selection) -> Result<char, NoDelimiter> {
+    let mut used = [false; DELIMITERS.len()];
+    let mut see = |text: &str| {
+        for (i, d) in DELIMITERS.iter().enumerate() {
+            used[i] |= text.contains(*d);
+        }
+    };
+    for n in &selection.nodes {
+        let e = kg.entity(*n);
+        see(e.kind());
+        e.aliases().iter().for_each(|a| see(a));
+        evidence_items(e.evidence()).iter().for_each(|ev| see(ev));
+        e.attrs().values().flat_map(exchange::items).for_each(|item| see(&item));
+    }
+    for e in &selection.relations {
+        let r = kg.relation(*e);
+        evidence_items(r.evidence()).iter().for_each(|ev| see(ev));
+        r.attrs().values().flat_map(exchange::items).for_each(|item| see(&item));
+    }
+    DELIMITERS.iter().zip(used).find(|(_, used)| !used).map(|(d, _)| *d).ok_or(NoDelimiter)
+}
+
+/// Evidence as `source:line "quote"`, the form answers print.
+fn evidence_items(evidence: &[Evidence]) -> Vec<String> {
+    evidence.iter().map(|ev| super::text::locator(&ev.into())).collect()
+}
+
+fn header_type(col: &AttrColumn) -> String {
+    let scalar = match col.scalar {
+        Scalar::Boolean => "boolean",
+        Scalar::Long => "long",
+        Scalar::Double => "double",
+        Scalar::Text => "string",
+    };
+    format!("{}:{scalar}{}", col.column, if col.list { "[]" } else { "" })
+}
+
+/// A row's cells: `None` is a missing value (an empty field), `Some("")` an empty string
+/// (a quoted `""`, which neo4j-admin keeps as one).
+type Row = Vec<Option<String>>;
+
+fn attr_cells(columns: &[AttrColumn], attrs: &Attrs, delimiter: char) -> Row {
+    let d = delimiter.to_string();
+    columns.iter().map(|col| attrs.get(&col.key).map(|v| exchange::items(v).join(&d))).collect()
+}
+
+/// Items joined by the delimiter, or nothing for no items.
+fn array(items: &[String], delimiter: char) -> Option<String> {
+    (!items.is_empty()).then(|| items.join(&delimiter.to_string()))
+}
+
+/// RFC 4180 CSV, quoting a field that holds a quote, a comma or a line break, and an
+/// empty string (so that it is told from a missing value).
+fn csv_text(header: &[String], rows: impl Iterator<Item = Row>) -> String {
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = Option<&str>>| {
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match cell {
+                None => {}
+                Some(text) if text.is_empty() || text.contains(['"', ',', '\n', '\r']) => {
+                    out.push('"');
+                    out.push_str(&text.replace('"', "\"\""));
+                    out.push('"');
+                }
+                Some(text) => out.push_str(text),
+            }
+        }
+        out.push('\n');
+    };
+    line(&mut header.iter().map(|h| Some(h.as_str())));
+    for row in rows {
+        line(&mut row.iter().map(Option::as_deref));
+    }
+    out
+}
+
+fn nodes_csv(kg: &KnowledgeGraph, members: &[EntityRef], delimiter: char) -> String {
+    let columns = exchange::attr_columns(members.iter().map(|n| kg.entity(*n).attrs()), &NODE_COLUMNS);
+    let mut header: Vec<String> =
+        ["id:ID", ":LABEL", "name", "aliases:string[]", "country", "note", "evidence:string[]"]
+            .map(String::from)
+            .into();
+    header.extend(columns.iter().map(header_type));
+    let rows = members.iter().map(|n| {
+        let e = kg.entity(*n);
+        let mut row = vec![
+            Some(e.id().to_string()),
+            Some(format!("Entity{delimiter}{}", e.kind())),
+            Some(e.name().to_string()),
+            array(e.aliases(), delimiter),
+            e.country().map(str::to_string),
+            e.note().map(str::to_string),
+            array(&evidence_items(e.evidence()), delimiter),
+        ];
+        row.extend(attr_cells(&columns, e.attrs(), delimiter));
+        row
+    });
+    csv_text(&header, rows)
+}
+
+fn relationships_csv(kg: &KnowledgeGraph, members: &[RelationRef], keys: &[String], delimiter: char) -> String {
+    let columns = exchange::attr_columns(members.iter().map(|e| kg.relation(*e).attrs()), &RELATION_COLUMNS);
+    let mut header: Vec<String> =
+        [":START_ID", ":END_ID", ":TYPE", "key", "since", "until", "date", "status", "note", "evidence:string[]"]
+            .map(String::from)
+            .into();
+    header.extend(columns.iter().map(header_type));
+    let rows = members.iter().map(|e| {
+        let r = kg.relation(*e);
+        let mut row = vec![
+            Some(r.from().to_string()),
+            Some(r.to().to_string()),
+            Some(r.rel().to_string()),
+            Some(keys[e.index()].clone()),
+            r.since().map(|d| d.to_string()),
+            r.until().map(|d| d.to_string()),
+            r.date().map(|d| d.to_string()),
+            Some(r.status().as_str().to_string()),
+            r.note().map(str::to_string),
+            array(&evidence_items(r.evidence()), delimiter),
+        ];
+        row.extend(attr_cells(&columns, r.attrs(), delimiter));
+        row
+    });
+    csv_text(&header, rows)
+}
+
+fn import_sh(nodes: &[String], relationships: &[String], delimiter: char) -> String {
+    let delimiter = match delimiter {
+        ';' | '|' => format!("'{delimiter}'"),
+        other => format!("U+{:04X}", u32::from(other)),
+    };
+    let mut out = String::from(
+        "#!/bin/sh\n# Loads this folder into a new Neo4j database (default: neo4j) with neo4j-admin;\n\
+         # run it in this folder, with the database stopped. Written by `kgq export --format neo4j`.\n\
+         set -e\nneo4j-admin database import full \\\n",
+    );
+    for n in nodes {
+        let _ = writeln!(out, "  --nodes={n} \\");
+    }
+    for r in relationships {
+        let _ = writeln!(out, "  --relationships={r} \\");
+    }
+    let _ = writeln!(out, "  --array-delimiter={delimiter} --multiline-fields=true \\\n  \"${{1:-neo4j}}\"");
+    out
+}
+
+/// The Cypher script: a constraint, then one statement a node and one a relation.
+fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String {
+    let mut out = String::from(
+        "// The graph as Cypher statements, for an empty Neo4j database (cypher-shell -f import.cypher).\n\
+         CREATE CONSTRAINT kgq_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;\n",
+    );
+    for n in &selection.nodes {
+        let e = kg.entity(*n);
+        let mut props = vec![("name", string(e.name()))];
+        if !e.aliases().is_empty() {
+            props.push(("aliases", list(e.aliases().iter().map(|a| string(a)))));
+        }
+        if let Some(country) = e.country() {
+            props.push(("country", string(country)));
+        }
+        note_and_evidence(&mut props, e.note(), e.evidence());
+        let _ = writeln!(
+            out,
+            "MERGE (n:Entity {{id: {}}}) SET n:{} SET n += {};",
+            string(e.id()),
+            name(e.kind()),
+            map(&props, e.attrs(), &NODE_COLUMNS)
+        );
+    }
+    for e in &selection.relations {
+        let r = kg.relation(*e);
+        let mut props = vec![("key", string(&keys[e.index()]))];
+        for (field, date) in [("since", r.since()), ("until", r.until()), ("date", r.date())] {
+            if let Some(date) = date {
+                props.push((field, string(&date.to_string())));
+            }
+        }
+        props.push(("status", string(r.status().as_str())));
+        note_and_evidence(&mut props, r.note(), r.evidence());
+        let _ = writeln!(
+            out,
+            "MATCH (a:Entity {{id: {}}}), (b:Entity {{id: {}}}) CREATE (a)-[:{} {}]->(b);",
+            string(r.from()),
+            string(r.to()),
+            name(r.rel()),
+            map(&props, r.attrs(), &RELATION_COLUMNS)
+        );
+    }
+    out
+}
+
+/// The note and the evidence, which entities and relations both have, when present.
+fn note_and_evidence(props: &mut Vec<(&str, String)>, note: Option<&str>, evidence: &[Evidence]) {
+    if let Some(note) = note {
+        props.push(("note", string(note)));
+    }
+    if !evidence.is_empty() {
+        props.push(("evidence", list(evidence_items(evidence).iter().map(|ev| string(ev)))));
+    }
+}
+
+/// A property map literal: the built-in properties, then the attributes (renamed as the
+/// CSV columns are when they would take a built-in name).
+fn map(props: &[(&str, String)], attrs: &Attrs, reserved: &[&str]) -> String {
+    let columns = exchange::attr_columns(std::iter::once(attrs), reserved);
+    let mut parts: Vec<String> = props.iter().map(|(k, v)| format!("{}: {v}", name(k))).collect();
+    for col in &columns {
+        let value = &attrs[&col.key];
+        parts.push(format!("{}: {}", name(&col.column), literal(value)));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn literal(value: &AttrValue) -> String {
+    match value {
+        AttrValue::Bool(b) => b.to_string(),
+        AttrValue::Int(i) => i.to_string(),
+        AttrValue::Float(x) if x.is_finite() => exchange::items(value).remove(0),
+        // Cypher has no literal for these; toFloat reads Java's spelling.
+        AttrValue::Float(_) => format!("toFloat({})", string(&exchange::items(value).remove(0))),
+        AttrValue::Text(s) => string(s),
+        AttrValue::List(items) => list(items.iter().map(literal)),
+    }
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    format!("[{}]", items.collect::<Vec<_>>().join(", "))
+}
+
+/// A label, relationship type or property name, in backticks (a backtick doubled).
+fn name(text: &str) -> String {
+    format!("`{}`", text.replace('`', "``"))
+}
+
+/// A Cypher string literal, pure ASCII.
+pub fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            ' '..='~' => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04X}");
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_ascii_and_escaped() {
+        assert_eq!(string("a\"b\\c'd\ne"), r#""a\"b\\c\'d\ne""#);
+        assert_eq!(string("Łódź \u{1b}😀"), r#""\u0141\u00F3d\u017A \u001B\uD83D\uDE00""#);
+        assert_eq!(name("a`b"), "`a``b`");
+        assert_eq!(file_name("nodes", "dprk_company", 4), "nodes-dprk_company.csv");
+        assert_eq!(file_name("nodes", "a b", 4), "nodes--4.csv");
+        let rows = [vec![None, Some(String::new()), Some("a,\"b\"\nc".into()), Some("d".into())]];
+        assert_eq!(
+            csv_text(&["h".into(), "i".into(), "j".into(), "k".into()], rows.into_iter()),
+            "h,i,j,k\n,\"\",\"a,\"\"b\"\"\nc\",d\n"
+        );
+    }
+}
