@@ -1,0 +1,309 @@
+//! `kgq serve`: the graph in a browser. An HTTP server (tiny_http, synchronous, one thread
+//! per request, no async runtime) that hands out one page (`assets`, embedded in the
+//! binary) and a small JSON API (`api`) over one loaded graph.
+//!
+//! What it owns: the listening socket, who may talk to it and how much. Requests whose
+//! `Host` (and `Origin`, when sent) is not the address the server is bound to are refused
+//! (DNS rebinding); POSTs must be `application/json` (a cross-site form cannot send that
+//! without a preflight, which finds no CORS headers); bodies are capped at [`MAX_BODY`];
+//! at most [`MAX_REQUESTS`] requests are handled at once and at most `--concurrent`
+//! statements run at once, the rest get 503 with a message. Statements run under the same
+//! `Settings` (time limit, cancellation) as the shell; Ctrl-C cancels what runs and stops
+//! the server. Nothing here reads or writes a file except the source documents that
+//! `--sources` names, read through `data::read_document` (the `check --sources` rule).
+//!
+//! What it does not own: what an answer says (`query`), how it is written (`render`), or
+//! what completion offers (`repl::Vocabulary`, shared with the shell).
+
+mod api;
+mod assets;
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::graph::KnowledgeGraph;
+use crate::repl::Vocabulary;
+
+pub use api::{MAX_DRAWN_NODES, RESPONSE_BUDGET};
+
+/// The largest request body accepted (a statement, a word to complete, an id).
+pub const MAX_BODY: usize = 64 << 10;
+/// Requests handled at once (page files included); more are answered 503 at once.
+pub const MAX_REQUESTS: usize = 32;
+
+/// How `kgq serve` was started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub bind: IpAddr,
+    /// 0 for a port the system chooses.
+    pub port: u16,
+    /// Statements running at once; more are answered 503.
+    pub concurrent: usize,
+    /// The time limit of each statement.
+    pub timeout: Duration,
+    /// The folder of source documents, to show a cited line in its context.
+    pub sources: Option<PathBuf>,
+    /// Open the page in the desktop's browser (`xdg-open`).
+    pub open: bool,
+}
+
+/// What every request handler reads: the graph and what was decided at start.
+pub(crate) struct Shared {
+    kg: KnowledgeGraph,
+    vocabulary: Vocabulary,
+    timeout: Duration,
+    sources: Option<PathBuf>,
+    /// Set by Ctrl-C: running statements stop.
+    cancel: AtomicBool,
+}
+
+/// A permit from a counting semaphore; dropping it gives the place back.
+struct Permit(Arc<AtomicUsize>);
+
+impl Permit {
+    fn take(count: &Arc<AtomicUsize>, max: usize) -> Option<Permit> {
+        count.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).ok()?;
+        Some(Permit(Arc::clone(count)))
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// An answer to one request.
+pub(crate) struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply { status, content_type, body: body.into() }
+    }
+
+    /// A refusal the page shows as it is: `{"error":{"kind":..., "message":..., "help":...}}`.
+    fn refused(status: u16, kind: &str, message: &str, help: &str) -> Reply {
+        let body = serde_json::json!({ "error": { "kind": kind, "message": message, "help": help } });
+        Reply::new(status, "application/json", body.to_string())
+    }
+}
+
+/// Binds, prints the URL on `out` and serves until Ctrl-C. A failure to bind is the one
+/// error handed back.
+pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Result<(), String> {
+    let server = Server::http(SocketAddr::new(options.bind, options.port))
+        .map_err(|err| format!("cannot listen on {}:{}: {err}", options.bind, options.port))?;
+    let addr = server.server_addr().to_ip().ok_or("the server is not on an IP address")?;
+    let server = Arc::new(server);
+    let shared = Arc::new(Shared {
+        vocabulary: Vocabulary::of(&kg),
+        kg,
+        timeout: options.timeout,
+        sources: options.sources.clone(),
+        cancel: AtomicBool::new(false),
+    });
+    let url = format!("http://{}/", host_of(addr));
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {addr}: anyone who can reach this address can query the graph (there is no login)"
+        );
+    }
+    let _ = writeln!(out, "kgq serve: {url} (Ctrl-C stops)");
+    let _ = out.flush();
+    {
+        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+        ctrlc::set_handler(move || {
+            shared.cancel.store(true, Ordering::SeqCst);
+            server.unblock();
+        })
+        .map_err(|err| format!("cannot watch for Ctrl-C: {err}"))?;
+    }
+    if options.open {
+        // The desktop's opener; its failure is said and the server keeps running.
+        match std::process::Command::new("xdg-open").arg(&url).spawn() {
+            // Waited for on the side, so that it leaves no zombie behind.
+            Ok(mut opener) => drop(std::thread::spawn(move || opener.wait())),
+            Err(err) => eprintln!("cannot open a browser (xdg-open: {err}); open {url}"),
+        }
+    }
+    let allowed = allowed_hosts(addr);
+    let requests = Arc::new(AtomicUsize::new(0));
+    let statements = Arc::new(AtomicUsize::new(0));
+    for request in server.incoming_requests() {
+        if shared.cancel.load(Ordering::SeqCst) {
+            break;
+        }
+        let Some(permit) = Permit::take(&requests, MAX_REQUESTS) else {
+            respond(request, Reply::refused(503, "busy", "the server is handling too many requests", "try again"));
+            continue;
+        };
+        let (shared, allowed, statements) = (Arc::clone(&shared), allowed.clone(), Arc::clone(&statements));
+        let concurrent = options.concurrent;
+        std::thread::spawn(move || {
+            let _permit = permit;
+            handle(request, &shared, &allowed, &statements, concurrent);
+        });
+    }
+    let _ = writeln!(out, "kgq serve: stopped");
+    Ok(())
+}
+
+/// `addr` as a URL's host and port (IPv6 in brackets).
+fn host_of(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) => format!("{ip}:{}", addr.port()),
+        IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
+    }
+}
+
+/// The `Host` values a request may carry: the bound address, and `localhost` when it is a
+/// loopback or unspecified address (browsers leave out port 80).
+fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
+    let mut hosts = vec![host_of(addr)];
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        hosts.extend(["localhost", "127.0.0.1", "[::1]"].map(|h| format!("{h}:{}", addr.port())));
+    }
+    if addr.port() == 80 {
+        let bare: Vec<String> = hosts.iter().filter_map(|h| h.strip_suffix(":80").map(str::to_string)).collect();
+        hosts.extend(bare);
+    }
+    hosts
+}
+
+fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
+    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
+}
+
+/// Checks who is asking, reads the body within its cap, and answers.
+fn handle(mut request: Request, shared: &Shared, allowed: &[String], statements: &Arc<AtomicUsize>, max: usize) {
+    let host_ok = header(&request, "Host").is_some_and(|h| allowed.iter().any(|a| a.eq_ignore_ascii_case(h)));
+    let origin_ok = header(&request, "Origin").is_none_or(|o| {
+        let o = o.to_ascii_lowercase();
+        allowed.iter().any(|a| o == format!("http://{a}"))
+    });
+    if !host_ok || !origin_ok {
+        let help = format!("open the page at http://{}/", allowed[0]);
+        let reply =
+            Reply::refused(403, "host", "this server answers only requests addressed to it by its own address", &help);
+        return respond(request, reply);
+    }
+    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+    let reply = match request.method() {
+        Method::Get | Method::Head => match assets::find(&path) {
+            Some((content_type, body)) => Reply::new(200, content_type, body.as_bytes()),
+            None if path == "/api/schema" => api::schema(shared),
+            None => Reply::refused(404, "not-found", &format!("nothing is at {path}"), "the page is at /"),
+        },
+        Method::Post if path.starts_with("/api/") => match read_body(&mut request) {
+            Err(reply) => reply,
+            Ok(body) => {
+                let permit = api::is_statement(&path).then(|| Permit::take(statements, max));
+                if let Some(None) = permit {
+                    Reply::refused(
+                        503,
+                        "busy",
+                        &format!(
+                            "the server is already running {} (its --concurrent limit)",
+                            crate::diag::plural(max, "statement")
+                        ),
+                        "wait for one to finish and run it again",
+                    )
+                } else {
+                    api::post(shared, &path, &body)
+                }
+            }
+        },
+        _ => Reply::refused(
+            405,
+            "method",
+            "this server answers GET for the page and POST for /api/",
+            "see the README's Web view section",
+        ),
+    };
+    respond(request, reply);
+}
+
+/// The JSON body of a POST, at most [`MAX_BODY`] bytes.
+fn read_body(request: &mut Request) -> Result<serde_json::Value, Reply> {
+    let json = header(request, "Content-Type").is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
+    if !json {
+        return Err(Reply::refused(
+            415,
+            "request",
+            "send the request as application/json",
+            "see the README's Web view section",
+        ));
+    }
+    let too_large = || {
+        let message = format!("the request is larger than {} KiB", MAX_BODY >> 10);
+        Reply::refused(413, "request", &message, "send a shorter statement")
+    };
+    if request.body_length().is_some_and(|n| n > MAX_BODY) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    let read = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body);
+    if read.is_err() {
+        return Err(Reply::refused(400, "request", "the request body could not be read", "send it again"));
+    }
+    if body.len() > MAX_BODY {
+        return Err(too_large());
+    }
+    serde_json::from_slice(&body)
+        .map_err(|err| Reply::refused(400, "request", &format!("the body is not JSON: {err}"), "send a JSON object"))
+}
+
+fn respond(request: Request, reply: Reply) {
+    let mut headers = vec![
+        ("Content-Type", reply.content_type),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cache-Control", "no-store"),
+        ("X-Frame-Options", "DENY"),
+    ];
+    if reply.content_type.starts_with("text/html") {
+        headers.push((
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ));
+    }
+    let mut response = Response::from_data(reply.body).with_status_code(reply.status);
+    for (name, value) in headers {
+        response.add_header(Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("the headers are ASCII"));
+    }
+    // A client that went away is no concern of the server's.
+    let _ = request.respond(response);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loopback_server_answers_to_its_address_and_localhost_only() {
+        let hosts = allowed_hosts("127.0.0.1:8417".parse().unwrap());
+        assert_eq!(hosts, ["127.0.0.1:8417", "localhost:8417", "127.0.0.1:8417", "[::1]:8417"]);
+        let hosts = allowed_hosts("192.0.2.7:80".parse().unwrap());
+        assert_eq!(hosts, ["192.0.2.7:80", "192.0.2.7"]);
+        assert_eq!(host_of("[::1]:9".parse().unwrap()), "[::1]:9");
+    }
+
+    #[test]
+    fn permits_are_given_back_when_dropped() {
+        let count = Arc::new(AtomicUsize::new(0));
+        let first = Permit::take(&count, 1).expect("one place");
+        assert!(Permit::take(&count, 1).is_none());
+        drop(first);
+        assert!(Permit::take(&count, 1).is_some());
+    }
+}
