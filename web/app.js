@@ -260,8 +260,8 @@ function panel(title, ...children) {
 function facts(pairs) {
   const dl = el('dl');
   for (const [k, v] of pairs) {
-    if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
-    dl.append(el('dt', k), el('dd', typeof v === 'object' && !Array.isArray(v) ? cellText(v) : cellText(v)));
+    const empty = v === null || v === undefined || v === '' || (typeof v === 'object' && !Object.keys(v).length);
+    if (!empty) dl.append(el('dt', k), el('dd', cellText(v)));
   }
   return dl;
 }
@@ -297,7 +297,7 @@ function showEvidence(id) {
   const { edge, relations } = found;
   const parts = [];
   for (const r of relations) {
-    parts.push(el('h3', `${r.from} -[${r.rel}]-> ${r.to}`));
+    parts.push(el('h3', `${nameOf(r.from)} -[${r.rel}]-> ${nameOf(r.to)}`));
     parts.push(facts([['relation', r.rel], ['when', when(r)], ['status', r.status], ['attributes', r.attrs], ['note', r.note]]));
     for (const ev of r.evidence || []) parts.push(locator(ev));
   }
@@ -468,10 +468,15 @@ function viewSvg() {
     svg.append(node);
     return node;
   };
+  const marker = make('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' });
+  marker.append(document.createElementNS(NS, 'path'));
+  marker.firstChild.setAttribute('d', 'M 0 0 L 10 5 L 0 10 z');
+  marker.firstChild.setAttribute('fill', '#6b7280');
   cy.edges().forEach((e) => {
     const [s, t] = [e.sourceEndpoint(), e.targetEndpoint()];
     const dashed = ['alleged', 'disputed'].includes(e.data('status')) ? { 'stroke-dasharray': '6 4' } : {};
-    make('line', { x1: s.x, y1: s.y, x2: t.x, y2: t.y, stroke: '#6b7280', 'stroke-width': 1.5, ...dashed });
+    const arrow = e.data('directed') ? { 'marker-end': 'url(#arrow)' } : {};
+    make('line', { x1: s.x, y1: s.y, x2: t.x, y2: t.y, stroke: '#6b7280', 'stroke-width': 1.5, ...dashed, ...arrow });
     make('text', { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 - 4, 'font-size': 10, 'text-anchor': 'middle' }, e.data('label'));
   });
   cy.nodes().forEach((n) => {
@@ -480,9 +485,28 @@ function viewSvg() {
     const stroke = { stroke: '#374151', 'stroke-width': n.data('focus') ? 3 : 1, fill: n.data('color') };
     if (n.data('shape') === 'ellipse') make('ellipse', { cx: x, cy: y, rx: w / 2, ry: h / 2, ...stroke });
     else make('rect', { x: x - w / 2, y: y - h / 2, width: w, height: h, rx: 4, ...stroke });
-    make('text', { x, y: y + 4, 'font-size': 11, 'text-anchor': 'middle' }, n.data('name'));
+    const lines = wrap(n.data('name'), 22);
+    const text = make('text', { x, y: y + 4 - (lines.length - 1) * 6.5, 'font-size': 11, 'text-anchor': 'middle' });
+    lines.forEach((line, i) => {
+      const span = document.createElementNS(NS, 'tspan');
+      span.setAttribute('x', String(x));
+      if (i) span.setAttribute('dy', '13');
+      span.textContent = line;
+      text.append(span);
+    });
   });
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg) + '\n';
+}
+
+// Words in lines of about `width` characters, as the drawing wraps names.
+function wrap(text, width) {
+  const lines = [];
+  for (const word of String(text).split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ' ' + word;
+    else lines.push(word);
+  }
+  return lines;
 }
 
 // ---- start ----

@@ -74,6 +74,28 @@ test('the mission question is drawn left to right, and a hop shows its evidence'
   }
 });
 
+test('the view downloads as SVG and DOT, the answer as JSON and CSV', async (page, { url }) => {
+  await page.goto(url + '?q=' + encodeURIComponent(MISSION));
+  await page.waitForSelector('body[data-ready="yes"]');
+  const saved = async (button) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const stream = await download.createReadStream();
+    let text = '';
+    for await (const chunk of stream) text += chunk;
+    return { name: download.suggestedFilename(), text };
+  };
+  const svg = await saved('#dl-svg');
+  assert.equal(svg.name, 'kgq-view.svg');
+  assert.match(svg.text, /^<\?xml[^\n]*\n<svg /);
+  assert.match(svg.text, />Munitions Industry<\/tspan>/);
+  assert.match(svg.text, />sends revenue to</);
+  const dot = await saved('#dl-dot');
+  assert.match(dot.text, /^digraph/);
+  const json = JSON.parse((await saved('#dl-json')).text);
+  assert.equal(json.format, 'kgq-rows');
+  assert.match((await saved('#dl-csv')).text, /^entity,kind,paths/);
+});
+
 test('a permalink reproduces the view', async (page, { url }) => {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="yes"]');
