@@ -2,7 +2,8 @@
 //! (keywords, entity names and aliases inserted quoted, ids, kinds, relations,
 //! meta-commands, file paths, and after `x.` the fields of what `x` is bound to in the
 //! statement's pattern), syntax colours that never change the display width, and hints
-//! from history.
+//! from history. What completes a statement is `Vocabulary::candidates`, which the web view
+//! (`kgq serve`) asks too, so both offer the same words.
 
 use std::borrow::Cow;
 
