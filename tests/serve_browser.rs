@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::root;
+use crate::support::{root, shared_sources};
 
 /// What is missing to run the browser tests, if anything.
 fn missing(browser: &Path) -> Option<String> {
@@ -39,11 +39,12 @@ fn the_web_view_works_in_a_real_browser() {
         let _ = writeln!(std::io::stderr(), "SKIPPED: the web view in a browser: {why}");
         return;
     }
-    let out = Command::new("node")
-        .arg(browser.join("web.test.js"))
-        .env("KGQ_BIN", env!("CARGO_BIN_EXE_kgq"))
-        .output()
-        .expect("node runs");
+    let mut node = Command::new("node");
+    node.arg(browser.join("web.test.js")).env("KGQ_BIN", env!("CARGO_BIN_EXE_kgq")).env_remove("KGQ_SOURCES");
+    if let Some(sources) = shared_sources("the cited line in context, in the web view") {
+        node.env("KGQ_SOURCES", sources);
+    }
+    let out = node.output().expect("node runs");
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{report}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(report.contains(" passed, 0 failed"), "{report}");

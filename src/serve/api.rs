@@ -83,15 +83,12 @@ fn run(shared: &Shared, statement: &str) -> Reply {
 }
 
 /// `/api/export {"statement","format"}`: the answer written as the command line writes it
-/// (`render::produce`, whole), for the page's downloads.
+/// (`render::produce`, whole), for the page's downloads; past [`RESPONSE_BUDGET`] refused.
 fn export(shared: &Shared, statement: &str, format: Format) -> Reply {
     let rows = match query::run(&shared.kg, statement, &settings(shared)) {
         Ok((rows, _)) => rows,
         Err(failure) => return failed(statement, &failure),
     };
-    if format == Format::Dot && Picture::of_rows(&shared.kg, &rows).nodes(&shared.kg).len() > MAX_DRAWN_NODES * 4 {
-        return too_large("the picture");
-    }
     match render::produce(&shared.kg, Subject::Answer(&rows), format, &dot::Options::default(), &Screen::whole()) {
         Ok(produced) if produced.bytes.len() <= RESPONSE_BUDGET => {
             let content_type = match format {

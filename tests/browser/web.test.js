@@ -2,7 +2,8 @@
 // `kgq serve` on an ephemeral port. Run by tests/serve_browser.rs (which says how to
 // install what it needs), or by hand:
 //   KGQ_BIN=target/debug/kgq node tests/browser/web.test.js
-// KGQ_SCREENSHOT=docs/web-view.png also writes the README's picture of the mission answer.
+// KGQ_SCREENSHOT=docs/web-view.png also writes the README's picture of the mission answer;
+// KGQ_SOURCES=DIR (the source documents) also checks the cited line shown in context.
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -16,10 +17,10 @@ const KGQ = path.resolve(process.env.KGQ_BIN || path.join(ROOT, 'target', 'debug
 const CHROMIUM = process.env.KGQ_CHROMIUM || '/usr/bin/chromium';
 const MISSION = 'connect "Poland" and "Munitions Industry Department"';
 
-// Starts `kgq [global] serve --port 0` and resolves to its URL and process.
-function serve(global) {
+// Starts `kgq [global] serve --port 0 [options]` and resolves to its URL and process.
+function serve(global, options = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(KGQ, [...global, 'serve', '--port', '0'], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(KGQ, [...global, 'serve', '--port', '0', ...options], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'inherit'] });
     let seen = '';
     child.stdout.on('data', (chunk) => {
       seen += chunk;
@@ -165,6 +166,21 @@ test('the search field finds an entity and shows it', async (page, { url }) => {
   await page.waitForFunction(() => window.kgq.cy().nodes().length > 0);
 });
 
+test('with --sources, a locator shows its line in the document', async (page, { sources }) => {
+  if (!sources) {
+    console.log('SKIPPED: the cited line in context: KGQ_SOURCES names no folder of source documents');
+    return;
+  }
+  await page.goto(sources + '?q=' + encodeURIComponent(MISSION));
+  await page.waitForSelector('body[data-ready="yes"]');
+  await clickEdge(page, 'sends_revenue_to');
+  await page.click('#panel-body button:has-text("show in context")');
+  await page.waitForSelector('#panel-body .context .cited');
+  const cited = await page.textContent('#panel-body .context .cited');
+  assert.match(cited, /^168 {2}.*Munitions/);
+  assert.equal(await page.$$eval('#panel-body .context span', (lines) => lines.length), 7);
+});
+
 test('hostile names are shown as text, never as markup', async (page, { hostile }) => {
   await page.goto(hostile);
   await page.waitForSelector('body[data-ready="yes"]');
@@ -185,6 +201,8 @@ test('hostile names are shown as text, never as markup', async (page, { hostile 
 async function main() {
   const shipped = await serve([]);
   const hostile = await serve(['--data', path.join(ROOT, 'tests', 'fixtures', 'hostile')]);
+  const documents = process.env.KGQ_SOURCES;
+  const sources = documents ? await serve([], ['--sources', path.resolve(documents)]) : null;
   // Playwright passes --headless and a fresh temporary --user-data-dir itself (it refuses
   // one in `args`), and removes that folder when the browser closes.
   const browser = await chromium.launch({
@@ -205,7 +223,7 @@ async function main() {
         if (m.type() === 'error' && !/status of 400 \(Bad Request\)/.test(m.text())) problems.push(m.text());
       });
       try {
-        await body(page, { url: shipped.url, hostile: hostile.url });
+        await body(page, { url: shipped.url, hostile: hostile.url, sources: sources && sources.url });
         assert.deepEqual(problems, [], 'the page reported errors');
         console.log(`ok - ${name}`);
       } catch (err) {
@@ -219,6 +237,7 @@ async function main() {
     await browser.close();
     shipped.child.kill();
     hostile.child.kill();
+    if (sources) sources.child.kill();
   }
   console.log(`${tests.length - failed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
