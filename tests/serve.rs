@@ -223,6 +223,55 @@ fn bodies_are_size_limited_and_must_be_json() {
 }
 
 #[test]
+fn heads_are_size_limited_and_bodies_must_say_their_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&[], &[], dir.path());
+    let long = "x".repeat(20 << 10);
+    let (status, body) = server.request("GET", "/", &[("X-Long", &long)], b"");
+    assert_eq!(status, 431);
+    assert!(body.contains("larger than 16 KiB"), "{body}");
+    let many: Vec<(String, String)> = (0..100).map(|i| (format!("X-{i}"), "y".into())).collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(server.request("GET", "/", &many, b"").0, 431);
+    let chunked = [("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")];
+    assert_eq!(server.request("POST", "/api/run", &chunked, b"").0, 411);
+    let mut stream = TcpStream::connect(&server.host).unwrap();
+    stream.write_all(b"\x16\x03\x01 not http\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+}
+
+#[test]
+fn slow_clients_are_dropped_and_too_many_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&[], &[], dir.path());
+    // Clients that send half a request and wait hold every place the server has.
+    let stalled: Vec<TcpStream> = (0..kgq::serve::MAX_REQUESTS)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&server.host).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\nHost: ").unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, body) = server.request("GET", "/api/schema", &[], b"");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("too many requests"), "{body}");
+    // Each is closed once its time to send a request is up, and the server answers again.
+    let started = Instant::now();
+    for mut stream in stalled {
+        let mut rest = Vec::new();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(rest.is_empty(), "a stalled client is owed nothing");
+    }
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.request("GET", "/api/schema", &[], b"").0, 200);
+}
+
+#[test]
 fn nothing_outside_the_api_is_read_or_written() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("secret.txt"), "not for the web").unwrap();

@@ -1,12 +1,14 @@
-//! `kgq serve`: the graph in a browser. An HTTP server (tiny_http, synchronous, one thread
-//! per request, no async runtime) that hands out one page (`assets`, embedded in the
-//! binary) and a small JSON API (`api`) over one loaded graph.
+//! `kgq serve`: the graph in a browser. An HTTP server (a std `TcpListener`, one thread per
+//! connection, requests read by `http` with `httparse`; no async runtime) that hands out
+//! one page (`assets`, embedded in the binary) and a small JSON API (`api`) over one
+//! loaded graph.
 //!
 //! What it owns: the listening socket, who may talk to it and how much. Requests whose
 //! `Host` (and `Origin`, when sent) is not the address the server is bound to are refused
 //! (DNS rebinding); POSTs must be `application/json` (a cross-site form cannot send that
-//! without a preflight, which finds no CORS headers); bodies are capped at [`MAX_BODY`];
-//! at most [`MAX_REQUESTS`] requests are handled at once and at most `--concurrent`
+//! without a preflight, which finds no CORS headers); heads and bodies are capped and must
+//! arrive in seconds (`http`); at most [`MAX_REQUESTS`] connections are served at once (a
+//! thread each; more are answered 503 and closed) and at most `--concurrent`
 //! statements run at once, the rest get 503 with a message. Statements run under the same
 //! `Settings` (time limit, cancellation) as the shell; Ctrl-C cancels what runs and stops
 //! the server. Nothing here reads or writes a file except the source documents that
@@ -17,15 +19,16 @@
 
 mod api;
 mod assets;
+mod http;
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, Server};
+use http::Request;
 
 use crate::graph::KnowledgeGraph;
 use crate::repl::Vocabulary;
@@ -34,7 +37,7 @@ pub use api::{MAX_DRAWN_NODES, RESPONSE_BUDGET};
 
 /// The largest request body accepted (a statement, a word to complete, an id).
 pub const MAX_BODY: usize = 64 << 10;
-/// Requests handled at once (page files included); more are answered 503 at once.
+/// Connections served at once (page files included); more are answered 503 at once.
 pub const MAX_REQUESTS: usize = 32;
 
 /// How `kgq serve` was started.
@@ -101,10 +104,9 @@ impl Reply {
 /// Binds, prints the URL on `out` and serves until Ctrl-C. A failure to bind is the one
 /// error handed back.
 pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Result<(), String> {
-    let server = Server::http(SocketAddr::new(options.bind, options.port))
+    let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|err| format!("cannot listen on {}:{}: {err}", options.bind, options.port))?;
-    let addr = server.server_addr().to_ip().ok_or("the server is not on an IP address")?;
-    let server = Arc::new(server);
+    let addr = listener.local_addr().map_err(|err| format!("cannot tell where the server listens: {err}"))?;
     let shared = Arc::new(Shared {
         vocabulary: Vocabulary::of(&kg),
         kg,
@@ -121,41 +123,61 @@ pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Resu
     let _ = writeln!(out, "kgq serve: {url} (Ctrl-C stops)");
     let _ = out.flush();
     {
-        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+        let shared = Arc::clone(&shared);
         ctrlc::set_handler(move || {
             shared.cancel.store(true, Ordering::SeqCst);
-            server.unblock();
+            // The accept loop wakes for a connection and then sees the flag.
+            let _ = TcpStream::connect(reachable(addr));
         })
         .map_err(|err| format!("cannot watch for Ctrl-C: {err}"))?;
     }
     if options.open {
-        // The desktop's opener; its failure is said and the server keeps running.
         match std::process::Command::new("xdg-open").arg(&url).spawn() {
             // Waited for on the side, so that it leaves no zombie behind.
             Ok(mut opener) => drop(std::thread::spawn(move || opener.wait())),
             Err(err) => eprintln!("cannot open a browser (xdg-open: {err}); open {url}"),
         }
     }
-    let allowed = allowed_hosts(addr);
-    let requests = Arc::new(AtomicUsize::new(0));
+    let allowed = Arc::new(allowed_hosts(addr));
+    let connections = Arc::new(AtomicUsize::new(0));
     let statements = Arc::new(AtomicUsize::new(0));
-    for request in server.incoming_requests() {
+    for stream in listener.incoming() {
         if shared.cancel.load(Ordering::SeqCst) {
             break;
         }
-        let Some(permit) = Permit::take(&requests, MAX_REQUESTS) else {
-            respond(request, Reply::refused(503, "busy", "the server is handling too many requests", "try again"));
+        // A connection that failed before it was accepted is the client's affair.
+        let Ok(mut stream) = stream else { continue };
+        let Some(permit) = Permit::take(&connections, MAX_REQUESTS) else {
+            let busy = Reply::refused(503, "busy", "the server is handling too many requests", "try again");
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+            let _ = http::write(&mut stream, &busy, true);
             continue;
         };
-        let (shared, allowed, statements) = (Arc::clone(&shared), allowed.clone(), Arc::clone(&statements));
+        let (shared, allowed, statements) = (Arc::clone(&shared), Arc::clone(&allowed), Arc::clone(&statements));
         let concurrent = options.concurrent;
         std::thread::spawn(move || {
             let _permit = permit;
-            handle(request, &shared, &allowed, &statements, concurrent);
+            let (reply, head_only) = match http::read(&mut stream) {
+                Ok(request) => (handle(&request, &shared, &allowed, &statements, concurrent), request.method == "HEAD"),
+                Err(Some(refusal)) => (refusal, false),
+                Err(None) => return,
+            };
+            // A client that went away is no concern of the server's.
+            let _ = http::write(&mut stream, &reply, !head_only);
         });
     }
     let _ = writeln!(out, "kgq serve: stopped");
     Ok(())
+}
+
+/// An address at which this machine reaches a server bound to `addr` (loopback for the
+/// unspecified address).
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port()),
+        _ => addr,
+    }
 }
 
 /// `addr` as a URL's host and port (IPv6 in brackets).
@@ -180,46 +202,41 @@ fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
     hosts
 }
 
-fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
-    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
-}
-
-/// Checks who is asking, reads the body within its cap, and answers.
-fn handle(mut request: Request, shared: &Shared, allowed: &[String], statements: &Arc<AtomicUsize>, max: usize) {
-    let host_ok = header(&request, "Host").is_some_and(|h| allowed.iter().any(|a| a.eq_ignore_ascii_case(h)));
-    let origin_ok = header(&request, "Origin").is_none_or(|o| {
+/// Checks who is asking, and answers.
+fn handle(request: &Request, shared: &Shared, allowed: &[String], statements: &Arc<AtomicUsize>, max: usize) -> Reply {
+    let host_ok = request.header("Host").is_some_and(|h| allowed.iter().any(|a| a.eq_ignore_ascii_case(h)));
+    let origin_ok = request.header("Origin").is_none_or(|o| {
         let o = o.to_ascii_lowercase();
         allowed.iter().any(|a| o == format!("http://{a}"))
     });
     if !host_ok || !origin_ok {
         let help = format!("open the page at http://{}/", allowed[0]);
-        let reply =
-            Reply::refused(403, "host", "this server answers only requests addressed to it by its own address", &help);
-        return respond(request, reply);
+        return Reply::refused(
+            403,
+            "host",
+            "this server answers only requests addressed to it by its own address",
+            &help,
+        );
     }
-    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-    let reply = match request.method() {
-        Method::Get | Method::Head => match assets::find(&path) {
+    let path = request.path.as_str();
+    match request.method.as_str() {
+        "GET" | "HEAD" => match assets::find(path) {
             Some((content_type, body)) => Reply::new(200, content_type, body.as_bytes()),
             None if path == "/api/schema" => api::schema(shared),
             None => Reply::refused(404, "not-found", &format!("nothing is at {path}"), "the page is at /"),
         },
-        Method::Post if path.starts_with("/api/") => match read_body(&mut request) {
+        "POST" if path.starts_with("/api/") => match json_body(request) {
             Err(reply) => reply,
             Ok(body) => {
-                let permit = api::is_statement(&path).then(|| Permit::take(statements, max));
+                let permit = api::is_statement(path).then(|| Permit::take(statements, max));
                 if let Some(None) = permit {
-                    Reply::refused(
-                        503,
-                        "busy",
-                        &format!(
-                            "the server is already running {} (its --concurrent limit)",
-                            crate::diag::plural(max, "statement")
-                        ),
-                        "wait for one to finish and run it again",
-                    )
+                    let message = format!(
+                        "the server is already running {} (its --concurrent limit)",
+                        crate::diag::plural(max, "statement")
+                    );
+                    Reply::refused(503, "busy", &message, "wait for one to finish and run it again")
                 } else {
-                    api::post(shared, &path, &body)
+                    api::post(shared, path, &body)
                 }
             }
         },
@@ -229,13 +246,12 @@ fn handle(mut request: Request, shared: &Shared, allowed: &[String], statements:
             "this server answers GET for the page and POST for /api/",
             "see the README's Web view section",
         ),
-    };
-    respond(request, reply);
+    }
 }
 
-/// The JSON body of a POST, at most [`MAX_BODY`] bytes.
-fn read_body(request: &mut Request) -> Result<serde_json::Value, Reply> {
-    let json = header(request, "Content-Type").is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
+/// The JSON body of a POST (its size was capped as it was read).
+fn json_body(request: &Request) -> Result<serde_json::Value, Reply> {
+    let json = request.header("Content-Type").is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
     if !json {
         return Err(Reply::refused(
             415,
@@ -244,45 +260,8 @@ fn read_body(request: &mut Request) -> Result<serde_json::Value, Reply> {
             "see the README's Web view section",
         ));
     }
-    let too_large = || {
-        let message = format!("the request is larger than {} KiB", MAX_BODY >> 10);
-        Reply::refused(413, "request", &message, "send a shorter statement")
-    };
-    if request.body_length().is_some_and(|n| n > MAX_BODY) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    let read = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body);
-    if read.is_err() {
-        return Err(Reply::refused(400, "request", "the request body could not be read", "send it again"));
-    }
-    if body.len() > MAX_BODY {
-        return Err(too_large());
-    }
-    serde_json::from_slice(&body)
+    serde_json::from_slice(&request.body)
         .map_err(|err| Reply::refused(400, "request", &format!("the body is not JSON: {err}"), "send a JSON object"))
-}
-
-fn respond(request: Request, reply: Reply) {
-    let mut headers = vec![
-        ("Content-Type", reply.content_type),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
-        ("Cache-Control", "no-store"),
-        ("X-Frame-Options", "DENY"),
-    ];
-    if reply.content_type.starts_with("text/html") {
-        headers.push((
-            "Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-        ));
-    }
-    let mut response = Response::from_data(reply.body).with_status_code(reply.status);
-    for (name, value) in headers {
-        response.add_header(Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("the headers are ASCII"));
-    }
-    // A client that went away is no concern of the server's.
-    let _ = request.respond(response);
 }
 
 #[cfg(test)]
