@@ -17,7 +17,7 @@ pub const MAX_HEAD: usize = 16 << 10;
 const MAX_HEADERS: usize = 64;
 /// The time a client has to send its whole request.
 pub const READ_TIME: Duration = Duration::from_secs(10);
-/// The time an answer may take to be taken by the client.
+/// The time an answer may take to be taken by the client (each write, and all of them).
 const WRITE_TIME: Duration = Duration::from_secs(30);
 
 /// A request, read whole.
@@ -136,8 +136,14 @@ pub fn write(stream: &mut TcpStream, reply: &Reply, with_body: bool) -> io::Resu
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    if with_body {
-        stream.write_all(&reply.body)?;
+    // In pieces, so that a client taking the answer a byte at a time is cut off at the
+    // deadline rather than at each write's timeout.
+    let deadline = Instant::now() + WRITE_TIME;
+    for piece in reply.body.chunks(64 << 10).filter(|_| with_body) {
+        if Instant::now() > deadline {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "the client took too long to read the answer"));
+        }
+        stream.write_all(piece)?;
     }
     stream.flush()
 }
