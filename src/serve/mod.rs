@@ -4,8 +4,8 @@
 //! loaded graph.
 //!
 //! What it owns: the listening socket, who may talk to it and how much. Requests whose
-//! `Host` (and `Origin`, when sent) is not the address the server is bound to are refused
-//! (DNS rebinding); POSTs must be `application/json` (a cross-site form cannot send that
+//! `Host` (and `Origin`, when sent) is not `localhost` or an IP address on the server's
+//! port are refused (DNS rebinding); POSTs must be `application/json` (a cross-site form cannot send that
 //! without a preflight, which finds no CORS headers); heads and bodies are capped and must
 //! arrive in seconds (`http`); at most [`MAX_REQUESTS`] connections are served at once (a
 //! thread each; more are answered 503 and closed) and at most `--concurrent`
@@ -138,7 +138,6 @@ pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Resu
             Err(err) => eprintln!("cannot open a browser (xdg-open: {err}); open {url}"),
         }
     }
-    let allowed = Arc::new(allowed_hosts(addr));
     let connections = Arc::new(AtomicUsize::new(0));
     let statements = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
@@ -153,12 +152,12 @@ pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Resu
             let _ = http::write(&mut stream, &busy, true);
             continue;
         };
-        let (shared, allowed, statements) = (Arc::clone(&shared), Arc::clone(&allowed), Arc::clone(&statements));
+        let (shared, statements) = (Arc::clone(&shared), Arc::clone(&statements));
         let concurrent = options.concurrent;
         std::thread::spawn(move || {
             let _permit = permit;
             let (reply, head_only) = match http::read(&mut stream) {
-                Ok(request) => (handle(&request, &shared, &allowed, &statements, concurrent), request.method == "HEAD"),
+                Ok(request) => (handle(&request, &shared, addr, &statements, concurrent), request.method == "HEAD"),
                 Err(Some(refusal)) => (refusal, false),
                 Err(None) => return,
             };
@@ -188,29 +187,29 @@ fn host_of(addr: SocketAddr) -> String {
     }
 }
 
-/// The `Host` values a request may carry: the bound address, and `localhost` when it is a
-/// loopback or unspecified address (browsers leave out port 80).
-fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
-    let mut hosts = vec![host_of(addr)];
-    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
-        hosts.extend(["localhost", "127.0.0.1", "[::1]"].map(|h| format!("{h}:{}", addr.port())));
-    }
-    if addr.port() == 80 {
-        let bare: Vec<String> = hosts.iter().filter_map(|h| h.strip_suffix(":80").map(str::to_string)).collect();
-        hosts.extend(bare);
-    }
-    hosts
+/// Whether a request's `Host` (or an `Origin` without its scheme) names this server: its
+/// port (none for port 80, as browsers write it) on `localhost` or on an IP address. A DNS
+/// rebinding attack needs a name of the attacker's that resolves here, so any name but
+/// `localhost` is refused, while an address literal is the server itself (which makes
+/// `--bind 0.0.0.0` usable by the machine's own addresses).
+fn names_this_server(host: &str, port: u16) -> bool {
+    let (name, given) = match host.rsplit_once(':') {
+        Some((name, p)) if !p.contains(']') => (name, p.parse::<u16>().ok()),
+        _ => (host, None),
+    };
+    let port_ok = given == Some(port) || (given.is_none() && port == 80);
+    let name = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
+    port_ok && (name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok())
 }
 
 /// Checks who is asking, and answers.
-fn handle(request: &Request, shared: &Shared, allowed: &[String], statements: &Arc<AtomicUsize>, max: usize) -> Reply {
-    let host_ok = request.header("Host").is_some_and(|h| allowed.iter().any(|a| a.eq_ignore_ascii_case(h)));
-    let origin_ok = request.header("Origin").is_none_or(|o| {
-        let o = o.to_ascii_lowercase();
-        allowed.iter().any(|a| o == format!("http://{a}"))
-    });
+fn handle(request: &Request, shared: &Shared, addr: SocketAddr, statements: &Arc<AtomicUsize>, max: usize) -> Reply {
+    let port = addr.port();
+    let host_ok = request.header("Host").is_some_and(|h| names_this_server(h, port));
+    let origin_ok =
+        request.header("Origin").is_none_or(|o| o.strip_prefix("http://").is_some_and(|o| names_this_server(o, port)));
     if !host_ok || !origin_ok {
-        let help = format!("open the page at http://{}/", allowed[0]);
+        let help = format!("open the page at http://{}/", host_of(addr));
         return Reply::refused(
             403,
             "host",
@@ -269,11 +268,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_loopback_server_answers_to_its_address_and_localhost_only() {
-        let hosts = allowed_hosts("127.0.0.1:8417".parse().unwrap());
-        assert_eq!(hosts, ["127.0.0.1:8417", "localhost:8417", "127.0.0.1:8417", "[::1]:8417"]);
-        let hosts = allowed_hosts("192.0.2.7:80".parse().unwrap());
-        assert_eq!(hosts, ["192.0.2.7:80", "192.0.2.7"]);
+    fn a_server_answers_to_localhost_and_addresses_on_its_port_only() {
+        for host in ["127.0.0.1:8417", "LOCALHOST:8417", "[::1]:8417", "192.0.2.7:8417", "0.0.0.0:8417"] {
+            assert!(names_this_server(host, 8417), "{host}");
+        }
+        for host in
+            ["evil.example:8417", "127.0.0.1:8418", "127.0.0.1", "localhost", "127.0.0.1.nip.io:8417", "[::1]", ""]
+        {
+            assert!(!names_this_server(host, 8417), "{host}");
+        }
+        assert!(names_this_server("127.0.0.1", 80) && names_this_server("[::1]", 80));
+        assert!(!names_this_server("evil.example", 80));
         assert_eq!(host_of("[::1]:9".parse().unwrap()), "[::1]:9");
     }
 
