@@ -413,3 +413,26 @@ fn names_from_hostile_data_come_back_as_json_strings() {
         answer["graph"]["nodes"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"<b>bold</b> <i>& italic</i> <br/> <table>"), "{names:?}");
 }
+
+#[test]
+fn bad_options_are_refused_before_anything_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::support::kgq(&["serve", "--port", "0", "--sources", "no-such-folder"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(crate::support::stderr(&out).contains("--sources no-such-folder: no such folder"));
+    let out = crate::support::kgq(&["serve", "--port", "0", "--timeout", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(crate::support::stderr(&out).contains("--timeout must be a positive number"));
+    let out = crate::support::kgq(&["serve", "--port", "0", "--concurrent", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    // A port already taken is said plainly.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = crate::support::kgq(&["serve", "--port", &port], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::support::stderr(&out).contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        crate::support::stderr(&out)
+    );
+}

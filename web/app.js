@@ -1,6 +1,7 @@
 // The web view of `kgq serve`: a query box with the shell's completion and a history,
 // the answer as a table and as a graph (cytoscape), an evidence panel, a search field and
-// downloads. It talks only to the server it came from (see the README's Web view section).
+// downloads (the SVG is drawn by web/svg.js). It talks only to the server it came from
+// (see the README's Web view section).
 //
 // Every string from the graph or the server reaches the page through textContent, an
 // attribute set by the DOM, or cytoscape's data (drawn on a canvas): never as HTML.
@@ -450,65 +451,6 @@ async function download(format, name, type) {
   save(name, type, typeof data === 'string' ? data : JSON.stringify(data, null, 2));
 }
 
-// The view as drawn (positions, expansions included) as SVG, built with the DOM so every
-// name is escaped by the serialiser.
-function viewSvg() {
-  const NS = 'http://www.w3.org/2000/svg';
-  const cy = state.cy;
-  const box = cy.elements().boundingBox();
-  const svg = document.createElementNS(NS, 'svg');
-  const pad = 20;
-  svg.setAttribute('xmlns', NS);
-  svg.setAttribute('viewBox', `${box.x1 - pad} ${box.y1 - pad} ${box.w + 2 * pad} ${box.h + 2 * pad}`);
-  svg.setAttribute('font-family', 'sans-serif');
-  const make = (tag, attrs, text) => {
-    const node = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-    if (text !== undefined) node.textContent = text;
-    svg.append(node);
-    return node;
-  };
-  const marker = make('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' });
-  marker.append(document.createElementNS(NS, 'path'));
-  marker.firstChild.setAttribute('d', 'M 0 0 L 10 5 L 0 10 z');
-  marker.firstChild.setAttribute('fill', '#6b7280');
-  cy.edges().forEach((e) => {
-    const [s, t] = [e.sourceEndpoint(), e.targetEndpoint()];
-    const dashed = ['alleged', 'disputed'].includes(e.data('status')) ? { 'stroke-dasharray': '6 4' } : {};
-    const arrow = e.data('directed') ? { 'marker-end': 'url(#arrow)' } : {};
-    make('line', { x1: s.x, y1: s.y, x2: t.x, y2: t.y, stroke: '#6b7280', 'stroke-width': 1.5, ...dashed, ...arrow });
-    make('text', { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 - 4, 'font-size': 10, 'text-anchor': 'middle' }, e.data('label'));
-  });
-  cy.nodes().forEach((n) => {
-    const { x, y } = n.position();
-    const [w, h] = [n.width(), n.height()];
-    const stroke = { stroke: '#374151', 'stroke-width': n.data('focus') ? 3 : 1, fill: n.data('color') };
-    if (n.data('shape') === 'ellipse') make('ellipse', { cx: x, cy: y, rx: w / 2, ry: h / 2, ...stroke });
-    else make('rect', { x: x - w / 2, y: y - h / 2, width: w, height: h, rx: 4, ...stroke });
-    const lines = wrap(n.data('name'), 22);
-    const text = make('text', { x, y: y + 4 - (lines.length - 1) * 6.5, 'font-size': 11, 'text-anchor': 'middle' });
-    lines.forEach((line, i) => {
-      const span = document.createElementNS(NS, 'tspan');
-      span.setAttribute('x', String(x));
-      if (i) span.setAttribute('dy', '13');
-      span.textContent = line;
-      text.append(span);
-    });
-  });
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg) + '\n';
-}
-
-// Words in lines of about `width` characters, as the drawing wraps names.
-function wrap(text, width) {
-  const lines = [];
-  for (const word of String(text).split(/\s+/)) {
-    const last = lines.length - 1;
-    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ' ' + word;
-    else lines.push(word);
-  }
-  return lines;
-}
-
 // ---- start ----
 
 // What the browser tests (tests/browser/) and a curious reader at the console may look at.
@@ -540,7 +482,7 @@ async function start() {
   $('dl-dot').addEventListener('click', () => download('dot', 'kgq-answer.dot', 'text/vnd.graphviz'));
   $('dl-json').addEventListener('click', () => download('json', 'kgq-answer.json', 'application/json'));
   $('dl-csv').addEventListener('click', () => download('csv', 'kgq-answer.csv', 'text/csv'));
-  $('dl-svg').addEventListener('click', () => { if (state.cy.nodes().nonempty()) save('kgq-view.svg', 'image/svg+xml', viewSvg()); });
+  $('dl-svg').addEventListener('click', () => { if (state.cy.nodes().nonempty()) save('kgq-view.svg', 'image/svg+xml', viewSvg(state.cy)); });
   const asked = new URLSearchParams(location.search).get('q');
   if (asked) await run(asked, { remember: false });
   document.body.dataset.ready = 'yes';

@@ -210,27 +210,7 @@ pub enum Command {
     Man,
     /// Serve the graph as a web page on this computer: ask, see the answer drawn, click a hop
     /// for its evidence (Ctrl-C stops).
-    Serve {
-        /// The port to listen on; 0 lets the system choose one (printed with the URL).
-        #[arg(long, default_value_t = 8417)]
-        port: u16,
-        /// The address to listen on. Anything but a loopback address lets other computers
-        /// query the graph, and says so.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the page in the desktop's browser (xdg-open).
-        #[arg(long)]
-        open: bool,
-        /// Show each cited line in its context, read from the source documents in this folder.
-        #[arg(long, value_name = "DIR")]
-        sources: Option<PathBuf>,
-        /// Stop each statement after this many seconds.
-        #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-        timeout: f64,
-        /// Statements that may run at once; more are refused until one finishes.
-        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
-        concurrent: u16,
-    },
+    Serve(serve::Options),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -359,13 +339,10 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 .map_err(|err| Termination::usage(format!("cannot write the manual page: {err}")))?;
             emit(&page)
         }
-        Command::Serve { port, bind, open, sources, timeout, concurrent } => {
-            if let Some(src) = sources.as_deref().filter(|s| !s.is_dir()) {
-                return Err(Termination::usage(format!("--sources {}: no such folder", src.display())));
-            }
-            let timeout = seconds(timeout)?;
-            let options = serve::Options { bind, port, concurrent: concurrent.into(), timeout, sources, open };
-            serve::serve(load_graph(data)?, &options, &mut io::stdout()).map_err(Termination::usage)
+        Command::Serve(options) => {
+            options.check().map_err(Termination::usage)?;
+            let timeout = seconds(options.timeout)?;
+            serve::serve(load_graph(data)?, &options, timeout, &mut io::stdout()).map_err(Termination::usage)
         }
         Command::Query { statement, format, output: path, picture, table, timeout } => {
             let timeout = seconds(timeout)?;

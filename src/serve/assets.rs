@@ -6,6 +6,7 @@
 const FILES: &[(&str, &str, &str)] = &[
     ("/", "text/html; charset=utf-8", include_str!("../../web/index.html")),
     ("/app.js", "text/javascript; charset=utf-8", include_str!("../../web/app.js")),
+    ("/svg.js", "text/javascript; charset=utf-8", include_str!("../../web/svg.js")),
     ("/style.css", "text/css; charset=utf-8", include_str!("../../web/style.css")),
     ("/vendor/cytoscape.min.js", "text/javascript; charset=utf-8", include_str!("../../web/vendor/cytoscape.min.js")),
     ("/vendor/cytoscape.LICENSE", "text/plain; charset=utf-8", include_str!("../../web/vendor/cytoscape.LICENSE")),

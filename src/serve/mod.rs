@@ -40,20 +40,38 @@ pub const MAX_BODY: usize = 64 << 10;
 /// Connections served at once (page files included); more are answered 503 at once.
 pub const MAX_REQUESTS: usize = 32;
 
-/// How `kgq serve` was started.
-#[derive(Debug, Clone)]
+/// `kgq serve`'s options, as the command line takes them.
+#[derive(clap::Args, Debug, Clone)]
 pub struct Options {
-    pub bind: IpAddr,
-    /// 0 for a port the system chooses.
+    /// The port to listen on; 0 lets the system choose one (printed with the URL).
+    #[arg(long, default_value_t = 8417)]
     pub port: u16,
-    /// Statements running at once; more are answered 503.
-    pub concurrent: usize,
-    /// The time limit of each statement.
-    pub timeout: Duration,
-    /// The folder of source documents, to show a cited line in its context.
-    pub sources: Option<PathBuf>,
-    /// Open the page in the desktop's browser (`xdg-open`).
+    /// The address to listen on. Anything but a loopback address lets other computers
+    /// query the graph, and says so.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the page in the desktop's browser (xdg-open).
+    #[arg(long)]
     pub open: bool,
+    /// Show each cited line in its context, read from the source documents in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+    /// Stop each statement after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Statements that may run at once; more are refused until one finishes.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub concurrent: u16,
+}
+
+impl Options {
+    /// What can be said wrong before the graph is loaded.
+    pub fn check(&self) -> Result<(), String> {
+        match self.sources.as_deref().filter(|s| !s.is_dir()) {
+            Some(dir) => Err(format!("--sources {}: no such folder", dir.display())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// What every request handler reads: the graph and what was decided at start.
@@ -101,16 +119,17 @@ impl Reply {
     }
 }
 
-/// Binds, prints the URL on `out` and serves until Ctrl-C. A failure to bind is the one
-/// error handed back.
-pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Result<(), String> {
+/// Binds, prints the URL on `out` and serves until Ctrl-C, each statement stopped after
+/// `timeout` (`options.timeout`, checked by the caller). A failure to bind is the one error
+/// handed back.
+pub fn serve(kg: KnowledgeGraph, options: &Options, timeout: Duration, out: &mut dyn Write) -> Result<(), String> {
     let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|err| format!("cannot listen on {}:{}: {err}", options.bind, options.port))?;
     let addr = listener.local_addr().map_err(|err| format!("cannot tell where the server listens: {err}"))?;
     let shared = Arc::new(Shared {
         vocabulary: Vocabulary::of(&kg),
         kg,
-        timeout: options.timeout,
+        timeout,
         sources: options.sources.clone(),
         cancel: AtomicBool::new(false),
     });
@@ -153,7 +172,7 @@ pub fn serve(kg: KnowledgeGraph, options: &Options, out: &mut dyn Write) -> Resu
             continue;
         };
         let (shared, statements) = (Arc::clone(&shared), Arc::clone(&statements));
-        let concurrent = options.concurrent;
+        let concurrent = usize::from(options.concurrent);
         std::thread::spawn(move || {
             let _permit = permit;
             let (reply, head_only) = match http::read(&mut stream) {
