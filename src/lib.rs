@@ -19,6 +19,7 @@ pub mod query;
 pub mod render;
 pub mod repl;
 pub mod scripts;
+pub mod serve;
 pub mod store;
 pub mod style;
 pub mod suggest;

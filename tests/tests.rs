@@ -18,6 +18,8 @@ mod readme;
 mod repl;
 mod run;
 mod runaway;
+mod serve;
+mod serve_browser;
 mod shipped;
 mod snapshot;
 mod sources;

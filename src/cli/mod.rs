@@ -28,6 +28,7 @@ use crate::query::{self, Rows, Settings};
 use crate::render::{self, Format, Subject};
 use crate::repl;
 use crate::scripts;
+use crate::serve;
 
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
@@ -216,6 +217,9 @@ pub enum Command {
     },
     /// Print kgq's manual page (roff), e.g. `kgq man > ~/.local/share/man/man1/kgq.1`.
     Man,
+    /// Serve the graph as a web page on this computer: ask, see the answer drawn, click a hop
+    /// for its evidence (Ctrl-C stops).
+    Serve(serve::Options),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -353,6 +357,11 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 .render(&mut page)
                 .map_err(|err| Termination::usage(format!("cannot write the manual page: {err}")))?;
             emit(&page)
+        }
+        Command::Serve(options) => {
+            options.check().map_err(Termination::usage)?;
+            let timeout = seconds(options.timeout)?;
+            serve::serve(load_graph(data)?, &options, timeout, &mut io::stdout()).map_err(Termination::usage)
         }
         Command::Query { statement, format, output: path, picture, table, timeout } => {
             let timeout = seconds(timeout)?;

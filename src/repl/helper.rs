@@ -2,7 +2,8 @@
 //! (keywords, entity names and aliases inserted quoted, ids, kinds, relations,
 //! meta-commands, file paths, and after `x.` the fields of what `x` is bound to in the
 //! statement's pattern), syntax colours that never change the display width, and hints
-//! from history.
+//! from history. What completes a statement is `Vocabulary::candidates`, which the web view
+//! (`kgq serve`) asks too, so both offer the same words.
 
 use std::borrow::Cow;
 
@@ -133,10 +134,26 @@ impl Completer for KgqHelper {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let head = &line[..pos];
-        if head.trim_start().starts_with(':') {
+        if line[..pos].trim_start().starts_with(':') {
             return self.complete_command(line, pos, ctx);
         }
+        let (start, found) = self.vocabulary.candidates(&line[..pos]);
+        Ok((start, pairs(found)))
+    }
+}
+
+/// One completion: what a list shows, and what replaces the word being typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Candidate {
+    pub display: String,
+    pub replacement: String,
+}
+
+impl Vocabulary {
+    /// What may complete the statement text `head` (everything before the cursor): the byte
+    /// where the word being typed starts, and the candidates for it. The shell's Tab and
+    /// the web view ask this one function.
+    pub fn candidates(&self, head: &str) -> (usize, Vec<Candidate>) {
         // Inside an open quote, the word starts at the quote.
         let quotes = head.matches('"').count();
         let (start, word) = if quotes % 2 == 1 {
@@ -153,12 +170,62 @@ impl Completer for KgqHelper {
         } else {
             match slot(&head[..start]) {
                 Slot::Entity => self.entities(word),
-                Slot::Kind => plain(&self.vocabulary.kinds, word),
-                Slot::Relation => plain(&self.vocabulary.relations, word),
+                Slot::Kind => plain(&self.kinds, word),
+                Slot::Relation => plain(&self.relations, word),
                 Slot::Keyword => plain(&offered_keywords(), word),
             }
         };
-        Ok((start, candidates))
+        (start, candidates)
+    }
+
+    /// The fields of `var` that start with `typed`, written `var.field`: those of what the
+    /// pattern binds it to (a node of some kinds, an edge of some relations: the built-in
+    /// fields and the attributes in use there), or of anything when that is not known.
+    fn fields(&self, var: &str, typed: &str, bound: Bound) -> Vec<Candidate> {
+        let attrs = &self.attributes;
+        let of = |map: &std::collections::BTreeMap<String, Vec<String>>, names: &[String]| -> Vec<String> {
+            let chosen = map.iter().filter(|(name, _)| names.is_empty() || names.contains(name));
+            chosen.flat_map(|(_, keys)| keys.iter().cloned()).collect()
+        };
+        let builtin = |list: &[&str]| list.iter().map(|f| f.to_string()).collect::<Vec<String>>();
+        let mut names = match &bound {
+            Bound::Node(kinds) => [builtin(ENTITY_FIELDS), of(&attrs.kinds, kinds)].concat(),
+            Bound::Edge(rels) => [builtin(RELATION_FIELDS), of(&attrs.relations, rels)].concat(),
+            Bound::Unknown => {
+                [builtin(ENTITY_FIELDS), builtin(RELATION_FIELDS), of(&attrs.kinds, &[]), of(&attrs.relations, &[])]
+                    .concat()
+            }
+        };
+        names.sort();
+        names.dedup();
+        let t = typed.to_ascii_lowercase();
+        names
+            .into_iter()
+            .filter(|n| n.to_ascii_lowercase().starts_with(&t))
+            .map(|n| Candidate { replacement: format!("{var}.{n}"), display: n })
+            .collect()
+    }
+
+    /// Names and aliases (inserted quoted) and ids that start with `typed`, or whose words do.
+    fn entities(&self, typed: &str) -> Vec<Candidate> {
+        let t = typed.to_lowercase();
+        let mut out: Vec<Candidate> = Vec::new();
+        let matches = |label: &str| {
+            let l = label.to_lowercase();
+            l.starts_with(&t) || l.split_whitespace().any(|w| w.starts_with(&t))
+        };
+        for (label, display, _) in &self.labels {
+            if matches(label) {
+                out.push(Candidate { display: display.clone(), replacement: format!("\"{label}\"") });
+            }
+        }
+        if !typed.is_empty() {
+            for id in self.ids.iter().filter(|id| id.starts_with(&t)) {
+                out.push(Candidate { display: id.clone(), replacement: id.clone() });
+            }
+        }
+        out.truncate(200);
+        out
     }
 }
 
@@ -179,71 +246,26 @@ impl KgqHelper {
             Ok(c) if c.takes_path => self.files.complete(line, pos, ctx),
             Ok(c) if c.name == "format" => {
                 let start = head.rfind(char::is_whitespace).map_or(pos, |i| i + 1);
-                Ok((start, plain(&crate::render::Format::names(), &head[start..])))
+                Ok((start, pairs(plain(&crate::render::Format::names(), &head[start..]))))
             }
             _ => Ok((pos, Vec::new())),
         }
     }
-
-    /// The fields of `var` that start with `typed`, written `var.field`: those of what the
-    /// pattern binds it to (a node of some kinds, an edge of some relations: the built-in
-    /// fields and the attributes in use there), or of anything when that is not known.
-    fn fields(&self, var: &str, typed: &str, bound: Bound) -> Vec<Pair> {
-        let attrs = &self.vocabulary.attributes;
-        let of = |map: &std::collections::BTreeMap<String, Vec<String>>, names: &[String]| -> Vec<String> {
-            let chosen = map.iter().filter(|(name, _)| names.is_empty() || names.contains(name));
-            chosen.flat_map(|(_, keys)| keys.iter().cloned()).collect()
-        };
-        let builtin = |list: &[&str]| list.iter().map(|f| f.to_string()).collect::<Vec<String>>();
-        let mut names = match &bound {
-            Bound::Node(kinds) => [builtin(ENTITY_FIELDS), of(&attrs.kinds, kinds)].concat(),
-            Bound::Edge(rels) => [builtin(RELATION_FIELDS), of(&attrs.relations, rels)].concat(),
-            Bound::Unknown => {
-                [builtin(ENTITY_FIELDS), builtin(RELATION_FIELDS), of(&attrs.kinds, &[]), of(&attrs.relations, &[])]
-                    .concat()
-            }
-        };
-        names.sort();
-        names.dedup();
-        let t = typed.to_ascii_lowercase();
-        names
-            .into_iter()
-            .filter(|n| n.to_ascii_lowercase().starts_with(&t))
-            .map(|n| Pair { replacement: format!("{var}.{n}"), display: n })
-            .collect()
-    }
-
-    /// Names and aliases (inserted quoted) and ids that start with `typed`, or whose words do.
-    fn entities(&self, typed: &str) -> Vec<Pair> {
-        let t = typed.to_lowercase();
-        let mut out: Vec<Pair> = Vec::new();
-        let matches = |label: &str| {
-            let l = label.to_lowercase();
-            l.starts_with(&t) || l.split_whitespace().any(|w| w.starts_with(&t))
-        };
-        for (label, display, _) in &self.vocabulary.labels {
-            if matches(label) {
-                out.push(Pair { display: display.clone(), replacement: format!("\"{label}\"") });
-            }
-        }
-        if !typed.is_empty() {
-            for id in self.vocabulary.ids.iter().filter(|id| id.starts_with(&t)) {
-                out.push(Pair { display: id.clone(), replacement: id.clone() });
-            }
-        }
-        out.truncate(200);
-        out
-    }
 }
 
-fn plain<S: AsRef<str>>(words: &[S], typed: &str) -> Vec<Pair> {
+fn plain<S: AsRef<str>>(words: &[S], typed: &str) -> Vec<Candidate> {
     let t = typed.to_ascii_lowercase();
     words
         .iter()
         .map(AsRef::as_ref)
         .filter(|w| w.starts_with(&t))
-        .map(|w| Pair { display: w.to_string(), replacement: w.to_string() })
+        .map(|w| Candidate { display: w.to_string(), replacement: w.to_string() })
         .collect()
+}
+
+/// Candidates as the line editor lists them.
+fn pairs(found: Vec<Candidate>) -> Vec<Pair> {
+    found.into_iter().map(|c| Pair { display: c.display, replacement: c.replacement }).collect()
 }
 
 impl Hinter for KgqHelper {

@@ -25,6 +25,7 @@ use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{ColorMode, Editor};
 
+pub use helper::{Candidate, Vocabulary};
 pub use session::{Outcome, Session};
 
 use crate::diag::Style;
