@@ -5,10 +5,11 @@
 //! returns `Result<(), Termination>` and [`main`] alone prints the termination's report and
 //! chooses the status ([`termination`] says which status means what).
 
+mod folder;
 mod output;
 mod termination;
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,10 +20,8 @@ pub use output::{ClusterArg, PictureArgs, RankdirArg, TableArgs};
 use output::{Destination, check_destination, emit, export, produce, write_produced};
 pub use termination::Termination;
 
-use crate::builder;
-use crate::data::{self, DataFiles, DataSource, OpenError, Step, snapshot};
-use crate::diag::{self, Diagnostic, Style};
-use crate::fsutil::write_atomic;
+use crate::data::{DataFiles, DataSource, OpenError, Step};
+use crate::diag::{self, Style};
 use crate::graph::KnowledgeGraph;
 use crate::query::{self, Rows, Settings};
 use crate::render::{self, Format, Subject};
@@ -295,9 +294,9 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 Err(stopped) => Err(Termination::usage(stopped)),
             }
         }
-        Command::Build { dir, output } => build(dir.as_deref().or(data), &output),
+        Command::Build { dir, output } => folder::build(dir.as_deref().or(data), &output),
         Command::Check { dir, sources, deny_warnings } => {
-            check(dir.as_deref().or(data), sources.as_deref(), deny_warnings)
+            folder::check(dir.as_deref().or(data), sources.as_deref(), deny_warnings)
         }
         Command::Stats { format } => {
             let stats = load_graph(data)?.stats();
@@ -344,8 +343,12 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 _ => Err(Termination::Problems(String::new())),
             }
         }
-        Command::Coverage { dir, sources, format, min } => coverage(dir.as_deref().or(data), sources, format, min),
-        Command::Mentions { file, format, source, output } => mentions(data, &file, format, &source, output.as_deref()),
+        Command::Coverage { dir, sources, format, min } => {
+            folder::coverage(dir.as_deref().or(data), sources, format, min)
+        }
+        Command::Mentions { file, format, source, output } => {
+            folder::mentions(data, &file, format, &source, output.as_deref())
+        }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kgq", &mut script);
@@ -432,34 +435,6 @@ fn refused(err: OpenError) -> Termination {
     }
 }
 
-fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
-    if output.as_os_str() == "-" && io::stdout().is_terminal() {
-        return Err(Termination::usage(
-            "refusing to write a binary snapshot to the terminal; give -o FILE, or redirect: -o - > graph.snap",
-        ));
-    }
-    let files = read_files(dir)?;
-    let loaded = data::load(&files);
-    let Some(dataset) = loaded.dataset else {
-        let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        let report = diag::render(&errors, &files.map, Style::for_stderr());
-        let summary = format!("{}: {}; nothing was written\n", files.root, diag::plural(errors.len(), "error"));
-        return Err(Termination::Problems(report + &summary));
-    };
-    drop(files);
-    let bytes = snapshot::encode(&dataset);
-    write_atomic(output, &bytes)
-        .map_err(|err| Termination::usage(format!("cannot write {}: {err}", output.display())))?;
-    let (e, r) = (dataset.entities.len(), dataset.relations.len());
-    let summary = format!("{}: {e} entities, {r} relations, {} bytes\n", output.display(), bytes.len());
-    // A snapshot written to standard output (`-o -`) is followed by nothing on it.
-    if output.as_os_str() == "-" {
-        eprint!("{summary}");
-        return Ok(());
-    }
-    emit(summary.as_bytes())
-}
-
 /// The graph `--data` names (see [`DataSource`]), or the built-in one.
 fn load_graph(data: Option<&Path>) -> Result<KnowledgeGraph, Termination> {
     let mut progress = Progress(None);
@@ -509,128 +484,6 @@ impl Progress {
     fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
-        }
-    }
-}
-
-fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Result<(), Termination> {
-    let files = read_files(dir)?;
-    if let Some(src) = sources.filter(|s| !s.is_dir()) {
-        return Err(Termination::usage(format!("--sources {}: no such folder", src.display())));
-    }
-    // The accepted records are verified against the documents even when other records
-    // have errors, so that every problem is reported in one run.
-    let (dataset, mut diags) = data::load_accepted(&files);
-    let sources_known =
-        !diags.iter().any(|d| d.is_error() && d.location.as_ref().is_some_and(|l| Some(l.file) == files.sources));
-    let (waivers, waiver_problems) = builder::waivers::read(&files, &dataset, sources_known);
-    diags.extend(waiver_problems);
-    data::sort(&mut diags);
-    let mut verified = 0;
-    if let Some(dir) = sources {
-        diags.extend(data::verify_sources(&dataset, dir));
-        // A waiver past the end of its document is caught here too, not only by `coverage`.
-        let lines = |id: &str| {
-            let source = dataset.sources.iter().find(|s| s.id == id)?;
-            data::read_document(dir, source).ok().map(|text| text.lines().count())
-        };
-        diags.extend(builder::waivers::past_end(&waivers, lines));
-        data::sort(&mut diags);
-        verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
-    }
-    let report = diag::render(&diags, &files.map, Style::for_stderr());
-    // Without a folder the copy built into kgq is checked: say so, since a `graph-data`
-    // folder beside it may differ.
-    let root = if dir.is_none() { format!("{} (built in)", files.root) } else { files.root.clone() };
-    let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
-    if failed {
-        return Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags))));
-    }
-    // Warnings are reported and the check passes.
-    eprint!("{report}");
-    let locators = if sources.is_some() { format!(", {verified} evidence locators verified") } else { String::new() };
-    let warnings =
-        if diags.is_empty() { String::new() } else { format!(" ({})", diag::plural(diags.len(), "warning")) };
-    let (e, r) = (dataset.entities.len(), dataset.relations.len());
-    emit(format!("{root}: ok, {e} entities, {r} relations{locators}{warnings}\n").as_bytes())
-}
-
-fn coverage(
-    dir: Option<&Path>,
-    sources: Option<PathBuf>,
-    format: ReportFormat,
-    min: Option<f64>,
-) -> Result<(), Termination> {
-    let Some(sources) = sources.or_else(|| std::env::var_os("KGQ_SOURCES").map(PathBuf::from)) else {
-        return Err(Termination::usage("give --sources DIR, the folder of the source documents (or set KGQ_SOURCES)"));
-    };
-    if !sources.is_dir() {
-        return Err(Termination::usage(format!("--sources {}: no such folder", sources.display())));
-    }
-    if let Some(min) = min.filter(|m| !(0.0..=100.0).contains(m)) {
-        return Err(Termination::usage(format!("--min {min}: give a percentage from 0 to 100")));
-    }
-    let files = read_files(dir)?;
-    let loaded = data::load(&files);
-    let Some(dataset) = loaded.dataset else {
-        return Err(refused(OpenError::Invalid {
-            errors: loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
-            files: Box::new(files),
-        }));
-    };
-    let (waivers, problems) = builder::waivers::read(&files, &dataset, true);
-    let measured =
-        if problems.is_empty() { builder::coverage::measure(&dataset, &waivers, &sources) } else { Err(problems) };
-    let report = measured.map_err(|problems| {
-        let report = diag::render(&problems, &files.map, Style::for_stderr());
-        Termination::Problems(format!("{report}coverage not measured: {}\n", diag::summary(&problems)))
-    })?;
-    let text = match format {
-        ReportFormat::Text => diag::visible_lines(&report.text()).into_owned(),
-        ReportFormat::Json => to_json(&report),
-    };
-    emit(text.as_bytes())?;
-    let Some(min) = min else { return Ok(()) };
-    let below = report.below(min);
-    if below.is_empty() {
-        return Ok(());
-    }
-    let which: Vec<String> = below.iter().map(|d| format!("{} ({:.1}%)", d.source, d.percent)).collect();
-    Err(Termination::problem(format!("below --min {min}%: {}", which.join(", "))))
-}
-
-fn mentions(
-    data: Option<&Path>,
-    file: &Path,
-    format: MentionsFormat,
-    source: &str,
-    output: Option<&Path>,
-) -> Result<(), Termination> {
-    let unreadable = |why: String| Termination::usage(format!("cannot read {}: {why}", file.display()));
-    let bytes = data::read_regular(file, data::MAX_FILE_BYTES).map_err(|err| unreadable(err.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
-    let dataset = DataSource::given(data).open(|_| {}).map_err(refused)?;
-    if let (MentionsFormat::Toml, Some(taken)) = (format, dataset.sources.iter().find(|s| s.id == source)) {
-        // The skeleton's locators would point into that other document.
-        return Err(Termination::usage(format!(
-            "source `{}` is already declared ({}); give the new document an id of its own with --source",
-            diag::visible(source),
-            diag::visible(&taken.title)
-        )));
-    }
-    let found = builder::mentions::find(&dataset, &text);
-    let out = match format {
-        MentionsFormat::Text => diag::visible_lines(&found.text()).into_owned(),
-        MentionsFormat::Json => to_json(&found),
-        MentionsFormat::Toml => found.toml(source),
-    };
-    match output {
-        None => emit(out.as_bytes()),
-        Some(path) => {
-            write_atomic(path, out.as_bytes())
-                .map_err(|err| Termination::usage(format!("cannot write {}: {err}", path.display())))?;
-            eprintln!("wrote {}", diag::visible(&path.display().to_string()));
-            Ok(())
         }
     }
 }
