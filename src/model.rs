@@ -107,15 +107,27 @@ pub struct Source {
     pub origin: Location,
 }
 
-/// A located piece of evidence: a line of a source document and an anchor phrase on it.
+/// A located piece of evidence: a line of a source document and an anchor phrase on it,
+/// or (`record`) a record of an imported dataset, which has no lines: then `source` is the
+/// dataset's name, `line` is 0 and `quote` is empty.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evidence {
     pub source: String,
     pub line: u32,
     pub quote: String,
+    /// The imported record this evidence is, when it is one (FollowTheMoney data).
+    pub record: Option<Box<Record>>,
     /// Where the locator is written in the data files.
     #[serde(skip)]
     pub origin: Location,
+}
+
+/// A record of an imported dataset cited as evidence: its id there and the address of the
+/// page it was taken from (FollowTheMoney's `sourceUrl`), when the record names one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Record {
+    pub id: String,
+    pub url: Option<String>,
 }
 
 /// A typed attribute value.

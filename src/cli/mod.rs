@@ -5,6 +5,7 @@
 //! returns `Result<(), Termination>` and [`main`] alone prints the termination's report and
 //! chooses the status ([`termination`] says which status means what).
 
+mod datasets;
 mod output;
 mod termination;
 
@@ -32,10 +33,11 @@ use crate::scripts;
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
-    /// Use this graph-data folder, one .csv or .jsonl file of entities, or a snapshot file from
-    /// `kgq build`, instead of the built-in graph.
+    /// Use this graph-data folder, one .csv or .jsonl file of entities, a FollowTheMoney
+    /// stream (.ftm.json), or a snapshot file from `kgq build`, instead of the built-in graph.
+    /// Given more than once, the datasets are one graph (`builtin` names the built-in graph).
     #[arg(long, global = true, value_name = "DIR|FILE")]
-    pub data: Option<PathBuf>,
+    pub data: Vec<PathBuf>,
 
     /// When to colour: auto (on a terminal, unless NO_COLOR is set or TERM=dumb; always
     /// with CLICOLOR_FORCE or FORCE_COLOR), always, or never.
@@ -256,11 +258,13 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         no_pager: cli.no_pager,
         timeout: 120.0,
     });
-    let data = cli.data.as_deref();
+    let data = cli.data.as_slice();
+    // A command's own folder argument, else what --data names.
+    let source = |dir: Option<PathBuf>| dir.map_or_else(|| DataSource::given(data), |dir| DataSource::at(&dir));
     match command {
         Command::Repl { no_history, bail, no_pager, timeout } => {
             let timeout = seconds(timeout)?;
-            let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
+            let label = if data.is_empty() { "the built-in graph".to_string() } else { DataSource::given(data).name() };
             let options = repl::Options {
                 history: !(no_history || cli.no_history),
                 bail: bail || cli.bail,
@@ -274,10 +278,8 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 Err(stopped) => Err(Termination::usage(stopped)),
             }
         }
-        Command::Build { dir, output } => build(dir.as_deref().or(data), &output),
-        Command::Check { dir, sources, deny_warnings } => {
-            check(dir.as_deref().or(data), sources.as_deref(), deny_warnings)
-        }
+        Command::Build { dir, output } => build(&source(dir), &output),
+        Command::Check { dir, sources, deny_warnings } => check(&source(dir), sources.as_deref(), deny_warnings),
         Command::Stats { format } => {
             let stats = load_graph(data)?.stats();
             let text = match format {
@@ -300,7 +302,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             // script ran.
             let kg = load_graph(data).or_else(|ending| {
                 let junit = junit.as_deref().map(|path| {
-                    let source = data.map_or("graph-data".into(), |d| d.display().to_string());
+                    let source = if data.is_empty() { "graph-data".into() } else { DataSource::given(data).name() };
                     scripts::write_unloaded_junit(path, &source, ending.report())
                 });
                 emit(b"0 passed, 1 failed\n")?;
@@ -321,7 +323,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 _ => Err(Termination::Problems(String::new())),
             }
         }
-        Command::Coverage { dir, sources, format, min } => coverage(dir.as_deref().or(data), sources, format, min),
+        Command::Coverage { dir, sources, format, min } => coverage(&source(dir), sources, format, min),
         Command::Mentions { file, format, source, output } => mentions(data, &file, format, &source, output.as_deref()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -368,9 +370,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     out
 }
 
-/// The graph-data files of `dir` (a folder or one data file), or the built-in copy.
-fn read_files(dir: Option<&Path>) -> Result<DataFiles, Termination> {
-    DataSource::given(dir).files().map_err(refused)
+/// The graph-data files of a source (a folder, one data file, an FtM stream, the built-in copy).
+fn read_files(source: &DataSource) -> Result<DataFiles, Termination> {
+    source.files().map_err(refused)
 }
 
 /// What a source that gave no dataset leaves to say.
@@ -393,21 +395,25 @@ fn refused(err: OpenError) -> Termination {
     }
 }
 
-fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
+fn build(source: &DataSource, output: &Path) -> Result<(), Termination> {
     if output.as_os_str() == "-" && io::stdout().is_terminal() {
         return Err(Termination::usage(
             "refusing to write a binary snapshot to the terminal; give -o FILE, or redirect: -o - > graph.snap",
         ));
     }
-    let files = read_files(dir)?;
-    let loaded = data::load(&files);
-    let Some(dataset) = loaded.dataset else {
-        let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        let report = diag::render(&errors, &files.map, Style::for_stderr());
-        let summary = format!("{}: {}; nothing was written\n", files.root, diag::plural(errors.len(), "error"));
-        return Err(Termination::Problems(report + &summary));
+    let dataset = if matches!(source, DataSource::Several(_)) {
+        source.open(|_| {}).map_err(refused)?
+    } else {
+        let files = read_files(source)?;
+        let loaded = data::load(&files);
+        let Some(dataset) = loaded.dataset else {
+            let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+            let report = diag::render(&errors, &files.map, Style::for_stderr());
+            let summary = format!("{}: {}; nothing was written\n", files.root, diag::plural(errors.len(), "error"));
+            return Err(Termination::Problems(report + &summary));
+        };
+        dataset
     };
-    drop(files);
     let bytes = snapshot::encode(&dataset);
     write_atomic(output, &bytes)
         .map_err(|err| Termination::usage(format!("cannot write {}: {err}", output.display())))?;
@@ -422,7 +428,7 @@ fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
 }
 
 /// The graph `--data` names (see [`DataSource`]), or the built-in one.
-fn load_graph(data: Option<&Path>) -> Result<KnowledgeGraph, Termination> {
+fn load_graph(data: &[PathBuf]) -> Result<KnowledgeGraph, Termination> {
     let mut progress = Progress(None);
     // The files' text is freed inside `open`, before the graph takes memory.
     let dataset = DataSource::given(data)
@@ -474,8 +480,11 @@ impl Progress {
     }
 }
 
-fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Result<(), Termination> {
-    let files = read_files(dir)?;
+fn check(source: &DataSource, sources: Option<&Path>, deny_warnings: bool) -> Result<(), Termination> {
+    if let DataSource::Several(all) = source {
+        return datasets::check_several(all, sources, deny_warnings);
+    }
+    let files = read_files(source)?;
     if let Some(src) = sources.filter(|s| !s.is_dir()) {
         return Err(Termination::usage(format!("--sources {}: no such folder", src.display())));
     }
@@ -493,7 +502,7 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
     let report = diag::render(&diags, &files.map, Style::for_stderr());
     // Without a folder the copy built into kgq is checked: say so, since a `graph-data`
     // folder beside it may differ.
-    let root = if dir.is_none() { format!("{} (built in)", files.root) } else { files.root.clone() };
+    let root = if *source == DataSource::Builtin { format!("{} (built in)", files.root) } else { files.root.clone() };
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
     if failed {
         return Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags))));
@@ -508,7 +517,7 @@ fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Res
 }
 
 fn coverage(
-    dir: Option<&Path>,
+    source: &DataSource,
     sources: Option<PathBuf>,
     format: ReportFormat,
     min: Option<f64>,
@@ -522,7 +531,7 @@ fn coverage(
     if let Some(min) = min.filter(|m| !(0.0..=100.0).contains(m)) {
         return Err(Termination::usage(format!("--min {min}: give a percentage from 0 to 100")));
     }
-    let files = read_files(dir)?;
+    let files = read_files(source)?;
     let loaded = data::load(&files);
     let Some(dataset) = loaded.dataset else {
         return Err(refused(OpenError::Invalid {
@@ -552,7 +561,7 @@ fn coverage(
 }
 
 fn mentions(
-    data: Option<&Path>,
+    data: &[PathBuf],
     file: &Path,
     format: MentionsFormat,
     source: &str,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
-use crate::model::{Evidence, PartialDate};
+use crate::model::{Evidence, PartialDate, Record};
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,12 +32,14 @@ pub enum Value {
     Map(Vec<(String, Value)>),
 }
 
-/// A piece of evidence as an answer carries it: which source, which line, the quote.
+/// A piece of evidence as an answer carries it: which source, which line, the quote; or
+/// which dataset and which of its records (`record`, see [`crate::model::Evidence`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locator {
     pub source: String,
     pub line: u32,
     pub quote: String,
+    pub record: Option<Box<Record>>,
 }
 
 /// How the rows are best presented.
@@ -68,7 +70,7 @@ pub struct Card {
 
 impl From<&Evidence> for Locator {
     fn from(ev: &Evidence) -> Locator {
-        Locator { source: ev.source.clone(), line: ev.line, quote: ev.quote.clone() }
+        Locator { source: ev.source.clone(), line: ev.line, quote: ev.quote.clone(), record: ev.record.clone() }
     }
 }
 
@@ -221,6 +223,11 @@ impl Value {
                 text(out, &ev.source);
                 out.extend_from_slice(&ev.line.to_le_bytes());
                 text(out, &ev.quote);
+                out.push(u8::from(ev.record.is_some()));
+                if let Some(record) = &ev.record {
+                    text(out, &record.id);
+                    text(out, record.url.as_deref().unwrap_or_default());
+                }
             }
             Value::Map(entries) => {
                 out.push(11);
