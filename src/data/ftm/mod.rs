@@ -61,6 +61,8 @@ struct Import {
     diags: Vec<Diagnostic>,
     /// Ids of things whose schema is not imported: links to them are counted, not refused.
     skipped: FxHashSet<Box<str>>,
+    /// Ids of things refused for an error: links to them are not reported again.
+    refused: FxHashSet<Box<str>>,
     /// Records not imported, by schema: how many and where the first is.
     left_schemata: BTreeMap<String, (u64, Location)>,
     /// Links not imported because an end was not, by schema.
@@ -119,7 +121,8 @@ impl Import {
 
     /// A line read as an entity of a known schema, or its problem reported.
     fn read<'a>(&mut self, file: FileId, span: Range<usize>, body: &'a str, stem: &'a str) -> Option<At<'a>> {
-        let line: Line = match serde_json::from_str(body) {
+        let parsed = if body.trim_start().starts_with('{') { serde_json::from_str(body) } else { Err(not_object()) };
+        let line: Line = match parsed {
             Ok(line) => line,
             Err(err) => {
                 let column = if err.line() == 1 { err.column().saturating_sub(1).min(body.len()) } else { 0 };
@@ -131,7 +134,7 @@ impl Import {
                     "this line is not an FtM entity"
                 };
                 self.diags.push(
-                    Diagnostic::error(format!("{what}: {}", visible(&err.to_string())))
+                    Diagnostic::error(format!("{what}: {}", visible(&without_place(&err))))
                         .at(Location::new(file, start..end), "here")
                         .help("each line of an FtM stream is one object: {\"id\": ..., \"schema\": ..., \"properties\": {\"name\": [...]}}"),
                 );
@@ -146,7 +149,11 @@ impl Import {
             return None;
         };
         let at = At { file, span, body, def, line, stem };
-        self.check_dates(&at).then_some(at)
+        if self.check_dates(&at) {
+            return Some(at);
+        }
+        self.refuse(&at);
+        None
     }
 
     /// Whether every date the record holds is one FtM accepts; each that is not is reported.
@@ -165,6 +172,13 @@ impl Import {
             }
         }
         ok
+    }
+
+    /// A thing refused for an error (already reported).
+    fn refuse(&mut self, at: &At) {
+        if matches!(at.def.shape, Shape::Thing) {
+            self.refused.insert(at.line.id.as_ref().into());
+        }
     }
 
     /// A record the mapping leaves out, counted.
@@ -194,8 +208,15 @@ impl Import {
         let codes: Vec<&str> = record::COUNTRIES.iter().flat_map(|p| props.get(p)).map(Cow::as_ref).collect();
         let mut country = None;
         let mut attrs = self.attrs(at, &record::KEPT);
-        for (i, code) in codes.iter().enumerate() {
-            let Some(id) = self.country(at, code) else { continue };
+        let mut ids = Vec::with_capacity(codes.len());
+        for code in &codes {
+            ids.extend(self.country(at, code));
+        }
+        if ids.len() < codes.len() {
+            // An unknown code was reported: the record is refused, as a record with an error is.
+            return self.refuse(at);
+        }
+        for (i, id) in ids.into_iter().enumerate() {
             if i == 0 {
                 country = Some(id);
             } else if country.as_ref() != Some(&id) {
@@ -320,6 +341,8 @@ impl Import {
         for id in ids {
             match self.data.entities.find(id) {
                 Some(n) => out.push(n),
+                // The entity's own error is reported; the load fails, so nothing is left out unsaid.
+                None if self.refused.contains(id.as_ref()) => return None,
                 None if self.skipped.contains(id.as_ref()) => {
                     self.left_links.entry(at.def.name).or_insert_with(|| (0, at.place(prop, id))).0 += 1;
                     return None;
@@ -450,6 +473,20 @@ impl Import {
             help,
         );
         (self.data, self.diags)
+    }
+}
+
+/// The error of a line that is JSON but not an object.
+fn not_object() -> serde_json::Error {
+    serde::de::Error::custom("it is not an object")
+}
+
+/// A serde_json error without its " at line 1 column N" (the caret shows where).
+fn without_place(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 
