@@ -101,3 +101,23 @@ fn a_relation_kind_two_datasets_declare_differently_is_refused() {
     assert!(said.contains("relation kind `owns` is directed in one dataset and not in the other"), "{said}");
     assert!(said.contains("help: give the relation kind one meaning in every dataset"), "{said}");
 }
+
+/// The README's mapping table is the code's: every entity, link and sanction schema of
+/// `SCHEMATA` is a row, with what the default mapping makes of it.
+#[test]
+fn the_readme_mapping_table_is_the_default_mapping() {
+    use kgq::data::ftm::mapping::{SCHEMATA, Shape, schema};
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("| FtM schema |").expect("the mapping table");
+    let rows: Vec<&str> = readme[start..].lines().skip(2).take_while(|l| l.starts_with('|')).collect();
+    let mut named = Vec::new();
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let def = schema(cells[0]).unwrap_or_else(|| panic!("{} is a schema", cells[0]));
+        let becomes = cells[3].strip_prefix('`').and_then(|c| c.split('`').next());
+        assert_eq!(becomes, def.default, "{row}");
+        named.push(def.name);
+    }
+    let imported = SCHEMATA.iter().filter(|s| s.shape != Shape::Other).map(|s| s.name);
+    assert_eq!(named, imported.collect::<Vec<_>>());
+}

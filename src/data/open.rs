@@ -196,16 +196,11 @@ fn read_ftm(path: &Path) -> Result<DataFiles, OpenError> {
         String::from_utf8(bytes)
             .map_err(|err| cannot(format!("it is not UTF-8 text (at byte {})", err.utf8_error().valid_up_to())))
     };
-    let name = path.display().to_string();
-    let mut files = DataFiles { root: name.clone(), ..DataFiles::default() };
     let beside = path.parent().unwrap_or(Path::new("")).join("ftm-mapping.toml");
-    if beside.exists() {
-        let text = read(&beside, MAX_FILE_BYTES)?;
-        files.ftm_mapping = Some(files.map.add(beside.display().to_string(), text));
-    }
+    let mapping =
+        if beside.exists() { Some((beside.display().to_string(), read(&beside, MAX_FILE_BYTES)?)) } else { None };
     let text = read(path, MAX_FTM_BYTES)?;
-    files.ftm.push(files.map.add(name, text));
-    Ok(files)
+    Ok(super::ftm::stream_files(path.display().to_string(), text, mapping))
 }
 
 /// Whether a path's extension is `ext`, in any case, as the folder reader reads file names.

@@ -46,6 +46,17 @@ pub fn load(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     import.finish()
 }
 
+/// The files of one FtM stream named `name` (a path, as diagnostics name it), with the text
+/// of the `ftm-mapping.toml` beside it (named `mapping_name`) when there is one.
+pub fn stream_files(name: String, text: String, mapping: Option<(String, String)>) -> DataFiles {
+    let mut files = DataFiles { root: name.clone(), ..DataFiles::default() };
+    if let Some((mapping_name, mapping)) = mapping {
+        files.ftm_mapping = Some(files.map.add(mapping_name, mapping));
+    }
+    files.ftm.push(files.map.add(name, text));
+    files
+}
+
 /// The dataset a record without `datasets` belongs to: the stream's file name without its
 /// extensions (`sanctions` for `data/sanctions.ftm.json`).
 fn stem(name: &str) -> String {
@@ -284,20 +295,12 @@ impl Import {
         let dated = |prop: &str| props.first(prop).and_then(|d| record::date(d).ok());
         let since: Option<PartialDate> = dated("startDate").or_else(|| dated("listingDate"));
         let status = if matches!(at.def.shape, Shape::Sanction) { Status::Official } else { Status::Reported };
-        let kept = [
-            "role",
-            "relationship",
-            "percentage",
-            "sharesCount",
-            "sharesValue",
-            "ownershipType",
-            "amount",
-            "currency",
-            "authority",
-            "program",
-            "programId",
-        ];
-        let used = [&kept[..], &record::NOTES, &["startDate", "endDate", "date", "listingDate", source, target]];
+        let kept =
+            ["role", "relationship", "percentage", "sharesCount", "sharesValue", "ownershipType", "amount", "currency"];
+        // A sanction's program and authority are its instrument's name, id and attribute.
+        let instrument = ["program", "programId", "authority"];
+        let ends = ["startDate", "endDate", "date", "listingDate", source, target];
+        let used = [&kept[..], &record::NOTES, &ends, &instrument];
         self.count_unread(at, &used);
         let more = RelationMore {
             since,
@@ -309,12 +312,15 @@ impl Import {
             origin: at.location(),
         };
         let rel = self.rel(&rel_name, at.def, directed);
-        for &from in &froms {
-            for &to in &tos {
-                if self.data.relations.push((from, to), rel, status, Some(more.clone())).is_err() {
-                    self.diags.push(Diagnostic::error("the relation table is full").at(at.location(), "here"));
-                    return;
-                }
+        let pairs: Vec<(u32, u32)> = froms.iter().flat_map(|&f| tos.iter().map(move |&t| (f, t))).collect();
+        let last = pairs.len().saturating_sub(1);
+        let mut more = Some(more);
+        for (i, ends) in pairs.into_iter().enumerate() {
+            // The last pair (the only one, almost always) takes the parts without a copy.
+            let parts = if i == last { more.take() } else { more.clone() };
+            if self.data.relations.push(ends, rel, status, parts).is_err() {
+                self.diags.push(Diagnostic::error("the relation table is full").at(at.location(), "here"));
+                return;
             }
         }
     }
@@ -361,7 +367,8 @@ impl Import {
     }
 
     /// The instrument a sanction is under: its `programId`, else its `program` or
-    /// `authority` as a slug, else the dataset's sanctions; made on first use.
+    /// `authority` as a slug, else the dataset's sanctions; made on first use, with the
+    /// first sanction's authority as an attribute and the first sanction as its evidence.
     fn instrument(&mut self, at: &At) -> u32 {
         let props = &at.line.properties;
         let name = props.first("program").or_else(|| props.first("authority"));
@@ -373,7 +380,11 @@ impl Import {
         }
         let kind = self.kind(mapping::INSTRUMENT);
         let evidence = self.evidence(at);
-        let more = EntityMore { evidence, ..EntityMore::default() };
+        let mut attrs = Attrs::new();
+        if let Some(authority) = props.first("authority").filter(|a| *a != name) {
+            attrs.insert("authority".into(), AttrValue::Text(authority.to_string()));
+        }
+        let more = EntityMore { evidence, attrs, ..EntityMore::default() };
         self.data.entities.push(&id, &name, kind, Some(more)).expect("the id was not found just above")
     }
 
