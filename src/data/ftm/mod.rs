@@ -374,7 +374,11 @@ impl Import {
         let name = props.first("program").or_else(|| props.first("authority"));
         let dataset = at.line.datasets.first().map_or(at.stem, |d| d.as_ref());
         let name = name.map_or_else(|| format!("{dataset} sanctions"), str::to_string);
-        let id = props.first("programId").map_or_else(|| format!("program-{}", slug(&name)), str::to_string);
+        // A name without Latin letters or digits has no slug: the id is the name itself.
+        let slug = Some(crate::builder::mentions::slug(&name)).filter(|s| !s.is_empty());
+        let id = props
+            .first("programId")
+            .map_or_else(|| slug.map_or_else(|| format!("program-{name}"), |s| format!("program-{s}")), str::to_string);
         if let Some(n) = self.data.entities.find(&id) {
             return n;
         }
@@ -558,19 +562,6 @@ fn readings(name: &str) -> (String, String) {
             (words.clone(), format!("is the other end of {words}"))
         }
     }
-}
-
-/// `UN Security Council 1718` -> `un-security-council-1718`.
-fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }
 
 /// The non-blank lines of `text` with their byte ranges (a line's `\r` left out).
