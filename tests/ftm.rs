@@ -121,3 +121,18 @@ fn the_readme_mapping_table_is_the_default_mapping() {
     let imported = SCHEMATA.iter().filter(|s| s.shape != Shape::Other).map(|s| s.name);
     assert_eq!(named, imported.collect::<Vec<_>>());
 }
+
+/// Every entity and relation of a graph of several knows its dataset: `show` says it, and
+/// the graph answers it for relations.
+#[test]
+fn each_record_knows_its_dataset() {
+    let out = with_builtin(&["query", "show NK-kim-tong-chol"]);
+    assert!(stdout(&out).contains(&format!("  dataset    {STREAM}\n")), "{}", stdout(&out));
+    let out = kgq(&["query", "show rungrado"], &root());
+    assert!(!stdout(&out).contains("dataset"), "one dataset is not named: {}", stdout(&out));
+    let sources = [kgq::data::DataSource::Builtin, kgq::data::DataSource::at(&fixture("ftm/sanctions.ftm.json"))];
+    let kg = kgq::graph::KnowledgeGraph::build(kgq::data::DataSource::Several(sources.to_vec()).open(|_| {}).unwrap());
+    let (first, last) = (kg.relations().next().unwrap().0, kg.relations().last().unwrap().0);
+    assert_eq!(kg.dataset_of_relation(first), Some("builtin"));
+    assert!(kg.dataset_of_relation(last).is_some_and(|d| d.ends_with("sanctions.ftm.json")));
+}

@@ -60,7 +60,7 @@ pub enum Shape {
 }
 
 /// What `show` says about the entity itself: its facts in order, each a label and a value
-/// (`kind`, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
+/// (`kind`, `dataset` in a graph of several, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
 /// out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -78,6 +78,10 @@ impl Card {
     pub fn of(kg: &KnowledgeGraph, n: EntityRef) -> Card {
         let e = kg.entity(n);
         let mut facts = vec![("kind".to_string(), Value::Text(e.kind().to_string()))];
+        // In a graph of several datasets, the one the entity comes from (the first that has it).
+        if let Some(dataset) = kg.dataset_of(n) {
+            facts.push(("dataset".into(), Value::Text(dataset.to_string())));
+        }
         if !e.aliases().is_empty() {
             facts.push(("aliases".into(), Value::List(e.aliases().iter().map(|a| Value::Text(a.clone())).collect())));
         }
