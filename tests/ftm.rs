@@ -21,6 +21,13 @@ fn a_stream_loads_alone_and_says_what_it_left_out() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{STREAM}: ok, 9 entities, 6 relations (2 warnings)\n"));
     insta::assert_snapshot!(stderr(&out));
+    // Records have no lines: --sources verifies none of them and reads no document for them.
+    let out = kgq(&["check", STREAM, "--sources", "tests/fixtures"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("{STREAM}: ok, 9 entities, 6 relations, 0 evidence locators verified (2 warnings)\n")
+    );
 }
 
 #[test]
