@@ -74,6 +74,8 @@ struct Import {
     diags: Vec<Diagnostic>,
     /// Ids of things whose schema is not imported: links to them are counted, not refused.
     skipped: FxHashSet<Box<str>>,
+    /// The datasets declared as sources so far (OpenSanctions names hundreds).
+    datasets: FxHashSet<Box<str>>,
     /// Ids of things refused for an error: links to them are not reported again.
     refused: FxHashSet<Box<str>>,
     /// Records not imported, by schema: how many and where the first is.
@@ -295,7 +297,8 @@ impl Import {
         let datasets = if at.line.datasets.is_empty() { &stem[..] } else { &at.line.datasets[..] };
         let mut out = Vec::with_capacity(datasets.len());
         for dataset in datasets {
-            if !self.data.sources.iter().any(|s| s.id == *dataset) {
+            if !self.datasets.contains(dataset.as_ref()) {
+                self.datasets.insert(dataset.as_ref().into());
                 self.data.sources.push(Source {
                     id: dataset.to_string(),
                     title: format!("FollowTheMoney dataset {dataset}"),
