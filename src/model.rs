@@ -107,15 +107,56 @@ pub struct Source {
     pub origin: Location,
 }
 
-/// A located piece of evidence: a line of a source document and an anchor phrase on it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A located piece of evidence: a line of a source document and an anchor phrase on it,
+/// or (`record`) a record of an imported dataset, which has no lines: then `source` is the
+/// dataset's name, `line` is 0 and `quote` is empty.
+#[derive(Debug, Clone, Deserialize)]
 pub struct Evidence {
     pub source: String,
     pub line: u32,
     pub quote: String,
+    /// The imported record this evidence is, when it is one (FollowTheMoney data).
+    pub record: Option<Box<Record>>,
     /// Where the locator is written in the data files.
     #[serde(skip)]
     pub origin: Location,
+}
+
+/// Every field for a snapshot (MessagePack, positional); for people and programs (JSON),
+/// curated evidence without `record`, as it was written before imported records existed,
+/// and a record without the line and quote it does not have.
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let readable = serializer.is_human_readable();
+        let fields = if readable { 3 } else { 4 };
+        let mut s = serializer.serialize_struct("Evidence", fields)?;
+        s.serialize_field("source", &self.source)?;
+        match (&self.record, readable) {
+            (None, true) => {
+                s.serialize_field("line", &self.line)?;
+                s.serialize_field("quote", &self.quote)?;
+            }
+            (Some(record), true) => {
+                s.serialize_field("record", &record.id)?;
+                s.serialize_field("url", &record.url)?;
+            }
+            (_, false) => {
+                s.serialize_field("line", &self.line)?;
+                s.serialize_field("quote", &self.quote)?;
+                s.serialize_field("record", &self.record)?;
+            }
+        }
+        s.end()
+    }
+}
+
+/// A record of an imported dataset cited as evidence: its id there and the address of the
+/// page it was taken from (FollowTheMoney's `sourceUrl`), when the record names one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Record {
+    pub id: String,
+    pub url: Option<String>,
 }
 
 /// A typed attribute value.

@@ -73,16 +73,16 @@ fn build_refuses_broken_data_and_writes_nothing() {
 
 #[test]
 fn a_snapshot_of_the_previous_format_is_refused_with_a_way_out() {
-    // Format 7 had no role for relation kinds; format 8 has. A file of the old format is
-    // refused by its version, asking for a rebuild, rather than misread.
+    // Format 8 had no imported records as evidence and no datasets; format 9 has. A file of
+    // the old format is refused by its version, asking for a rebuild, rather than misread.
     let dir = tempfile::tempdir().unwrap();
     let snap = build(dir.path());
     let mut old = std::fs::read(&snap).unwrap();
-    old[8..12].copy_from_slice(&7u32.to_le_bytes());
+    old[8..12].copy_from_slice(&8u32.to_le_bytes());
     std::fs::write(&snap, old).unwrap();
     let out = kgq(&["--data", snap.to_str().unwrap(), "query", "show acme"], &root());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("snapshot format version 7 is not the version this kgq reads"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("snapshot format version 8 is not the version this kgq reads"), "{}", stderr(&out));
     assert!(stderr(&out).contains("help: rebuild it from its graph-data folder with `kgq build"), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
 }

@@ -5,6 +5,7 @@ mod check_cases;
 mod cli;
 mod exports;
 mod formats;
+mod ftm;
 mod help_examples;
 mod hostile;
 mod hostile_run;

@@ -367,7 +367,7 @@ fn one_line(text: &str) -> String {
 }
 
 /// An id for a new name: lower-case letters and digits joined by single hyphens.
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

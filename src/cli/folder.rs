@@ -12,21 +12,25 @@ use crate::data::{self, DataSource, OpenError, snapshot};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fsutil::write_atomic;
 
-pub(super) fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination> {
+pub(super) fn build(source: &DataSource, output: &Path) -> Result<(), Termination> {
     if output.as_os_str() == "-" && io::stdout().is_terminal() {
         return Err(Termination::usage(
             "refusing to write a binary snapshot to the terminal; give -o FILE, or redirect: -o - > graph.snap",
         ));
     }
-    let files = read_files(dir)?;
-    let loaded = data::load(&files);
-    let Some(dataset) = loaded.dataset else {
-        let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        let report = diag::render(&errors, &files.map, Style::for_stderr());
-        let summary = format!("{}: {}; nothing was written\n", files.root, diag::plural(errors.len(), "error"));
-        return Err(Termination::Problems(report + &summary));
+    let dataset = if matches!(source, DataSource::Several(_)) {
+        source.open(|_| {}).map_err(refused)?
+    } else {
+        let files = read_files(source)?;
+        let loaded = data::load(&files);
+        let Some(dataset) = loaded.dataset else {
+            let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+            let report = diag::render(&errors, &files.map, Style::for_stderr());
+            let summary = format!("{}: {}; nothing was written\n", files.root, diag::plural(errors.len(), "error"));
+            return Err(Termination::Problems(report + &summary));
+        };
+        dataset
     };
-    drop(files);
     let bytes = snapshot::encode(&dataset);
     write_atomic(output, &bytes)
         .map_err(|err| Termination::usage(format!("cannot write {}: {err}", output.display())))?;
@@ -40,8 +44,11 @@ pub(super) fn build(dir: Option<&Path>, output: &Path) -> Result<(), Termination
     emit(summary.as_bytes())
 }
 
-pub(super) fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: bool) -> Result<(), Termination> {
-    let files = read_files(dir)?;
+pub(super) fn check(source: &DataSource, sources: Option<&Path>, deny_warnings: bool) -> Result<(), Termination> {
+    if let DataSource::Several(all) = source {
+        return super::datasets::check_several(all, sources, deny_warnings);
+    }
+    let files = read_files(source)?;
     if let Some(src) = sources.filter(|s| !s.is_dir()) {
         return Err(Termination::usage(format!("--sources {}: no such folder", src.display())));
     }
@@ -63,12 +70,14 @@ pub(super) fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: b
         };
         diags.extend(builder::waivers::past_end(&waivers, lines));
         data::sort(&mut diags);
-        verified = dataset.entity_evidence().chain(dataset.relation_evidence()).count();
+        // Imported records have no lines to verify.
+        verified =
+            dataset.entity_evidence().chain(dataset.relation_evidence()).filter(|ev| ev.record.is_none()).count();
     }
     let report = diag::render(&diags, &files.map, Style::for_stderr());
     // Without a folder the copy built into kgq is checked: say so, since a `graph-data`
     // folder beside it may differ.
-    let root = if dir.is_none() { format!("{} (built in)", files.root) } else { files.root.clone() };
+    let root = if *source == DataSource::Builtin { format!("{} (built in)", files.root) } else { files.root.clone() };
     let failed = diags.iter().any(|d| d.is_error() || deny_warnings);
     if failed {
         return Err(Termination::Problems(format!("{report}{root}: {}\n", diag::summary(&diags))));
@@ -83,7 +92,7 @@ pub(super) fn check(dir: Option<&Path>, sources: Option<&Path>, deny_warnings: b
 }
 
 pub(super) fn coverage(
-    dir: Option<&Path>,
+    source: &DataSource,
     sources: Option<PathBuf>,
     format: ReportFormat,
     min: Option<f64>,
@@ -97,7 +106,7 @@ pub(super) fn coverage(
     if let Some(min) = min.filter(|m| !(0.0..=100.0).contains(m)) {
         return Err(Termination::usage(format!("--min {min}: give a percentage from 0 to 100")));
     }
-    let files = read_files(dir)?;
+    let files = read_files(source)?;
     let loaded = data::load(&files);
     let Some(dataset) = loaded.dataset else {
         return Err(refused(OpenError::Invalid {
@@ -127,7 +136,7 @@ pub(super) fn coverage(
 }
 
 pub(super) fn mentions(
-    data: Option<&Path>,
+    data: &[PathBuf],
     file: &Path,
     format: MentionsFormat,
     source: &str,

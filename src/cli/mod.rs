@@ -5,12 +5,13 @@
 //! returns `Result<(), Termination>` and [`main`] alone prints the termination's report and
 //! chooses the status ([`termination`] says which status means what).
 
+mod datasets;
 mod folder;
 mod output;
 mod termination;
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -32,10 +33,11 @@ use crate::serve;
 #[derive(Parser, Debug)]
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
-    /// Use this graph-data folder, one .csv or .jsonl file of entities, or a snapshot file from
-    /// `kgq build`, instead of the built-in graph.
+    /// Use this graph-data folder, one .csv or .jsonl file of entities, a FollowTheMoney
+    /// stream (.ftm.json), or a snapshot file from `kgq build`, instead of the built-in graph.
+    /// Given more than once, the datasets are one graph (`builtin` names the built-in graph).
     #[arg(long, global = true, value_name = "DIR|FILE")]
-    pub data: Option<PathBuf>,
+    pub data: Vec<PathBuf>,
 
     /// When to colour: auto (on a terminal, unless NO_COLOR is set or TERM=dumb; always
     /// with CLICOLOR_FORCE or FORCE_COLOR), always, or never.
@@ -276,11 +278,13 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
         no_pager: cli.no_pager,
         timeout: cli.timeout.unwrap_or(120.0),
     });
-    let data = cli.data.as_deref();
+    let data = cli.data.as_slice();
+    // A command's own folder argument, else what --data names.
+    let source = |dir: Option<PathBuf>| dir.map_or_else(|| DataSource::given(data), |dir| DataSource::at(&dir));
     match command {
         Command::Repl { no_history, bail, no_pager, timeout } => {
             let timeout = seconds(cli.timeout.unwrap_or(timeout))?;
-            let label = data.map_or("the built-in graph".to_string(), |d| d.display().to_string());
+            let label = if data.is_empty() { "the built-in graph".to_string() } else { DataSource::given(data).name() };
             let options = repl::Options {
                 history: !(no_history || cli.no_history),
                 bail: bail || cli.bail,
@@ -294,9 +298,9 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 Err(stopped) => Err(Termination::usage(stopped)),
             }
         }
-        Command::Build { dir, output } => folder::build(dir.as_deref().or(data), &output),
+        Command::Build { dir, output } => folder::build(&source(dir), &output),
         Command::Check { dir, sources, deny_warnings } => {
-            folder::check(dir.as_deref().or(data), sources.as_deref(), deny_warnings)
+            folder::check(&source(dir), sources.as_deref(), deny_warnings)
         }
         Command::Stats { format } => {
             let stats = load_graph(data)?.stats();
@@ -322,7 +326,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
             // script ran.
             let kg = load_graph(data).or_else(|ending| {
                 let junit = junit.as_deref().map(|path| {
-                    let source = data.map_or("graph-data".into(), |d| d.display().to_string());
+                    let source = if data.is_empty() { "graph-data".into() } else { DataSource::given(data).name() };
                     scripts::write_unloaded_junit(path, &source, ending.report())
                 });
                 emit(b"0 passed, 1 failed\n")?;
@@ -343,9 +347,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                 _ => Err(Termination::Problems(String::new())),
             }
         }
-        Command::Coverage { dir, sources, format, min } => {
-            folder::coverage(dir.as_deref().or(data), sources, format, min)
-        }
+        Command::Coverage { dir, sources, format, min } => folder::coverage(&source(dir), sources, format, min),
         Command::Mentions { file, format, source, output } => {
             folder::mentions(data, &file, format, &source, output.as_deref())
         }
@@ -410,9 +412,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     out
 }
 
-/// The graph-data files of `dir` (a folder or one data file), or the built-in copy.
-fn read_files(dir: Option<&Path>) -> Result<DataFiles, Termination> {
-    DataSource::given(dir).files().map_err(refused)
+/// The graph-data files of a source (a folder, one data file, an FtM stream, the built-in copy).
+fn read_files(source: &DataSource) -> Result<DataFiles, Termination> {
+    source.files().map_err(refused)
 }
 
 /// What a source that gave no dataset leaves to say.
@@ -436,7 +438,7 @@ fn refused(err: OpenError) -> Termination {
 }
 
 /// The graph `--data` names (see [`DataSource`]), or the built-in one.
-fn load_graph(data: Option<&Path>) -> Result<KnowledgeGraph, Termination> {
+fn load_graph(data: &[PathBuf]) -> Result<KnowledgeGraph, Termination> {
     let mut progress = Progress(None);
     // The files' text is freed inside `open`, before the graph takes memory.
     let dataset = DataSource::given(data)

@@ -40,7 +40,12 @@ pub fn normalise(text: &str) -> String {
 pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut documents: HashMap<&str, Vec<String>> = HashMap::new();
-    for source in &data.sources {
+    // An imported dataset (a source without a file that records cite) has no document: its
+    // evidence is records, not lines.
+    let evidence = || data.entity_evidence().chain(data.relation_evidence());
+    let imported: std::collections::HashSet<&str> =
+        evidence().filter(|ev| ev.record.is_some()).map(|ev| ev.source.as_str()).collect();
+    for source in data.sources.iter().filter(|s| !(s.file.is_empty() && imported.contains(s.id.as_str()))) {
         match read_document(dir, source) {
             Ok(text) => {
                 documents.insert(&source.id, text.lines().map(normalise).collect());
@@ -48,8 +53,8 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
             Err(diag) => diags.push(diag),
         }
     }
-    for ev in data.entity_evidence().chain(data.relation_evidence()) {
-        if let Some(lines) = documents.get(ev.source.as_str()) {
+    for ev in evidence() {
+        if let Some(lines) = documents.get(ev.source.as_str()).filter(|_| ev.record.is_none()) {
             diags.extend(check_locator(ev, lines));
         }
     }

@@ -36,6 +36,10 @@ pub struct DataFiles {
     pub scripts: Vec<FileId>,
     /// Files that are not part of the layout, reported as warnings.
     pub stray: Vec<FileId>,
+    /// FollowTheMoney entity streams (`--data FILE.ftm.json`; see `data::ftm`).
+    pub ftm: Vec<FileId>,
+    /// `ftm-mapping.toml` beside an FtM stream, when there is one.
+    pub ftm_mapping: Option<FileId>,
     /// Files that were found but not read (not regular files, too large, not UTF-8) and
     /// links to folders already read, each with its diagnostic.
     pub unread: Vec<Diagnostic>,

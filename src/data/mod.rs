@@ -15,6 +15,8 @@ mod bulk;
 mod check;
 mod evidence;
 mod files;
+pub mod ftm;
+pub mod merge;
 mod open;
 pub(crate) mod parse;
 pub mod snapshot;
@@ -41,6 +43,9 @@ pub struct Dataset {
     pub sources: Vec<Source>,
     pub entities: Entities,
     pub relations: Relations,
+    /// The datasets merged into this one, in order, when there are several
+    /// (`--data A --data B`, see [`merge`]); empty for one.
+    pub parts: Vec<merge::Part>,
 }
 
 impl Dataset {
@@ -81,9 +86,9 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads and validates graph-data.
+/// Loads and validates graph-data: a folder's files, or an FtM stream.
 pub fn load(files: &DataFiles) -> Loaded {
-    let (dataset, mut diagnostics) = validate::validate(files);
+    let (dataset, mut diagnostics) = validate(files);
     sort(&mut diagnostics);
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     Loaded { dataset: (!failed).then_some(dataset), diagnostics }
@@ -93,9 +98,14 @@ pub fn load(files: &DataFiles) -> Loaded {
 /// even when others have errors: what `kgq check --sources` verifies against the documents,
 /// so that one bad record never hides a misquoted locator in another.
 pub fn load_accepted(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
-    let (dataset, mut diagnostics) = validate::validate(files);
+    let (dataset, mut diagnostics) = validate(files);
     sort(&mut diagnostics);
     (dataset, diagnostics)
+}
+
+/// The loader the files call for: FtM streams are imported, anything else validated.
+fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
+    if files.ftm.is_empty() { validate::validate(files) } else { ftm::load(files) }
 }
 
 /// Orders diagnostics by file and position, so each file's problems read top to bottom.

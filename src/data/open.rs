@@ -1,6 +1,8 @@
 //! Where graph-data comes from, opened one way for every caller: `--data` on any command,
 //! the shell's `:data`, and `kgq run` (through `--data`). A [`DataSource`] is a folder, one
-//! data file, or a snapshot from `kgq build`; [`DataSource::open`] reads and validates it
+//! data file, a FollowTheMoney stream, a snapshot from `kgq build`, or several of these
+//! (`--data` given more than once, `builtin` naming the built-in graph), merged into one
+//! graph by [`super::merge`]; [`DataSource::open`] reads and validates it
 //! into a [`Dataset`], and [`DataSource::files`] reads the files alone, for commands that
 //! check or rebuild graph-data. Without `--data` the source is the built-in graph, the
 //! shipped folder's files embedded in the binary ([`super::builtin`]). Failures say whether nothing could be read
@@ -30,6 +32,11 @@ pub enum DataSource {
     File(PathBuf),
     /// A snapshot from `kgq build`: any other file, which the snapshot reader checks.
     Snapshot(PathBuf),
+    /// A FollowTheMoney entity stream: a file named `*.ftm.json`, `*.ftm.jsonl` or `*.ftm`,
+    /// read with the `ftm-mapping.toml` beside it, when there is one (see `data::ftm`).
+    Ftm(PathBuf),
+    /// Several sources as one graph, in the order given.
+    Several(Vec<DataSource>),
 }
 
 /// Why a source gave no dataset.
@@ -56,8 +63,15 @@ pub enum Step {
 }
 
 impl DataSource {
-    /// The source `path` names: a folder, a data file by its extension, else a snapshot.
+    /// The source `path` names: `builtin`, a folder, an FtM stream or a data file by its
+    /// extension, else a snapshot.
     pub fn at(path: &Path) -> DataSource {
+        if path.as_os_str() == "builtin" {
+            return DataSource::Builtin;
+        }
+        if is_ftm(path) {
+            return DataSource::Ftm(path.to_path_buf());
+        }
         let is_data_file = ["toml", "csv", "jsonl"].iter().any(|ext| extension_is(path, ext));
         let path = path.to_path_buf();
         if path.is_dir() || (!path.exists() && !is_data_file) {
@@ -66,9 +80,25 @@ impl DataSource {
         if is_data_file { DataSource::File(path) } else { DataSource::Snapshot(path) }
     }
 
-    /// The source `--data` names, or the built-in graph without it.
-    pub fn given(path: Option<&Path>) -> DataSource {
-        path.map_or(DataSource::Builtin, DataSource::at)
+    /// The source `--data` names (each `--data` one, several as one graph), or the built-in
+    /// graph without it.
+    pub fn given(paths: &[PathBuf]) -> DataSource {
+        match paths {
+            [] => DataSource::Builtin,
+            [one] => DataSource::at(one),
+            several => DataSource::Several(several.iter().map(|p| DataSource::at(p)).collect()),
+        }
+    }
+
+    /// The name of the source as commands and a graph of several datasets say it.
+    pub fn name(&self) -> String {
+        match self {
+            DataSource::Builtin => "builtin".into(),
+            DataSource::Folder(p) | DataSource::File(p) | DataSource::Snapshot(p) | DataSource::Ftm(p) => {
+                p.display().to_string()
+            }
+            DataSource::Several(all) => all.iter().map(DataSource::name).collect::<Vec<_>>().join(" + "),
+        }
     }
 
     /// Reads the graph-data files of a folder or a data file. A snapshot has none: it is
@@ -78,9 +108,14 @@ impl DataSource {
             DataSource::Builtin => Ok(super::builtin::files()),
             DataSource::Folder(dir) => DataFiles::read_dir(dir).map_err(|err| OpenError::unreadable(err.to_string())),
             DataSource::File(path) => read_file(path),
+            DataSource::Ftm(path) => read_ftm(path),
             DataSource::Snapshot(path) => Err(OpenError::Unreadable {
                 message: format!("{} is a file; this command reads a graph-data folder", path.display()),
                 help: Some("give it the folder the snapshot was built from, or one .toml, .csv or .jsonl file"),
+            }),
+            DataSource::Several(_) => Err(OpenError::Unreadable {
+                message: "this command reads one graph-data folder, and --data names several".into(),
+                help: Some("give it one folder or file"),
             }),
         }
     }
@@ -88,8 +123,22 @@ impl DataSource {
     /// Reads and validates the source. `watch` hears when validation starts, with the size
     /// of the text read (a snapshot is decoded, not validated, and says nothing).
     pub fn open(&self, mut watch: impl FnMut(Step)) -> Result<Dataset, OpenError> {
+        self.open_watched(&mut watch)
+    }
+
+    fn open_watched(&self, watch: &mut dyn FnMut(Step)) -> Result<Dataset, OpenError> {
         if let DataSource::Snapshot(path) = self {
             return read_snapshot(path);
+        }
+        if let DataSource::Several(all) = self {
+            let mut sets = Vec::with_capacity(all.len());
+            for source in all {
+                sets.push((source.name(), source.open_watched(watch)?));
+            }
+            return super::merge::merge(sets).map_err(|message| OpenError::Unreadable {
+                message,
+                help: Some("give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)"),
+            });
         }
         let files = self.files()?;
         watch(Step::Validating { bytes: files.map.files().map(|(_, f)| f.text.len()).sum() });
@@ -126,6 +175,32 @@ fn read_file(path: &Path) -> Result<DataFiles, OpenError> {
     let id = files.map.add(name, text);
     files.entities.push(id);
     Ok(files)
+}
+
+/// Whether a file's name makes it an FtM stream: `*.ftm.json`, `*.ftm.jsonl` or `*.ftm`, in any case.
+fn is_ftm(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    let name = name.to_ascii_lowercase();
+    [".ftm.json", ".ftm.jsonl", ".ftm"].iter().any(|ext| name.len() > ext.len() && name.ends_with(ext))
+}
+
+/// The largest FtM stream read: OpenSanctions' whole collection is about this size.
+const MAX_FTM_BYTES: u64 = 4 << 30;
+
+/// An FtM stream, with the `ftm-mapping.toml` beside it when there is one; both are named
+/// by their paths in diagnostics.
+fn read_ftm(path: &Path) -> Result<DataFiles, OpenError> {
+    let read = |path: &Path, cap: u64| -> Result<String, OpenError> {
+        let cannot = |why: String| OpenError::unreadable(format!("cannot read {}: {why}", path.display()));
+        let bytes = read_regular(path, cap).map_err(|unread| cannot(unread.to_string()))?;
+        String::from_utf8(bytes)
+            .map_err(|err| cannot(format!("it is not UTF-8 text (at byte {})", err.utf8_error().valid_up_to())))
+    };
+    let beside = path.parent().unwrap_or(Path::new("")).join("ftm-mapping.toml");
+    let mapping =
+        if beside.exists() { Some((beside.display().to_string(), read(&beside, MAX_FILE_BYTES)?)) } else { None };
+    let text = read(path, MAX_FTM_BYTES)?;
+    Ok(super::ftm::stream_files(path.display().to_string(), text, mapping))
 }
 
 /// Whether a path's extension is `ext`, in any case, as the folder reader reads file names.

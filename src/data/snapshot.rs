@@ -17,8 +17,9 @@ const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// 3: compact tables, columns as byte strings; 4: id and name indexes in buckets;
 /// 5: the hashes' fingerprint in the header; 6: the name index holds each name once, and
 /// the entities that share it are chained; 7: no indexes and no fingerprint, the indexes
-/// are built on reading; 8: relation kinds have a role.)
-pub const VERSION: u32 = 8;
+/// are built on reading; 8: relation kinds have a role; 9: evidence may be a record of an
+/// imported dataset, and a graph of several datasets records where each one's records end.)
+pub const VERSION: u32 = 9;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.
@@ -86,7 +87,9 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset, SnapshotError> {
         return Err(SnapshotError::Corrupted);
     }
     let data: Dataset = rmp_serde::from_slice(payload).map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
-    if !crate::store::tables_are_sound(&data.schema, &data.entities, &data.relations) {
+    if !crate::store::tables_are_sound(&data.schema, &data.entities, &data.relations)
+        || !super::merge::parts_are_sound(&data)
+    {
         return Err(SnapshotError::Undecodable("its tables do not agree with each other".into()));
     }
     Ok(data)
@@ -121,8 +124,8 @@ mod tests {
         *flipped.last_mut().expect("a payload") ^= 0x40;
         assert_eq!(decode(&flipped).unwrap_err(), SnapshotError::Corrupted);
         let mut other = good.clone();
-        other[8] = 9;
-        assert_eq!(decode(&other).unwrap_err(), SnapshotError::Version { found: 9 });
+        other[8] = 7;
+        assert_eq!(decode(&other).unwrap_err(), SnapshotError::Version { found: 7 });
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let all_read = loader.entity_files_complete && loader.relation_files_complete;
     let Loader { mut diags, vocab, entities, relations, origins, unchecked, .. } = loader;
     diags.extend(unchecked.warnings(files));
-    let dataset = Dataset { schema: vocab.schema, sources, entities, relations };
+    let dataset = Dataset { schema: vocab.schema, sources, entities, relations, parts: Vec::new() };
     // An entity looks isolated, or a source uncited, when the file holding its relations
     // or citations could not be read whole: no such warnings until it can.
     if all_read {

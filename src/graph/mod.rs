@@ -22,6 +22,7 @@ pub use visit::Visited;
 use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
+use crate::data::merge::Part;
 use crate::model::{Schema, Source};
 use crate::store::{Entities, EntityView, RelationView, Relations};
 
@@ -44,6 +45,8 @@ pub struct KnowledgeGraph {
     /// How many relations of each relation kind there are, by index.
     rel_counts: Vec<usize>,
     topology: Topology,
+    /// The datasets of a graph of several, in order (see `data::merge`); empty for one.
+    parts: Vec<Part>,
     /// Names and aliases indexed for "did you mean", built when first needed.
     suggestions: std::sync::OnceLock<resolve::Labels>,
 }
@@ -51,7 +54,7 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Builds the graph. The dataset must be validated: its tables agree with its schema.
     pub fn build(data: Dataset) -> KnowledgeGraph {
-        let Dataset { schema, sources, entities, mut relations } = data;
+        let Dataset { schema, sources, entities, mut relations, parts } = data;
         let ends = relations.take_ends();
         let edge_rel = relations.take_rels();
         let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
@@ -82,8 +85,27 @@ impl KnowledgeGraph {
             by_kind,
             rel_counts,
             topology,
+            parts,
             suggestions: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The datasets of a graph made of several (`--data A --data B`), in order; empty when
+    /// it is one.
+    pub fn datasets(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// The dataset an entity comes from, in a graph of several.
+    pub fn dataset_of(&self, node: EntityRef) -> Option<&str> {
+        let i = self.parts.partition_point(|p| p.entities <= node.number());
+        self.parts.get(i).map(|p| p.name.as_str())
+    }
+
+    /// The dataset a relation comes from, in a graph of several.
+    pub fn dataset_of_relation(&self, edge: RelationRef) -> Option<&str> {
+        let i = self.parts.partition_point(|p| p.relations <= edge.number());
+        self.parts.get(i).map(|p| p.name.as_str())
     }
 
     pub fn entity(&self, node: EntityRef) -> EntityView<'_> {

@@ -76,7 +76,12 @@ impl KnowledgeGraph {
     /// with that id, else every one with that name or alias. Unlike `resolve`, it never looks
     /// for near misses, for callers to whom no entity is an answer rather than a mistake.
     pub fn named(&self, name: &str) -> Vec<EntityRef> {
-        let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let key = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Imported ids keep their case (FtM's `NK-2vZc…`); curated ids are lower-case slugs.
+        if let Some(node) = self.by_id(&key) {
+            return vec![node];
+        }
+        let key = key.to_lowercase();
         match self.by_id(&key) {
             Some(node) => vec![node],
             None => self.labelled(&key),

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::KnowledgeGraph;
+use crate::model::Evidence;
 
 #[derive(Debug, Serialize)]
 pub struct Stats {
@@ -16,6 +17,10 @@ pub struct Stats {
     /// (relation, count) for every declared relation, in schema order.
     pub relations_by_rel: Vec<(String, usize)>,
     pub sources: Vec<SourceCoverage>,
+    /// (dataset, entities, relations) each dataset of a graph of several added, in order;
+    /// empty (and not written) for one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<(String, usize, usize)>,
 }
 
 /// How much of the graph one source document supports.
@@ -29,7 +34,7 @@ pub struct SourceCoverage {
     pub relations: usize,
     /// Locators into the source, in all.
     pub locators: usize,
-    /// Distinct lines of the source cited.
+    /// Distinct lines of the source cited (none for an imported dataset, whose evidence is records).
     pub lines: usize,
 }
 
@@ -43,11 +48,12 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, entity: Option<usize>, relation: Option<usize>, line: u32) {
+    fn count(&mut self, entity: Option<usize>, relation: Option<usize>, ev: &Evidence) {
+        let line = if ev.record.is_none() { Some(ev.line) } else { None };
         self.entities.extend(entity);
         self.relations.extend(relation);
         self.locators += 1;
-        self.lines.insert(line);
+        self.lines.extend(line);
     }
 }
 
@@ -60,12 +66,12 @@ impl KnowledgeGraph {
         let mut cov: BTreeMap<&str, Tally> = BTreeMap::new();
         for (i, (_, e)) in self.entities().enumerate() {
             for ev in e.evidence() {
-                cov.entry(&ev.source).or_default().count(Some(i), None, ev.line);
+                cov.entry(&ev.source).or_default().count(Some(i), None, ev);
             }
         }
         for (i, (_, r)) in self.relations().enumerate() {
             for ev in r.evidence() {
-                cov.entry(&ev.source).or_default().count(None, Some(i), ev.line);
+                cov.entry(&ev.source).or_default().count(None, Some(i), ev);
             }
         }
         let sources = self
@@ -89,6 +95,18 @@ impl KnowledgeGraph {
             entities_by_kind,
             relations_by_rel,
             sources,
+            datasets: self.dataset_counts(),
         }
+    }
+
+    /// What each dataset of a graph of several added: entities, relations.
+    fn dataset_counts(&self) -> Vec<(String, usize, usize)> {
+        let mut start = (0, 0);
+        let mut out = Vec::new();
+        for p in self.datasets() {
+            out.push((p.name.clone(), (p.entities - start.0) as usize, (p.relations - start.1) as usize));
+            start = (p.entities, p.relations);
+        }
+        out
     }
 }

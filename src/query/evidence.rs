@@ -39,7 +39,11 @@ pub fn cited(
     let mut rows = Rows::new(Shape::Table, &COLUMNS);
     let total = hits.len();
     for (_, _, _, what, l) in hits.into_iter().take(limit) {
-        rows.rows.push(vec![Value::Text(format!("{}:{}", l.source, l.line)), what, Value::Text(l.quote)]);
+        let (at, quote) = match &l.record {
+            None => (format!("{}:{}", l.source, l.line), l.quote),
+            Some(record) => (format!("{}:{}", l.source, record.id), record.url.clone().unwrap_or_default()),
+        };
+        rows.rows.push(vec![Value::Text(at), what, Value::Text(quote)]);
     }
     if total > rows.rows.len() {
         rows.notes.push(format!("showing {} of {total} citations; use limit to see more", rows.rows.len()));

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::graph::paths::{Hop, Path};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
-use crate::model::{Evidence, PartialDate};
+use crate::model::{Evidence, PartialDate, Record};
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,12 +32,14 @@ pub enum Value {
     Map(Vec<(String, Value)>),
 }
 
-/// A piece of evidence as an answer carries it: which source, which line, the quote.
+/// A piece of evidence as an answer carries it: which source, which line, the quote; or
+/// which dataset and which of its records (`record`, see [`crate::model::Evidence`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locator {
     pub source: String,
     pub line: u32,
     pub quote: String,
+    pub record: Option<Box<Record>>,
 }
 
 /// How the rows are best presented.
@@ -58,7 +60,7 @@ pub enum Shape {
 }
 
 /// What `show` says about the entity itself: its facts in order, each a label and a value
-/// (`kind`, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
+/// (`kind`, `dataset` in a graph of several, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
 /// out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -68,7 +70,7 @@ pub struct Card {
 
 impl From<&Evidence> for Locator {
     fn from(ev: &Evidence) -> Locator {
-        Locator { source: ev.source.clone(), line: ev.line, quote: ev.quote.clone() }
+        Locator { source: ev.source.clone(), line: ev.line, quote: ev.quote.clone(), record: ev.record.clone() }
     }
 }
 
@@ -76,6 +78,10 @@ impl Card {
     pub fn of(kg: &KnowledgeGraph, n: EntityRef) -> Card {
         let e = kg.entity(n);
         let mut facts = vec![("kind".to_string(), Value::Text(e.kind().to_string()))];
+        // In a graph of several datasets, the one the entity comes from (the first that has it).
+        if let Some(dataset) = kg.dataset_of(n) {
+            facts.push(("dataset".into(), Value::Text(dataset.to_string())));
+        }
         if !e.aliases().is_empty() {
             facts.push(("aliases".into(), Value::List(e.aliases().iter().map(|a| Value::Text(a.clone())).collect())));
         }
@@ -221,6 +227,11 @@ impl Value {
                 text(out, &ev.source);
                 out.extend_from_slice(&ev.line.to_le_bytes());
                 text(out, &ev.quote);
+                out.push(u8::from(ev.record.is_some()));
+                if let Some(record) = &ev.record {
+                    text(out, &record.id);
+                    text(out, record.url.as_deref().unwrap_or_default());
+                }
             }
             Value::Map(entries) => {
                 out.push(11);

@@ -173,7 +173,10 @@ fn relation(kg: &KnowledgeGraph, h: &Hop) -> serde_json::Value {
 /// One evidence locator with its source's title, as answers and pictures write it.
 pub fn evidence(kg: &KnowledgeGraph, ev: &Locator) -> serde_json::Value {
     let title = kg.source(&ev.source).map(|s| s.title.as_str());
-    json!({ "source": ev.source, "line": ev.line, "quote": ev.quote, "title": title })
+    match &ev.record {
+        None => json!({ "source": ev.source, "line": ev.line, "quote": ev.quote, "title": title }),
+        Some(record) => json!({ "source": ev.source, "record": record.id, "url": record.url, "title": title }),
+    }
 }
 
 /// A path: its nodes, and per hop the relation walked; a hop that stands for parallel

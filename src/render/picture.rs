@@ -69,7 +69,10 @@ impl Edge<'_> {
     pub fn evidence(&self) -> Vec<&Evidence> {
         let mut out: Vec<&Evidence> = Vec::new();
         for ev in self.relations.iter().flat_map(|r| r.evidence()) {
-            if !out.iter().any(|o| (&o.source, o.line, &o.quote) == (&ev.source, ev.line, &ev.quote)) {
+            let same = |o: &&Evidence| {
+                (&o.source, o.line, &o.quote, &o.record) == (&ev.source, ev.line, &ev.quote, &ev.record)
+            };
+            if !out.iter().any(same) {
                 out.push(ev);
             }
         }

@@ -9,6 +9,15 @@ use crate::graph::Stats;
 pub fn text(stats: &Stats) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} entities, {} relations\n", stats.entities, stats.relations);
+    if !stats.datasets.is_empty() {
+        let width = stats.datasets.iter().map(|(name, ..)| name.width()).max().unwrap_or(0);
+        let _ = writeln!(out, "by dataset (what each added; an entity another already had counts for the first)");
+        let _ = writeln!(out, "  {}  {:>8} {:>9}", super::table::pad("dataset", width), "entities", "relations");
+        for (name, e, r) in &stats.datasets {
+            let _ = writeln!(out, "  {}  {e:>8} {r:>9}", super::table::pad(name, width));
+        }
+        out.push('\n');
+    }
     section(&mut out, "entities by kind", &stats.entities_by_kind);
     section(&mut out, "relations by kind", &stats.relations_by_rel);
     let _ = writeln!(out, "evidence by source");

@@ -254,7 +254,12 @@ impl Out<'_> {
         self.text.push_str("\nsources\n");
         for id in &self.cited {
             if let Some(s) = self.kg.source(id) {
-                let line = format!("{id}  {} ({}, {})", s.title, s.publisher, s.date);
+                // An imported dataset has a title only.
+                let line = if s.publisher.is_empty() && s.date.is_empty() {
+                    format!("{id}  {}", s.title)
+                } else {
+                    format!("{id}  {} ({}, {})", s.title, s.publisher, s.date)
+                };
                 let _ = writeln!(self.text, "  {}", one_line(&line));
             }
         }

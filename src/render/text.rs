@@ -50,9 +50,16 @@ pub fn hop(kg: &KnowledgeGraph, h: &Hop) -> String {
     format!("{} {} {}", kg.entity(a).name(), arrow(kg, h), kg.entity(b).name())
 }
 
-/// `002:450 "the Rungrado General Trading Corporation"`
+/// `002:450 "the Rungrado General Trading Corporation"`, or for a record of an imported
+/// dataset its dataset, its id there and its page: `us_ofac_sdn:NK-2vZc <https://…>`.
 pub fn locator(ev: &Locator) -> String {
-    format!("{}:{} \"{}\"", ev.source, ev.line, ev.quote)
+    match &ev.record {
+        None => format!("{}:{} \"{}\"", ev.source, ev.line, ev.quote),
+        Some(record) => match &record.url {
+            Some(url) => format!("{}:{} <{url}>", ev.source, record.id),
+            None => format!("{}:{}", ev.source, record.id),
+        },
+    }
 }
 
 /// A cell as plain text.

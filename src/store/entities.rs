@@ -116,6 +116,12 @@ impl Entities {
         Ok(n)
     }
 
+    /// Replaces the side parts of the entities in `changes` (numbers in increasing order),
+    /// as merging datasets does when a later dataset names an entity again.
+    pub fn amend(&mut self, changes: Vec<(u32, EntityMore)>) {
+        self.more.set_all(changes);
+    }
+
     /// The entity with this id (exactly).
     pub fn find(&self, id: &str) -> Option<u32> {
         self.index.find(&self.ids, id)

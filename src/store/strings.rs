@@ -111,6 +111,27 @@ impl<T> Sparse<T> {
         self.keys.iter().copied().zip(&self.values)
     }
 
+    /// Sets the values of `changes` (keys in increasing order), replacing a key's value
+    /// when it has one: one pass over both lists.
+    pub(super) fn set_all(&mut self, changes: Vec<(u32, T)>) {
+        let old = std::mem::take(self);
+        let mut old = old.keys.into_iter().zip(old.values).peekable();
+        let mut new = changes.into_iter().peekable();
+        loop {
+            let take_old = match (old.peek(), new.peek()) {
+                (None, None) => break,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some((a, _)), Some((b, _))) => a < b,
+            };
+            let (key, value) = if take_old { old.next() } else { new.next() }.expect("one side has an item");
+            if !take_old && old.peek().is_some_and(|(k, _)| *k == key) {
+                old.next();
+            }
+            self.push(key, value);
+        }
+    }
+
     /// Whether the keys increase, stay below `n` and each has its value.
     pub(super) fn is_sound(&self, n: usize) -> bool {
         self.keys.windows(2).all(|w| w[0] < w[1])

@@ -83,6 +83,7 @@ fn evidence<'a>(
             source: ev.source.get_ref().clone(),
             line: number,
             quote: ev.quote.get_ref().clone(),
+            record: None,
             origin,
         });
     }

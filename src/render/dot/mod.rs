@@ -173,7 +173,7 @@ fn edge_tooltip(kg: &KnowledgeGraph, e: &Edge) -> String {
     }
     for ev in e.evidence() {
         let title = kg.source(&ev.source).map_or("", |s| s.title.as_str());
-        let _ = write!(tip, "\n{}:{} \"{}\" ({title})", ev.source, ev.line, ev.quote);
+        let _ = write!(tip, "\n{} ({title})", crate::render::text::locator(&ev.into()));
     }
     tip
 }

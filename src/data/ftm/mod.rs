@@ -1,0 +1,417 @@
+//! FollowTheMoney entity streams to a [`Dataset`]: one JSON object a line (`{id, schema,
+//! properties, datasets, ...}`, the form OpenSanctions publishes as `entities.ftm.json`).
+//!
+//! Entities come first (the first pass reads every line, keeps the things and remembers
+//! where the links are), then links (`links.rs`), so a link may name an entity written
+//! after it. What
+//! each schema becomes is [`mapping`]'s table, overridden by `ftm-mapping.toml` beside the
+//! stream; which properties are read and how is [`record`]'s. Nothing is dropped
+//! silently: records of schemata the mapping leaves out, links whose end was left out and
+//! property values the import does not read are counted into warnings. Evidence of an
+//! imported record is the record itself ([`crate::model::Record`]: its dataset, its id
+//! and its `sourceUrl`); each dataset a record names becomes a source.
+//!
+//! Bad input is located like every other loader's (file and line, a caret on the value):
+//! a line that is not an FtM entity, an unknown schema, a date FtM would reject, an
+//! unknown country code, a link whose end is no entity of the stream. The stream is read
+//! whole under the folder reader's cap; serde_json limits nesting to 128 levels.
+
+mod countries;
+mod links;
+pub mod mapping;
+mod record;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use rustc_hash::FxHashSet;
+
+use self::mapping::{Mapping, SchemaDef, Shape};
+use self::record::Line;
+use super::{DataFiles, Dataset};
+use crate::diag::{Diagnostic, FileId, Location, visible};
+use crate::model::{AttrValue, Attrs, Evidence, KindDef, Record, Source};
+use crate::store::EntityMore;
+
+/// Reads the FtM streams of `files` (with its `ftm-mapping.toml`, when there is one) into
+/// a dataset, with every problem found.
+pub fn load(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
+    let mut diags = files.unread.clone();
+    let mapping_file = files.ftm_mapping.map(|id| (id, files.map.get(id).text.as_str()));
+    let mapping = Mapping::read(mapping_file, &mut diags);
+    let mut import = Import { mapping, diags, ..Import::default() };
+    for &file in &files.ftm {
+        let source = files.map.get(file);
+        import.stream(file, &source.text, stem(&source.name));
+    }
+    import.finish()
+}
+
+/// The files of one FtM stream named `name` (a path, as diagnostics name it), with the text
+/// of the `ftm-mapping.toml` beside it (named `mapping_name`) when there is one.
+pub fn stream_files(name: String, text: String, mapping: Option<(String, String)>) -> DataFiles {
+    let mut files = DataFiles { root: name.clone(), ..DataFiles::default() };
+    if let Some((mapping_name, mapping)) = mapping {
+        files.ftm_mapping = Some(files.map.add(mapping_name, mapping));
+    }
+    files.ftm.push(files.map.add(name, text));
+    files
+}
+
+/// The dataset a record without `datasets` belongs to: the stream's file name without its
+/// extensions (`sanctions` for `data/sanctions.ftm.json`).
+fn stem(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    file.split('.').next().filter(|s| !s.is_empty()).unwrap_or(file).to_string()
+}
+
+/// The import under way: the dataset so far, the problems, and what was left out.
+#[derive(Default)]
+struct Import {
+    mapping: Mapping,
+    data: Dataset,
+    diags: Vec<Diagnostic>,
+    /// Ids of things whose schema is not imported: links to them are counted, not refused.
+    skipped: FxHashSet<Box<str>>,
+    /// The datasets declared as sources so far (OpenSanctions names hundreds).
+    datasets: FxHashSet<Box<str>>,
+    /// Ids of things refused for an error: links to them are not reported again.
+    refused: FxHashSet<Box<str>>,
+    /// Records not imported, by schema: how many and where the first is.
+    left_schemata: BTreeMap<String, (u64, Location)>,
+    /// Links not imported because an end was not, by schema.
+    left_links: BTreeMap<&'static str, (u64, Location)>,
+    /// Property values not read, by `Schema.property`.
+    left_props: BTreeMap<String, (u64, Location)>,
+}
+
+/// Where a line is and what it says, while it is imported.
+struct At<'a> {
+    file: FileId,
+    span: Range<usize>,
+    body: &'a str,
+    def: &'static SchemaDef,
+    line: Line<'a>,
+    /// The default dataset of the stream.
+    stem: &'a str,
+}
+
+impl At<'_> {
+    fn location(&self) -> Location {
+        Location::new(self.file, self.span.clone())
+    }
+
+    /// Where `value` of `prop` is written on the line: the value, else the property, else the line.
+    fn place(&self, prop: &str, value: &str) -> Location {
+        let found =
+            if value.is_empty() { None } else { self.body.find(&format!("\"{value}\"")).map(|i| (i + 1, value.len())) };
+        let found = found.or_else(|| self.body.find(&format!("\"{prop}\"")).map(|i| (i, prop.len() + 2)));
+        match found {
+            Some((i, len)) => Location::new(self.file, self.span.start + i..self.span.start + i + len),
+            None => self.location(),
+        }
+    }
+}
+
+impl Import {
+    /// Both passes over one stream.
+    fn stream(&mut self, file: FileId, text: &str, stem: String) {
+        let mut links = Vec::new();
+        for (span, body) in lines(text) {
+            let Some(at) = self.read(file, span.clone(), body, &stem) else { continue };
+            match at.def.shape {
+                Shape::Thing => self.thing(&at),
+                Shape::Edge { .. } | Shape::Sanction => links.push(span),
+                Shape::Other => self.leave(&at),
+            }
+        }
+        for span in links {
+            let body = &text[span.clone()];
+            if let Some(at) = self.read(file, span, body, &stem) {
+                self.link(&at);
+            }
+        }
+    }
+
+    /// A line read as an entity of a known schema, or its problem reported.
+    fn read<'a>(&mut self, file: FileId, span: Range<usize>, body: &'a str, stem: &'a str) -> Option<At<'a>> {
+        let parsed = if body.trim_start().starts_with('{') { serde_json::from_str(body) } else { Err(not_object()) };
+        let line: Line = match parsed {
+            Ok(line) => line,
+            Err(err) => {
+                let column = if err.line() == 1 { err.column().saturating_sub(1).min(body.len()) } else { 0 };
+                let start = span.start + column;
+                let end = (start + 1).min(span.end).max(start);
+                let what = if err.is_syntax() || err.is_eof() {
+                    "this line is not JSON"
+                } else {
+                    "this line is not an FtM entity"
+                };
+                self.diags.push(
+                    Diagnostic::error(format!("{what}: {}", visible(&without_place(&err))))
+                        .at(Location::new(file, start..end), "here")
+                        .help("each line of an FtM stream is one object: {\"id\": ..., \"schema\": ..., \"properties\": {\"name\": [...]}}"),
+                );
+                return None;
+            }
+        };
+        let Some(def) = mapping::schema(&line.schema) else {
+            let at = At { file, span: span.clone(), body, def: &mapping::SCHEMATA[0], line, stem };
+            let place = at.place("schema", &at.line.schema);
+            self.diags
+                .push(mapping::unknown_schema(&at.line.schema, place).help(mapping::schema_help(&at.line.schema)));
+            return None;
+        };
+        let at = At { file, span, body, def, line, stem };
+        if self.check_dates(&at) {
+            return Some(at);
+        }
+        self.refuse(&at);
+        None
+    }
+
+    /// Whether every date the record holds is one FtM accepts; each that is not is reported.
+    fn check_dates(&mut self, at: &At) -> bool {
+        let mut ok = true;
+        for prop in record::DATES {
+            for value in at.line.properties.get(prop) {
+                if let Err(why) = record::date(value) {
+                    ok = false;
+                    self.diags.push(
+                        Diagnostic::error(format!("`{prop}` is not a date FtM accepts: {why}"))
+                            .at(at.place(prop, value), "this date")
+                            .help("write dates as YYYY, YYYY-MM, YYYY-MM-DD, or with a time: 2016-06-01T10:00:00"),
+                    );
+                }
+            }
+        }
+        ok
+    }
+
+    /// A thing refused for an error (already reported).
+    fn refuse(&mut self, at: &At) {
+        if matches!(at.def.shape, Shape::Thing) {
+            self.refused.insert(at.line.id.as_ref().into());
+        }
+    }
+
+    /// A record the mapping leaves out, counted.
+    fn leave(&mut self, at: &At) {
+        if matches!(at.def.shape, Shape::Thing) {
+            self.skipped.insert(at.line.id.as_ref().into());
+        }
+        let place = at.place("schema", at.def.name);
+        let left = self.left_schemata.entry(at.def.name.to_string()).or_insert((0, place));
+        left.0 += 1;
+    }
+
+    /// An entity.
+    fn thing(&mut self, at: &At) {
+        let Some(kind) = self.mapping.target(at.def).map(str::to_string) else {
+            return self.leave(at);
+        };
+        let props = &at.line.properties;
+        let mut names = record::NAMES.iter().flat_map(|p| props.get(p)).map(Cow::as_ref);
+        let name = names.next().or_else(|| props.first("full")).unwrap_or(&at.line.id).to_string();
+        let mut aliases: Vec<String> = Vec::new();
+        for alias in names {
+            if alias != name && !aliases.iter().any(|a| a == alias) {
+                aliases.push(alias.to_string());
+            }
+        }
+        let codes: Vec<&str> = record::COUNTRIES.iter().flat_map(|p| props.get(p)).map(Cow::as_ref).collect();
+        let mut country = None;
+        let mut attrs = self.attrs(at, &record::KEPT);
+        let mut ids = Vec::with_capacity(codes.len());
+        for code in &codes {
+            ids.extend(self.country(at, code));
+        }
+        if ids.len() < codes.len() {
+            // An unknown code was reported: the record is refused, as a record with an error is.
+            return self.refuse(at);
+        }
+        for (i, id) in ids.into_iter().enumerate() {
+            if i == 0 {
+                country = Some(id);
+            } else if country.as_ref() != Some(&id) {
+                push_attr(&mut attrs, "countries", id);
+            }
+        }
+        let used = [&record::NAMES[..], &record::COUNTRIES, &record::KEPT, &record::NOTES, &["full"]];
+        self.count_unread(at, &used);
+        let more =
+            EntityMore { aliases, country, attrs, note: note(at), evidence: self.evidence(at), origin: at.location() };
+        let kind = self.kind(&kind);
+        if let Err(refused) = self.data.entities.push(&at.line.id, &name, kind, Some(more)) {
+            let why = match refused {
+                crate::store::Refused::Duplicate(_) => "this id is taken by an entity written before it".to_string(),
+                _ => "the entity table is full".to_string(),
+            };
+            self.diags.push(
+                Diagnostic::error(format!("entity `{}` is written twice", visible(&at.line.id)))
+                    .at(at.place("id", &at.line.id), why)
+                    .help("each entity of a stream has its own id; merge the two records"),
+            );
+        }
+    }
+
+    /// The id of the country entity `code` names, made on first use; an unknown code is reported.
+    fn country(&mut self, at: &At, code: &str) -> Option<String> {
+        let lower = code.to_ascii_lowercase();
+        let known = countries::COUNTRIES.binary_search_by(|(c, _)| c.cmp(&lower.as_str())).ok();
+        let mapped = self.mapping.country(&lower).to_string();
+        if self.data.entities.find(&mapped).is_some() {
+            return Some(mapped);
+        }
+        let Some(i) = known else {
+            self.diags.push(
+                Diagnostic::error(format!("unknown country code `{}`", visible(code)))
+                    .at(at.place("country", code), "not a code FtM knows")
+                    .help("FtM writes countries as ISO 3166-1 codes in lower case (`kp`, `ru`), or name the code under [countries] in ftm-mapping.toml"),
+            );
+            return None;
+        };
+        let kind = self.kind(mapping::COUNTRY);
+        // The id was not found just above, so the push can only fail on a full table.
+        self.data.entities.push(&mapped, countries::COUNTRIES[i].1, kind, None).ok()?;
+        Some(mapped)
+    }
+
+    /// The kept properties of the record as attributes, named in snake case.
+    fn attrs(&self, at: &At, kept: &[&str]) -> Attrs {
+        let mut attrs = Attrs::new();
+        for &prop in kept {
+            for value in at.line.properties.get(prop) {
+                push_attr(&mut attrs, &record::snake_case(prop), value.to_string());
+            }
+        }
+        attrs
+    }
+
+    /// The record as evidence, once for each dataset it names (each a source).
+    fn evidence(&mut self, at: &At) -> Vec<Evidence> {
+        let url = at.line.properties.first(record::SOURCE_URL).map(str::to_string);
+        let record = Box::new(Record { id: at.line.id.to_string(), url });
+        let stem = [Cow::Borrowed(at.stem)];
+        let datasets = if at.line.datasets.is_empty() { &stem[..] } else { &at.line.datasets[..] };
+        let mut out = Vec::with_capacity(datasets.len());
+        for dataset in datasets {
+            if !self.datasets.contains(dataset.as_ref()) {
+                self.datasets.insert(dataset.as_ref().into());
+                self.data.sources.push(Source {
+                    id: dataset.to_string(),
+                    title: format!("FollowTheMoney dataset {dataset}"),
+                    publisher: String::new(),
+                    date: String::new(),
+                    file: String::new(),
+                    origin: at.location(),
+                });
+            }
+            let (source, record) = (dataset.to_string(), Some(record.clone()));
+            out.push(Evidence { source, line: 0, quote: String::new(), record, origin: at.location() });
+        }
+        out
+    }
+
+    /// Counts the values of every property not in `used`.
+    fn count_unread(&mut self, at: &At, used: &[&[&str]]) {
+        for (prop, values) in &at.line.properties.0 {
+            let read = prop == record::SOURCE_URL || used.iter().any(|list| list.contains(&prop.as_ref()));
+            if !read {
+                let key = format!("{}.{prop}", at.def.name);
+                self.left_props.entry(key).or_insert_with(|| (0, at.place(prop, ""))).0 += values.len() as u64;
+            }
+        }
+    }
+
+    /// The kind named `name`, declared on first use.
+    fn kind(&mut self, name: &str) -> u16 {
+        let kinds = &mut self.data.schema.kinds;
+        if let Some(i) = kinds.iter().position(|k| k.name == name) {
+            return i as u16;
+        }
+        let description = format!("Imported from FollowTheMoney ({name}).");
+        kinds.push(KindDef { name: name.to_string(), description, shape: None, color: None });
+        (kinds.len() - 1) as u16
+    }
+
+    /// The dataset, with what was left out said as warnings.
+    fn finish(mut self) -> (Dataset, Vec<Diagnostic>) {
+        let help = "map the schema in ftm-mapping.toml beside the stream (see the README's mapping table)";
+        left_out(
+            &mut self.diags,
+            &self.left_schemata,
+            "records of schemata the mapping does not import were left out",
+            help,
+        );
+        let links: BTreeMap<String, _> = self.left_links.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        left_out(&mut self.diags, &links, "links whose end was left out were left out too", help);
+        let help = "these properties are not read by the import; the README lists those it reads";
+        left_out(
+            &mut self.diags,
+            &self.left_props,
+            "values of properties the import does not read were left out",
+            help,
+        );
+        (self.data, self.diags)
+    }
+}
+
+/// The error of a line that is JSON but not an object.
+fn not_object() -> serde_json::Error {
+    serde::de::Error::custom("it is not an object")
+}
+
+/// A serde_json error without its " at line 1 column N" (the caret shows where).
+fn without_place(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// One warning counting what was left out, by name, at the first place.
+fn left_out(diags: &mut Vec<Diagnostic>, left: &BTreeMap<String, (u64, Location)>, what: &str, help: &str) {
+    let Some(first) = left.values().map(|(_, at)| at.clone()).min_by_key(|at| at.span.start) else { return };
+    let total: u64 = left.values().map(|(n, _)| n).sum();
+    let mut by: Vec<(&String, u64)> = left.iter().map(|(k, (n, _))| (k, *n)).collect();
+    by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut list: Vec<String> = by.iter().take(12).map(|(k, n)| format!("{} ({n})", visible(k))).collect();
+    if by.len() > 12 {
+        list.push(format!("and {} more", by.len() - 12));
+    }
+    diags.push(Diagnostic::warning(format!("{what} ({total}): {}", list.join(", "))).at(first, "the first").help(help));
+}
+
+/// Adds `value` to attribute `name`, making a list of a second value.
+fn push_attr(attrs: &mut Attrs, name: &str, value: String) {
+    match attrs.get_mut(name) {
+        None => {
+            attrs.insert(name.to_string(), AttrValue::Text(value));
+        }
+        Some(AttrValue::List(items)) => items.push(AttrValue::Text(value)),
+        Some(first) => {
+            let was = std::mem::replace(first, AttrValue::List(Vec::new()));
+            *first = AttrValue::List(vec![was, AttrValue::Text(value)]);
+        }
+    }
+}
+
+/// The record's notes, summaries, descriptions and reasons, one paragraph each.
+fn note(at: &At) -> Option<String> {
+    let parts: Vec<&str> = record::NOTES.iter().flat_map(|p| at.line.properties.get(p)).map(Cow::as_ref).collect();
+    (!parts.is_empty()).then(|| parts.join("\n"))
+}
+
+/// The non-blank lines of `text` with their byte ranges (a line's `\r` left out).
+fn lines(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    let mut start = 0;
+    text.split('\n').filter_map(move |line| {
+        let at = start;
+        start += line.len() + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        (!line.trim().is_empty()).then(|| (at..at + line.len(), line))
+    })
+}

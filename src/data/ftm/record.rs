@@ -1,0 +1,188 @@
+//! One line of an FtM entity stream, read without copying: `{id, schema, properties:
+//! {prop: [values]}, datasets?, referents?, first_seen?, last_seen?, ...}`. Keys FtM
+//! streams carry besides these (`caption`, `target`, `last_change`, ...) are ignored;
+//! property values must be strings, as the FtM model writes every value. Also which
+//! properties the import reads and how: names, countries, dates, notes, attributes.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+
+/// An entity of the stream, borrowing its text from the line where it can.
+#[derive(Debug, Deserialize)]
+pub struct Line<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub schema: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub properties: Props<'a>,
+    #[serde(default, borrow)]
+    pub datasets: Vec<Cow<'a, str>>,
+}
+
+/// The properties of an entity, in the order written.
+#[derive(Debug, Default)]
+pub struct Props<'a>(pub Vec<(Cow<'a, str>, Vec<Cow<'a, str>>)>);
+
+impl<'a> Props<'a> {
+    /// The values of `name` (none when it is absent).
+    pub fn get(&self, name: &str) -> &[Cow<'a, str>] {
+        self.0.iter().find(|(k, _)| k == name).map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    /// The first value of `name`.
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.get(name).first().map(|v| v.as_ref())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Props<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Each;
+        impl<'de> Visitor<'de> for Each {
+            type Value = Props<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of property names and lists of strings")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Props<'de>, M::Error> {
+                let mut out = Vec::new();
+                while let Some((key, values)) = map.next_entry::<Cow<'de, str>, Values<'de>>()? {
+                    out.push((key, values.0));
+                }
+                Ok(Props(out))
+            }
+        }
+        deserializer.deserialize_map(Each)
+    }
+}
+
+/// A property's values: strings, borrowed where the line holds them unescaped.
+struct Values<'a>(Vec<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Values<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+        let items: Vec<Text<'de>> = Vec::deserialize(deserializer)?;
+        Ok(Values(items.into_iter().map(|t| t.0).collect()))
+    }
+}
+
+/// Properties whose values are names of the entity: the first `name` is its name, the
+/// rest its aliases.
+pub const NAMES: [&str; 4] = ["name", "alias", "weakAlias", "previousName"];
+/// Properties whose values are country codes; the first value found is the entity's country.
+pub const COUNTRIES: [&str; 5] = ["country", "jurisdiction", "nationality", "citizenship", "flag"];
+/// Properties whose values make an entity's or relation's note.
+pub const NOTES: [&str; 4] = ["notes", "summary", "description", "reason"];
+/// Properties the FtM model types as dates (those an import may meet on the schemata it
+/// reads); each value is checked as FtM checks dates.
+pub const DATES: [&str; 12] = [
+    "startDate",
+    "endDate",
+    "date",
+    "listingDate",
+    "birthDate",
+    "deathDate",
+    "incorporationDate",
+    "dissolutionDate",
+    "buildDate",
+    "registrationDate",
+    "createdAt",
+    "modifiedAt",
+];
+/// Properties kept as attributes (named in snake case: `registrationNumber` becomes
+/// `registration_number`).
+pub const KEPT: [&str; 28] = [
+    "birthDate",
+    "birthPlace",
+    "deathDate",
+    "gender",
+    "position",
+    "title",
+    "topics",
+    "idNumber",
+    "passportNumber",
+    "registrationNumber",
+    "taxNumber",
+    "innCode",
+    "ogrnCode",
+    "leiCode",
+    "swiftBic",
+    "imoNumber",
+    "mmsi",
+    "callSign",
+    "incorporationDate",
+    "dissolutionDate",
+    "legalForm",
+    "status",
+    "sector",
+    "email",
+    "phone",
+    "website",
+    "program",
+    "authority",
+];
+/// The property that gives the page a record comes from.
+pub const SOURCE_URL: &str = "sourceUrl";
+
+/// `registrationNumber` -> `registration_number`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The date an FtM date value names, to the day: FtM writes dates as ISO 8601 prefixes
+/// (`2016`, `2016-06`, `2016-06-01`, `2016-06-01T10:00:00`, with or without a time zone)
+/// and rejects anything else.
+pub fn date(text: &str) -> Result<crate::model::PartialDate, String> {
+    let (day, time) = if text.len() > 10 {
+        (text.as_bytes().get(..10), text.as_bytes().get(10..))
+    } else {
+        (Some(text.as_bytes()), None)
+    };
+    let time_ok = time
+        .is_none_or(|t| t.first() == Some(&b'T') && t[1..].iter().all(|b| b.is_ascii_digit() || b":.+-Z".contains(b)));
+    match std::str::from_utf8(day.unwrap_or_default()) {
+        Ok(day) if time_ok => crate::model::PartialDate::parse(day),
+        _ => Err("expected an ISO 8601 date: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_borrows_its_text_and_keeps_property_order() {
+        let line = r#"{"id":"a","schema":"Person","properties":{"name":["Ann \"A\" Lee","Ann Li"],"country":["kp"]},"caption":"x"}"#;
+        let l: Line = serde_json::from_str(line).unwrap();
+        assert!(matches!(l.id, Cow::Borrowed("a")));
+        assert_eq!(l.properties.get("name"), ["Ann \"A\" Lee", "Ann Li"]);
+        assert_eq!(l.properties.first("country"), Some("kp"));
+        assert!(l.properties.get("alias").is_empty());
+        let not_strings = r#"{"id":"a","schema":"Person","properties":{"name":[1]}}"#;
+        assert!(serde_json::from_str::<Line>(not_strings).is_err());
+    }
+
+    #[test]
+    fn dates_are_read_as_ftm_reads_them() {
+        assert_eq!(date("2016").unwrap().to_string(), "2016");
+        assert_eq!(date("2016-06-01T10:00:00Z").unwrap().to_string(), "2016-06-01");
+        for bad in ["2016-13", "2016-02-30", "16", "2016/06/01", "2016-06-01 10:00", "2016-06-01Tnoon"] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(snake_case("registrationNumber"), "registration_number");
+    }
+}

@@ -1,0 +1,145 @@
+//! FollowTheMoney streams as data (`--data FILE.ftm.json`) and several datasets in one graph
+//! (`--data builtin --data FILE.ftm.json`), through the real binary, on the fixture
+//! `tests/fixtures/ftm/make.py` writes with the `followthemoney` library: loading and the
+//! mapping's warnings, provenance on every hop of a path across datasets, located
+//! diagnostics of a broken stream and mapping file, the likely-duplicates report, per-dataset
+//! counts, a snapshot of several datasets, and vocabularies that do not agree.
+
+use crate::support::{fixture, kgq, root, stderr, stdout};
+
+const STREAM: &str = "tests/fixtures/ftm/sanctions.ftm.json";
+
+fn with_builtin(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--data", "builtin", "--data", STREAM];
+    all.extend_from_slice(args);
+    kgq(&all, &root())
+}
+
+#[test]
+fn a_stream_loads_alone_and_says_what_it_left_out() {
+    let out = kgq(&["--color", "never", "check", STREAM], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{STREAM}: ok, 9 entities, 6 relations (2 warnings)\n"));
+    insta::assert_snapshot!(stderr(&out));
+    // Records have no lines: --sources verifies none of them and reads no document for them.
+    let out = kgq(&["check", STREAM, "--sources", "tests/fixtures"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("{STREAM}: ok, 9 entities, 6 relations, 0 evidence locators verified (2 warnings)\n")
+    );
+}
+
+#[test]
+fn connect_runs_across_datasets_with_the_record_behind_each_imported_hop() {
+    let out = with_builtin(&["query", "connect NK-kim-tong-chol and workers-party-of-korea max 4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // The imported hops cite their dataset, record and page; the curated ones their lines.
+    assert!(text.contains("us_ofac_sdn:NK-dir-kim <https://sanctionssearch.ofac.treas.gov/>"), "{text}");
+    assert!(text.contains("002:168 \"OFAC designated the Mansudae Overseas Project Group of Companies\""), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn an_id_both_datasets_have_is_one_entity_with_both_records() {
+    let out = with_builtin(&["query", "show mansudae-overseas-project-group as json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\"MANSUDAE OVERSEAS PROJECT GROUP OF COMPANIES\""), "the stream's name is an alias: {text}");
+    assert!(text.contains("\"record\": \"mansudae-overseas-project-group\""), "{text}");
+    assert!(text.contains("\"url\": \"https://main.un.org/"), "{text}");
+    assert!(text.contains("\"kind\": \"dprk_company\""), "the curated record's kind stays: {text}");
+}
+
+#[test]
+fn a_broken_stream_and_mapping_file_get_located_errors() {
+    let out = kgq(&["--color", "never", "check", "tests/fixtures/ftm/bad/bad.ftm.json"], &root());
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out));
+    let out = kgq(&["--data", "tests/fixtures/ftm/bad/bad.ftm.json", "query", "count *"], &root());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the graph-data has 13 errors"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_of_several_datasets_lists_likely_duplicates_without_merging_them() {
+    let out = with_builtin(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+    let out = with_builtin(&["check", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1), "the duplicates and the stream's warnings fail it");
+    let out = with_builtin(&["query", "show \"Korea Rungrado General Trading Corporation\""]);
+    let said = stderr(&out);
+    assert!(said.contains("id rungrado") && said.contains("NK-rungrado)"), "both are there: {said}");
+}
+
+#[test]
+fn stats_count_per_dataset_and_a_snapshot_keeps_the_datasets() {
+    let out = with_builtin(&["stats"]);
+    let text = stdout(&out);
+    let by_dataset = text.split("\n\n").nth(1).expect("a section by dataset");
+    insta::assert_snapshot!(by_dataset);
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("both.snap");
+    let built = with_builtin(&["build", "-o", snap.to_str().unwrap()]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let again = kgq(&["--data", snap.to_str().unwrap(), "stats"], &root());
+    assert_eq!(stdout(&again), text, "the snapshot holds the same graph, datasets and all");
+    let path = kgq(&["--data", snap.to_str().unwrap(), "query", "path NK-kim-tong-chol to north-korea"], &root());
+    assert!(stdout(&path).contains("us_ofac_sdn:"), "{}", stdout(&path));
+}
+
+#[test]
+fn a_relation_kind_two_datasets_declare_differently_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("entities")).unwrap();
+    std::fs::create_dir_all(dir.path().join("relations")).unwrap();
+    std::fs::write(dir.path().join("entities/e.csv"), "id,kind,name\na,person,A\nb,company,B\n").unwrap();
+    let schema = "[[kind]]\nname = \"person\"\n[[kind]]\nname = \"company\"\n[[relation]]\nname = \"owns\"\n\
+        from = [\"person\"]\nto = [\"company\"]\ndirected = false\nreads = \"owns\"\ninverse = \"owns\"\n";
+    std::fs::write(dir.path().join("schema.toml"), schema).unwrap();
+    std::fs::write(dir.path().join("relations/r.csv"), "from,rel,to\na,owns,b\n").unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let stream = fixture("ftm/sanctions.ftm.json");
+    let out = kgq(&["--data", folder, "--data", stream.to_str().unwrap(), "query", "count *"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(said.contains("relation kind `owns` is directed in one dataset and not in the other"), "{said}");
+    assert!(said.contains("help: give the relation kind one meaning in every dataset"), "{said}");
+}
+
+/// The README's mapping table is the code's: every entity, link and sanction schema of
+/// `SCHEMATA` is a row, with what the default mapping makes of it.
+#[test]
+fn the_readme_mapping_table_is_the_default_mapping() {
+    use kgq::data::ftm::mapping::{SCHEMATA, Shape, schema};
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("| FtM schema |").expect("the mapping table");
+    let rows: Vec<&str> = readme[start..].lines().skip(2).take_while(|l| l.starts_with('|')).collect();
+    let mut named = Vec::new();
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let def = schema(cells[0]).unwrap_or_else(|| panic!("{} is a schema", cells[0]));
+        let becomes = cells[3].strip_prefix('`').and_then(|c| c.split('`').next());
+        assert_eq!(becomes, def.default, "{row}");
+        named.push(def.name);
+    }
+    let imported = SCHEMATA.iter().filter(|s| s.shape != Shape::Other).map(|s| s.name);
+    assert_eq!(named, imported.collect::<Vec<_>>());
+}
+
+/// Every entity and relation of a graph of several knows its dataset: `show` says it, and
+/// the graph answers it for relations.
+#[test]
+fn each_record_knows_its_dataset() {
+    let out = with_builtin(&["query", "show NK-kim-tong-chol"]);
+    assert!(stdout(&out).contains(&format!("  dataset    {STREAM}\n")), "{}", stdout(&out));
+    let out = kgq(&["query", "show rungrado"], &root());
+    assert!(!stdout(&out).contains("dataset"), "one dataset is not named: {}", stdout(&out));
+    let sources = [kgq::data::DataSource::Builtin, kgq::data::DataSource::at(&fixture("ftm/sanctions.ftm.json"))];
+    let kg = kgq::graph::KnowledgeGraph::build(kgq::data::DataSource::Several(sources.to_vec()).open(|_| {}).unwrap());
+    let (first, last) = (kg.relations().next().unwrap().0, kg.relations().last().unwrap().0);
+    assert_eq!(kg.dataset_of_relation(first), Some("builtin"));
+    assert!(kg.dataset_of_relation(last).is_some_and(|d| d.ends_with("sanctions.ftm.json")));
+}
