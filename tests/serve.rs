@@ -436,3 +436,36 @@ fn bad_options_are_refused_before_anything_listens() {
         crate::support::stderr(&out)
     );
 }
+
+/// Headers the server decides by are read once and strictly: two Host, Origin or
+/// Content-Length headers, a signed length, or a JSON-like media type are refused, so that
+/// a proxy in front of kgq and kgq cannot read one request two ways; an API path asked with
+/// GET says it answers POST.
+#[test]
+fn requests_that_could_be_read_two_ways_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&[], &[], dir.path());
+    let host = server.host.clone();
+    let json = ("Content-Type", "application/json");
+    let body = br#"{"statement":"count *"}"#;
+    assert_eq!(server.request("POST", "/api/run", &[("Host", &host), ("Host", "evil.com"), json], body).0, 400);
+    let origin = format!("http://{host}");
+    let origins = [("Origin", origin.as_str()), ("Origin", "http://evil.com"), json];
+    assert_eq!(server.request("POST", "/api/run", &origins, body).0, 400);
+    assert_eq!(server.request("POST", "/api/run", &[("Content-Length", "5"), json], body).0, 400);
+    for media in ["application/jsonp", "application/json-seq", "application/jsonx"] {
+        assert_eq!(server.request("POST", "/api/run", &[("Content-Type", media)], body).0, 415, "{media}");
+    }
+    assert_eq!(server.request("POST", "/api/run", &[("Content-Type", "application/json; charset=utf-8")], body).0, 200);
+    let mut stream = TcpStream::connect(&server.host).unwrap();
+    let raw = format!(
+        "POST /api/run HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: +23\r\n\r\n{}",
+        String::from_utf8_lossy(body)
+    );
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let (status, text) = server.request("GET", "/api/run", &[], b"");
+    assert_eq!(status, 405, "{text}");
+}

@@ -57,7 +57,16 @@ async function run(statement, { remember = true } = {}) {
   $('query').value = statement;
   hideCompletions();
   const { ok, data } = await post('/api/run', { statement });
-  if (!ok) return showError(statement, data);
+  if (!ok) {
+    // A failed statement leaves no answer on the page: an earlier one under the error would
+    // read as this one's, and the downloads would save it.
+    state.statement = null;
+    state.answer = null;
+    $('table').replaceChildren();
+    showNotes([]);
+    if (state.cy) state.cy.elements().remove();
+    return showError(statement, data);
+  }
   $('error').hidden = true;
   moved();
   state.statement = statement;

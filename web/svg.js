@@ -3,8 +3,16 @@
 // DOM and written by XMLSerializer, so every name is escaped.
 'use strict';
 
+// Characters XML 1.0 cannot hold (controls but tab, line feed and carriage return), which
+// the serialiser would write raw and leave the file unreadable, shown as \xNN as kgq's
+// other XML outputs show them.
+function xmlText(text) {
+  return String(text).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g,
+    (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
 // The view as drawn (positions, expansions included) as SVG, built with the DOM so every
-// name is escaped by the serialiser.
+// name is escaped by the serialiser. Shapes are simplified to ellipses and rectangles.
 function viewSvg(cy) {
   const NS = 'http://www.w3.org/2000/svg';
   const box = cy.elements().boundingBox();
@@ -16,7 +24,7 @@ function viewSvg(cy) {
   const make = (tag, attrs, text) => {
     const node = document.createElementNS(NS, tag);
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined) node.textContent = xmlText(text);
     svg.append(node);
     return node;
   };
@@ -43,7 +51,7 @@ function viewSvg(cy) {
       const span = document.createElementNS(NS, 'tspan');
       span.setAttribute('x', String(x));
       if (i) span.setAttribute('dy', '13');
-      span.textContent = line;
+      span.textContent = xmlText(line);
       text.append(span);
     });
   });

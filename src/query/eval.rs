@@ -32,7 +32,7 @@ impl EvalError {
     pub fn help(&self) -> &'static str {
         match self {
             EvalError::TimedOut(_) => {
-                "narrow the search: for paths a lower `max`, `via`, `avoid` or `avoid kind`; for `match` kinds, relation types and property maps in the pattern; or allow more time with `kgq query --timeout SECONDS`"
+                "narrow the search: for paths a lower `max`, `via`, `avoid` or `avoid kind`; for `match` kinds, relation types and property maps in the pattern; or allow more time with `--timeout SECONDS` (on `kgq query`, `kgq run`, the shell and `kgq serve`)"
             }
             EvalError::Cancelled => "run it again, narrower if it was slow",
             EvalError::OverBudget(_) => {

@@ -97,14 +97,25 @@ pub fn attr_columns<'a>(records: impl Iterator<Item = &'a Attrs>, reserved: &[&s
                 .or_insert((scalar, list));
         }
     }
-    let taken = |name: &str| reserved.contains(&name) || name.starts_with("attr_");
+    // A column is named by letters, digits and `_` only: a name with `:` or a backtick would
+    // be read as a type or a quote by neo4j-admin, Kuzu or Cypher. Other characters become
+    // `_`; a built-in column's name, `id` (which GraphML readers take as the node's id), a
+    // changed name and one starting `attr_` get `attr_` in front; a name taken twice a number.
+    let taken = |name: &str| reserved.contains(&name) || name == "id" || name.starts_with("attr_");
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
     types
         .into_iter()
-        .map(|(key, (scalar, list))| AttrColumn {
-            key: key.to_string(),
-            column: if taken(key) { format!("attr_{key}") } else { key.to_string() },
-            scalar,
-            list,
+        .map(|(key, (scalar, list))| {
+            let safe: String =
+                key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+            let base = if taken(key) || safe != key || safe.is_empty() { format!("attr_{safe}") } else { safe };
+            let mut column = base.clone();
+            let mut n = 2;
+            while !used.insert(column.clone()) {
+                column = format!("{base}_{n}");
+                n += 1;
+            }
+            AttrColumn { key: key.to_string(), column, scalar, list }
         })
         .collect()
 }
@@ -128,6 +139,30 @@ mod tests {
 
     fn attrs(pairs: &[(&str, AttrValue)]) -> Attrs {
         pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    /// Found trying the exports with hostile data: `evil:ID` was written into a Neo4j header
+    /// as a type, and an attribute `id` hid the node ids from igraph.
+    #[test]
+    fn column_names_are_letters_digits_and_underscores_and_never_a_reserved_name() {
+        let a = attrs(&[
+            ("evil:ID", AttrValue::Int(1)),
+            ("x`y", AttrValue::Int(1)),
+            ("id", AttrValue::Int(1)),
+            ("evil_ID", AttrValue::Int(1)),
+            ("attr_evil_ID", AttrValue::Int(1)),
+            ("headcount", AttrValue::Int(1)),
+        ]);
+        let columns: Vec<(String, String)> =
+            attr_columns(std::iter::once(&a), &["name"]).into_iter().map(|c| (c.key, c.column)).collect();
+        let column = |key: &str| columns.iter().find(|(k, _)| k == key).map(|(_, c)| c.as_str()).unwrap();
+        assert_eq!(column("headcount"), "headcount");
+        assert_eq!(column("id"), "attr_id");
+        assert_eq!(column("x`y"), "attr_x_y");
+        assert_eq!(column("evil_ID"), "evil_ID");
+        let names: std::collections::HashSet<&str> = columns.iter().map(|(_, c)| c.as_str()).collect();
+        assert_eq!(names.len(), columns.len(), "every column has its own name: {columns:?}");
+        assert!(columns.iter().all(|(_, c)| c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')));
     }
 
     #[test]

@@ -310,7 +310,14 @@ fn literal(value: &AttrValue) -> String {
         // Cypher has no literal for these; toFloat reads Java's spelling.
         AttrValue::Float(_) => format!("toFloat({})", string(&exchange::items(value).remove(0))),
         AttrValue::Text(s) => string(s),
-        AttrValue::List(items) => list(items.iter().map(literal)),
+        // Neo4j stores lists of one type only: a mixed list is written as strings, as the CSV
+        // files write it (`string[]`).
+        AttrValue::List(items)
+            if items.iter().all(|i| std::mem::discriminant(i) == std::mem::discriminant(&items[0])) =>
+        {
+            list(items.iter().map(literal))
+        }
+        AttrValue::List(_) => list(exchange::items(value).iter().map(|s| string(s))),
     }
 }
 
@@ -351,6 +358,15 @@ pub fn string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found trying the exports: a list of mixed types is a property Neo4j refuses to store.
+    #[test]
+    fn a_mixed_list_is_written_as_strings_as_the_csv_files_write_it() {
+        let mixed = AttrValue::List(vec![AttrValue::Int(1), AttrValue::Text("two".into()), AttrValue::Bool(true)]);
+        assert_eq!(literal(&mixed), r#"["1", "two", "true"]"#);
+        let ints = AttrValue::List(vec![AttrValue::Int(1), AttrValue::Int(2)]);
+        assert_eq!(literal(&ints), "[1, 2]");
+    }
 
     #[test]
     fn strings_are_ascii_and_escaped() {

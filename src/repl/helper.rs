@@ -209,16 +209,25 @@ impl Vocabulary {
     /// Names and aliases (inserted quoted) and ids that start with `typed`, or whose words do.
     fn entities(&self, typed: &str) -> Vec<Candidate> {
         let t = typed.to_lowercase();
-        let mut out: Vec<Candidate> = Vec::new();
-        let matches = |label: &str| {
-            let l = label.to_lowercase();
-            l.starts_with(&t) || l.split_whitespace().any(|w| w.starts_with(&t))
-        };
+        // Names that start with what was typed come first (`Pol` offers Poland before the
+        // Policy Enhancement Act), then those with a word that does; each name once.
+        let (mut first, mut then): (Vec<Candidate>, Vec<Candidate>) = (Vec::new(), Vec::new());
+        let mut seen = std::collections::HashSet::new();
         for (label, display, _) in &self.labels {
-            if matches(label) {
-                out.push(Candidate { display: display.clone(), replacement: format!("\"{label}\"") });
+            let l = label.to_lowercase();
+            let list = if l.starts_with(&t) {
+                &mut first
+            } else if l.split_whitespace().any(|w| w.starts_with(&t)) {
+                &mut then
+            } else {
+                continue;
+            };
+            if seen.insert(display.clone()) {
+                list.push(Candidate { display: display.clone(), replacement: format!("\"{label}\"") });
             }
         }
+        let mut out = first;
+        out.append(&mut then);
         if !typed.is_empty() {
             for id in self.ids.iter().filter(|id| id.starts_with(&t)) {
                 out.push(Candidate { display: id.clone(), replacement: id.clone() });
@@ -429,6 +438,18 @@ mod tests {
         assert!(!node.contains(&"a.headcount".to_string()), "{node:?}");
         let anything = offered("find * where x.headc");
         assert!(anything.contains(&"x.headcount".to_string()), "{anything:?}");
+    }
+
+    /// Found in the web view: `show "Pol` offered the Policy Enhancement Act, twice, before
+    /// Poland.
+    #[test]
+    fn names_starting_with_the_typed_text_come_first_and_once() {
+        let kg = KnowledgeGraph::build(crate::data::load(&crate::builtin::files()).dataset.expect("it loads"));
+        let (_, found) = Vocabulary::of(&kg).candidates("show \"Pol");
+        assert_eq!(found.first().map(|c| c.replacement.as_str()), Some("\"Poland\""));
+        let displays: Vec<&str> = found.iter().map(|c| c.display.as_str()).collect();
+        let unique: std::collections::HashSet<&&str> = displays.iter().collect();
+        assert_eq!(unique.len(), displays.len(), "{displays:?}");
     }
 
     #[test]

@@ -70,11 +70,22 @@ pub fn read(stream: &mut TcpStream) -> Result<Request, Option<Reply>> {
         }
     };
     let mut request = Request { method, path, headers, body: Vec::new() };
+    // A header the server decides by must be sent once: with two, a proxy and kgq could each
+    // read a different one (request smuggling, a Host check passed by the first copy).
+    for name in ["Host", "Origin", "Content-Length", "Content-Type", "Transfer-Encoding"] {
+        if request.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count() > 1 {
+            let message = format!("the request has more than one {name} header");
+            return Err(Some(Reply::refused(400, "request", &message, "send it once")));
+        }
+    }
     if request.header("Transfer-Encoding").is_some() {
         let help = "send the body with a Content-Length";
         return Err(Some(Reply::refused(411, "request", "bodies sent in chunks are not read", help)));
     }
-    let length = match request.header("Content-Length").map(|v| v.trim().parse::<usize>()) {
+    // Digits only: `+31` or ` 31 ` would parse, and a proxy might read them otherwise.
+    let digits =
+        |v: &str| if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) { v.parse::<usize>().ok() } else { None };
+    let length = match request.header("Content-Length").map(|v| digits(v).ok_or(())) {
         None => 0,
         Some(Ok(n)) if n <= MAX_BODY => n,
         Some(Ok(_)) => return Err(Some(body_too_large())),

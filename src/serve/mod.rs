@@ -241,6 +241,13 @@ fn handle(request: &Request, shared: &Shared, addr: SocketAddr, statements: &Arc
         "GET" | "HEAD" => match assets::find(path) {
             Some((content_type, body)) => Reply::new(200, content_type, body.as_bytes()),
             None if path == "/api/schema" => api::schema(shared),
+            // The other API paths exist, for POST.
+            None if path.starts_with("/api/") => Reply::refused(
+                405,
+                "method",
+                &format!("{path} answers POST with a JSON body"),
+                "see the README's Web view section",
+            ),
             None => Reply::refused(404, "not-found", &format!("nothing is at {path}"), "the page is at /"),
         },
         "POST" if path.starts_with("/api/") => match json_body(request) {
@@ -269,7 +276,10 @@ fn handle(request: &Request, shared: &Shared, addr: SocketAddr, statements: &Arc
 
 /// The JSON body of a POST (its size was capped as it was read).
 fn json_body(request: &Request) -> Result<serde_json::Value, Reply> {
-    let json = request.header("Content-Type").is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
+    // `application/json`, with parameters (`; charset=utf-8`) or none: not `application/jsonp`.
+    let json = request.header("Content-Type").is_some_and(|t| {
+        t.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+    });
     if !json {
         return Err(Reply::refused(
             415,

@@ -113,8 +113,9 @@ test('a permalink reproduces the view', async (page, { url }) => {
 });
 
 test('an error is shown with its caret and the words are selected', async (page, { url }) => {
-  await page.goto(url);
+  await page.goto(url + '?q=' + encodeURIComponent('count country'));
   await page.waitForSelector('body[data-ready="yes"]');
+  await page.waitForSelector('#table td');
   await ask(page, 'connect "Polan" and "Malta"');
   await page.waitForSelector('#error:not([hidden])');
   assert.match(await page.textContent('#error'), /no entity is called "Polan"[\s\S]*unknown entity/);
@@ -123,6 +124,8 @@ test('an error is shown with its caret and the words are selected', async (page,
     return q.value.slice(q.selectionStart, q.selectionEnd);
   });
   assert.equal(selected, '"Polan"');
+  // The earlier answer is gone: under the error it would read as this statement's.
+  assert.equal(await page.$$eval('#table td', (cells) => cells.length), 0);
 });
 
 test('completion offers the shell’s candidates, and history keeps what ran', async (page, { url }) => {
@@ -196,6 +199,13 @@ test('hostile names are shown as text, never as markup', async (page, { hostile 
   await page.evaluate((id) => window.kgq.showCard(id), id);
   await page.waitForFunction((m) => document.getElementById('panel-title').textContent === m, markup);
   assert.equal(await page.$$eval('#panel b, #panel i, #panel table', (found) => found.length), 0);
+  // The SVG of the view is XML a parser accepts: control characters in names are shown as
+  // \xNN, never written raw (a BEL made the file unreadable).
+  const svg = await page.evaluate(() => viewSvg(window.kgq.cy()));
+  assert.ok(!/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(svg), 'no control character in the SVG');
+  const parsed = await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').getElementsByTagName('parsererror').length, svg);
+  assert.equal(parsed, 0, 'the SVG parses as XML');
+  assert.ok(svg.includes('\\x07'), 'a BEL in a name is written as \\x07');
 });
 
 async function main() {
