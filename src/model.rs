@@ -1,18 +1,20 @@
 //! The validated vocabulary shared by every stage: schema, sources, evidence, statuses,
-//! partial dates and attribute values. Entities and relations themselves live in the
-//! tables of [`crate::table`]; the checks in `data::check` read records through borrowed
-//! views and hand the tables only what they keep.
+//! partial dates and attribute values ([`Attrs`], in `model/attrs.rs`). Entities and
+//! relations themselves live in the tables of [`crate::table`]; the checks in `data::check`
+//! read records through borrowed views and hand the tables only what they keep.
 //!
 //! These are plain data. `data/` produces them from files (and is the only place that
 //! knows about TOML); `graph/` indexes them; `render/` writes them out. Nothing here does
 //! IO or knows about petgraph.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Location;
+
+mod attrs;
+pub use attrs::Attrs;
 
 /// An entity kind declared in `schema.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -184,8 +186,6 @@ impl fmt::Display for AttrValue {
         }
     }
 }
-
-pub type Attrs = BTreeMap<String, AttrValue>;
 
 /// How a relation is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

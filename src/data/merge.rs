@@ -144,9 +144,7 @@ fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<&Ent
     if more.country.is_none() {
         more.country.clone_from(&later.country);
     }
-    for (k, v) in &later.attrs {
-        more.attrs.entry(k.clone()).or_insert_with(|| v.clone());
-    }
+    more.attrs.add_missing(&later.attrs);
     if more.note.is_none() {
         more.note.clone_from(&later.note);
     }

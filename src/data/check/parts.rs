@@ -1,8 +1,6 @@
 //! The parts records of both kinds may have, checked the same way for each: dates,
 //! evidence locators and attributes.
 
-use std::collections::BTreeMap;
-
 use super::{Extra, Field, Parts, Refusal, Refusals, Vocabulary};
 use crate::diag::{FileId, Location};
 use crate::model::{AttrValue, Evidence, PartialDate};
@@ -92,22 +90,20 @@ fn evidence<'a>(
 
 fn attrs<'a>(extra: &Extra<'a>, refusals: &mut Refusals<'a>) -> Option<crate::model::Attrs> {
     let Some(table) = extra.attrs else {
-        return Some(BTreeMap::new());
+        return Some(crate::model::Attrs::new());
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     let mut ok = true;
     for (key, value) in table.get_ref() {
         match attr_value(value) {
-            Ok(v) => {
-                out.insert(key.clone(), v);
-            }
+            Ok(v) => out.push((key.clone(), v)),
             Err(why) => {
                 refusals.push(Refusal::BadAttr { key, why, span: table.span() });
                 ok = false;
             }
         }
     }
-    ok.then_some(out)
+    ok.then(|| out.into_iter().collect())
 }
 
 fn attr_value(value: &toml::Value) -> Result<AttrValue, &'static str> {

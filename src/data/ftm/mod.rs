@@ -238,6 +238,7 @@ impl Import {
                 push_attr(&mut attrs, "countries", id);
             }
         }
+        attrs.shrink_to_fit();
         let used = [&record::NAMES[..], &record::COUNTRIES, &record::KEPT, &record::NOTES, &["full"]];
         self.count_unread(at, &used);
         let more =
@@ -286,6 +287,7 @@ impl Import {
                 push_attr(&mut attrs, &record::snake_case(prop), value.to_string());
             }
         }
+        attrs.shrink_to_fit();
         attrs
     }
 
