@@ -10,7 +10,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::data::Dataset;
+use crate::data::{Dataset, straight_quote};
 
 /// A name found on a line: which entity, and where (byte offsets into the line as given).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,12 +72,11 @@ impl NameFinder {
     /// as whole words wins, and every entity that carries that name is reported.
     pub fn find(&self, line: &str) -> Vec<Mention> {
         let folded = fold(line);
-        let text = folded.text.as_bytes();
         // Every whole-word occurrence of every name, as (start, end, pattern).
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for m in self.automaton.find_overlapping_iter(&folded.text) {
             let (start, end) = (m.start(), m.end());
-            if !boundary(text, start, end) {
+            if !boundary(&folded.text, start, end) {
                 continue;
             }
             let pattern = m.pattern().as_usize();
@@ -95,7 +94,8 @@ impl NameFinder {
         while i < found.len() {
             let (start, end, _) = found[i];
             let same = found[i..].iter().take_while(|f| f.0 == start && f.1 == end).count();
-            let longer_later = found[i + same..].iter().any(|f| f.0 < end && f.1 > end);
+            // Sorted by start: only the matches that start inside this one can overlap its end.
+            let longer_later = found[i + same..].iter().take_while(|f| f.0 < end).any(|f| f.1 > end);
             if start >= taken_to && !longer_later {
                 for &(_, _, pattern) in &found[i..i + same] {
                     let entity = self.patterns[pattern].0;
@@ -120,25 +120,18 @@ pub fn labels(data: &Dataset) -> impl Iterator<Item = (u32, &str)> {
 }
 
 /// Whether `text[start..end]` stands as whole words: no letter, digit or `_` just before
-/// or just after it.
-fn boundary(text: &[u8], start: usize, end: usize) -> bool {
+/// or just after it. A match of a (UTF-8) name starts and ends on character boundaries, so
+/// the characters beside it are read in constant time.
+fn boundary(text: &str, start: usize, end: usize) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
-    let before = std::str::from_utf8(&text[..start]).ok().and_then(|s| s.chars().next_back());
-    let after = std::str::from_utf8(&text[end..]).ok().and_then(|s| s.chars().next());
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
     !before.is_some_and(word) && !after.is_some_and(word)
 }
 
 /// `text` with its quote marks made straight, case kept.
 fn straight(text: &str) -> String {
     text.chars().map(straight_quote).collect()
-}
-
-fn straight_quote(c: char) -> char {
-    match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-        other => other,
-    }
 }
 
 /// Text lower-cased with quote marks made straight, and where each of its bytes came from.

@@ -27,13 +27,19 @@ pub fn normalise(text: &str) -> String {
             out.push(' ');
         }
         space = false;
-        out.push(match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            other => other,
-        });
+        out.push(straight_quote(c));
     }
     out
+}
+
+/// A typographic quote mark or apostrophe as its straight ASCII form; other characters as
+/// they are.
+pub fn straight_quote(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        other => other,
+    }
 }
 
 /// Checks every evidence locator of `data` against the documents in `dir`.
