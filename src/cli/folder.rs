@@ -5,7 +5,7 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use super::output::emit;
+use super::output::{emit, write_output};
 use super::{MentionsFormat, ReportFormat, Termination, read_files, refused, to_json};
 use crate::builder;
 use crate::data::{self, DataSource, OpenError, snapshot};
@@ -160,13 +160,9 @@ pub(super) fn mentions(
         MentionsFormat::Json => to_json(&found),
         MentionsFormat::Toml => found.toml(source),
     };
-    match output {
-        None => emit(out.as_bytes()),
-        Some(path) => {
-            write_atomic(path, out.as_bytes())
-                .map_err(|err| Termination::usage(format!("cannot write {}: {err}", path.display())))?;
-            eprintln!("wrote {}", diag::visible(&path.display().to_string()));
-            Ok(())
-        }
+    write_output(output, out.as_bytes())?;
+    if let Some(path) = output {
+        eprintln!("wrote {}", diag::visible(&path.display().to_string()));
     }
+    Ok(())
 }
