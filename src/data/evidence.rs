@@ -80,11 +80,15 @@ pub fn read_document(dir: &Path, source: &Source) -> Result<String, Diagnostic> 
                 source.id
             ))
     })?;
-    std::fs::read_to_string(&path).map_err(|err| {
-        Diagnostic::error(format!("cannot read source `{}` at {}: {err}", source.id, path.display()))
+    // A document is read like a data file: a regular file of bounded size, UTF-8.
+    let unreadable = |why: String| {
+        Diagnostic::error(format!("cannot read source `{}` at {}: {why}", source.id, path.display()))
             .at(source.origin.clone(), "declared here")
             .help(format!("put {} in {}, or correct `file`", source.file, dir.display()))
-    })
+    };
+    let bytes =
+        super::files::read_regular(&path, super::files::MAX_FILE_BYTES).map_err(|err| unreadable(err.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))
 }
 
 /// Where a source's document is, when `file` names a regular file inside `dir`; otherwise
