@@ -143,3 +143,27 @@ fn each_record_knows_its_dataset() {
     assert_eq!(kg.dataset_of_relation(first), Some("builtin"));
     assert!(kg.dataset_of_relation(last).is_some_and(|d| d.ends_with("sanctions.ftm.json")));
 }
+
+#[test]
+fn a_stream_is_read_line_by_line_and_a_bad_line_is_located_not_fatal() {
+    // A line that is not UTF-8 and a line longer than the import reads: each is one located
+    // error, the lines around them are imported, and the snippets show the file's lines.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.ftm.json");
+    let mut bytes = b"{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Ann\"]}}\n".to_vec();
+    bytes.extend_from_slice(b"{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\xe9\"]}}\r\n");
+    bytes.extend_from_slice(b"{\"id\": \"c\", \"schema\": \"Person\", \"properties\": {\"name\": [\"");
+    bytes.resize(bytes.len() + (16 << 20) + 10, b'x');
+    bytes
+        .extend_from_slice(b"\"]}}\n\n{\"id\": \"d\", \"schema\": \"Company\", \"properties\": {\"name\": [\"Dee\"]}}");
+    std::fs::write(&path, &bytes).unwrap();
+    let name = path.to_str().unwrap();
+    let out = kgq(&["--color", "never", "check", name], &root());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("× this line is not UTF-8 text") && err.contains("odd.ftm.json:2:"), "{err}");
+    assert!(err.contains(r#"["B\xe9"]"#), "the bad byte is shown escaped: {err}");
+    assert!(err.contains("× this line is longer than 16 MiB") && err.contains("odd.ftm.json:3:1]"), "{err}");
+    assert!(err.len() < 20_000, "the long line is not printed whole: {} bytes", err.len());
+    assert!(err.contains(": 2 errors, 0 warnings"), "the lines around them are read: {err}");
+}

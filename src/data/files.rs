@@ -317,6 +317,18 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
     Ok(bytes)
 }
 
+/// The metadata of the regular file at `path`, of at most `cap` bytes, for a file read as
+/// it is needed ([`crate::diag::Stream`]) rather than whole.
+pub fn stat_regular(path: &Path, cap: u64) -> Result<Metadata, Unread> {
+    check_regular(&std::fs::metadata(path)?)?;
+    let meta = open(path)?.metadata()?;
+    check_regular(&meta)?;
+    if meta.len() > cap {
+        return Err(Unread::TooLarge { size: meta.len(), cap });
+    }
+    Ok(meta)
+}
+
 /// Why [`read_regular`] read nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum Unread {

@@ -11,9 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::{MAX_FILE_BYTES, has_extension};
+use super::files::{MAX_FILE_BYTES, has_extension, stat_regular};
 use super::{DataFiles, Dataset, Unread, load, read_regular, snapshot};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Stream};
 
 /// The largest snapshot read: one of 10^7 entities and 5·10^7 relations is about 1 GiB.
 const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
@@ -141,7 +141,7 @@ impl DataSource {
             });
         }
         let files = self.files()?;
-        watch(Step::Validating { bytes: files.map.files().map(|(_, f)| f.text.len()).sum() });
+        watch(Step::Validating { bytes: files.map.files().map(|(_, f)| f.len() as usize).sum() });
         let loaded = load(&files);
         match loaded.dataset {
             Some(dataset) => Ok(dataset),
@@ -199,8 +199,10 @@ fn read_ftm(path: &Path) -> Result<DataFiles, OpenError> {
     let beside = path.parent().unwrap_or(Path::new("")).join("ftm-mapping.toml");
     let mapping =
         if beside.exists() { Some((beside.display().to_string(), read(&beside, MAX_FILE_BYTES)?)) } else { None };
-    let text = read(path, MAX_FTM_BYTES)?;
-    Ok(super::ftm::stream_files(path.display().to_string(), text, mapping))
+    // The stream is read line by line by the import, not held (see `data::ftm`).
+    let meta = stat_regular(path, MAX_FTM_BYTES)
+        .map_err(|unread| OpenError::unreadable(format!("cannot read {}: {unread}", path.display())))?;
+    Ok(super::ftm::stream_file(path.display().to_string(), Stream::new(path, &meta), mapping))
 }
 
 /// Whether a path's extension is `ext`, in any case, as the folder reader reads file names.

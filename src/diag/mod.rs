@@ -16,12 +16,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+mod shown;
 mod source;
 mod visible;
 
-pub use source::{FileId, Location, SourceFile, SourceMap, line_col};
-use source::{ceil_char_boundary, floor_char_boundary, line_starts};
-use visible::push_escape;
+use shown::Shown;
+pub use source::{FileId, Location, SourceFile, SourceMap, Stream, line_col, read_line_capped};
+use source::{ceil_char_boundary, floor_char_boundary};
 pub use visible::{acts_on_terminal, visible, visible_lines};
 
 use miette::{
@@ -163,8 +164,13 @@ fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
-    // Each file's shown text is made once per call, however many diagnostics point into it.
+    // Each file's shown text is made once per call, however many diagnostics point into it;
+    // of a stream, only the lines these diagnostics point at are read.
     let mut shown: HashMap<FileId, Shown> = HashMap::new();
+    let mut places: HashMap<FileId, Vec<std::ops::Range<usize>>> = HashMap::new();
+    for loc in diags.iter().filter_map(|d| d.location.as_ref()) {
+        places.entry(loc.file).or_default().push(loc.span.clone());
+    }
     for diag in diags {
         let mut diag = Diagnostic {
             message: visible_lines(&diag.message).into_owned(),
@@ -174,7 +180,7 @@ fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
         };
         let source = diag.location.as_mut().map(|loc| {
             let file = sources.get(loc.file);
-            let text = shown.entry(loc.file).or_insert_with(|| Shown::of(file));
+            let text = shown.entry(loc.file).or_insert_with(|| Shown::of(file, &places[&loc.file]));
             loc.span = text.offset(loc.span.start)..text.offset(loc.span.end);
             Snippet {
                 name: visible(&file.name).into_owned(),
@@ -190,53 +196,6 @@ fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> String
         out.push('\n');
     }
     out
-}
-
-/// A file's text as a snippet shows it: line breaks, CRLF endings and tabs (which miette
-/// expands) as they are, everything else that acts on a terminal escaped; with the growth
-/// each escape adds, to move spans onto the shown text.
-struct Shown {
-    text: Arc<String>,
-    /// Where each line of the shown text starts.
-    lines: Arc<Vec<usize>>,
-    /// (byte offset in the file of an escaped character, bytes added up to and including it).
-    growth: Vec<(usize, usize)>,
-}
-
-impl Shown {
-    fn of(file: &SourceFile) -> Shown {
-        let text = &file.text;
-        let kept = |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
-        let mut chars = text.char_indices().peekable();
-        let mut shown: Option<String> = None;
-        let mut growth = Vec::new();
-        let mut added = 0;
-        while let Some((at, c)) = chars.next() {
-            let escaped = acts_on_terminal(c) && !kept(c, chars.peek().map(|&(_, n)| n));
-            if escaped && shown.is_none() {
-                shown = Some(text[..at].to_string());
-            }
-            let Some(out) = shown.as_mut() else { continue };
-            if escaped {
-                let before = out.len();
-                push_escape(c, out);
-                added += out.len() - before - c.len_utf8();
-                growth.push((at, added));
-            } else {
-                out.push(c);
-            }
-        }
-        match shown {
-            None => Shown { text: Arc::clone(text), lines: Arc::clone(file.lines()), growth },
-            Some(shown) => Shown { lines: Arc::new(line_starts(&shown)), text: Arc::new(shown), growth },
-        }
-    }
-
-    /// Where a byte offset of the file lies in the shown text.
-    fn offset(&self, offset: usize) -> usize {
-        let before = self.growth.partition_point(|&(at, _)| at < offset);
-        offset + before.checked_sub(1).map_or(0, |i| self.growth[i].1)
-    }
 }
 
 /// A file as miette reads it for a snippet. miette's own reading of a text walks it from
@@ -403,6 +362,7 @@ mod tests {
 
     use miette::SourceCode;
 
+    use super::source::line_starts;
     use super::*;
 
     #[test]
@@ -423,8 +383,40 @@ mod tests {
         assert!(!out.chars().any(|c| acts_on_terminal(c) && c != '\n'), "{out}");
         assert!(out.contains(r#"name = "\e[2J\u{9b}x""#) && out.contains("m\\e"), "{out}");
         assert!(out.contains("[f.toml:2:1]"), "{out}");
-        let shown = Shown::of(map.get(file));
+        let shown = Shown::of(map.get(file), &[]);
         assert_eq!(&shown.text[shown.offset(at)..shown.offset(at + 3)], "bad");
+    }
+
+    #[test]
+    fn a_stream_shows_the_lines_near_its_places_read_again_and_no_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.ftm.json");
+        let mut text: String = (0..500).map(|i| format!("{{\"id\": \"e{i}\"}}\n")).collect();
+        text.push_str("{\"id\": \"bad\u{1b}[2J\"}\r\nlast, not ended");
+        let mut bytes = text.into_bytes();
+        let bad = bytes.len() - 3;
+        bytes[bad] = 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        let mut map = SourceMap::default();
+        let file = map.add_stream("s.ftm.json", Stream::new(&path, &std::fs::metadata(&path).unwrap()));
+        let text = String::from_utf8_lossy(&bytes);
+        let at = text.find("bad").unwrap();
+        let places = [
+            Diagnostic::error("one").at(Location::new(file, at..at + 3), "here"),
+            Diagnostic::error("two").at(Location::new(file, bad..bad + 1), "there"),
+        ];
+        let out = render(&places, &map, Style::Plain);
+        assert!(out.contains("[s.ftm.json:501:9]") && out.contains("[s.ftm.json:502:13]"), "{out}");
+        assert!(out.contains(r#"{"id": "bad\e[2J"}"#) && out.contains(r"last, not en\xffed"), "{out}");
+        assert!(out.contains(r#"{"id": "e499"}"#) && !out.contains(r#""e400""#), "only lines near: {out}");
+        let shown = Shown::of(map.get(file), &[at..at + 3]);
+        assert_eq!(&shown.text[shown.offset(at)..shown.offset(at + 3)], "bad");
+        assert!(shown.text.len() < 700, "{} bytes held", shown.text.len());
+        assert_eq!(map.describe(&Location::new(file, at..at)), "s.ftm.json:501:9");
+        // Changed since it was read: the places keep their lines, the text is not shown.
+        std::fs::write(&path, "{}\n").unwrap();
+        let out = render(&places[..1], &map, Style::Plain);
+        assert!(out.contains("one") && !out.contains("e499"), "{out}");
     }
 
     #[test]

@@ -1,9 +1,17 @@
 //! The texts diagnostics point into ([`SourceMap`], [`SourceFile`]) and places in them
 //! ([`Location`]): byte spans, and the line and column a person reads, found from each
 //! file's line starts (computed once, when a place in it is first described).
+//!
+//! A file too large to hold (an FtM stream of a million records) is a [`Stream`]: only its
+//! path is kept, and it is read again, line by line, when a place in it is described or
+//! shown. Its lines end at `\n`.
 
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -33,17 +41,128 @@ pub struct SourceFile {
     /// Where each line starts, found when a place in the file is first described, so that
     /// describing many places costs a search each rather than a walk from the start.
     lines: OnceLock<Arc<Vec<usize>>>,
+    /// The file on disk, when its text is not held (`text` is then empty).
+    pub stream: Option<Arc<Stream>>,
 }
 
 impl SourceFile {
     pub(super) fn lines(&self) -> &Arc<Vec<usize>> {
-        self.lines.get_or_init(|| Arc::new(line_starts(&self.text)))
+        self.lines.get_or_init(|| {
+            Arc::new(match &self.stream {
+                None => line_starts(&self.text),
+                Some(stream) => stream.line_starts().unwrap_or_else(|_| vec![0]),
+            })
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset, lines broken as the
-    /// rendered snippets break them (`\n`, `\r\n`, a lone `\r`).
+    /// rendered snippets break them (`\n`, `\r\n`, a lone `\r`; a stream's at `\n`).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        position(&self.text, self.lines(), offset)
+        let Some(stream) = &self.stream else { return position(&self.text, self.lines(), offset) };
+        let lines = self.lines();
+        let line = lines.partition_point(|&start| start <= offset) - 1;
+        // The column needs the line's text up to the place: read that much again.
+        let col =
+            stream.read(lines[line]..offset).map_or(1, |bytes| String::from_utf8_lossy(&bytes).chars().count() + 1);
+        (line + 1, col)
+    }
+
+    /// How many bytes the file holds.
+    pub fn len(&self) -> u64 {
+        self.stream.as_ref().map_or(self.text.len() as u64, |s| s.len)
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A file read line by line rather than held: its path, and its length and modification
+/// time when it was first read. A file that changed since is not read again (its places
+/// would point into other text).
+#[derive(Debug)]
+pub struct Stream {
+    pub path: PathBuf,
+    pub len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stream {
+    /// The file at `path` as it is now (its metadata `meta`).
+    pub fn new(path: &Path, meta: &std::fs::Metadata) -> Stream {
+        Stream { path: path.to_path_buf(), len: meta.len(), modified: meta.modified().ok() }
+    }
+
+    /// The file opened for reading, if it is as it was.
+    pub fn reopen(&self) -> io::Result<File> {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        // Without blocking: a FIFO put in the file's place would otherwise wait for a writer.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = options.open(&self.path)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() || meta.len() != self.len || meta.modified().ok() != self.modified {
+            return Err(io::Error::other("it changed since it was read; read it again"));
+        }
+        Ok(file)
+    }
+
+    /// The bytes of `range` (at most 1 MiB of them).
+    fn read(&self, range: Range<usize>) -> io::Result<Vec<u8>> {
+        let mut file = self.reopen()?;
+        file.seek(SeekFrom::Start(range.start as u64))?;
+        let mut bytes = Vec::new();
+        file.take((range.end.saturating_sub(range.start) as u64).min(1 << 20)).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Where each line starts (lines end at `\n`).
+    fn line_starts(&self) -> io::Result<Vec<usize>> {
+        let mut reader = BufReader::with_capacity(1 << 20, self.reopen()?);
+        let mut starts = vec![0];
+        let mut at = 0;
+        loop {
+            let buf = reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(starts);
+            }
+            starts.extend(memchr::memchr_iter(b'\n', buf).map(|i| at + i + 1));
+            let n = buf.len();
+            at += n;
+            reader.consume(n);
+        }
+    }
+}
+
+/// Reads the next line of `reader` (up to and without its `\n`) into `line`, keeping at
+/// most `cap` bytes of it; the rest of a longer line is read past, not kept. Returns how
+/// many bytes the line took in the file, its `\n` included (0 at the end), and whether a
+/// `\n` ended it. A line was cut when it took more than `line.len()` and its `\n`.
+pub fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<(usize, bool)> {
+    line.clear();
+    let mut taken = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((taken, false));
+        }
+        let (part, done) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        let content = if done { part - 1 } else { part };
+        let room = cap.saturating_sub(line.len());
+        line.extend_from_slice(&buf[..content.min(room)]);
+        reader.consume(part);
+        taken += part;
+        if done {
+            return Ok((taken, true));
+        }
     }
 }
 
@@ -68,7 +187,15 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile { name: name.into(), text: Arc::new(text.into()), lines: OnceLock::new() });
+        let text = Arc::new(text.into());
+        self.files.push(SourceFile { name: name.into(), text, lines: OnceLock::new(), stream: None });
+        FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
+    }
+
+    /// A file that is read from disk when needed rather than held (see [`Stream`]).
+    pub fn add_stream(&mut self, name: impl Into<String>, stream: Stream) -> FileId {
+        let (text, stream) = (Arc::new(String::new()), Some(Arc::new(stream)));
+        self.files.push(SourceFile { name: name.into(), text, lines: OnceLock::new(), stream });
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
     }
 

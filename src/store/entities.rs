@@ -96,6 +96,11 @@ impl Entities {
         self.index.reserve(more, &self.ids, &self.names);
     }
 
+    /// Gives back the room of the side table that no entity uses (when no more will come).
+    pub fn shrink_to_fit(&mut self) {
+        self.more.shrink_to_fit();
+    }
+
     /// Adds an entity; refuses an id that is taken. `kind` indexes the schema's kinds.
     pub fn push(&mut self, id: &str, name: &str, kind: u16, more: Option<EntityMore>) -> Result<u32, Refused> {
         if let Some(taken) = self.find(id) {

@@ -57,6 +57,11 @@ impl Relations {
         self.status.is_empty()
     }
 
+    /// Gives back the room of the side table that no relation uses (when no more will come).
+    pub fn shrink_to_fit(&mut self) {
+        self.more.shrink_to_fit();
+    }
+
     /// Room for `n` more relations, when a bulk file says how many it holds.
     pub fn reserve(&mut self, n: usize) {
         self.ends.reserve(n);

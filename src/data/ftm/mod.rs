@@ -13,8 +13,11 @@
 //!
 //! Bad input is located like every other loader's (file and line, a caret on the value):
 //! a line that is not an FtM entity, an unknown schema, a date FtM would reject, an
-//! unknown country code, a link whose end is no entity of the stream. The stream is read
-//! whole under the folder reader's cap; serde_json limits nesting to 128 levels.
+//! unknown country code, a link whose end is no entity of the stream, a line that is not
+//! UTF-8 or is longer than [`MAX_LINE`]. A stream named on the command line is not held:
+//! it is read line by line, twice (things, then the links, whose places the first pass
+//! keeps), and a stream changed between the two reads is reported, not mixed. Diagnostics
+//! read the lines they show again (`diag::Stream`). serde_json limits nesting to 128 levels.
 
 mod countries;
 mod links;
@@ -23,6 +26,8 @@ mod record;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufReader};
+use std::ops::ControlFlow::{self, Break, Continue};
 use std::ops::Range;
 
 use rustc_hash::FxHashSet;
@@ -30,7 +35,7 @@ use rustc_hash::FxHashSet;
 use self::mapping::{Mapping, SchemaDef, Shape};
 use self::record::Line;
 use super::{DataFiles, Dataset};
-use crate::diag::{Diagnostic, FileId, Location, visible};
+use crate::diag::{Diagnostic, FileId, Location, SourceFile, Stream, read_line_capped, visible};
 use crate::model::{AttrValue, Attrs, Evidence, KindDef, Record, Source};
 use crate::store::EntityMore;
 
@@ -43,20 +48,99 @@ pub fn load(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     let mut import = Import { mapping, diags, ..Import::default() };
     for &file in &files.ftm {
         let source = files.map.get(file);
-        import.stream(file, &source.text, stem(&source.name));
+        import.stream(file, source, stem(&source.name));
     }
     import.finish()
 }
 
-/// The files of one FtM stream named `name` (a path, as diagnostics name it), with the text
-/// of the `ftm-mapping.toml` beside it (named `mapping_name`) when there is one.
+/// The longest line of a stream that is read (OpenSanctions' longest records are far shorter).
+pub const MAX_LINE: usize = 16 << 20;
+
+/// The files of one FtM stream named `name` (a path, as diagnostics name it), held as
+/// `text`, with the text of the `ftm-mapping.toml` beside it (named `mapping_name`) when
+/// there is one.
 pub fn stream_files(name: String, text: String, mapping: Option<(String, String)>) -> DataFiles {
-    let mut files = DataFiles { root: name.clone(), ..DataFiles::default() };
+    let mut files = mapping_files(&name, mapping);
+    files.ftm.push(files.map.add(name, text));
+    files
+}
+
+/// The files of one FtM stream on disk, read line by line when it is imported.
+pub fn stream_file(name: String, stream: Stream, mapping: Option<(String, String)>) -> DataFiles {
+    let mut files = mapping_files(&name, mapping);
+    files.ftm.push(files.map.add_stream(name, stream));
+    files
+}
+
+fn mapping_files(name: &str, mapping: Option<(String, String)>) -> DataFiles {
+    let mut files = DataFiles { root: name.to_string(), ..DataFiles::default() };
     if let Some((mapping_name, mapping)) = mapping {
         files.ftm_mapping = Some(files.map.add(mapping_name, mapping));
     }
-    files.ftm.push(files.map.add(name, text));
     files
+}
+
+/// The lines of a stream, one at a time, held or read from disk.
+struct Lines<'a> {
+    reader: Box<dyn BufRead + 'a>,
+    line: Vec<u8>,
+    /// Where the next line starts.
+    at: usize,
+}
+
+/// A line of a stream as [`Lines`] reads it.
+enum Next<'a> {
+    /// A line that is not blank: its span (without its line break) and its text.
+    Line(Range<usize>, &'a str),
+    /// A line that could not be read as text: a located error.
+    Bad(Diagnostic),
+    End,
+}
+
+impl<'a> Lines<'a> {
+    fn open(source: &'a SourceFile) -> io::Result<Lines<'a>> {
+        let reader: Box<dyn BufRead> = match &source.stream {
+            Some(stream) => Box::new(BufReader::with_capacity(1 << 20, stream.reopen()?)),
+            None => Box::new(source.text.as_bytes()),
+        };
+        Ok(Lines { reader, line: Vec::new(), at: 0 })
+    }
+
+    fn next(&mut self, file: FileId) -> io::Result<Next<'_>> {
+        loop {
+            let (taken, newline) = read_line_capped(&mut self.reader, &mut self.line, MAX_LINE)?;
+            if taken == 0 {
+                return Ok(Next::End);
+            }
+            let start = self.at;
+            self.at += taken;
+            let content = taken - usize::from(newline);
+            if content > self.line.len() {
+                let diag = Diagnostic::error(format!("this line is longer than {} MiB", MAX_LINE >> 20))
+                    .at(Location::new(file, start..start + 1), "this line")
+                    .help("an FtM stream holds one entity a line; split the record or check that the file is an FtM stream");
+                return Ok(Next::Bad(diag));
+            }
+            if self.line.last() == Some(&b'\r') {
+                self.line.pop();
+            }
+            let text = match std::str::from_utf8(&self.line) {
+                Ok(text) => text,
+                Err(err) => {
+                    let bad = start + err.valid_up_to();
+                    let diag = Diagnostic::error("this line is not UTF-8 text")
+                        .at(Location::new(file, bad..bad + 1), "not UTF-8")
+                        .help("FtM streams are UTF-8: convert the file (iconv -f ... -t UTF-8)");
+                    return Ok(Next::Bad(diag));
+                }
+            };
+            if !text.trim().is_empty() {
+                // Read again so the borrow is of the finished line.
+                let text = std::str::from_utf8(&self.line).expect("checked just above");
+                return Ok(Next::Line(start..start + text.len(), text));
+            }
+        }
+    }
 }
 
 /// The dataset a record without `datasets` belongs to: the stream's file name without its
@@ -115,21 +199,73 @@ impl At<'_> {
 }
 
 impl Import {
-    /// Both passes over one stream.
-    fn stream(&mut self, file: FileId, text: &str, stem: String) {
+    /// Both passes over one stream: things, then the links the first pass found.
+    fn stream(&mut self, file: FileId, source: &SourceFile, stem: String) {
         let mut links = Vec::new();
-        for (span, body) in lines(text) {
-            let Some(at) = self.read(file, span.clone(), body, &stem) else { continue };
-            match at.def.shape {
-                Shape::Thing => self.thing(&at),
-                Shape::Edge { .. } | Shape::Sanction => links.push(span),
-                Shape::Other => self.leave(&at),
+        let read = self.each_line(file, source, |import, span, body| {
+            if let Some(at) = import.read(file, span.clone(), body, &stem) {
+                match at.def.shape {
+                    Shape::Thing => import.thing(&at),
+                    Shape::Edge { .. } | Shape::Sanction => links.push(span),
+                    Shape::Other => import.leave(&at),
+                }
             }
+            Continue(())
+        });
+        if !read || links.is_empty() {
+            return;
         }
-        for span in links {
-            let body = &text[span.clone()];
-            if let Some(at) = self.read(file, span, body, &stem) {
-                self.link(&at);
+        let mut pending = links.into_iter().peekable();
+        self.each_line(file, source, |import, span, body| {
+            let Some(wanted) = pending.peek() else { return Break(()) };
+            if span.start < wanted.start {
+                return Continue(());
+            }
+            if span != *wanted {
+                // The file is not what the first read saw.
+                import.diags.push(changed(file, span));
+                return Break(());
+            }
+            pending.next();
+            if let Some(at) = import.read(file, span, body, &stem) {
+                import.link(&at);
+            }
+            if pending.peek().is_some() { Continue(()) } else { Break(()) }
+        });
+    }
+
+    /// Calls `each` with every line of the stream until it breaks; whether the stream could
+    /// be read as far as `each` wanted. Lines that cannot be read are reported.
+    fn each_line(
+        &mut self,
+        file: FileId,
+        source: &SourceFile,
+        mut each: impl FnMut(&mut Self, Range<usize>, &str) -> ControlFlow<()>,
+    ) -> bool {
+        let unreadable = |err: io::Error| {
+            Diagnostic::error(format!("cannot read {}: {}", visible(&source.name), err))
+                .help("check that the file is there and readable, and not being written")
+        };
+        let mut lines = match Lines::open(source) {
+            Ok(lines) => lines,
+            Err(err) => {
+                self.diags.push(unreadable(err));
+                return false;
+            }
+        };
+        loop {
+            match lines.next(file) {
+                Ok(Next::Line(span, body)) => {
+                    if each(self, span, body).is_break() {
+                        return true;
+                    }
+                }
+                Ok(Next::Bad(diag)) => self.diags.push(diag),
+                Ok(Next::End) => return true,
+                Err(err) => {
+                    self.diags.push(unreadable(err));
+                    return false;
+                }
             }
         }
     }
@@ -340,6 +476,8 @@ impl Import {
 
     /// The dataset, with what was left out said as warnings.
     fn finish(mut self) -> (Dataset, Vec<Diagnostic>) {
+        self.data.entities.shrink_to_fit();
+        self.data.relations.shrink_to_fit();
         let help = "map the schema in ftm-mapping.toml beside the stream (see the README's mapping table)";
         left_out(
             &mut self.diags,
@@ -407,13 +545,9 @@ fn note(at: &At) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
-/// The non-blank lines of `text` with their byte ranges (a line's `\r` left out).
-fn lines(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
-    let mut start = 0;
-    text.split('\n').filter_map(move |line| {
-        let at = start;
-        start += line.len() + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        (!line.trim().is_empty()).then(|| (at..at + line.len(), line))
-    })
+/// The error of a stream that changed between the two reads of the import.
+fn changed(file: FileId, span: Range<usize>) -> Diagnostic {
+    Diagnostic::error("the stream changed while it was read")
+        .at(Location::new(file, span), "not the line read before")
+        .help("import it again once it is written in full")
 }
