@@ -114,7 +114,7 @@ pub struct Source {
 /// dataset's name, `line` is 0 and `quote` is empty.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Evidence {
-    pub source: String,
+    pub source: std::sync::Arc<str>,
     pub line: u32,
     pub quote: String,
     /// The imported record this evidence is, when it is one (FollowTheMoney data).
@@ -158,7 +158,7 @@ impl Serialize for Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Record {
     pub id: String,
-    pub url: Option<String>,
+    pub url: Option<std::sync::Arc<str>>,
 }
 
 /// A typed attribute value.

@@ -81,7 +81,7 @@ pub fn measure(data: &Dataset, waivers: &[Waiver], dir: &Path) -> Result<Coverag
     let finder = NameFinder::of(data);
     let mut cited: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
     for ev in data.entity_evidence().chain(data.relation_evidence()) {
-        cited.entry(ev.source.as_str()).or_default().insert(ev.line);
+        cited.entry(&*ev.source).or_default().insert(ev.line);
     }
     let none = BTreeSet::new();
     let mut documents = Vec::new();

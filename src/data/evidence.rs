@@ -50,7 +50,7 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
     // evidence is records, not lines.
     let evidence = || data.entity_evidence().chain(data.relation_evidence());
     let imported: std::collections::HashSet<&str> =
-        evidence().filter(|ev| ev.record.is_some()).map(|ev| ev.source.as_str()).collect();
+        evidence().filter(|ev| ev.record.is_some()).map(|ev| &*ev.source).collect();
     for source in data.sources.iter().filter(|s| !(s.file.is_empty() && imported.contains(s.id.as_str()))) {
         match read_document(dir, source) {
             Ok(text) => {
@@ -60,7 +60,7 @@ pub fn verify_sources(data: &Dataset, dir: &Path) -> Vec<Diagnostic> {
         }
     }
     for ev in evidence() {
-        if let Some(lines) = documents.get(ev.source.as_str()).filter(|_| ev.record.is_none()) {
+        if let Some(lines) = documents.get(&*ev.source).filter(|_| ev.record.is_none()) {
             diags.extend(check_locator(ev, lines));
         }
     }

@@ -23,8 +23,7 @@ pub fn coverage(data: &Dataset, origins: &[(u32, u32, u32)]) -> Vec<Diagnostic> 
                 .help("add the relations the sources state for it, or remove it"),
         );
     }
-    let cited: HashSet<&str> =
-        data.entity_evidence().chain(data.relation_evidence()).map(|ev| ev.source.as_str()).collect();
+    let cited: HashSet<&str> = data.entity_evidence().chain(data.relation_evidence()).map(|ev| &*ev.source).collect();
     for s in data.sources.iter().filter(|s| !cited.contains(s.id.as_str())) {
         out.push(
             Diagnostic::warning(format!("source `{}` is never cited", s.id))

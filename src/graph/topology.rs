@@ -193,8 +193,7 @@ impl Topology {
             if let Some(slot) = edge_valid.get_mut(e) {
                 *slot = valid;
             }
-            let mut srcs: Vec<u16> =
-                more.evidence.iter().filter_map(|ev| src_ix.get(ev.source.as_str()).copied()).collect();
+            let mut srcs: Vec<u16> = more.evidence.iter().filter_map(|ev| src_ix.get(&*ev.source).copied()).collect();
             if srcs.is_empty() {
                 continue;
             }

@@ -41,7 +41,9 @@ pub fn cited(
     for (_, _, _, what, l) in hits.into_iter().take(limit) {
         let (at, quote) = match &l.record {
             None => (format!("{}:{}", l.source, l.line), l.quote),
-            Some(record) => (format!("{}:{}", l.source, record.id), record.url.clone().unwrap_or_default()),
+            Some(record) => {
+                (format!("{}:{}", l.source, record.id), record.url.as_deref().unwrap_or_default().to_string())
+            }
         };
         rows.rows.push(vec![Value::Text(at), what, Value::Text(quote)]);
     }

@@ -70,7 +70,7 @@ pub struct Card {
 
 impl From<&Evidence> for Locator {
     fn from(ev: &Evidence) -> Locator {
-        Locator { source: ev.source.clone(), line: ev.line, quote: ev.quote.clone(), record: ev.record.clone() }
+        Locator { source: ev.source.to_string(), line: ev.line, quote: ev.quote.clone(), record: ev.record.clone() }
     }
 }
 

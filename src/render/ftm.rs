@@ -116,7 +116,7 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
         .iter()
         .flat_map(|n| kg.entity(*n).evidence())
         .chain(selection.relations.iter().flat_map(|e| kg.relation(*e).evidence()))
-        .map(|ev| ev.source.as_str())
+        .map(|ev| &*ev.source)
         .collect();
     for source in kg.sources.iter().filter(|s| cited.contains(s.id.as_str())) {
         let mut props = Props::default();
@@ -228,7 +228,7 @@ impl Props {
     /// `summary` (each locator), `publisher` and `proof` (the sources cited).
     fn evidence(&mut self, kg: &KnowledgeGraph, evidence: &[Evidence]) {
         self.put("summary", evidence.iter().map(|ev| super::text::locator(&ev.into())));
-        let sources: BTreeSet<&str> = evidence.iter().map(|ev| ev.source.as_str()).collect();
+        let sources: BTreeSet<&str> = evidence.iter().map(|ev| &*ev.source).collect();
         let publishers: BTreeSet<&str> =
             sources.iter().filter_map(|s| kg.source(s)).map(|s| s.publisher.as_str()).collect();
         self.put("publisher", publishers);

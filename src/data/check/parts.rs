@@ -78,7 +78,7 @@ fn evidence<'a>(
         };
         let origin = Location::new(file, item.span());
         out.push(Evidence {
-            source: ev.source.get_ref().clone(),
+            source: ev.source.get_ref().as_str().into(),
             line: number,
             quote: ev.quote.get_ref().clone(),
             record: None,

@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader};
 use std::ops::ControlFlow::{self, Break, Continue};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
@@ -158,8 +159,11 @@ struct Import {
     diags: Vec<Diagnostic>,
     /// Ids of things whose schema is not imported: links to them are counted, not refused.
     skipped: FxHashSet<Box<str>>,
-    /// The datasets declared as sources so far (OpenSanctions names hundreds).
-    datasets: FxHashSet<Box<str>>,
+    /// The datasets declared as sources so far (OpenSanctions names hundreds), each name
+    /// held once and shared by the evidence of every record of the dataset.
+    datasets: FxHashSet<Arc<str>>,
+    /// The source addresses read so far, each held once (most datasets cite a few pages).
+    urls: FxHashSet<Arc<str>>,
     /// Ids of things refused for an error: links to them are not reported again.
     refused: FxHashSet<Box<str>>,
     /// Records not imported, by schema: how many and where the first is.
@@ -429,14 +433,13 @@ impl Import {
 
     /// The record as evidence, once for each dataset it names (each a source).
     fn evidence(&mut self, at: &At) -> Vec<Evidence> {
-        let url = at.line.properties.first(record::SOURCE_URL).map(str::to_string);
+        let url = at.line.properties.first(record::SOURCE_URL).map(|url| shared(&mut self.urls, url));
         let record = Box::new(Record { id: at.line.id.to_string(), url });
         let stem = [Cow::Borrowed(at.stem)];
         let datasets = if at.line.datasets.is_empty() { &stem[..] } else { &at.line.datasets[..] };
         let mut out = Vec::with_capacity(datasets.len());
         for dataset in datasets {
             if !self.datasets.contains(dataset.as_ref()) {
-                self.datasets.insert(dataset.as_ref().into());
                 self.data.sources.push(Source {
                     id: dataset.to_string(),
                     title: format!("FollowTheMoney dataset {dataset}"),
@@ -446,7 +449,7 @@ impl Import {
                     origin: at.location(),
                 });
             }
-            let (source, record) = (dataset.to_string(), Some(record.clone()));
+            let (source, record) = (shared(&mut self.datasets, dataset), Some(record.clone()));
             out.push(Evidence { source, line: 0, quote: String::new(), record, origin: at.location() });
         }
         out
@@ -496,6 +499,16 @@ impl Import {
         );
         (self.data, self.diags)
     }
+}
+
+/// `text` as held in `set`: the one copy, added on first use.
+fn shared(set: &mut FxHashSet<Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(held) = set.get(text) {
+        return Arc::clone(held);
+    }
+    let held: Arc<str> = text.into();
+    set.insert(Arc::clone(&held));
+    held
 }
 
 /// The error of a line that is JSON but not an object.
