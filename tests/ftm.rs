@@ -154,8 +154,13 @@ fn a_stream_is_read_line_by_line_and_a_bad_line_is_located_not_fatal() {
     bytes.extend_from_slice(b"{\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\xe9\"]}}\r\n");
     bytes.extend_from_slice(b"{\"id\": \"c\", \"schema\": \"Person\", \"properties\": {\"name\": [\"");
     bytes.resize(bytes.len() + (16 << 20) + 10, b'x');
-    bytes
-        .extend_from_slice(b"\"]}}\n\n{\"id\": \"d\", \"schema\": \"Company\", \"properties\": {\"name\": [\"Dee\"]}}");
+    bytes.extend_from_slice(
+        b"\"]}}\n\n{\"id\": \"d\", \"schema\": \"Company\", \"properties\": {\"name\": [\"Dee\"]}}\n",
+    );
+    // A link after them: the second read (of links) does not report the bad lines again.
+    bytes.extend_from_slice(
+        b"{\"id\": \"o\", \"schema\": \"Ownership\", \"properties\": {\"owner\": [\"a\"], \"asset\": [\"d\"]}}",
+    );
     std::fs::write(&path, &bytes).unwrap();
     let name = path.to_str().unwrap();
     let out = kgq(&["--color", "never", "check", name], &root());

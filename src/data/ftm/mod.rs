@@ -89,6 +89,14 @@ struct Lines<'a> {
     at: usize,
 }
 
+/// Which read of a stream: the first reads things and reports what cannot be read, the
+/// second reads the links the first found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Second,
+}
+
 /// A line of a stream as [`Lines`] reads it.
 enum Next<'a> {
     /// A line that is not blank: its span (without its line break) and its text.
@@ -206,7 +214,7 @@ impl Import {
     /// Both passes over one stream: things, then the links the first pass found.
     fn stream(&mut self, file: FileId, source: &SourceFile, stem: String) {
         let mut links = Vec::new();
-        let read = self.each_line(file, source, |import, span, body| {
+        let read = self.each_line(file, source, Pass::First, |import, span, body| {
             if let Some(at) = import.read(file, span.clone(), body, &stem) {
                 match at.def.shape {
                     Shape::Thing => import.thing(&at),
@@ -220,7 +228,7 @@ impl Import {
             return;
         }
         let mut pending = links.into_iter().peekable();
-        self.each_line(file, source, |import, span, body| {
+        self.each_line(file, source, Pass::Second, |import, span, body| {
             let Some(wanted) = pending.peek() else { return Break(()) };
             if span.start < wanted.start {
                 return Continue(());
@@ -239,11 +247,12 @@ impl Import {
     }
 
     /// Calls `each` with every line of the stream until it breaks; whether the stream could
-    /// be read as far as `each` wanted. Lines that cannot be read are reported.
+    /// be read as far as `each` wanted. Lines that cannot be read are reported by the first pass.
     fn each_line(
         &mut self,
         file: FileId,
         source: &SourceFile,
+        pass: Pass,
         mut each: impl FnMut(&mut Self, Range<usize>, &str) -> ControlFlow<()>,
     ) -> bool {
         let unreadable = |err: io::Error| {
@@ -264,7 +273,8 @@ impl Import {
                         return true;
                     }
                 }
-                Ok(Next::Bad(diag)) => self.diags.push(diag),
+                Ok(Next::Bad(diag)) if pass == Pass::First => self.diags.push(diag),
+                Ok(Next::Bad(_)) => {}
                 Ok(Next::End) => return true,
                 Err(err) => {
                     self.diags.push(unreadable(err));
