@@ -317,16 +317,17 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
     Ok(bytes)
 }
 
-/// The metadata of the regular file at `path`, of at most `cap` bytes, for a file read as
-/// it is needed ([`crate::diag::Stream`]) rather than whole.
-pub fn stat_regular(path: &Path, cap: u64) -> Result<Metadata, Unread> {
+/// The regular file at `path`, of at most `cap` bytes, opened, with its size: for a file
+/// read as it is needed (an FtM stream, a snapshot) rather than whole.
+pub fn open_regular(path: &Path, cap: u64) -> Result<(File, Metadata), Unread> {
     check_regular(&std::fs::metadata(path)?)?;
-    let meta = open(path)?.metadata()?;
+    let file = open(path)?;
+    let meta = file.metadata()?;
     check_regular(&meta)?;
     if meta.len() > cap {
         return Err(Unread::TooLarge { size: meta.len(), cap });
     }
-    Ok(meta)
+    Ok((file, meta))
 }
 
 /// Why [`read_regular`] read nothing.

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::{MAX_FILE_BYTES, has_extension, stat_regular};
+use super::files::{MAX_FILE_BYTES, has_extension, open_regular};
 use super::{DataFiles, Dataset, Unread, load, read_regular, snapshot};
 use crate::diag::{Diagnostic, Stream};
 
@@ -200,7 +200,7 @@ fn read_ftm(path: &Path) -> Result<DataFiles, OpenError> {
     let mapping =
         if beside.exists() { Some((beside.display().to_string(), read(&beside, MAX_FILE_BYTES)?)) } else { None };
     // The stream is read line by line by the import, not held (see `data::ftm`).
-    let meta = stat_regular(path, MAX_FTM_BYTES)
+    let (_, meta) = open_regular(path, MAX_FTM_BYTES)
         .map_err(|unread| OpenError::unreadable(format!("cannot read {}: {unread}", path.display())))?;
     Ok(super::ftm::stream_file(path.display().to_string(), Stream::new(path, &meta), mapping))
 }
@@ -212,7 +212,8 @@ fn extension_is(path: &Path, ext: &str) -> bool {
 
 /// Reads a snapshot file written by `kgq build`.
 fn read_snapshot(path: &Path) -> Result<Dataset, OpenError> {
-    let bytes = read_regular(path, MAX_SNAPSHOT_BYTES).map_err(|unread| {
+    // Decoded as it is read: a snapshot of a large graph is never held whole.
+    let (file, meta) = open_regular(path, MAX_SNAPSHOT_BYTES).map_err(|unread| {
         let why = match &unread {
             Unread::NotRegular(what) => format!(
                 "it is not a regular file ({what}); --data takes a graph-data folder or a snapshot from `kgq build`"
@@ -221,7 +222,7 @@ fn read_snapshot(path: &Path) -> Result<Dataset, OpenError> {
         };
         OpenError::unreadable(format!("cannot read {}: {why}", path.display()))
     })?;
-    snapshot::decode(&bytes)
+    snapshot::decode_from(file, meta.len())
         .map_err(|err| OpenError::Unreadable { message: format!("{}: {err}", path.display()), help: Some(err.help()) })
 }
 

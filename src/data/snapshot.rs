@@ -8,6 +8,8 @@
 //! truncated, corrupted or other-version file is refused with a message that says how to
 //! rebuild it; it never yields a wrong graph.
 
+use std::io::{self, BufReader, Read};
+
 use super::Dataset;
 
 const MAGIC: &[u8; 8] = b"KGQSNAP\0";
@@ -64,35 +66,83 @@ pub fn looks_like_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Reads a snapshot, checking its header, length and checksum before decoding.
+/// Reads a snapshot held in memory (see [`decode_from`]).
 pub fn decode(bytes: &[u8]) -> Result<Dataset, SnapshotError> {
-    if !looks_like_snapshot(bytes) {
+    decode_from(bytes, bytes.len() as u64)
+}
+
+/// Reads a snapshot of `size` bytes from `reader` as it decodes it, so that a large file is
+/// never held whole: the checksum is taken over the payload as it passes. A payload that
+/// does not decode is reported as corrupted when its checksum is wrong too.
+pub fn decode_from(mut reader: impl Read, size: u64) -> Result<Dataset, SnapshotError> {
+    let mut header = [0u8; HEADER];
+    let got = read_up_to(&mut reader, &mut header).map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
+    if !looks_like_snapshot(&header[..got]) {
         return Err(SnapshotError::NotASnapshot);
     }
-    if bytes.len() < HEADER {
-        return Err(SnapshotError::Truncated { expected: HEADER as u64, found: bytes.len() as u64 });
+    if got < HEADER {
+        return Err(SnapshotError::Truncated { expected: HEADER as u64, found: got as u64 });
     }
     let word =
-        |at: usize, n: usize| -> u64 { bytes[at..at + n].iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)) };
+        |at: usize, n: usize| -> u64 { header[at..at + n].iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)) };
     let version = word(8, 4) as u32;
     if version != VERSION {
         return Err(SnapshotError::Version { found: version });
     }
     let (length, checksum) = (word(12, 8), word(20, 4) as u32);
-    let payload = &bytes[HEADER..];
-    if payload.len() as u64 != length {
-        return Err(SnapshotError::Truncated { expected: length, found: payload.len() as u64 });
+    let found = size.saturating_sub(HEADER as u64);
+    if found != length {
+        return Err(SnapshotError::Truncated { expected: length, found });
     }
-    if crc32fast::hash(payload) != checksum {
+    // Buffered outside the checksum, so that it is taken over blocks, not over the small
+    // reads of the decoder.
+    let checked = Checked { inner: reader.take(length), crc: crc32fast::Hasher::new() };
+    let mut payload = BufReader::with_capacity(1 << 16, checked);
+    let decoded: Result<Dataset, _> = rmp_serde::from_read(&mut payload);
+    // The rest of the payload (none, when it decoded whole) counts for the checksum.
+    let drained = io::copy(&mut payload, &mut io::sink()).map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
+    if payload.into_inner().crc.finalize() != checksum {
         return Err(SnapshotError::Corrupted);
     }
-    let data: Dataset = rmp_serde::from_slice(payload).map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
+    let data = decoded.map_err(|e| SnapshotError::Undecodable(e.to_string()))?;
+    if drained > 0 {
+        let extra = crate::diag::plural(drained as usize, "byte");
+        return Err(SnapshotError::Undecodable(format!("the payload has {extra} past the data")));
+    }
     if !crate::store::tables_are_sound(&data.schema, &data.entities, &data.relations)
         || !super::merge::parts_are_sound(&data)
     {
         return Err(SnapshotError::Undecodable("its tables do not agree with each other".into()));
     }
     Ok(data)
+}
+
+/// Reads into `buf` until it is full or the reader ends; how many bytes were read.
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// A reader that takes the CRC-32 of what passes through it.
+struct Checked<R> {
+    inner: R,
+    crc: crc32fast::Hasher,
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +176,26 @@ mod tests {
         let mut other = good.clone();
         other[8] = 7;
         assert_eq!(decode(&other).unwrap_err(), SnapshotError::Version { found: 7 });
+        // Damage early in the payload stops the decoder; the checksum still names it.
+        let mut early = good.clone();
+        early[HEADER] ^= 0xff;
+        assert_eq!(decode(&early).unwrap_err(), SnapshotError::Corrupted);
+    }
+
+    #[test]
+    fn bytes_after_the_data_are_refused_even_with_a_good_checksum() {
+        let good = sample();
+        let mut payload = good[HEADER..].to_vec();
+        payload.push(0xc0);
+        let mut longer = good[..12].to_vec();
+        longer.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        longer.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        longer.extend_from_slice(&payload);
+        let err = decode(&longer).unwrap_err();
+        assert!(
+            matches!(err, SnapshotError::Undecodable(ref why) if why.contains("has 1 byte past the data")),
+            "{err:?}"
+        );
     }
 
     #[test]
