@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
+use super::identity::{self, Identity, Join};
 use crate::model::RelDef;
 use crate::store::EntityMore;
 
@@ -29,19 +30,99 @@ pub struct Part {
     pub relations: u32,
 }
 
-/// The datasets as one. One dataset is returned as it is (with no parts).
-pub fn merge(mut sets: Vec<(String, Dataset)>) -> Result<Dataset, String> {
-    if sets.len() == 1 {
-        return Ok(sets.pop().expect("one set").1);
-    }
-    let mut out = Dataset::default();
-    for (name, data) in sets {
-        absorb(&mut out, name, data)?;
-    }
-    Ok(out)
+/// The datasets as one, with identity across them resolved ([`identity::resolve`]). One
+/// dataset with no `same_as` is returned as it is; one with `same_as` statements has them
+/// resolved (and keeps no parts).
+pub fn merge(sets: Vec<(String, Dataset)>) -> Result<Dataset, String> {
+    merge_reporting(sets).map(|(data, _)| data)
 }
 
-/// Whether a dataset's parts cover its tables in order (what a snapshot read back must show).
+/// Records of one dataset that share a registration number and country, and so were not
+/// joined: (dataset, one id, the other id, the number).
+pub type Unjoined = (String, String, String, String);
+
+/// [`merge`], and the records it did not join although they share a registration number
+/// (for `kgq check` to say).
+pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec<Unjoined>), String> {
+    if sets.len() == 1 && sets[0].1.same_as.is_empty() {
+        return Ok((sets.pop().expect("one set").1, Vec::new()));
+    }
+    let identity = identity::resolve(&sets)?;
+    let unjoined = identity
+        .unjoined
+        .iter()
+        .map(|(a, b, number)| {
+            let [(set, a), (_, b)] = [*a, *b].map(|g| identity::locate(&sets, g));
+            let (name, data) = &sets[set];
+            (name.clone(), data.entities.id(a).to_string(), data.entities.id(b).to_string(), number.clone())
+        })
+        .collect();
+    let mut out = Dataset::default();
+    let mut vocabularies = Vec::with_capacity(sets.len());
+    for (i, (name, data)) in sets.iter().enumerate() {
+        let earlier = sets[..i].iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+        vocabularies.push(vocabulary(&mut out, name, &earlier, data)?);
+    }
+    // The kept records, dataset by dataset, then what the others add to them.
+    let mut numbers = vec![u32::MAX; identity.kept.len()];
+    let mut ends = Vec::with_capacity(sets.len());
+    let mut g = 0usize;
+    for ((name, data), (kinds, _)) in sets.iter().zip(&vocabularies) {
+        for e in data.all_entities() {
+            if identity.kept[g] as usize == g {
+                let kind = kinds[usize::from(data.entities.kind(e.number()))];
+                let pushed = out.entities.push(e.id(), e.name(), kind, data.entities.more(e.number()).cloned());
+                numbers[g] = pushed.map_err(|_| format!("{name} does not fit: the entity table is full"))?;
+            }
+            g += 1;
+        }
+        ends.push(out.entities.len() as u32);
+    }
+    let mut amended: FxHashMap<u32, EntityMore> = FxHashMap::default();
+    let mut g = 0usize;
+    for (_, data) in &sets {
+        for n in 0..data.entities.len() as u32 {
+            let kept = identity.kept[g] as usize;
+            if kept != g {
+                let into = numbers[kept];
+                let more = amended.entry(into).or_insert_with(|| out.entities.more(into).cloned().unwrap_or_default());
+                add_record(more, out.entities.name(into), data.entities.name(n), data.entities.more(n));
+                numbers[g] = into;
+            }
+            g += 1;
+        }
+    }
+    let mut amended: Vec<(u32, EntityMore)> = amended.into_iter().collect();
+    amended.sort_unstable_by_key(|(n, _)| *n);
+    out.entities.amend(amended);
+    let mut offset = 0usize;
+    for (i, (name, data)) in sets.iter().enumerate() {
+        let rels = &vocabularies[i].1;
+        for e in 0..data.relations.len() as u32 {
+            let (a, b) = data.relations.ends(e);
+            let ends = (numbers[offset + a as usize], numbers[offset + b as usize]);
+            let rel = rels[usize::from(data.relations.rels()[e as usize])];
+            let more = data.relations.more(e).cloned();
+            out.relations
+                .push(ends, rel, data.relations.status(e), more)
+                .map_err(|_| format!("{name} does not fit: the relation table is full"))?;
+        }
+        // Joins a dataset brings (a merged snapshot's) move to the merged numbers.
+        out.joins.extend(data.joins.iter().map(|j| Join { entity: numbers[offset + j.entity as usize], ..j.clone() }));
+        offset += data.entities.len();
+        let part = Part { name: name.clone(), entities: ends[i], relations: out.relations.len() as u32 };
+        out.parts.push(part);
+    }
+    out.joins.extend(joins(&sets, &identity, &numbers));
+    out.joins.sort_by_key(|j| j.entity);
+    if sets.len() == 1 {
+        out.parts.clear();
+    }
+    Ok((out, unjoined))
+}
+
+/// Whether a dataset's parts cover its tables in order and its joins name its entities in
+/// order (what a snapshot read back must show).
 pub fn parts_are_sound(data: &Dataset) -> bool {
     let ends = |p: &Part| (p.entities, p.relations);
     let ordered = data.parts.windows(2).all(|w| ends(&w[0]).0 <= ends(&w[1]).0 && ends(&w[0]).1 <= ends(&w[1]).1);
@@ -49,12 +130,31 @@ pub fn parts_are_sound(data: &Dataset) -> bool {
         .parts
         .last()
         .is_none_or(|p| p.entities as usize == data.entities.len() && p.relations as usize == data.relations.len());
-    ordered && whole
+    // Joins name entities the tables have, in order (the graph finds an entity's by bisection).
+    let joins = data.joins.windows(2).all(|w| w[0].entity <= w[1].entity)
+        && data.joins.last().is_none_or(|j| (j.entity as usize) < data.entities.len());
+    ordered && whole && joins
 }
 
-/// Appends `data`, named `name`, to `out`.
-fn absorb(out: &mut Dataset, name: String, data: Dataset) -> Result<(), String> {
-    let earlier = |out: &Dataset| out.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+/// Each join of `identity` as the merged graph keeps it: the entity, and the record joined
+/// (of the two a link names, the one the entity does not keep).
+fn joins(sets: &[(String, Dataset)], identity: &Identity, numbers: &[u32]) -> Vec<Join> {
+    identity
+        .links
+        .iter()
+        .map(|link| {
+            let joined = if identity.kept[link.joined as usize] == link.joined { link.with } else { link.joined };
+            let (set, n) = identity::locate(sets, joined);
+            let (name, data) = &sets[set];
+            let id = data.entities.id(n).to_string();
+            Join { entity: numbers[joined as usize], dataset: name.clone(), id, rule: link.rule.clone() }
+        })
+        .collect()
+}
+
+/// Adds the vocabulary and sources of `data` (named `name`) to those of `out`; returns
+/// where each of its kinds and relation kinds is in `out`'s schema.
+fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> Result<(Vec<u16>, Vec<u16>), String> {
     let kinds: Vec<u16> = data
         .schema
         .kinds
@@ -72,7 +172,7 @@ fn absorb(out: &mut Dataset, name: String, data: Dataset) -> Result<(), String> 
         let at = match out.schema.relations.iter().position(|o| o.name == r.name) {
             Some(at) => {
                 join_rel(&mut out.schema.relations[at], r)
-                    .map_err(|what| format!("relation kind `{}` {what}: {} and {name}", r.name, earlier(out)))?;
+                    .map_err(|what| format!("relation kind `{}` {what}: {} and {name}", r.name, earlier))?;
                 at
             }
             None => {
@@ -87,46 +187,14 @@ fn absorb(out: &mut Dataset, name: String, data: Dataset) -> Result<(), String> 
             Some(o) if (&o.title, &o.file) != (&s.title, &s.file) => {
                 return Err(format!(
                     "source `{}` is declared differently in {name} (\"{}\") and in {} (\"{}\")",
-                    s.id,
-                    s.title,
-                    earlier(out),
-                    o.title
+                    s.id, s.title, earlier, o.title
                 ));
             }
             Some(_) => {}
             None => out.sources.push(s.clone()),
         }
     }
-    let mut numbers = Vec::with_capacity(data.entities.len());
-    let mut amended: FxHashMap<u32, EntityMore> = FxHashMap::default();
-    for e in data.all_entities() {
-        let n = e.number();
-        if let Some(same) = out.entities.find(e.id()) {
-            let more = amended.entry(same).or_insert_with(|| out.entities.more(same).cloned().unwrap_or_default());
-            let known = out.entities.name(same).to_string();
-            add_record(more, &known, e.name(), data.entities.more(n));
-            numbers.push(same);
-            continue;
-        }
-        let kind = kinds[usize::from(data.entities.kind(n))];
-        let pushed = out.entities.push(e.id(), e.name(), kind, data.entities.more(n).cloned());
-        numbers.push(pushed.map_err(|_| format!("{name} does not fit: the entity table is full"))?);
-    }
-    let mut amended: Vec<(u32, EntityMore)> = amended.into_iter().collect();
-    amended.sort_unstable_by_key(|(n, _)| *n);
-    out.entities.amend(amended);
-    for e in 0..data.relations.len() as u32 {
-        let (a, b) = data.relations.ends(e);
-        let ends = (numbers[a as usize], numbers[b as usize]);
-        let rel = rels[usize::from(data.relations.rels()[e as usize])];
-        let more = data.relations.more(e).cloned();
-        out.relations
-            .push(ends, rel, data.relations.status(e), more)
-            .map_err(|_| format!("{name} does not fit: the relation table is full"))?;
-    }
-    let (entities, relations) = (out.entities.len() as u32, out.relations.len() as u32);
-    out.parts.push(Part { name, entities, relations });
-    Ok(())
+    Ok((kinds, rels))
 }
 
 /// What a later record of an entity adds to the earlier one (`known` its name): its name

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use super::files::{MAX_FILE_BYTES, has_extension};
-use super::{DataFiles, Dataset, Unread, load, read_regular, snapshot};
+use super::{DataFiles, Dataset, Unread, load, merge, read_regular, snapshot};
 use crate::diag::Diagnostic;
 
 /// The largest snapshot read: one of 10^7 entities and 5·10^7 relations is about 1 GiB.
@@ -123,27 +123,39 @@ impl DataSource {
     /// Reads and validates the source. `watch` hears when validation starts, with the size
     /// of the text read (a snapshot is decoded, not validated, and says nothing).
     pub fn open(&self, mut watch: impl FnMut(Step)) -> Result<Dataset, OpenError> {
-        self.open_watched(&mut watch)
+        let dataset = self.open_watched(&mut watch, true)?;
+        // Alone, a dataset's `same_as` statements are resolved among its own entities.
+        merged(vec![(self.name(), dataset)])
     }
 
-    fn open_watched(&self, watch: &mut dyn FnMut(Step)) -> Result<Dataset, OpenError> {
+    /// Reads the source as one of several datasets: its `same_as` statements are left for
+    /// the merge to resolve ([`merge::merge`]), since an end may be an entity of another.
+    pub fn open_part(&self) -> Result<Dataset, OpenError> {
+        self.open_watched(&mut |_| {}, false)
+    }
+
+    /// The dataset, its `same_as` statements not yet resolved: when it is one of several
+    /// (not `alone`), an end may be an entity of another.
+    fn open_watched(&self, watch: &mut dyn FnMut(Step), alone: bool) -> Result<Dataset, OpenError> {
         if let DataSource::Snapshot(path) = self {
             return read_snapshot(path);
         }
         if let DataSource::Several(all) = self {
             let mut sets = Vec::with_capacity(all.len());
             for source in all {
-                sets.push((source.name(), source.open_watched(watch)?));
+                sets.push((source.name(), source.open_watched(watch, false)?));
             }
-            return super::merge::merge(sets).map_err(|message| OpenError::Unreadable {
-                message,
-                help: Some("give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)"),
-            });
+            return merged(sets);
         }
         let files = self.files()?;
         watch(Step::Validating { bytes: files.map.files().map(|(_, f)| f.text.len()).sum() });
         let loaded = load(&files);
         match loaded.dataset {
+            Some(dataset) if alone => {
+                // Opened alone, a same_as end the folder lacks is an error at the end.
+                let errors = unresolved(&dataset);
+                if errors.is_empty() { Ok(dataset) } else { Err(OpenError::Invalid { files: Box::new(files), errors }) }
+            }
             Some(dataset) => Ok(dataset),
             None => {
                 let errors = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
@@ -151,6 +163,31 @@ impl DataSource {
             }
         }
     }
+}
+
+/// The datasets merged ([`merge::merge`]), or why they cannot be.
+fn merged(sets: Vec<(String, Dataset)>) -> Result<Dataset, OpenError> {
+    merge::merge(sets).map_err(|message| {
+        let help = message.starts_with("relation kind").then_some(
+            "give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)",
+        );
+        OpenError::Unreadable { message, help }
+    })
+}
+
+/// An error at each `same_as` end that is not an entity of the dataset, opened alone.
+fn unresolved(data: &Dataset) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for s in &data.same_as {
+        for (id, at) in [&s.kept, &s.joined].into_iter().zip(&s.ends) {
+            if data.entities.find(id).is_none() {
+                let message = format!("`{id}` is not an entity of this dataset, and no other dataset is given");
+                let help = "give the dataset that has it with another --data, or correct the id";
+                errors.push(Diagnostic::error(message).at(at.clone(), "no entity has this id here").help(help));
+            }
+        }
+    }
+    errors
 }
 
 /// One bulk data file (`.csv`, `.jsonl`) of entities, a graph of its own, named by its own
