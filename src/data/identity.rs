@@ -8,7 +8,9 @@
 //!   dataset);
 //! - the same registration number (attribute `registration_number`, compared with case,
 //!   spaces and punctuation set aside) with the same country and kind, in *different*
-//!   datasets (two records of one dataset that share one are listed, not joined);
+//!   datasets: the first record of each dataset that has it joins (a dataset's later
+//!   records with the same number are listed, not joined: within one dataset, only a
+//!   `same_as` says two records are one);
 //! - an id among a record's `referents` (the ids OpenSanctions merged into an entity,
 //!   kept as the attribute `referents`), naming a record of another dataset of the same kind.
 //!
@@ -20,6 +22,7 @@
 //! linear in the records: ids are looked up in each dataset's own index and registration
 //! numbers in one hash map.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -240,7 +243,7 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, String> {
             for id in texts(more.attrs.get("referents")) {
                 let g = records.global(j, n);
                 for i in (0..sets.len()).filter(|&i| i != j) {
-                    let found = sets[i].1.entities.find(id).map(|m| records.global(i, m));
+                    let found = sets[i].1.entities.find(&id).map(|m| records.global(i, m));
                     if let Some(m) = found.filter(|&m| records.kind(m) == records.kind(g)) {
                         link(&mut forest, m, g, Rule::Referent { id: id.to_string() });
                     }
@@ -248,24 +251,29 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, String> {
             }
         }
     }
+    // Per number, country and kind: the first record, and the dataset and first record of
+    // the last dataset that has it. The first record of each dataset joins; a dataset's
+    // later records with the same number are listed instead.
     let mut unjoined = Vec::new();
-    let mut numbers: FxHashMap<(String, &str, &str), (usize, Record)> = FxHashMap::default();
+    let mut numbers: FxHashMap<(String, &str, &str), (Record, usize, Record)> = FxHashMap::default();
     for (j, (_, data)) in sets.iter().enumerate() {
         for (n, more) in data.entities.with_more() {
             let Some(country) = more.country.as_deref() else { continue };
             for number in texts(more.attrs.get("registration_number")) {
-                let key = normalise(number);
+                let key = normalise(&number);
                 if key.is_empty() {
                     continue;
                 }
                 let g = records.global(j, n);
-                match numbers.get(&(key.clone(), country, records.kind(g))) {
-                    Some(&(i, m)) if i != j => {
-                        link(&mut forest, m, g, Rule::Registration { number: number.to_string() })
+                match numbers.get_mut(&(key.clone(), country, records.kind(g))) {
+                    Some((_, set, mine)) if *set == j => unjoined.push((*mine, g, number.to_string())),
+                    Some((first, set, mine)) => {
+                        (*set, *mine) = (j, g);
+                        let first = *first;
+                        link(&mut forest, first, g, Rule::Registration { number: number.to_string() });
                     }
-                    Some(&(_, m)) => unjoined.push((m, g, number.to_string())),
                     None => {
-                        numbers.insert((key, country, records.kind(g)), (j, g));
+                        numbers.insert((key, country, records.kind(g)), (g, j, g));
                     }
                 }
             }
@@ -311,10 +319,12 @@ fn unresolved(records: &Records, s: &SameAs, id: &str) -> String {
     )
 }
 
-/// The text values of an attribute (one, or each of a list).
-fn texts(value: Option<&AttrValue>) -> Vec<&str> {
+/// The values of an attribute as text (one, or each of a list; a number as written, since
+/// a CSV cell of digits is read as one).
+fn texts(value: Option<&AttrValue>) -> Vec<Cow<'_, str>> {
     match value {
-        Some(AttrValue::Text(t)) => vec![t.as_str()],
+        Some(AttrValue::Text(t)) => vec![Cow::Borrowed(t.as_str())],
+        Some(AttrValue::Int(i)) => vec![Cow::Owned(i.to_string())],
         Some(AttrValue::List(items)) => items.iter().flat_map(|v| texts(Some(v))).collect(),
         _ => Vec::new(),
     }

@@ -13,7 +13,7 @@
 //! one, and a relation kind must mean the same in both (direction and role), else the merge
 //! is refused with both datasets named. Its allowed ends become those of both.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
@@ -136,20 +136,43 @@ pub fn parts_are_sound(data: &Dataset) -> bool {
     ordered && whole && joins
 }
 
-/// Each join of `identity` as the merged graph keeps it: the entity, and the record joined
-/// (of the two a link names, the one the entity does not keep).
+/// Each join of `identity` as the merged graph keeps it: every record its entity does not
+/// keep, named once, with the rule of the link that reached it from the kept record (the
+/// links of an entity form a tree, walked breadth first from the kept record).
 fn joins(sets: &[(String, Dataset)], identity: &Identity, numbers: &[u32]) -> Vec<Join> {
-    identity
-        .links
-        .iter()
-        .map(|link| {
-            let joined = if identity.kept[link.joined as usize] == link.joined { link.with } else { link.joined };
-            let (set, n) = identity::locate(sets, joined);
-            let (name, data) = &sets[set];
-            let id = data.entities.id(n).to_string();
-            Join { entity: numbers[joined as usize], dataset: name.clone(), id, rule: link.rule.clone() }
-        })
-        .collect()
+    let mut touching: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (i, link) in identity.links.iter().enumerate() {
+        touching.entry(link.with).or_default().push(i);
+        touching.entry(link.joined).or_default().push(i);
+    }
+    let mut roots: Vec<u32> = touching.keys().map(|&g| identity.kept[g as usize]).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let mut out = Vec::with_capacity(identity.links.len());
+    let mut reached = FxHashSet::default();
+    for root in roots {
+        reached.insert(root);
+        let mut queue = std::collections::VecDeque::from([root]);
+        while let Some(at) = queue.pop_front() {
+            for &i in touching.get(&at).map_or(&[][..], Vec::as_slice) {
+                let link = &identity.links[i];
+                let next = if link.with == at { link.joined } else { link.with };
+                if reached.insert(next) {
+                    let (set, n) = identity::locate(sets, next);
+                    let (name, data) = &sets[set];
+                    let id = data.entities.id(n).to_string();
+                    out.push(Join {
+                        entity: numbers[next as usize],
+                        dataset: name.clone(),
+                        id,
+                        rule: link.rule.clone(),
+                    });
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Adds the vocabulary and sources of `data` (named `name`) to those of `out`; returns
@@ -339,5 +362,77 @@ mod tests {
         c.schema.relations[0].directed = !a.schema.relations[0].directed;
         let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err();
         assert!(err.starts_with("relation kind `knows` is directed in one dataset"), "{err}");
+    }
+
+    /// A folder of entities with a full header (`id,kind,name,country,attr.registration_number`).
+    fn registered(entities: &str, relations: &str) -> Dataset {
+        let files = DataFiles::from_files(
+            "g",
+            [
+                ("entities/e.csv".to_string(), format!("id,kind,name,country,attr.registration_number\n{entities}")),
+                ("relations/r.csv".to_string(), format!("from,rel,to\n{relations}")),
+            ],
+        );
+        let loaded = load(&files);
+        loaded.dataset.unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
+    }
+
+    fn rules(data: &Dataset) -> Vec<(u32, &str, &str)> {
+        data.joins.iter().map(|j| (j.entity, j.id.as_str(), j.rule.name())).collect()
+    }
+
+    #[test]
+    fn a_same_as_joins_an_entity_of_another_dataset_and_the_first_end_is_kept() {
+        let a = folder("mid,company,Mid Corp,\nx,person,X,\n", "x,owns,mid\nmid,same_as,nk\n");
+        let b = folder("nk,company,NK Mid,\ny,person,Y,\n", "y,owns,nk\n");
+        for order in [[0, 1], [1, 0]] {
+            let sets = [("a", &a), ("b", &b)];
+            let merged = merge(order.iter().map(|&i| (sets[i].0.into(), sets[i].1.clone())).collect()).unwrap();
+            assert_eq!(merged.entities.len(), 3, "{order:?}");
+            assert_eq!(merged.entities.find("nk"), None, "the second end is joined into the first");
+            let mid = merged.entities.find("mid").unwrap();
+            assert_eq!(merged.entity(mid).aliases(), ["NK Mid"]);
+            assert_eq!(rules(&merged), [(mid, "nk", "same_as")]);
+            let owners: Vec<u32> = (0..2).map(|e| merged.relations.ends(e).1).collect();
+            assert_eq!(owners, [mid, mid], "both datasets' relations reach the kept entity");
+            assert!(merged.same_as.is_empty());
+        }
+    }
+
+    #[test]
+    fn chains_and_cycles_of_same_as_make_one_entity() {
+        let a = folder("p,company,P,\nq,company,Q,\nr,company,R,\n", "p,same_as,q\nq,same_as,r\nr,same_as,p\n");
+        let merged = merge(vec![("a".into(), a)]).unwrap();
+        assert_eq!(merged.entities.len(), 1);
+        assert_eq!(merged.entity(0).id(), "p", "the earliest record not joined as a second end is kept");
+        assert!(merged.parts.is_empty(), "one dataset has no parts");
+        assert_eq!(rules(&merged), [(0, "q", "same_as"), (0, "r", "same_as")]);
+    }
+
+    #[test]
+    fn a_same_as_of_two_kinds_or_to_no_entity_is_refused_with_its_place() {
+        let a = folder("mid,company,Mid,\n", "mid,same_as,nk\n");
+        let b = folder("nk,person,NK,\n", "");
+        let err = merge(vec![("a".into(), a.clone()), ("b".into(), b)]).unwrap_err();
+        assert!(err.contains("relations/r.csv:2:1: `mid` same_as `nk` would make one entity of a company"), "{err}");
+        let c = folder("other,company,Other,\n", "");
+        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err();
+        assert!(err.contains("no dataset given has an entity `nk` (looked in a, c)"), "{err}");
+    }
+
+    #[test]
+    fn a_registration_number_joins_across_datasets_only() {
+        let a = registered("kp,country,KP,,\nhy,company,Hyoksin,kp,KP 7731-02\n", "");
+        let b = registered(
+            "kp,country,KP,,\nreg,company,HYOKSIN,kp,kp773102\nreg2,company,Other,kp,KP-7731/02\nru,country,RU,,\nelse,company,Else,ru,kp773102\n",
+            "",
+        );
+        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let hy = merged.entities.find("hy").unwrap();
+        assert_eq!(merged.entity(hy).aliases(), ["HYOKSIN"]);
+        assert!(merged.entities.find("reg2").is_some(), "a second record of one dataset is not joined");
+        assert!(merged.entities.find("else").is_some(), "another country is another number");
+        assert_eq!(rules(&merged), [(0, "kp", "shared id"), (hy, "reg", "registration number")]);
+        assert_eq!(unjoined, [("b".into(), "reg".into(), "reg2".into(), "KP-7731/02".into())]);
     }
 }
