@@ -116,8 +116,8 @@ fn oracle(sets: &[Set]) -> BTreeSet<BTreeSet<Rec>> {
         parent[ra] = rb;
     };
     let with_id = |id: &str| -> Vec<usize> { (0..records.len()).filter(|&r| records[r].1 == id).collect() };
-    for a in 0..records.len() {
-        for b in with_id(&records[a].1.clone()) {
+    for (a, (_, id)) in records.iter().enumerate() {
+        for b in with_id(id) {
             join(a, b);
         }
     }
@@ -153,8 +153,8 @@ fn oracle(sets: &[Set]) -> BTreeSet<BTreeSet<Rec>> {
         }
     }
     let mut classes: BTreeMap<usize, BTreeSet<Rec>> = BTreeMap::new();
-    for r in 0..records.len() {
-        classes.entry(root(&mut parent, r)).or_default().insert(records[r].clone());
+    for (r, record) in records.iter().enumerate() {
+        classes.entry(root(&mut parent, r)).or_default().insert(record.clone());
     }
     classes.into_values().collect()
 }

@@ -1,17 +1,18 @@
-//! Several datasets in one graph (`--data A --data B`): [`merge`] appends each dataset's
-//! vocabulary, sources, entities and relations to the ones before it, and records where
-//! each dataset's records end ([`Part`]), so that every entity and relation knows its
-//! dataset.
+//! Several datasets in one graph (`--data A --data B`): [`merge`] makes one `Dataset` of
+//! them and records where each dataset's records end ([`Part`]), so that every entity and
+//! relation knows its dataset.
 //!
-//! Identity across datasets is declared, never guessed: an entity whose id an earlier
-//! dataset already has *is* that entity (an FtM stream names a curated entity by giving a
-//! record its id). The earlier record stays as it is; the later one adds its name and
-//! aliases as aliases, its evidence, and the country and attributes the earlier one lacks,
-//! and its relations attach to the earlier entity. Entities that only look alike (same
-//! normalised name and country) are not merged: [`likely_duplicates`] lists them for a
-//! person to confirm. Vocabularies merge by name: a kind or relation kind both declare is
-//! one, and a relation kind must mean the same in both (direction and role), else the merge
-//! is refused with both datasets named. Its allowed ends become those of both.
+//! Which records are one entity is [`super::identity`]'s answer (the same id, a `same_as`,
+//! a shared registration number, a referent); never a guess. Here the tables are assembled
+//! from it: the records each entity keeps are appended dataset by dataset, then every
+//! other record of the entity adds its name and aliases as aliases, its evidence, and the
+//! country, attributes and note the kept one lacks, and the relations of every dataset are
+//! renumbered onto the merged entities. Each join is kept ([`Dataset::joins`]) with its
+//! rule. Entities that only look alike (same normalised name and country) are not merged:
+//! [`likely_duplicates`] lists them for a person to confirm. Vocabularies merge by name: a
+//! kind or relation kind both declare is one, and a relation kind must mean the same in
+//! both (direction and role), else the merge is refused with both datasets named. Its
+//! allowed ends become those of both.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -321,10 +322,19 @@ mod tests {
     use crate::data::{DataFiles, load};
 
     fn folder(entities: &str, relations: &str) -> Dataset {
+        with_header("id,kind,name,country", entities, relations)
+    }
+
+    /// A folder whose entities have a registration number besides.
+    fn registered(entities: &str, relations: &str) -> Dataset {
+        with_header("id,kind,name,country,attr.registration_number", entities, relations)
+    }
+
+    fn with_header(header: &str, entities: &str, relations: &str) -> Dataset {
         let files = DataFiles::from_files(
             "g",
             [
-                ("entities/e.csv".to_string(), format!("id,kind,name,country\n{entities}")),
+                ("entities/e.csv".to_string(), format!("{header}\n{entities}")),
                 ("relations/r.csv".to_string(), format!("from,rel,to\n{relations}")),
             ],
         );
@@ -362,19 +372,6 @@ mod tests {
         c.schema.relations[0].directed = !a.schema.relations[0].directed;
         let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err();
         assert!(err.starts_with("relation kind `knows` is directed in one dataset"), "{err}");
-    }
-
-    /// A folder of entities with a full header (`id,kind,name,country,attr.registration_number`).
-    fn registered(entities: &str, relations: &str) -> Dataset {
-        let files = DataFiles::from_files(
-            "g",
-            [
-                ("entities/e.csv".to_string(), format!("id,kind,name,country,attr.registration_number\n{entities}")),
-                ("relations/r.csv".to_string(), format!("from,rel,to\n{relations}")),
-            ],
-        );
-        let loaded = load(&files);
-        loaded.dataset.unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
     }
 
     fn rules(data: &Dataset) -> Vec<(u32, &str, &str)> {
