@@ -397,6 +397,15 @@ mod tests {
     }
 
     #[test]
+    fn look_alikes_joined_by_a_same_as_are_no_longer_listed() {
+        let a = folder("ann,person,Ann Lee,\n", "ann,same_as,ann-2\n");
+        let b = folder("ann-2,person,\"ANN  LEE.\",\n", "");
+        let merged = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.entities.len(), 1);
+        assert_eq!(likely_duplicates(&merged), []);
+    }
+
+    #[test]
     fn chains_and_cycles_of_same_as_make_one_entity() {
         let a = folder("p,company,P,\nq,company,Q,\nr,company,R,\n", "p,same_as,q\nq,same_as,r\nr,same_as,p\n");
         let merged = merge(vec![("a".into(), a)]).unwrap();
