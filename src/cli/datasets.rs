@@ -34,7 +34,8 @@ pub(super) fn check_several(
         return Err(ending);
     }
     let sets: Result<Vec<(String, Dataset)>, _> = all.iter().map(|s| s.open_part().map(|d| (s.name(), d))).collect();
-    let (merged, unjoined) = merge::merge_reporting(sets.map_err(refused)?).map_err(Termination::problem)?;
+    let (merged, unjoined) = merge::merge_reporting(sets.map_err(refused)?)
+        .map_err(|message| Termination::problem(diag::visible(&message).into_owned()))?;
     let found = merge::likely_duplicates(&merged);
     let mut out = String::new();
     let names: Vec<&str> = merged.parts.iter().map(|p| p.name.as_str()).collect();

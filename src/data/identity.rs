@@ -233,7 +233,13 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, String> {
                     records.describe(b)
                 ));
             }
-            second_ends.insert(b);
+            // Every record of the second end's id (datasets may share it) is a second end,
+            // so that the first end is the record kept.
+            second_ends.extend(
+                sets.iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, d))| d.entities.find(&s.joined).map(|m| records.global(i, m))),
+            );
             let cited = s.evidence.iter().map(|e| format!("{}:{}", e.source, e.line)).collect::<Vec<_>>().join(", ");
             link(&mut forest, a, b, Rule::SameAs { place: s.place.clone(), cited });
         }

@@ -406,6 +406,19 @@ mod tests {
     }
 
     #[test]
+    fn the_first_end_is_kept_even_when_the_second_ends_id_is_shared() {
+        let a = folder("x,company,X,\n", "");
+        let b = folder("x,company,X2,\ny,company,Y,\n", "y,same_as,x\n");
+        let merged = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.entities.len(), 1);
+        assert_eq!(
+            (merged.entity(0).id(), merged.entity(0).aliases()),
+            ("y", &["X".to_string(), "X2".to_string()][..])
+        );
+        assert_eq!(rules(&merged), [(0, "x", "same_as"), (0, "x", "shared id")]);
+    }
+
+    #[test]
     fn chains_and_cycles_of_same_as_make_one_entity() {
         let a = folder("p,company,P,\nq,company,Q,\nr,company,R,\n", "p,same_as,q\nq,same_as,r\nr,same_as,p\n");
         let merged = merge(vec![("a".into(), a)]).unwrap();

@@ -168,6 +168,8 @@ impl DataSource {
 /// The datasets merged ([`merge::merge`]), or why they cannot be.
 fn merged(sets: Vec<(String, Dataset)>) -> Result<Dataset, OpenError> {
     merge::merge(sets).map_err(|message| {
+        // The message quotes ids and file names from the data.
+        let message = crate::diag::visible(&message).into_owned();
         let help = message.starts_with("relation kind").then_some(
             "give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)",
         );
