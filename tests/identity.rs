@@ -215,6 +215,16 @@ fn a_same_as_to_another_dataset_is_a_warning_alone_and_an_error_when_opened_alon
 }
 
 #[test]
+fn a_same_as_no_dataset_given_resolves_is_an_error_at_its_end() {
+    let out = kgq(&["--color", "never", "--data", FOLDER, "--data", REGISTRY, "query", "count *"], &root());
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert!(said.contains("no dataset given has an entity `NK-mops-namibia`"), "{said}");
+    assert!(said.contains("(looked in tests/fixtures/identity, tests/fixtures/ftm/registry.ftm.json)"), "{said}");
+    assert!(said.contains("╭─[tests/fixtures/identity/relations/relations.toml:11:6]"), "{said}");
+}
+
+#[test]
 fn check_of_the_datasets_lists_every_join_by_rule() {
     let out = all_three(&["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -11,7 +11,7 @@ use super::folder::check;
 use super::output::emit;
 use super::{Termination, refused};
 use crate::data::identity::{Join, Rule};
-use crate::data::{DataSource, Dataset, merge};
+use crate::data::{DataSource, Dataset, merge, merge_sources};
 use crate::diag;
 
 /// At most this many likely duplicates are listed; the count says how many there are.
@@ -34,8 +34,7 @@ pub(super) fn check_several(
         return Err(ending);
     }
     let sets: Result<Vec<(String, Dataset)>, _> = all.iter().map(|s| s.open_part().map(|d| (s.name(), d))).collect();
-    let (merged, unjoined) = merge::merge_reporting(sets.map_err(refused)?)
-        .map_err(|message| Termination::problem(diag::visible(&message).into_owned()))?;
+    let (merged, unjoined) = merge_sources(all, sets.map_err(refused)?).map_err(refused)?;
     let found = merge::likely_duplicates(&merged);
     let mut out = String::new();
     let names: Vec<&str> = merged.parts.iter().map(|p| p.name.as_str()).collect();

@@ -184,16 +184,55 @@ impl Forest {
     }
 }
 
+/// Why records cannot be made one: what is wrong, what to do, and for a `same_as` where it
+/// is written (the dataset, by its place in the order given, and the end in its files; no
+/// place when the statement was read from a snapshot, which keeps no places).
+#[derive(Debug)]
+pub struct Unmade {
+    pub message: String,
+    pub help: Option<&'static str>,
+    /// `file:line:col` of the statement.
+    pub place: Option<String>,
+    pub at: Option<(usize, Location)>,
+}
+
+impl Unmade {
+    /// A problem of the datasets as a whole.
+    pub fn whole(message: String) -> Unmade {
+        Unmade { message, help: None, place: None, at: None }
+    }
+
+    /// A problem of `s`, written in dataset `set`, at its end `end`.
+    fn at(set: usize, s: &SameAs, end: usize, message: String, help: &'static str) -> Unmade {
+        let at = (s.ends[end] != Location::default()).then(|| (set, s.ends[end].clone()));
+        Unmade { message, help: Some(help), place: Some(s.place.clone()), at }
+    }
+}
+
+impl fmt::Display for Unmade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(place) = &self.place {
+            write!(f, "{place}: ")?;
+        }
+        f.write_str(&self.message)?;
+        match self.help {
+            Some(help) if self.place.is_some() => write!(f, "; {help}"),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Which records of `sets` are one entity. Errs (with where it is written and what to do)
 /// on a `same_as` whose end no dataset has, or that joins entities of different kinds.
-pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, String> {
+pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
     let mut offsets = Vec::with_capacity(sets.len() + 1);
     let mut total: u64 = 0;
     for (_, data) in sets {
         offsets.push(total as Record);
         total += data.entities.len() as u64;
     }
-    let total = Record::try_from(total).map_err(|_| "the datasets do not fit: the entity table is full".to_string())?;
+    let total = Record::try_from(total)
+        .map_err(|_| Unmade::whole("the datasets do not fit: the entity table is full".to_string()))?;
     offsets.push(total);
     let records = Records { sets, offsets };
     let mut forest = Forest((0..total).collect());
@@ -218,20 +257,21 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, String> {
             let [a, b] = [&s.kept, &s.joined].map(|id| records.find(id, j).ok_or(id));
             let (a, b) = match (a, b) {
                 (Ok(a), Ok(b)) => (a, b),
-                (Err(id), _) | (_, Err(id)) => return Err(unresolved(&records, s, id)),
+                (Err(_), _) => return Err(unresolved(&records, j, s, 0)),
+                (_, Err(_)) => return Err(unresolved(&records, j, s, 1)),
             };
             if records.kind(a) != records.kind(b) {
-                return Err(format!(
-                    "{}: `{}` same_as `{}` would make one entity of a {} ({}) and a {} ({}); \
-                     same_as joins records of one entity: remove it, or correct the kind",
-                    s.place,
+                let message = format!(
+                    "`{}` same_as `{}` would make one entity of a {} ({}) and a {} ({})",
                     s.kept,
                     s.joined,
                     records.kind(a),
                     records.describe(a),
                     records.kind(b),
                     records.describe(b)
-                ));
+                );
+                let help = "same_as joins records of one entity, which has one kind: remove it, or correct the kind";
+                return Err(Unmade::at(j, s, 1, message, help));
             }
             // Every record of the second end's id (datasets may share it) is a second end,
             // so that the first end is the record kept.
@@ -312,17 +352,17 @@ pub fn locate(sets: &[(String, Dataset)], mut g: Record) -> (usize, u32) {
     panic!("record {g} beyond the datasets' records")
 }
 
-/// The error for a `same_as` end (`id`) that no dataset has.
-fn unresolved(records: &Records, s: &SameAs, id: &str) -> String {
+/// The error for the end `end` of `s` (written in dataset `set`) that no dataset has.
+fn unresolved(records: &Records, set: usize, s: &SameAs, end: usize) -> Unmade {
     let names: Vec<&str> = records.sets.iter().map(|(name, _)| name.as_str()).collect();
-    format!(
-        "{}: `{}` same_as `{}`: no dataset given has an entity `{id}` (looked in {}); \
-         give the dataset that has it with another --data, or correct the id",
-        s.place,
+    let id = if end == 0 { &s.kept } else { &s.joined };
+    let message = format!(
+        "`{}` same_as `{}`: no dataset given has an entity `{id}` (looked in {})",
         s.kept,
         s.joined,
         names.join(", ")
-    )
+    );
+    Unmade::at(set, s, end, message, "give the dataset that has it with another --data, or correct the id")
 }
 
 /// The values of an attribute as text (one, or each of a list; a number as written, since

@@ -18,7 +18,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
-use super::identity::{self, Identity, Join};
+use super::identity::{self, Identity, Join, Unmade};
 use crate::model::RelDef;
 use crate::store::EntityMore;
 
@@ -34,7 +34,7 @@ pub struct Part {
 /// The datasets as one, with identity across them resolved ([`identity::resolve`]). One
 /// dataset with no `same_as` is returned as it is; one with `same_as` statements has them
 /// resolved (and keeps no parts).
-pub fn merge(sets: Vec<(String, Dataset)>) -> Result<Dataset, String> {
+pub fn merge(sets: Vec<(String, Dataset)>) -> Result<Dataset, Unmade> {
     merge_reporting(sets).map(|(data, _)| data)
 }
 
@@ -44,7 +44,7 @@ pub type Unjoined = (String, String, String, String);
 
 /// [`merge`], and the records it did not join although they share a registration number
 /// (for `kgq check` to say).
-pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec<Unjoined>), String> {
+pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec<Unjoined>), Unmade> {
     if sets.len() == 1 && sets[0].1.same_as.is_empty() {
         return Ok((sets.pop().expect("one set").1, Vec::new()));
     }
@@ -73,7 +73,8 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
             if identity.kept[g] as usize == g {
                 let kind = kinds[usize::from(data.entities.kind(e.number()))];
                 let pushed = out.entities.push(e.id(), e.name(), kind, data.entities.more(e.number()).cloned());
-                numbers[g] = pushed.map_err(|_| format!("{name} does not fit: the entity table is full"))?;
+                numbers[g] =
+                    pushed.map_err(|_| Unmade::whole(format!("{name} does not fit: the entity table is full")))?;
             }
             g += 1;
         }
@@ -106,7 +107,7 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
             let more = data.relations.more(e).cloned();
             out.relations
                 .push(ends, rel, data.relations.status(e), more)
-                .map_err(|_| format!("{name} does not fit: the relation table is full"))?;
+                .map_err(|_| Unmade::whole(format!("{name} does not fit: the relation table is full")))?;
         }
         // Joins a dataset brings (a merged snapshot's) move to the merged numbers.
         out.joins.extend(data.joins.iter().map(|j| Join { entity: numbers[offset + j.entity as usize], ..j.clone() }));
@@ -178,7 +179,7 @@ fn joins(sets: &[(String, Dataset)], identity: &Identity, numbers: &[u32]) -> Ve
 
 /// Adds the vocabulary and sources of `data` (named `name`) to those of `out`; returns
 /// where each of its kinds and relation kinds is in `out`'s schema.
-fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> Result<(Vec<u16>, Vec<u16>), String> {
+fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> Result<(Vec<u16>, Vec<u16>), Unmade> {
     let kinds: Vec<u16> = data
         .schema
         .kinds
@@ -196,7 +197,10 @@ fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> R
         let at = match out.schema.relations.iter().position(|o| o.name == r.name) {
             Some(at) => {
                 join_rel(&mut out.schema.relations[at], r)
-                    .map_err(|what| format!("relation kind `{}` {what}: {} and {name}", r.name, earlier))?;
+                    .map_err(|what| Unmade {
+                        help: Some("give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)"),
+                        ..Unmade::whole(format!("relation kind `{}` {what}: {} and {name}", r.name, earlier))
+                    })?;
                 at
             }
             None => {
@@ -209,10 +213,10 @@ fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> R
     for s in &data.sources {
         match out.sources.iter().find(|o| o.id == s.id) {
             Some(o) if (&o.title, &o.file) != (&s.title, &s.file) => {
-                return Err(format!(
+                return Err(Unmade::whole(format!(
                     "source `{}` is declared differently in {name} (\"{}\") and in {} (\"{}\")",
                     s.id, s.title, earlier, o.title
-                ));
+                )));
             }
             Some(_) => {}
             None => out.sources.push(s.clone()),
@@ -370,7 +374,7 @@ mod tests {
         assert_eq!(likely_duplicates(&merged), [(0, 2)]);
         let mut c = folder("x,person,X,\ny,person,Y,\n", "x,knows,y\n");
         c.schema.relations[0].directed = !a.schema.relations[0].directed;
-        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err();
+        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err().to_string();
         assert!(err.starts_with("relation kind `knows` is directed in one dataset"), "{err}");
     }
 
@@ -432,10 +436,10 @@ mod tests {
     fn a_same_as_of_two_kinds_or_to_no_entity_is_refused_with_its_place() {
         let a = folder("mid,company,Mid,\n", "mid,same_as,nk\n");
         let b = folder("nk,person,NK,\n", "");
-        let err = merge(vec![("a".into(), a.clone()), ("b".into(), b)]).unwrap_err();
+        let err = merge(vec![("a".into(), a.clone()), ("b".into(), b)]).unwrap_err().to_string();
         assert!(err.contains("relations/r.csv:2:1: `mid` same_as `nk` would make one entity of a company"), "{err}");
         let c = folder("other,company,Other,\n", "");
-        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err();
+        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err().to_string();
         assert!(err.contains("no dataset given has an entity `nk` (looked in a, c)"), "{err}");
     }
 

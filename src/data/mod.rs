@@ -29,7 +29,7 @@ mod warnings;
 pub use check::MAX_QUOTE_WORDS;
 pub use evidence::{normalise, read_document, straight_quote, verify_sources};
 pub use files::{DataFiles, MAX_FILE_BYTES, ReadError, Unread, read_regular};
-pub use open::{DataSource, OpenError, Step};
+pub use open::{DataSource, OpenError, Step, merge_sources};
 
 use crate::diag::Diagnostic;
 #[cfg(test)]

@@ -7,7 +7,10 @@
 //! check or rebuild graph-data. Without `--data` the source is the built-in graph, the
 //! shipped folder's files embedded in the binary ([`super::builtin`]). Failures say whether nothing could be read
 //! ([`OpenError::Unreadable`]) or the data has errors ([`OpenError::Invalid`]); the caller
-//! decides how to show them and what that means for its exit status.
+//! decides how to show them and what that means for its exit status. A folder's `same_as`
+//! statements are resolved once every dataset given is open ([`merge_sources`]), alone or
+//! with others, so an end may be an entity of another dataset; one no dataset has is an
+//! error at the end.
 
 use std::path::{Path, PathBuf};
 
@@ -125,7 +128,7 @@ impl DataSource {
     pub fn open(&self, mut watch: impl FnMut(Step)) -> Result<Dataset, OpenError> {
         let dataset = self.open_watched(&mut watch, true)?;
         // Alone, a dataset's `same_as` statements are resolved among its own entities.
-        merged(vec![(self.name(), dataset)])
+        merge_sources(std::slice::from_ref(self), vec![(self.name(), dataset)]).map(|(data, _)| data)
     }
 
     /// Reads the source as one of several datasets: its `same_as` statements are left for
@@ -145,7 +148,7 @@ impl DataSource {
             for source in all {
                 sets.push((source.name(), source.open_watched(watch, false)?));
             }
-            return merged(sets);
+            return merge_sources(all, sets).map(|(data, _)| data);
         }
         let files = self.files()?;
         watch(Step::Validating { bytes: files.map.files().map(|(_, f)| f.text.len()).sum() });
@@ -165,15 +168,27 @@ impl DataSource {
     }
 }
 
-/// The datasets merged ([`merge::merge`]), or why they cannot be.
-fn merged(sets: Vec<(String, Dataset)>) -> Result<Dataset, OpenError> {
-    merge::merge(sets).map_err(|message| {
+/// The datasets of `sources` (`sets`, in the same order) merged ([`merge::merge_reporting`]),
+/// with the records it did not join; or why they cannot be: a `same_as` that cannot be
+/// made is shown at its end, in the files of the dataset that writes it (read again).
+pub fn merge_sources(
+    sources: &[DataSource],
+    sets: Vec<(String, Dataset)>,
+) -> Result<(Dataset, Vec<merge::Unjoined>), OpenError> {
+    merge::merge_reporting(sets).map_err(|unmade| {
+        if let Some((set, at)) = &unmade.at
+            && let Ok(files) = sources[*set].files()
+        {
+            let error = Diagnostic::error(unmade.message.clone()).at(at.clone(), "here");
+            let errors = vec![match unmade.help {
+                Some(help) => error.help(help),
+                None => error,
+            }];
+            return OpenError::Invalid { files: Box::new(files), errors };
+        }
         // The message quotes ids and file names from the data.
-        let message = crate::diag::visible(&message).into_owned();
-        let help = message.starts_with("relation kind").then_some(
-            "give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)",
-        );
-        OpenError::Unreadable { message, help }
+        let message = crate::diag::visible(&unmade.to_string()).into_owned();
+        OpenError::Unreadable { message, help: unmade.help.filter(|_| unmade.place.is_none()) }
     })
 }
 
