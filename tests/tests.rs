@@ -9,6 +9,7 @@ mod ftm;
 mod help_examples;
 mod hostile;
 mod hostile_run;
+mod identity;
 mod interop;
 mod large_inputs;
 mod match_oracle;

@@ -10,7 +10,8 @@ use std::path::Path;
 use super::folder::check;
 use super::output::emit;
 use super::{Termination, refused};
-use crate::data::{DataSource, Dataset, merge};
+use crate::data::identity::{Join, Rule};
+use crate::data::{DataSource, Dataset, merge, merge_sources};
 use crate::diag;
 
 /// At most this many likely duplicates are listed; the count says how many there are.
@@ -32,27 +33,42 @@ pub(super) fn check_several(
     if let Some(ending) = failed {
         return Err(ending);
     }
-    let sets: Result<Vec<(String, Dataset)>, _> = all.iter().map(|s| s.open(|_| {}).map(|d| (s.name(), d))).collect();
-    let merged = merge::merge(sets.map_err(refused)?).map_err(Termination::problem)?;
+    let sets: Result<Vec<(String, Dataset)>, _> = all.iter().map(|s| s.open_part().map(|d| (s.name(), d))).collect();
+    let (merged, unjoined) = merge_sources(all, sets.map_err(refused)?).map_err(refused)?;
     let found = merge::likely_duplicates(&merged);
     let mut out = String::new();
     let names: Vec<&str> = merged.parts.iter().map(|p| p.name.as_str()).collect();
     let (e, r) = (merged.entities.len(), merged.relations.len());
     let _ = writeln!(out, "{}: merged, {e} entities, {r} relations", names.join(" + "));
-    if found.is_empty() {
-        return emit(out.as_bytes());
+    joins(&mut out, &merged);
+    if !unjoined.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} within one dataset (not joined: records of one dataset are one entity only by same_as):",
+            diag::plural(unjoined.len(), "shared registration number")
+        );
+        for (dataset, a, b, number) in unjoined.iter().take(LISTED) {
+            let _ = writeln!(out, "  {dataset} `{a}` and `{b}`: registration number {number}");
+        }
+        if unjoined.len() > LISTED {
+            let _ = writeln!(out, "  ... and {} more", unjoined.len() - LISTED);
+        }
     }
-    let _ = writeln!(
-        out,
-        "{} across datasets (same name and country; give both the same id to make them one, or leave them apart):",
-        diag::plural(found.len(), "likely duplicate")
-    );
+    if found.is_empty() && unjoined.is_empty() {
+        return emit(diag::visible_lines(&out).as_bytes());
+    }
     let describe = |n: u32| {
         let e = merged.entity(n);
-        let part = merged.parts.partition_point(|p| p.entities <= n);
         let country = e.country().map_or(String::new(), |c| format!(", {c}"));
-        format!("{} `{}` {} ({}{country})", merged.parts[part].name, e.id(), e.name(), e.kind())
+        format!("{} `{}` {} ({}{country})", part_of(&merged, n), e.id(), e.name(), e.kind())
     };
+    if !found.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} across datasets (same name and country; give both the same id or a same_as to make them one, or leave them apart):",
+            diag::plural(found.len(), "likely duplicate")
+        );
+    }
     for &(a, b) in found.iter().take(LISTED) {
         let _ = writeln!(out, "  {}  ~  {}", describe(a), describe(b));
     }
@@ -60,8 +76,51 @@ pub(super) fn check_several(
         let _ = writeln!(out, "  ... and {} more", found.len() - LISTED);
     }
     let out = diag::visible_lines(&out).into_owned();
+    // Shared registration numbers and look-alikes are warnings; the joins are not.
     if deny_warnings {
         return Err(Termination::Problems(out));
     }
     emit(out.as_bytes())
+}
+
+/// Lists the records joined into entities by a rule other than a shared id (a shared id is
+/// counted), each with the entity it joined and why.
+fn joins(out: &mut String, merged: &Dataset) {
+    let shared = merged.joins.iter().filter(|j| j.rule == Rule::SharedId).count();
+    let mut declared: Vec<&Join> = merged.joins.iter().filter(|j| j.rule != Rule::SharedId).collect();
+    declared.sort_by_key(|j| (Rule::NAMES.iter().position(|n| *n == j.rule.name()), j.entity));
+    if shared > 0 {
+        let _ = writeln!(out, "{} joined by a shared id", diag::plural(shared, "record"));
+    }
+    if declared.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} joined by a declared identity (same_as) or a strong identifier:",
+        diag::plural(declared.len(), "record")
+    );
+    for j in declared.iter().take(LISTED) {
+        let e = merged.entity(j.entity);
+        let _ = writeln!(
+            out,
+            "  {} `{}` joined {} `{}` {} ({}): {}",
+            j.dataset,
+            j.id,
+            part_of(merged, j.entity),
+            e.id(),
+            e.name(),
+            e.kind(),
+            j.rule
+        );
+    }
+    if declared.len() > LISTED {
+        let _ = writeln!(out, "  ... and {} more", declared.len() - LISTED);
+    }
+}
+
+/// The name of the dataset entity `n` of a merged graph is kept from.
+fn part_of(merged: &Dataset, n: u32) -> &str {
+    let part = merged.parts.partition_point(|p| p.entities <= n);
+    merged.parts.get(part).map_or("", |p| p.name.as_str())
 }

@@ -1,22 +1,24 @@
-//! Several datasets in one graph (`--data A --data B`): [`merge`] appends each dataset's
-//! vocabulary, sources, entities and relations to the ones before it, and records where
-//! each dataset's records end ([`Part`]), so that every entity and relation knows its
-//! dataset.
+//! Several datasets in one graph (`--data A --data B`): [`merge`] makes one `Dataset` of
+//! them and records where each dataset's records end ([`Part`]), so that every entity and
+//! relation knows its dataset.
 //!
-//! Identity across datasets is declared, never guessed: an entity whose id an earlier
-//! dataset already has *is* that entity (an FtM stream names a curated entity by giving a
-//! record its id). The earlier record stays as it is; the later one adds its name and
-//! aliases as aliases, its evidence, and the country and attributes the earlier one lacks,
-//! and its relations attach to the earlier entity. Entities that only look alike (same
-//! normalised name and country) are not merged: [`likely_duplicates`] lists them for a
-//! person to confirm. Vocabularies merge by name: a kind or relation kind both declare is
-//! one, and a relation kind must mean the same in both (direction and role), else the merge
-//! is refused with both datasets named. Its allowed ends become those of both.
+//! Which records are one entity is [`super::identity`]'s answer (the same id, a `same_as`,
+//! a shared registration number, a referent); never a guess. Here the tables are assembled
+//! from it: the records each entity keeps are appended dataset by dataset, then every
+//! other record of the entity adds its name and aliases as aliases, its evidence, and the
+//! country, attributes and note the kept one lacks, and the relations of every dataset are
+//! renumbered onto the merged entities. Each join is kept ([`Dataset::joins`]) with its
+//! rule. Entities that only look alike (same normalised name and country) are not merged:
+//! [`likely_duplicates`] lists them for a person to confirm. Vocabularies merge by name: a
+//! kind or relation kind both declare is one, and a relation kind must mean the same in
+//! both (direction and role), else the merge is refused with both datasets named. Its
+//! allowed ends become those of both.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
+use super::identity::{self, Identity, Join, Unmade};
 use crate::model::RelDef;
 use crate::store::EntityMore;
 
@@ -29,19 +31,100 @@ pub struct Part {
     pub relations: u32,
 }
 
-/// The datasets as one. One dataset is returned as it is (with no parts).
-pub fn merge(mut sets: Vec<(String, Dataset)>) -> Result<Dataset, String> {
-    if sets.len() == 1 {
-        return Ok(sets.pop().expect("one set").1);
-    }
-    let mut out = Dataset::default();
-    for (name, data) in sets {
-        absorb(&mut out, name, data)?;
-    }
-    Ok(out)
+/// The datasets as one, with identity across them resolved ([`identity::resolve`]). One
+/// dataset with no `same_as` is returned as it is; one with `same_as` statements has them
+/// resolved (and keeps no parts).
+pub fn merge(sets: Vec<(String, Dataset)>) -> Result<Dataset, Unmade> {
+    merge_reporting(sets).map(|(data, _)| data)
 }
 
-/// Whether a dataset's parts cover its tables in order (what a snapshot read back must show).
+/// Records of one dataset that share a registration number and country, and so were not
+/// joined: (dataset, one id, the other id, the number).
+pub type Unjoined = (String, String, String, String);
+
+/// [`merge`], and the records it did not join although they share a registration number
+/// (for `kgq check` to say).
+pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec<Unjoined>), Unmade> {
+    if sets.len() == 1 && sets[0].1.same_as.is_empty() {
+        return Ok((sets.pop().expect("one set").1, Vec::new()));
+    }
+    let identity = identity::resolve(&sets)?;
+    let unjoined = identity
+        .unjoined
+        .iter()
+        .map(|(a, b, number)| {
+            let [(set, a), (_, b)] = [*a, *b].map(|g| identity::locate(&sets, g));
+            let (name, data) = &sets[set];
+            (name.clone(), data.entities.id(a).to_string(), data.entities.id(b).to_string(), number.clone())
+        })
+        .collect();
+    let mut out = Dataset::default();
+    let mut vocabularies = Vec::with_capacity(sets.len());
+    for (i, (name, data)) in sets.iter().enumerate() {
+        let earlier = sets[..i].iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+        vocabularies.push(vocabulary(&mut out, name, &earlier, data)?);
+    }
+    // The kept records, dataset by dataset, then what the others add to them.
+    let mut numbers = vec![u32::MAX; identity.kept.len()];
+    let mut ends = Vec::with_capacity(sets.len());
+    let mut g = 0usize;
+    for ((name, data), (kinds, _)) in sets.iter().zip(&vocabularies) {
+        for e in data.all_entities() {
+            if identity.kept[g] as usize == g {
+                let kind = kinds[usize::from(data.entities.kind(e.number()))];
+                let pushed = out.entities.push(e.id(), e.name(), kind, data.entities.more(e.number()).cloned());
+                numbers[g] =
+                    pushed.map_err(|_| Unmade::whole(format!("{name} does not fit: the entity table is full")))?;
+            }
+            g += 1;
+        }
+        ends.push(out.entities.len() as u32);
+    }
+    let mut amended: FxHashMap<u32, EntityMore> = FxHashMap::default();
+    let mut g = 0usize;
+    for (_, data) in &sets {
+        for n in 0..data.entities.len() as u32 {
+            let kept = identity.kept[g] as usize;
+            if kept != g {
+                let into = numbers[kept];
+                let more = amended.entry(into).or_insert_with(|| out.entities.more(into).cloned().unwrap_or_default());
+                add_record(more, out.entities.name(into), data.entities.name(n), data.entities.more(n));
+                numbers[g] = into;
+            }
+            g += 1;
+        }
+    }
+    let mut amended: Vec<(u32, EntityMore)> = amended.into_iter().collect();
+    amended.sort_unstable_by_key(|(n, _)| *n);
+    out.entities.amend(amended);
+    let mut offset = 0usize;
+    for (i, (name, data)) in sets.iter().enumerate() {
+        let rels = &vocabularies[i].1;
+        for e in 0..data.relations.len() as u32 {
+            let (a, b) = data.relations.ends(e);
+            let ends = (numbers[offset + a as usize], numbers[offset + b as usize]);
+            let rel = rels[usize::from(data.relations.rels()[e as usize])];
+            let more = data.relations.more(e).cloned();
+            out.relations
+                .push(ends, rel, data.relations.status(e), more)
+                .map_err(|_| Unmade::whole(format!("{name} does not fit: the relation table is full")))?;
+        }
+        // Joins a dataset brings (a merged snapshot's) move to the merged numbers.
+        out.joins.extend(data.joins.iter().map(|j| Join { entity: numbers[offset + j.entity as usize], ..j.clone() }));
+        offset += data.entities.len();
+        let part = Part { name: name.clone(), entities: ends[i], relations: out.relations.len() as u32 };
+        out.parts.push(part);
+    }
+    out.joins.extend(joins(&sets, &identity, &numbers));
+    out.joins.sort_by_key(|j| j.entity);
+    if sets.len() == 1 {
+        out.parts.clear();
+    }
+    Ok((out, unjoined))
+}
+
+/// Whether a dataset's parts cover its tables in order and its joins name its entities in
+/// order (what a snapshot read back must show).
 pub fn parts_are_sound(data: &Dataset) -> bool {
     let ends = |p: &Part| (p.entities, p.relations);
     let ordered = data.parts.windows(2).all(|w| ends(&w[0]).0 <= ends(&w[1]).0 && ends(&w[0]).1 <= ends(&w[1]).1);
@@ -49,12 +132,54 @@ pub fn parts_are_sound(data: &Dataset) -> bool {
         .parts
         .last()
         .is_none_or(|p| p.entities as usize == data.entities.len() && p.relations as usize == data.relations.len());
-    ordered && whole
+    // Joins name entities the tables have, in order (the graph finds an entity's by bisection).
+    let joins = data.joins.windows(2).all(|w| w[0].entity <= w[1].entity)
+        && data.joins.last().is_none_or(|j| (j.entity as usize) < data.entities.len());
+    ordered && whole && joins
 }
 
-/// Appends `data`, named `name`, to `out`.
-fn absorb(out: &mut Dataset, name: String, data: Dataset) -> Result<(), String> {
-    let earlier = |out: &Dataset| out.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+/// Each join of `identity` as the merged graph keeps it: every record its entity does not
+/// keep, named once, with the rule of the link that reached it from the kept record (the
+/// links of an entity form a tree, walked breadth first from the kept record).
+fn joins(sets: &[(String, Dataset)], identity: &Identity, numbers: &[u32]) -> Vec<Join> {
+    let mut touching: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (i, link) in identity.links.iter().enumerate() {
+        touching.entry(link.with).or_default().push(i);
+        touching.entry(link.joined).or_default().push(i);
+    }
+    let mut roots: Vec<u32> = touching.keys().map(|&g| identity.kept[g as usize]).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let mut out = Vec::with_capacity(identity.links.len());
+    let mut reached = FxHashSet::default();
+    for root in roots {
+        reached.insert(root);
+        let mut queue = std::collections::VecDeque::from([root]);
+        while let Some(at) = queue.pop_front() {
+            for &i in touching.get(&at).map_or(&[][..], Vec::as_slice) {
+                let link = &identity.links[i];
+                let next = if link.with == at { link.joined } else { link.with };
+                if reached.insert(next) {
+                    let (set, n) = identity::locate(sets, next);
+                    let (name, data) = &sets[set];
+                    let id = data.entities.id(n).to_string();
+                    out.push(Join {
+                        entity: numbers[next as usize],
+                        dataset: name.clone(),
+                        id,
+                        rule: link.rule.clone(),
+                    });
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Adds the vocabulary and sources of `data` (named `name`) to those of `out`; returns
+/// where each of its kinds and relation kinds is in `out`'s schema.
+fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> Result<(Vec<u16>, Vec<u16>), Unmade> {
     let kinds: Vec<u16> = data
         .schema
         .kinds
@@ -72,7 +197,10 @@ fn absorb(out: &mut Dataset, name: String, data: Dataset) -> Result<(), String> 
         let at = match out.schema.relations.iter().position(|o| o.name == r.name) {
             Some(at) => {
                 join_rel(&mut out.schema.relations[at], r)
-                    .map_err(|what| format!("relation kind `{}` {what}: {} and {name}", r.name, earlier(out)))?;
+                    .map_err(|what| Unmade {
+                        help: Some("give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)"),
+                        ..Unmade::whole(format!("relation kind `{}` {what}: {} and {name}", r.name, earlier))
+                    })?;
                 at
             }
             None => {
@@ -85,48 +213,16 @@ fn absorb(out: &mut Dataset, name: String, data: Dataset) -> Result<(), String> 
     for s in &data.sources {
         match out.sources.iter().find(|o| o.id == s.id) {
             Some(o) if (&o.title, &o.file) != (&s.title, &s.file) => {
-                return Err(format!(
+                return Err(Unmade::whole(format!(
                     "source `{}` is declared differently in {name} (\"{}\") and in {} (\"{}\")",
-                    s.id,
-                    s.title,
-                    earlier(out),
-                    o.title
-                ));
+                    s.id, s.title, earlier, o.title
+                )));
             }
             Some(_) => {}
             None => out.sources.push(s.clone()),
         }
     }
-    let mut numbers = Vec::with_capacity(data.entities.len());
-    let mut amended: FxHashMap<u32, EntityMore> = FxHashMap::default();
-    for e in data.all_entities() {
-        let n = e.number();
-        if let Some(same) = out.entities.find(e.id()) {
-            let more = amended.entry(same).or_insert_with(|| out.entities.more(same).cloned().unwrap_or_default());
-            let known = out.entities.name(same).to_string();
-            add_record(more, &known, e.name(), data.entities.more(n));
-            numbers.push(same);
-            continue;
-        }
-        let kind = kinds[usize::from(data.entities.kind(n))];
-        let pushed = out.entities.push(e.id(), e.name(), kind, data.entities.more(n).cloned());
-        numbers.push(pushed.map_err(|_| format!("{name} does not fit: the entity table is full"))?);
-    }
-    let mut amended: Vec<(u32, EntityMore)> = amended.into_iter().collect();
-    amended.sort_unstable_by_key(|(n, _)| *n);
-    out.entities.amend(amended);
-    for e in 0..data.relations.len() as u32 {
-        let (a, b) = data.relations.ends(e);
-        let ends = (numbers[a as usize], numbers[b as usize]);
-        let rel = rels[usize::from(data.relations.rels()[e as usize])];
-        let more = data.relations.more(e).cloned();
-        out.relations
-            .push(ends, rel, data.relations.status(e), more)
-            .map_err(|_| format!("{name} does not fit: the relation table is full"))?;
-    }
-    let (entities, relations) = (out.entities.len() as u32, out.relations.len() as u32);
-    out.parts.push(Part { name, entities, relations });
-    Ok(())
+    Ok((kinds, rels))
 }
 
 /// What a later record of an entity adds to the earlier one (`known` its name): its name
@@ -230,10 +326,19 @@ mod tests {
     use crate::data::{DataFiles, load};
 
     fn folder(entities: &str, relations: &str) -> Dataset {
+        with_header("id,kind,name,country", entities, relations)
+    }
+
+    /// A folder whose entities have a registration number besides.
+    fn registered(entities: &str, relations: &str) -> Dataset {
+        with_header("id,kind,name,country,attr.registration_number", entities, relations)
+    }
+
+    fn with_header(header: &str, entities: &str, relations: &str) -> Dataset {
         let files = DataFiles::from_files(
             "g",
             [
-                ("entities/e.csv".to_string(), format!("id,kind,name,country\n{entities}")),
+                ("entities/e.csv".to_string(), format!("{header}\n{entities}")),
                 ("relations/r.csv".to_string(), format!("from,rel,to\n{relations}")),
             ],
         );
@@ -269,7 +374,88 @@ mod tests {
         assert_eq!(likely_duplicates(&merged), [(0, 2)]);
         let mut c = folder("x,person,X,\ny,person,Y,\n", "x,knows,y\n");
         c.schema.relations[0].directed = !a.schema.relations[0].directed;
-        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err();
+        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err().to_string();
         assert!(err.starts_with("relation kind `knows` is directed in one dataset"), "{err}");
+    }
+
+    fn rules(data: &Dataset) -> Vec<(u32, &str, &str)> {
+        data.joins.iter().map(|j| (j.entity, j.id.as_str(), j.rule.name())).collect()
+    }
+
+    #[test]
+    fn a_same_as_joins_an_entity_of_another_dataset_and_the_first_end_is_kept() {
+        let a = folder("mid,company,Mid Corp,\nx,person,X,\n", "x,owns,mid\nmid,same_as,nk\n");
+        let b = folder("nk,company,NK Mid,\ny,person,Y,\n", "y,owns,nk\n");
+        for order in [[0, 1], [1, 0]] {
+            let sets = [("a", &a), ("b", &b)];
+            let merged = merge(order.iter().map(|&i| (sets[i].0.into(), sets[i].1.clone())).collect()).unwrap();
+            assert_eq!(merged.entities.len(), 3, "{order:?}");
+            assert_eq!(merged.entities.find("nk"), None, "the second end is joined into the first");
+            let mid = merged.entities.find("mid").unwrap();
+            assert_eq!(merged.entity(mid).aliases(), ["NK Mid"]);
+            assert_eq!(rules(&merged), [(mid, "nk", "same_as")]);
+            let owners: Vec<u32> = (0..2).map(|e| merged.relations.ends(e).1).collect();
+            assert_eq!(owners, [mid, mid], "both datasets' relations reach the kept entity");
+            assert!(merged.same_as.is_empty());
+        }
+    }
+
+    #[test]
+    fn look_alikes_joined_by_a_same_as_are_no_longer_listed() {
+        let a = folder("ann,person,Ann Lee,\n", "ann,same_as,ann-2\n");
+        let b = folder("ann-2,person,\"ANN  LEE.\",\n", "");
+        let merged = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.entities.len(), 1);
+        assert_eq!(likely_duplicates(&merged), []);
+    }
+
+    #[test]
+    fn the_first_end_is_kept_even_when_the_second_ends_id_is_shared() {
+        let a = folder("x,company,X,\n", "");
+        let b = folder("x,company,X2,\ny,company,Y,\n", "y,same_as,x\n");
+        let merged = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.entities.len(), 1);
+        assert_eq!(
+            (merged.entity(0).id(), merged.entity(0).aliases()),
+            ("y", &["X".to_string(), "X2".to_string()][..])
+        );
+        assert_eq!(rules(&merged), [(0, "x", "same_as"), (0, "x", "shared id")]);
+    }
+
+    #[test]
+    fn chains_and_cycles_of_same_as_make_one_entity() {
+        let a = folder("p,company,P,\nq,company,Q,\nr,company,R,\n", "p,same_as,q\nq,same_as,r\nr,same_as,p\n");
+        let merged = merge(vec![("a".into(), a)]).unwrap();
+        assert_eq!(merged.entities.len(), 1);
+        assert_eq!(merged.entity(0).id(), "p", "the earliest record not joined as a second end is kept");
+        assert!(merged.parts.is_empty(), "one dataset has no parts");
+        assert_eq!(rules(&merged), [(0, "q", "same_as"), (0, "r", "same_as")]);
+    }
+
+    #[test]
+    fn a_same_as_of_two_kinds_or_to_no_entity_is_refused_with_its_place() {
+        let a = folder("mid,company,Mid,\n", "mid,same_as,nk\n");
+        let b = folder("nk,person,NK,\n", "");
+        let err = merge(vec![("a".into(), a.clone()), ("b".into(), b)]).unwrap_err().to_string();
+        assert!(err.contains("relations/r.csv:2:1: `mid` same_as `nk` would make one entity of a company"), "{err}");
+        let c = folder("other,company,Other,\n", "");
+        let err = merge(vec![("a".into(), a), ("c".into(), c)]).unwrap_err().to_string();
+        assert!(err.contains("no dataset given has an entity `nk` (looked in a, c)"), "{err}");
+    }
+
+    #[test]
+    fn a_registration_number_joins_across_datasets_only() {
+        let a = registered("kp,country,KP,,\nhy,company,Hyoksin,kp,KP 7731-02\n", "");
+        let b = registered(
+            "kp,country,KP,,\nreg,company,HYOKSIN,kp,kp773102\nreg2,company,Other,kp,KP-7731/02\nru,country,RU,,\nelse,company,Else,ru,kp773102\n",
+            "",
+        );
+        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let hy = merged.entities.find("hy").unwrap();
+        assert_eq!(merged.entity(hy).aliases(), ["HYOKSIN"]);
+        assert!(merged.entities.find("reg2").is_some(), "a second record of one dataset is not joined");
+        assert!(merged.entities.find("else").is_some(), "another country is another number");
+        assert_eq!(rules(&merged), [(0, "kp", "shared id"), (hy, "reg", "registration number")]);
+        assert_eq!(unjoined, [("b".into(), "reg".into(), "reg2".into(), "KP-7731/02".into())]);
     }
 }

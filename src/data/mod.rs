@@ -16,6 +16,7 @@ mod check;
 mod evidence;
 mod files;
 pub mod ftm;
+pub mod identity;
 pub mod merge;
 mod open;
 pub(crate) mod parse;
@@ -28,7 +29,7 @@ mod warnings;
 pub use check::MAX_QUOTE_WORDS;
 pub use evidence::{normalise, read_document, straight_quote, verify_sources};
 pub use files::{DataFiles, MAX_FILE_BYTES, ReadError, Unread, read_regular};
-pub use open::{DataSource, OpenError, Step};
+pub use open::{DataSource, OpenError, Step, merge_sources};
 
 use crate::diag::Diagnostic;
 #[cfg(test)]
@@ -46,6 +47,11 @@ pub struct Dataset {
     /// The datasets merged into this one, in order, when there are several
     /// (`--data A --data B`, see [`merge`]); empty for one.
     pub parts: Vec<merge::Part>,
+    /// The folder's `same_as` statements, until datasets are merged ([`merge::merge`]
+    /// resolves them, since an end may be an entity of another dataset); empty after.
+    pub same_as: Vec<identity::SameAs>,
+    /// The records joined into entities by a merge, by entity (see [`identity`]).
+    pub joins: Vec<identity::Join>,
 }
 
 impl Dataset {

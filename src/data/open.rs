@@ -7,12 +7,15 @@
 //! check or rebuild graph-data. Without `--data` the source is the built-in graph, the
 //! shipped folder's files embedded in the binary ([`super::builtin`]). Failures say whether nothing could be read
 //! ([`OpenError::Unreadable`]) or the data has errors ([`OpenError::Invalid`]); the caller
-//! decides how to show them and what that means for its exit status.
+//! decides how to show them and what that means for its exit status. A folder's `same_as`
+//! statements are resolved once every dataset given is open ([`merge_sources`]), alone or
+//! with others, so an end may be an entity of another dataset; one no dataset has is an
+//! error at the end.
 
 use std::path::{Path, PathBuf};
 
 use super::files::{MAX_FILE_BYTES, has_extension, open_regular};
-use super::{DataFiles, Dataset, Unread, load, read_regular, snapshot};
+use super::{DataFiles, Dataset, Unread, load, merge, read_regular, snapshot};
 use crate::diag::{Diagnostic, Stream};
 
 /// The largest snapshot read: one of 10^7 entities and 5·10^7 relations is about 1 GiB.
@@ -123,27 +126,39 @@ impl DataSource {
     /// Reads and validates the source. `watch` hears when validation starts, with the size
     /// of the text read (a snapshot is decoded, not validated, and says nothing).
     pub fn open(&self, mut watch: impl FnMut(Step)) -> Result<Dataset, OpenError> {
-        self.open_watched(&mut watch)
+        let dataset = self.open_watched(&mut watch, true)?;
+        // Alone, a dataset's `same_as` statements are resolved among its own entities.
+        merge_sources(std::slice::from_ref(self), vec![(self.name(), dataset)]).map(|(data, _)| data)
     }
 
-    fn open_watched(&self, watch: &mut dyn FnMut(Step)) -> Result<Dataset, OpenError> {
+    /// Reads the source as one of several datasets: its `same_as` statements are left for
+    /// the merge to resolve ([`merge::merge`]), since an end may be an entity of another.
+    pub fn open_part(&self) -> Result<Dataset, OpenError> {
+        self.open_watched(&mut |_| {}, false)
+    }
+
+    /// The dataset, its `same_as` statements not yet resolved: when it is one of several
+    /// (not `alone`), an end may be an entity of another.
+    fn open_watched(&self, watch: &mut dyn FnMut(Step), alone: bool) -> Result<Dataset, OpenError> {
         if let DataSource::Snapshot(path) = self {
             return read_snapshot(path);
         }
         if let DataSource::Several(all) = self {
             let mut sets = Vec::with_capacity(all.len());
             for source in all {
-                sets.push((source.name(), source.open_watched(watch)?));
+                sets.push((source.name(), source.open_watched(watch, false)?));
             }
-            return super::merge::merge(sets).map_err(|message| OpenError::Unreadable {
-                message,
-                help: Some("give the relation kind one meaning in every dataset (an FtM stream's through its ftm-mapping.toml)"),
-            });
+            return merge_sources(all, sets).map(|(data, _)| data);
         }
         let files = self.files()?;
         watch(Step::Validating { bytes: files.map.files().map(|(_, f)| f.len() as usize).sum() });
         let loaded = load(&files);
         match loaded.dataset {
+            Some(dataset) if alone => {
+                // Opened alone, a same_as end the folder lacks is an error at the end.
+                let errors = unresolved(&dataset);
+                if errors.is_empty() { Ok(dataset) } else { Err(OpenError::Invalid { files: Box::new(files), errors }) }
+            }
             Some(dataset) => Ok(dataset),
             None => {
                 let errors = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
@@ -151,6 +166,45 @@ impl DataSource {
             }
         }
     }
+}
+
+/// The datasets of `sources` (`sets`, in the same order) merged ([`merge::merge_reporting`]),
+/// with the records it did not join; or why they cannot be: a `same_as` that cannot be
+/// made is shown at its end, in the files of the dataset that writes it (read again).
+pub fn merge_sources(
+    sources: &[DataSource],
+    sets: Vec<(String, Dataset)>,
+) -> Result<(Dataset, Vec<merge::Unjoined>), OpenError> {
+    merge::merge_reporting(sets).map_err(|unmade| {
+        if let Some((set, at)) = &unmade.at
+            && let Ok(files) = sources[*set].files()
+        {
+            let error = Diagnostic::error(unmade.message.clone()).at(at.clone(), "here");
+            let errors = vec![match unmade.help {
+                Some(help) => error.help(help),
+                None => error,
+            }];
+            return OpenError::Invalid { files: Box::new(files), errors };
+        }
+        // The message quotes ids and file names from the data.
+        let message = crate::diag::visible(&unmade.to_string()).into_owned();
+        OpenError::Unreadable { message, help: unmade.help.filter(|_| unmade.place.is_none()) }
+    })
+}
+
+/// An error at each `same_as` end that is not an entity of the dataset, opened alone.
+fn unresolved(data: &Dataset) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for s in &data.same_as {
+        for (id, at) in [&s.kept, &s.joined].into_iter().zip(&s.ends) {
+            if data.entities.find(id).is_none() {
+                let message = format!("`{id}` is not an entity of this dataset, and no other dataset is given");
+                let help = "give the dataset that has it with another --data, or correct the id";
+                errors.push(Diagnostic::error(message).at(at.clone(), "no entity has this id here").help(help));
+            }
+        }
+    }
+    errors
 }
 
 /// One bulk data file (`.csv`, `.jsonl`) of entities, a graph of its own, named by its own

@@ -20,8 +20,9 @@ const MAGIC: &[u8; 8] = b"KGQSNAP\0";
 /// 5: the hashes' fingerprint in the header; 6: the name index holds each name once, and
 /// the entities that share it are chained; 7: no indexes and no fingerprint, the indexes
 /// are built on reading; 8: relation kinds have a role; 9: evidence may be a record of an
-/// imported dataset, and a graph of several datasets records where each one's records end.)
-pub const VERSION: u32 = 9;
+/// imported dataset, and a graph of several datasets records where each one's records end;
+/// 10: a folder's `same_as` statements and the records a merge joined into entities.)
+pub const VERSION: u32 = 10;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Why a file could not be read as a snapshot.

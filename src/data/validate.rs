@@ -13,6 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bulk::{self, Table};
 use super::check::{self, Context, EntityRecord, Field, NameIndex, Refusal, RelationRecord, Role, is_slug};
+use super::identity::{SAME_AS, SameAs};
 use super::parse::{self, RawEntity, RawRelation, Record};
 use super::unchecked::Unchecked;
 use super::vocab::Vocab;
@@ -63,6 +64,7 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
         aliases: FxHashMap::default(),
         slug_names: 0,
         countries: Vec::new(),
+        same_as: Vec::new(),
         names: OnceCell::new(),
     };
     for &file in &files.entities {
@@ -75,9 +77,9 @@ pub fn validate(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
         loader.read(file, Table::Relations);
     }
     let all_read = loader.entity_files_complete && loader.relation_files_complete;
-    let Loader { mut diags, vocab, entities, relations, origins, unchecked, .. } = loader;
+    let Loader { mut diags, vocab, entities, relations, origins, unchecked, same_as, .. } = loader;
     diags.extend(unchecked.warnings(files));
-    let dataset = Dataset { schema: vocab.schema, sources, entities, relations, parts: Vec::new() };
+    let dataset = Dataset { schema: vocab.schema, sources, entities, relations, same_as, ..Dataset::default() };
     // An entity looks isolated, or a source uncited, when the file holding its relations
     // or citations could not be read whole: no such warnings until it can.
     if all_read {
@@ -118,6 +120,8 @@ struct Loader<'f> {
     slug_names: usize,
     /// `country` references, checked once every entity is known.
     countries: Vec<Country>,
+    /// The `same_as` statements accepted, for the merge to resolve.
+    same_as: Vec<SameAs>,
     /// Ids, names and aliases for suggestions, built only when a reference is unknown.
     names: OnceCell<NameIndex>,
 }
@@ -242,6 +246,9 @@ impl Loader<'_> {
     /// Checks a relation whose ends' ids find `found`; adds it when accepted, or reports why not.
     fn check_relation(&mut self, r: &RelationRecord, found: [Option<u32>; 2]) {
         self.learn_sources(r.at.file, r.extra.as_ref());
+        if r.rel.text == SAME_AS {
+            return self.same_as(r, found);
+        }
         let checked = check::relation(r, found, &mut self.vocab, &self.entities, &self.source_ids);
         if !self.schema_complete && self.vocab.known_rel(r.rel.text).is_some_and(|k| k >= self.declared_vocab[1]) {
             self.unchecked.vocabulary.add(r.rel.text, Location::new(r.at.file, r.rel.span.clone()));
@@ -254,6 +261,44 @@ impl Loader<'_> {
             }
             Err(refusals) => self.report(&r.at, refusals),
         }
+    }
+
+    /// Checks a `same_as` statement and keeps it for the merge to resolve. An end this
+    /// folder lacks is a warning here (it may be an entity of a dataset given with it);
+    /// ends of different kinds that are both here are an error.
+    fn same_as(&mut self, r: &RelationRecord, found: [Option<u32>; 2]) {
+        let evidence = match check::same_as(r, &self.source_ids) {
+            Ok(evidence) => evidence,
+            Err(refusals) => return self.report(&r.at, refusals),
+        };
+        let at = |field: &Field| Location::new(r.at.file, field.span.clone());
+        if let [Some(a), Some(b)] = found
+            && self.entities.kind(a) != self.entities.kind(b)
+        {
+            let kind = |n: u32| self.vocab.schema.kinds[usize::from(self.entities.kind(n))].name.clone();
+            let message = format!("a same_as joins {} `{}` with {} `{}`", kind(a), r.from.text, kind(b), r.to.text);
+            let help = "same_as joins records of one entity, which has one kind: correct the kind or the id";
+            self.diags.push(Diagnostic::error(message).at(at(&r.to), "of another kind").help(help));
+            return;
+        }
+        for (field, found) in [(&r.from, found[0]), (&r.to, found[1])] {
+            if found.is_none() && self.entity_files_complete && !self.refused.contains(field.text) {
+                let message = format!(
+                    "`{}` is not an entity of this folder: this same_as joins only when a dataset that has it is given too",
+                    field.text
+                );
+                let help = "give that dataset with another --data (`kgq --data FOLDER --data OTHER check`); \
+                    opened alone, this folder is refused";
+                self.diags.push(Diagnostic::warning(message).at(at(field), "not in this folder").help(help));
+            }
+        }
+        self.same_as.push(SameAs {
+            kept: r.from.text.to_string(),
+            joined: r.to.text.to_string(),
+            place: self.files.map.describe(&r.at),
+            evidence,
+            ends: [at(&r.from), at(&r.to)],
+        });
     }
 
     /// Checks an entity's `country`: a declared entity of the kind `country`.

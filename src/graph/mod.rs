@@ -22,6 +22,7 @@ pub use visit::Visited;
 use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
+use crate::data::identity::Join;
 use crate::data::merge::Part;
 use crate::model::{Schema, Source};
 use crate::store::{Entities, EntityView, RelationView, Relations};
@@ -47,6 +48,8 @@ pub struct KnowledgeGraph {
     topology: Topology,
     /// The datasets of a graph of several, in order (see `data::merge`); empty for one.
     parts: Vec<Part>,
+    /// The records joined into entities across datasets, by entity (see `data::identity`).
+    joins: Vec<Join>,
     /// Names and aliases indexed for "did you mean", built when first needed.
     suggestions: std::sync::OnceLock<resolve::Labels>,
 }
@@ -54,7 +57,7 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Builds the graph. The dataset must be validated: its tables agree with its schema.
     pub fn build(data: Dataset) -> KnowledgeGraph {
-        let Dataset { schema, sources, entities, mut relations, parts } = data;
+        let Dataset { schema, sources, entities, mut relations, parts, joins, .. } = data;
         let ends = relations.take_ends();
         let edge_rel = relations.take_rels();
         let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
@@ -86,6 +89,7 @@ impl KnowledgeGraph {
             rel_counts,
             topology,
             parts,
+            joins,
             suggestions: std::sync::OnceLock::new(),
         }
     }
@@ -94,6 +98,19 @@ impl KnowledgeGraph {
     /// it is one.
     pub fn datasets(&self) -> &[Part] {
         &self.parts
+    }
+
+    /// The records joined into `node` from other datasets (or by `same_as`), and why.
+    pub fn joins_of(&self, node: EntityRef) -> &[Join] {
+        let n = node.number();
+        let start = self.joins.partition_point(|j| j.entity < n);
+        let end = start + self.joins[start..].partition_point(|j| j.entity == n);
+        &self.joins[start..end]
+    }
+
+    /// Every record joined into an entity, by entity.
+    pub fn joins(&self) -> &[Join] {
+        &self.joins
     }
 
     /// The dataset an entity comes from, in a graph of several.

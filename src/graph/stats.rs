@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::KnowledgeGraph;
+use crate::data::identity::Rule;
 use crate::model::Evidence;
 
 #[derive(Debug, Serialize)]
@@ -21,6 +22,10 @@ pub struct Stats {
     /// empty (and not written) for one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datasets: Vec<(String, usize, usize)>,
+    /// (rule, records) joined into entities by each rule of `data::identity`; empty (and
+    /// not written) when none was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub joins: Vec<(String, usize)>,
 }
 
 /// How much of the graph one source document supports.
@@ -96,7 +101,14 @@ impl KnowledgeGraph {
             relations_by_rel,
             sources,
             datasets: self.dataset_counts(),
+            joins: self.join_counts(),
         }
+    }
+
+    /// How many records each identity rule joined into entities, the rules in their order.
+    fn join_counts(&self) -> Vec<(String, usize)> {
+        let counts = Rule::NAMES.map(|name| self.joins().iter().filter(|j| j.rule.name() == name).count());
+        Rule::NAMES.iter().zip(counts).filter(|(_, n)| *n > 0).map(|(name, n)| (name.to_string(), n)).collect()
     }
 
     /// What each dataset of a graph of several added: entities, relations.

@@ -60,7 +60,7 @@ pub enum Shape {
 }
 
 /// What `show` says about the entity itself: its facts in order, each a label and a value
-/// (`kind`, `dataset` in a graph of several, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
+/// (`kind`, `dataset` in a graph of several, `joined` records, `aliases`, `country`, each attribute, `note`, `evidence`), the empty ones left
 /// out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -81,6 +81,12 @@ impl Card {
         // In a graph of several datasets, the one the entity comes from (the first that has it).
         if let Some(dataset) = kg.dataset_of(n) {
             facts.push(("dataset".into(), Value::Text(dataset.to_string())));
+        }
+        // The records joined into it, and why (see `data::identity`).
+        let joins = kg.joins_of(n);
+        if !joins.is_empty() {
+            let said = joins.iter().map(|j| Value::Text(format!("{} `{}` ({})", j.dataset, j.id, j.rule))).collect();
+            facts.push(("joined".into(), Value::List(said)));
         }
         if !e.aliases().is_empty() {
             facts.push(("aliases".into(), Value::List(e.aliases().iter().map(|a| Value::Text(a.clone())).collect())));

@@ -11,12 +11,19 @@ pub fn text(stats: &Stats) -> String {
     let _ = writeln!(out, "{} entities, {} relations\n", stats.entities, stats.relations);
     if !stats.datasets.is_empty() {
         let width = stats.datasets.iter().map(|(name, ..)| name.width()).max().unwrap_or(0);
-        let _ = writeln!(out, "by dataset (what each added; an entity another already had counts for the first)");
+        let _ = writeln!(
+            out,
+            "by dataset (what each added; an entity joined from several records counts for the dataset of the one it keeps)"
+        );
         let _ = writeln!(out, "  {}  {:>8} {:>9}", super::table::pad("dataset", width), "entities", "relations");
         for (name, e, r) in &stats.datasets {
             let _ = writeln!(out, "  {}  {e:>8} {r:>9}", super::table::pad(name, width));
         }
         out.push('\n');
+    }
+    if !stats.joins.is_empty() {
+        let by: Vec<String> = stats.joins.iter().map(|(rule, n)| format!("{n} by {rule}")).collect();
+        let _ = writeln!(out, "records joined into entities: {} (`kgq check` lists them)\n", by.join(", "));
     }
     section(&mut out, "entities by kind", &stats.entities_by_kind);
     section(&mut out, "relations by kind", &stats.relations_by_rel);

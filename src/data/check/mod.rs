@@ -22,7 +22,7 @@ use toml::Spanned;
 
 pub use entity::{EntityRecord, entity};
 pub use parts::MAX_QUOTE_WORDS;
-pub use relation::{RelationRecord, relation};
+pub use relation::{RelationRecord, relation, same_as};
 pub use report::{Context, NameIndex};
 pub use schema::{schema, sources};
 
@@ -115,6 +115,8 @@ pub enum Refusal<'a> {
     NotALine { line: i64, span: Range<usize> },
     /// An attribute whose value is not a plain value.
     BadAttr { key: &'a str, why: &'static str, span: Range<usize> },
+    /// A `same_as` statement with something it cannot have (`why`), and what to do.
+    SameAs { field: Field<'a>, why: &'static str, help: &'static str },
 }
 
 /// Refusals, in the order their diagnostics are written.

@@ -6,7 +6,7 @@ use super::{Extra, Field, Refusal, Refusals, Role, Vocabulary, reference};
 use crate::data::parse::{RawRelation, Record};
 use crate::data::vocab::Vocab;
 use crate::diag::Location;
-use crate::model::Status;
+use crate::model::{Evidence, Status};
 use crate::store::{Entities, RelationMore};
 
 /// A relation as its check reads it, borrowed from a raw record or a plain CSV row.
@@ -119,4 +119,28 @@ pub fn relation<'a>(
         return Err(refusals);
     };
     Ok(Relation { ends, rel, status, more })
+}
+
+/// Checks a `same_as` statement (see `data::identity`): two different ids, no status or
+/// dates (it says what is one entity, not what happened), and evidence as any relation
+/// needs. Its ends are not looked up: one may be an entity of another dataset, which the
+/// loader says.
+pub fn same_as<'a>(r: &RelationRecord<'a>, sources: &[String]) -> Result<Vec<Evidence>, Refusals<'a>> {
+    let mut refusals = Vec::new();
+    if r.from.text == r.to.text {
+        let help = "name two records of one entity, the kept one first";
+        refusals.push(Refusal::SameAs { field: r.to.clone(), why: "joins an entity with itself", help });
+    }
+    for field in [&r.status, &r.since, &r.until, &r.date].into_iter().flatten() {
+        let help = "remove it: a same_as says two records are one entity, which has no status or period";
+        refusals.push(Refusal::SameAs { field: field.clone(), why: "has no status or dates", help });
+    }
+    let evidence = match &r.extra {
+        None => Some(Vec::new()),
+        Some(extra) => parts(r.at.file, extra, "same_as", sources, &mut refusals).map(|p| p.evidence),
+    };
+    match evidence {
+        Some(evidence) if refusals.is_empty() => Ok(evidence),
+        _ => Err(refusals),
+    }
 }

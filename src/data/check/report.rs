@@ -110,6 +110,9 @@ impl Refusal<'_> {
             Refusal::BadAttr { key, why, span } => Diagnostic::error(format!("attribute `{key}` {why}"))
                 .at(Location::new(file, span), "in these attributes")
                 .help("use a number, a string, a boolean or a list of them"),
+            Refusal::SameAs { field, why, help } => {
+                error(file, field.span, format!("a same_as {why}"), "here", help.into())
+            }
         }
     }
 }

@@ -74,6 +74,12 @@ pub fn schema(diags: &mut Vec<Diagnostic>, files: &DataFiles, file: FileId) -> D
             complete = false;
             continue;
         }
+        if r.name.get_ref() == crate::data::identity::SAME_AS {
+            let msg = "relation kind `same_as` is built in: it says two records are one entity".to_string();
+            let help = "remove this declaration (a same_as needs none), or give your relation kind another name";
+            diags.push(error(file, r.name.span(), msg, "reserved", help.into()));
+            continue;
+        }
         if !seen.insert(r.name.get_ref().clone()) {
             let msg = format!("relation `{}` is declared twice", r.name.get_ref());
             diags.push(error(

@@ -388,6 +388,9 @@ impl Import {
                 push_attr(&mut attrs, "countries", id);
             }
         }
+        for referent in &at.line.referents {
+            push_attr(&mut attrs, "referents", referent.to_string());
+        }
         attrs.shrink_to_fit();
         let used = [&record::NAMES[..], &record::COUNTRIES, &record::KEPT, &record::NOTES, &["full"]];
         self.count_unread(at, &used);

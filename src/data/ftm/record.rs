@@ -21,6 +21,10 @@ pub struct Line<'a> {
     pub properties: Props<'a>,
     #[serde(default, borrow)]
     pub datasets: Vec<Cow<'a, str>>,
+    /// The ids OpenSanctions merged into this entity: ids of the same entity, which the
+    /// import keeps as the attribute `referents` (see `data::identity`).
+    #[serde(default, borrow)]
+    pub referents: Vec<Cow<'a, str>>,
 }
 
 /// The properties of an entity, in the order written.
