@@ -68,11 +68,14 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
     let mut numbers = vec![u32::MAX; identity.kept.len()];
     let mut ends = Vec::with_capacity(sets.len());
     let mut g = 0usize;
-    for ((name, data), (kinds, _)) in sets.iter().zip(&vocabularies) {
-        for e in data.all_entities() {
+    // The parts beyond id, kind and name are moved, not copied: a merge of a large dataset
+    // never holds it twice.
+    for ((name, data), (kinds, _)) in sets.iter_mut().zip(&vocabularies) {
+        for n in 0..data.entities.len() as u32 {
             if identity.kept[g] as usize == g {
-                let kind = kinds[usize::from(data.entities.kind(e.number()))];
-                let pushed = out.entities.push(e.id(), e.name(), kind, data.entities.more(e.number()).cloned());
+                let kind = kinds[usize::from(data.entities.kind(n))];
+                let more = data.entities.take_more(n);
+                let pushed = out.entities.push(data.entities.id(n), data.entities.name(n), kind, more);
                 numbers[g] =
                     pushed.map_err(|_| Unmade::whole(format!("{name} does not fit: the entity table is full")))?;
             }
@@ -82,33 +85,36 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
     }
     let mut amended: FxHashMap<u32, EntityMore> = FxHashMap::default();
     let mut g = 0usize;
-    for (_, data) in &sets {
+    for (_, data) in &mut sets {
         for n in 0..data.entities.len() as u32 {
             let kept = identity.kept[g] as usize;
             if kept != g {
                 let into = numbers[kept];
                 let more = amended.entry(into).or_insert_with(|| out.entities.more(into).cloned().unwrap_or_default());
-                add_record(more, out.entities.name(into), data.entities.name(n), data.entities.more(n));
+                let later = data.entities.take_more(n);
+                add_record(more, out.entities.name(into), data.entities.name(n), later);
                 numbers[g] = into;
             }
             g += 1;
         }
+        data.entities.drop_more();
     }
     let mut amended: Vec<(u32, EntityMore)> = amended.into_iter().collect();
     amended.sort_unstable_by_key(|(n, _)| *n);
     out.entities.amend(amended);
     let mut offset = 0usize;
-    for (i, (name, data)) in sets.iter().enumerate() {
+    for (i, (name, data)) in sets.iter_mut().enumerate() {
         let rels = &vocabularies[i].1;
         for e in 0..data.relations.len() as u32 {
             let (a, b) = data.relations.ends(e);
             let ends = (numbers[offset + a as usize], numbers[offset + b as usize]);
             let rel = rels[usize::from(data.relations.rels()[e as usize])];
-            let more = data.relations.more(e).cloned();
+            let more = data.relations.take_more(e);
             out.relations
                 .push(ends, rel, data.relations.status(e), more)
                 .map_err(|_| Unmade::whole(format!("{name} does not fit: the relation table is full")))?;
         }
+        data.relations.drop_more();
         // Joins a dataset brings (a merged snapshot's) move to the merged numbers.
         out.joins.extend(data.joins.iter().map(|j| Join { entity: numbers[offset + j.entity as usize], ..j.clone() }));
         offset += data.entities.len();
@@ -227,7 +233,7 @@ fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> R
 
 /// What a later record of an entity adds to the earlier one (`known` its name): its name
 /// and aliases as aliases, its evidence, and the country and attributes the earlier lacks.
-fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<&EntityMore>) {
+fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<EntityMore>) {
     let mut alias = |label: &str| {
         if label != known && !more.aliases.iter().any(|a| a == label) {
             more.aliases.push(label.to_string());
@@ -236,13 +242,13 @@ fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<&Ent
     alias(name);
     let Some(later) = later else { return };
     later.aliases.iter().for_each(|a| alias(a));
-    more.evidence.extend(later.evidence.iter().cloned());
+    more.evidence.extend(later.evidence);
     if more.country.is_none() {
-        more.country.clone_from(&later.country);
+        more.country = later.country;
     }
     more.attrs.add_missing(&later.attrs);
     if more.note.is_none() {
-        more.note.clone_from(&later.note);
+        more.note = later.note;
     }
 }
 

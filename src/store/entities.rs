@@ -96,6 +96,17 @@ impl Entities {
         self.index.reserve(more, &self.ids, &self.names);
     }
 
+    /// Takes the parts of entity `n` beyond its id, kind and name, leaving none (for a merge
+    /// that moves them into another table rather than copying them).
+    pub fn take_more(&mut self, n: u32) -> Option<EntityMore> {
+        self.more.take(n)
+    }
+
+    /// Drops the side table of every entity (for a merge, once it has taken what it needs).
+    pub fn drop_more(&mut self) {
+        self.more = Sparse::default();
+    }
+
     /// Gives back the room of the side table that no entity uses (when no more will come).
     pub fn shrink_to_fit(&mut self) {
         self.more.shrink_to_fit();

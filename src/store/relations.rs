@@ -57,6 +57,17 @@ impl Relations {
         self.status.is_empty()
     }
 
+    /// Takes the parts of relation `e` beyond its ends, kind and status, leaving none (for a
+    /// merge that moves them into another table rather than copying them).
+    pub fn take_more(&mut self, e: u32) -> Option<RelationMore> {
+        self.more.take(e)
+    }
+
+    /// Drops the side table of every relation (for a merge, once it has taken what it needs).
+    pub fn drop_more(&mut self) {
+        self.more = Sparse::default();
+    }
+
     /// Gives back the room of the side table that no relation uses (when no more will come).
     pub fn shrink_to_fit(&mut self) {
         self.more.shrink_to_fit();

@@ -111,6 +111,14 @@ impl<T> Sparse<T> {
         self.values.push(value);
     }
 
+    /// Takes the value of `key`, leaving its default (which holds nothing) in its place.
+    pub(super) fn take(&mut self, key: u32) -> Option<T>
+    where
+        T: Default,
+    {
+        self.keys.binary_search(&key).ok().map(|i| std::mem::take(&mut self.values[i]))
+    }
+
     /// Gives back the room no value uses.
     pub(super) fn shrink_to_fit(&mut self) {
         self.keys.shrink_to_fit();
