@@ -183,3 +183,39 @@ fn streamed_exports_are_the_bytes_the_whole_rendering_wrote() {
     }
     insta::assert_snapshot!(report);
 }
+
+/// Found streaming the exports: a whole graph is written as it is made, so a failing disk
+/// is met half way; the error still names the file, and a closed pipe is still no error.
+#[test]
+fn a_streamed_export_to_a_full_disk_fails_naming_it() {
+    if !Path::new("/dev/full").exists() {
+        return eprintln!("SKIPPED: a streamed export to a full disk: this system has no /dev/full");
+    }
+    for format in ["graphml", "ftm"] {
+        let out = kgq(&["export", "--format", format, "-o", "/dev/full"], &root());
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let err = stderr(&out);
+        assert!(err.starts_with("kgq: cannot write /dev/full: No space left on device"), "{format}: {err}");
+    }
+}
+
+#[test]
+fn a_streamed_export_into_a_pipe_closed_early_is_not_an_error() {
+    use std::io::Read as _;
+    for format in ["graphml", "ftm"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kgq"))
+            .args(["export", "--format", format])
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The shipped graph's export is many times a pipe's buffer: the writer meets the
+        // closed end while it is still writing.
+        let mut head = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{format}");
+    }
+}
