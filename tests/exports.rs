@@ -1,6 +1,8 @@
 //! Where `-o` writes, through the real binary: regular files are replaced atomically and
 //! keep their permissions, links are followed, devices and pipes stay what they are, and
-//! every error names the path the user gave.
+//! every error names the path the user gave. The exports for other tools, written as they
+//! are made, are held to the bytes the renderer wrote when it built them whole, and meet a
+//! full disk or a closed pipe half way as a whole write would.
 
 #![cfg(unix)]
 
