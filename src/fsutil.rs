@@ -12,43 +12,73 @@
 //!   through, never replaced by a regular file; so is standard output, named `-` or by a
 //!   path that is the same file (`/dev/stdout`), which keeps its position and append mode.
 //!
+//! Output made as it is written ([`write_atomic_with`]: an export of a large graph) goes
+//! the same ways through a buffer, so it is never held whole: the temporary file takes it
+//! as it comes and is renamed only once all of it is written and synced; a failure half
+//! way, in the writing or in what is being written, removes the temporary file and leaves
+//! the old file as it was.
+//!
 //! Errors name the path the user gave, never the temporary file.
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// More links than this in a chain is a loop (Linux stops at 40 too).
 const MAX_LINKS: usize = 40;
 
+/// The buffer between a writer of many small pieces and the file or stream: large enough
+/// that writing costs few system calls, small beside any output worth streaming.
+const BUFFER: usize = 256 << 10;
+
 /// Writes `bytes` to `path`: atomically for files, straight through for devices, pipes and
 /// standard output (`-`). The error's text is the reason only; callers name `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_to(path, bytes).map_err(reason_only)
+    write_atomic_with(path, |out| out.write_all(bytes))
 }
 
-fn write_to(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes what `write` writes to `path`, as [`write_atomic`] writes bytes, without holding
+/// it: `write` gets a buffered writer to the temporary file (or the stream) and its first
+/// error stops everything. An error `write` returns is the write's error: for a file, the
+/// temporary file is removed and the target left untouched; a reader that went away
+/// (`| head`) is not an error, and `write` sees it as its writer failing, so it stops.
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    write_to(path, write).map_err(reason_only)
+}
+
+fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     if path.as_os_str() == "-" {
-        return write_stream(&mut io::stdout().lock(), bytes);
+        return write_stream(&mut io::stdout().lock(), write);
     }
     match std::fs::metadata(path) {
-        Ok(meta) if is_stream(&meta, &io::stdout()) => write_stream(&mut io::stdout().lock(), bytes),
-        Ok(meta) if is_stream(&meta, &io::stderr()) => write_stream(&mut io::stderr().lock(), bytes),
+        Ok(meta) if is_stream(&meta, &io::stdout()) => write_stream(&mut io::stdout().lock(), write),
+        Ok(meta) if is_stream(&meta, &io::stderr()) => write_stream(&mut io::stderr().lock(), write),
         Ok(meta) if meta.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a folder")),
         // A device, pipe or socket: opened as it is, without creating or truncating.
-        Ok(meta) if !meta.is_file() => write_stream(&mut OpenOptions::new().write(true).open(path)?, bytes),
-        Ok(meta) => replace(&resolve_links(path)?, bytes, Some(&meta)),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => replace(&resolve_links(path)?, bytes, None),
+        Ok(meta) if !meta.is_file() => write_stream(&mut OpenOptions::new().write(true).open(path)?, write),
+        Ok(meta) => replace(&resolve_links(path)?, write, Some(&meta)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => replace(&resolve_links(path)?, write, None),
         Err(err) => Err(err),
     }
 }
 
 /// Writes to an open stream; a reader that went away (`| head`) is not an error.
-fn write_stream(out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+fn write_stream(out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    match buffered(out, write) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// Runs `write` on a buffer in front of `out`, then empties the buffer into it. After an
+/// error nothing more is written (the buffer is dropped, not flushed).
+fn buffered(out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut buf = BufWriter::with_capacity(BUFFER, out);
+    let written = write(&mut buf).and_then(|()| buf.flush());
+    // Dropping a BufWriter flushes it; after a failure that would write more of a broken
+    // output, so what it holds is let go instead.
+    let _ = buf.into_parts();
+    written
 }
 
 /// Whether `meta` is the very file the process's standard stream is (`/dev/stdout`,
@@ -90,7 +120,11 @@ fn folder_of(path: &Path) -> &Path {
 }
 
 /// Replaces the regular file at `path` (or creates it) through a temporary file beside it.
-fn replace(path: &Path, bytes: &[u8], existing: Option<&Metadata>) -> io::Result<()> {
+fn replace(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    existing: Option<&Metadata>,
+) -> io::Result<()> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".kgq-").suffix(".tmp");
     // A temporary file is private (0600) by default, but a new file is ordinary output (a
@@ -106,7 +140,8 @@ fn replace(path: &Path, bytes: &[u8], existing: Option<&Metadata>) -> io::Result
     if let Some(meta) = existing {
         keep_mode_and_owner(tmp.as_file(), meta)?;
     }
-    tmp.write_all(bytes)?;
+    // On any error the temporary file is dropped, which removes it.
+    buffered(tmp.as_file_mut(), write)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -224,6 +259,46 @@ mod tests {
         write_atomic(Path::new("/dev/null"), b"gone").expect("/dev/null takes anything");
         let meta = std::fs::metadata("/dev/null").expect("exists");
         assert!(meta.file_type().is_char_device());
+    }
+
+    /// More than the buffer holds is written before the failure, so the temporary file
+    /// really held part of the output when it was removed.
+    #[test]
+    fn a_failure_half_way_leaves_the_old_file_and_nothing_beside_it() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("export.graphml");
+        std::fs::write(&file, "old").expect("write");
+        let err = write_atomic_with(&file, |out| {
+            out.write_all(&vec![b'x'; 3 * BUFFER])?;
+            Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on device"))
+        })
+        .expect_err("the failure is the write's");
+        assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(std::fs::read(&file).expect("read"), b"old");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
+        assert_eq!(names, ["export.graphml"], "the temporary file is gone");
+        let new = dir.path().join("new.graphml");
+        write_atomic_with(&new, |out| out.write_all(b"part").and(Err(io::Error::other("the writer failed"))))
+            .expect_err("fails");
+        assert!(!new.exists(), "a new file is not made by a failed write");
+    }
+
+    #[test]
+    fn a_stream_is_written_in_pieces_and_its_errors_come_back() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("pieces.txt");
+        write_atomic_with(&file, |out| (0..100_000).try_for_each(|i| writeln!(out, "{i}"))).expect("write");
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert_eq!((text.lines().count(), text.lines().last()), (100_000, Some("99999")));
+        // A full device: the error is the device's, past the first buffer or at the end.
+        if Path::new("/dev/full").exists() {
+            let err = write_atomic_with(Path::new("/dev/full"), |out| out.write_all(&vec![b'x'; 3 * BUFFER]))
+                .expect_err("/dev/full is full");
+            assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+            let err = write_atomic(Path::new("/dev/full"), b"x").expect_err("even for one byte");
+            assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+        }
     }
 
     #[test]

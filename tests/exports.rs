@@ -1,6 +1,8 @@
 //! Where `-o` writes, through the real binary: regular files are replaced atomically and
 //! keep their permissions, links are followed, devices and pipes stay what they are, and
-//! every error names the path the user gave.
+//! every error names the path the user gave. The exports for other tools, written as they
+//! are made, are held to the bytes the renderer wrote when it built them whole, and meet a
+//! full disk or a closed pipe half way as a whole write would.
 
 #![cfg(unix)]
 
@@ -135,4 +137,87 @@ fn a_snapshot_to_standard_output_is_followed_by_nothing_there() {
     std::fs::write(&snap, &out.stdout).unwrap();
     let count = kgq(&["--data", snap.to_str().unwrap(), "query", "count *"], &root());
     assert_eq!(count.status.code(), Some(0), "the snapshot on standard output loads: {}", stderr(&count));
+}
+
+/// Each file an export writes, as `name: bytes, crc32`: the export of `args` to standard
+/// output, to a file, or (neo4j) to a folder, which must agree byte for byte.
+fn export_digests(data: Option<&Path>, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all: Vec<&str> = Vec::new();
+    if let Some(data) = data {
+        all.extend(["--data", data.to_str().unwrap()]);
+    }
+    all.push("export");
+    all.extend(args);
+    let digest =
+        |name: &str, bytes: &[u8]| format!("{name}: {} bytes, crc32 {:08x}\n", bytes.len(), crc32fast::hash(bytes));
+    let target = dir.path().join("out");
+    let to_file = kgq(&[&all[..], &["-o", target.to_str().unwrap()]].concat(), &root());
+    assert_eq!(to_file.status.code(), Some(0), "{all:?}: {}", stderr(&to_file));
+    if target.is_dir() {
+        let mut names: Vec<String> =
+            std::fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        return names.iter().map(|name| digest(name, &std::fs::read(target.join(name)).unwrap())).collect();
+    }
+    let to_stdout = kgq(&all, &root());
+    assert_eq!(to_stdout.status.code(), Some(0), "{all:?}: {}", stderr(&to_stdout));
+    let written = std::fs::read(&target).unwrap();
+    assert!(written == to_stdout.stdout, "{all:?}: the file and standard output get the same bytes");
+    digest("-", &written)
+}
+
+/// The exports were rendered whole in memory before they were streamed: this snapshot,
+/// taken from that renderer, holds the streamed ones to the same bytes, for the shipped
+/// graph, an answer and hostile data. (A change to graph-data changes the shipped
+/// graph's lines; the answer's and the fixture's stay.)
+#[test]
+fn streamed_exports_are_the_bytes_the_whole_rendering_wrote() {
+    let hostile = fixture("hostile");
+    let mut report = String::new();
+    let cases = [(None, "shipped graph", "show \"Poland\""), (Some(hostile.as_path()), "hostile fixture", "show home")];
+    for (data, name, statement) in cases {
+        for format in ["graphml", "ftm", "neo4j"] {
+            report.push_str(&format!("## {name}, {format}\n{}", export_digests(data, &["--format", format])));
+            let answer = export_digests(data, &["--format", format, "--query", statement]);
+            report.push_str(&format!("## {name}, {format}, {statement}\n{answer}"));
+        }
+    }
+    insta::assert_snapshot!(report);
+}
+
+/// Found streaming the exports: a whole graph is written as it is made, so a failing disk
+/// is met half way; the error still names the file, and a closed pipe is still no error.
+#[test]
+fn a_streamed_export_to_a_full_disk_fails_naming_it() {
+    if !Path::new("/dev/full").exists() {
+        return eprintln!("SKIPPED: a streamed export to a full disk: this system has no /dev/full");
+    }
+    for format in ["graphml", "ftm"] {
+        let out = kgq(&["export", "--format", format, "-o", "/dev/full"], &root());
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let err = stderr(&out);
+        assert!(err.starts_with("kgq: cannot write /dev/full: No space left on device"), "{format}: {err}");
+    }
+}
+
+#[test]
+fn a_streamed_export_into_a_pipe_closed_early_is_not_an_error() {
+    use std::io::Read as _;
+    for format in ["graphml", "ftm"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kgq"))
+            .args(["export", "--format", format])
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The shipped graph's export is many times a pipe's buffer: the writer meets the
+        // closed end while it is still writing.
+        let mut head = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{format}");
+    }
 }

@@ -2,6 +2,10 @@
 //! terminal (`--width`, `--max-rows`), what to say when `render::produce` cannot write an
 //! answer, and writing to a file or standard output, or (Neo4j's import) a folder.
 //! Part of the edge: failures come back as a [`Termination`].
+//!
+//! An export of the whole graph for other tools (GraphML, FtM, the Neo4j folder) is
+//! written as it is made (`fsutil::write_atomic_with`), never held: its size is the
+//! graph's. Everything else, answers included, is made whole and then written.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -9,13 +13,13 @@ use std::path::Path;
 use clap::ValueEnum;
 
 use super::{Termination, run_statement};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_atomic_with;
 use crate::graph::KnowledgeGraph;
 use crate::graphviz::GraphvizError;
 use crate::query::Settings;
 use crate::render::picture::Layout;
 use crate::render::screen::DEFAULT_MAX_ROWS;
-use crate::render::{self, Format, ProduceError, Produced, Screen, Subject, dot};
+use crate::render::{self, Format, ProduceError, Produced, Screen, Streamed, Subject, dot};
 
 /// How a picture (dot, svg, png) is drawn.
 #[derive(clap::Args, Debug, Clone, Copy)]
@@ -119,9 +123,24 @@ pub fn export(kg: &KnowledgeGraph, output: Format, query: Option<&str>, to: Dest
     };
     let rows = query.map(|statement| run_statement(kg, statement, &Settings::default())).transpose()?;
     let subject = rows.as_ref().map_or(Subject::Graph, |(rows, _)| Subject::Answer(rows));
-    match dir {
-        Some(dir) => write_folder(dir, &render::neo4j_files(kg, subject).map_err(refusal)?),
-        None => write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?),
+    match (dir, subject, Streamed::of(output)) {
+        (Some(dir), Subject::Graph, _) => {
+            let folder = render::neo4j_folder(kg, subject).map_err(refusal)?;
+            let names: Vec<String> = folder.names().map(String::from).collect();
+            write_folder(dir, &names, |i, out| folder.write(kg, i, out))
+        }
+        // An answer's files are made first, within the answer budget, so that one past it
+        // is refused before any file is written.
+        (Some(dir), Subject::Answer(_), _) => {
+            let files = render::neo4j_files(kg, subject).map_err(refusal)?;
+            let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+            write_folder(dir, &names, |i, out| out.write_all(files[i].text.as_bytes()))
+        }
+        (None, Subject::Graph, Some(form)) => {
+            let export = form.prepare(kg, subject).map_err(refusal)?;
+            write_streamed(path, |out| export.write(out))
+        }
+        (None, _, _) => write_produced(path, &produce(kg, subject, output, picture, &Screen::whole())?),
     }
 }
 
@@ -150,10 +169,15 @@ fn folder(path: Option<&Path>, force: bool) -> Result<&Path, Termination> {
     }
 }
 
-/// Writes each file into `dir` (made if it is missing; its parent must exist), each
-/// atomically. Only regular files inside `dir` are written: a name there that is a link or
-/// anything but a regular file is refused before anything is written.
-fn write_folder(dir: &Path, files: &[render::neo4j::File]) -> Result<(), Termination> {
+/// Writes each file (`write` writes the `i`th of `names`) into `dir` (made if it is
+/// missing; its parent must exist), each atomically as it is made. Only regular files
+/// inside `dir` are written: a name there that is a link or anything but a regular file is
+/// refused before anything is written.
+fn write_folder(
+    dir: &Path,
+    names: &[String],
+    write: impl Fn(usize, &mut dyn Write) -> io::Result<()>,
+) -> Result<(), Termination> {
     let shown = |p: &Path| crate::diag::visible(&p.display().to_string()).into_owned();
     let cannot = |p: &Path, err: io::Error| Termination::usage(format!("cannot write {}: {err}", shown(p)));
     if let Err(err) = std::fs::create_dir(dir)
@@ -161,8 +185,8 @@ fn write_folder(dir: &Path, files: &[render::neo4j::File]) -> Result<(), Termina
     {
         return Err(cannot(dir, err));
     }
-    for file in files {
-        let target = dir.join(&file.name);
+    for name in names {
+        let target = dir.join(name);
         if let Ok(meta) = std::fs::symlink_metadata(&target)
             && !meta.file_type().is_file()
         {
@@ -172,13 +196,13 @@ fn write_folder(dir: &Path, files: &[render::neo4j::File]) -> Result<(), Termina
             )));
         }
     }
-    for file in files {
-        let target = dir.join(&file.name);
-        write_atomic(&target, file.text.as_bytes()).map_err(|err| cannot(&target, err))?;
+    for (i, name) in names.iter().enumerate() {
+        let target = dir.join(name);
+        write_atomic_with(&target, |out| write(i, out)).map_err(|err| cannot(&target, err))?;
     }
     eprintln!(
         "wrote {} files to {}: load them with its import.sh (neo4j-admin) or import.cypher (cypher-shell)",
-        files.len(),
+        names.len(),
         shown(dir)
     );
     Ok(())
@@ -247,9 +271,20 @@ pub fn write_produced(path: Option<&Path>, produced: &Produced) -> Result<(), Te
 pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Termination> {
     match path {
         None => emit(bytes),
-        Some(path) => write_atomic(path, bytes)
-            .map_err(|err| Termination::usage(format!("cannot write {}: {err}", path.display()))),
+        Some(_) => write_streamed(path, |out| out.write_all(bytes)),
     }
+}
+
+/// Writes what `write` writes as it is made, where [`write_output`] writes bytes; a write
+/// that fails (a full disk) names the file, and leaves no part of it.
+fn write_streamed(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Termination> {
+    write_atomic_with(path.unwrap_or(Path::new("-")), write).map_err(|err| match path {
+        Some(path) => Termination::usage(format!("cannot write {}: {err}", path.display())),
+        None => Termination::usage(format!("cannot write output: {err}")),
+    })
 }
 
 /// Prints to standard output; a closed pipe (`kgq ... | head`) is not an error.

@@ -409,7 +409,7 @@ mod tests {
         assert!(out.contains("[s.ftm.json:501:9]") && out.contains("[s.ftm.json:502:13]"), "{out}");
         assert!(out.contains(r#"{"id": "bad\e[2J"}"#) && out.contains(r"last, not en\xffed"), "{out}");
         assert!(out.contains(r#"{"id": "e499"}"#) && !out.contains(r#""e400""#), "only lines near: {out}");
-        let shown = Shown::of(map.get(file), &[at..at + 3]);
+        let shown = Shown::of(map.get(file), std::slice::from_ref(&(at..at + 3)));
         assert_eq!(&shown.text[shown.offset(at)..shown.offset(at + 3)], "bad");
         assert!(shown.text.len() < 700, "{} bytes held", shown.text.len());
         assert_eq!(map.describe(&Location::new(file, at..at)), "s.ftm.json:501:9");

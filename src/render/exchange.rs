@@ -16,29 +16,75 @@ use super::picture::Picture;
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
 use crate::model::{AttrValue, Attrs};
 
-/// The entities (by id) and relations (in declaration order) an export writes.
+/// The entities (by id) and relations (in declaration order) an export writes, and the
+/// key of each relation.
 pub struct Selection {
     pub nodes: Vec<EntityRef>,
-    pub relations: Vec<RelationRef>,
+    /// The relations, or None for every relation of the graph: an export of a large graph
+    /// holds no list of them.
+    relations: Option<Vec<RelationRef>>,
+    all: usize,
+    keys: RelationKeys,
 }
 
 impl Selection {
     /// What a picture of the same subject would show, with parallel relations kept apart.
     pub fn of(kg: &KnowledgeGraph, picture: &Picture) -> Selection {
-        Selection { nodes: picture.nodes(kg), relations: picture.relations().collect() }
+        Selection {
+            nodes: picture.nodes(kg),
+            relations: Some(picture.relations().collect()),
+            all: kg.relation_count(),
+            keys: RelationKeys::of(kg),
+        }
+    }
+
+    /// Every entity and relation of the graph, as `of` a picture of it would choose them.
+    pub fn whole(kg: &KnowledgeGraph) -> Selection {
+        let mut nodes: Vec<EntityRef> = kg.entities().map(|(n, _)| n).collect();
+        nodes.sort_by(|a, b| kg.entity(*a).id().cmp(kg.entity(*b).id()));
+        Selection { nodes, relations: None, all: kg.relation_count(), keys: RelationKeys::of(kg) }
+    }
+
+    /// The relations, in declaration order.
+    pub fn relations(&self) -> impl Iterator<Item = RelationRef> + Clone + '_ {
+        let all = self.relations.is_none().then_some(0..self.all as u32).into_iter().flatten();
+        self.relations.iter().flatten().copied().chain(all.map(RelationRef::new))
+    }
+
+    /// A relation's key, `from.rel.to.N`.
+    pub fn key(&self, kg: &KnowledgeGraph, e: RelationRef) -> String {
+        let r = kg.relation(e);
+        format!("{}.{}.{}.{}", r.from(), r.rel(), r.to(), self.keys.later.get(&e).copied().unwrap_or(1))
     }
 }
 
-/// Each relation's key (`from.rel.to.N`), by relation number, for the whole graph.
-pub fn relation_keys(kg: &KnowledgeGraph) -> Vec<String> {
-    let mut seen: HashMap<(&str, &str, &str), u32> = HashMap::new();
-    kg.relations()
-        .map(|(_, r)| {
-            let n = seen.entry((r.from(), r.rel(), r.to())).or_insert(0);
-            *n += 1;
-            format!("{}.{}.{}.{n}", r.from(), r.rel(), r.to())
-        })
-        .collect()
+/// The N of the relation keys that are not 1: those of relations with the same ends (as
+/// stored) and kind as an earlier one. They are found among the graph's routes (groups of
+/// parallel relations, which an undirected kind forms either way round), so a graph with
+/// no parallel relations costs no memory here, whatever its size.
+struct RelationKeys {
+    later: HashMap<RelationRef, u32>,
+}
+
+impl RelationKeys {
+    fn of(kg: &KnowledgeGraph) -> RelationKeys {
+        let topology = kg.topology();
+        let routes = topology.routes();
+        let mut later = HashMap::new();
+        for e in (0..kg.relation_count() as u32).map(RelationRef::new) {
+            let Some(group) = routes.parallel(e) else { continue };
+            // A group is in declaration order; it holds both ways round of an undirected kind.
+            let mut seen: HashMap<(EntityRef, EntityRef), u32> = HashMap::new();
+            for &member in group {
+                let n = seen.entry(topology.ends(member)).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    later.insert(member, *n);
+                }
+            }
+        }
+        RelationKeys { later }
+    }
 }
 
 /// The type of an attribute's values, as the tools declare a column.

@@ -22,13 +22,18 @@
 //! a relation (see `exchange`), `kgq-ID.country` for a country link, `kgq-source.ID` for a
 //! source document. Entity ids never hold a `.`, so these cannot collide. A link whose
 //! other end is not written (a country outside an exported answer) is left out.
+//!
+//! Entities are written one line at a time into any writer: an export of a large graph is
+//! never held in memory.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
+use fixedbitset::FixedBitSet;
 use serde_json::{Map, Value, json};
 
-use super::exchange::{self, Selection};
+use super::exchange::Selection;
 use crate::graph::{EntityRef, KnowledgeGraph};
 use crate::model::{Attrs, Evidence, PartialDate};
 use crate::store::EntityView;
@@ -102,20 +107,19 @@ fn entity_id(id: &str) -> String {
     format!("kgq-{id}")
 }
 
-/// The selection as FtM entities, one JSON object a line.
-pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
-    let keys = exchange::relation_keys(kg);
-    let mut out = String::new();
+/// Writes the selection as FtM entities, one JSON object a line; stops at the first error
+/// of `out`.
+pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) -> io::Result<()> {
     let mut line = |id: String, schema: &str, props: Map<String, Value>| {
         let entity = json!({ "id": id, "schema": schema, "properties": props });
-        out.push_str(&entity.to_string());
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &entity)?;
+        out.write_all(b"\n")
     };
     let cited: BTreeSet<&str> = selection
         .nodes
         .iter()
         .flat_map(|n| kg.entity(*n).evidence())
-        .chain(selection.relations.iter().flat_map(|e| kg.relation(*e).evidence()))
+        .chain(selection.relations().flat_map(|e| kg.relation(e).evidence()))
         .map(|ev| &*ev.source)
         .collect();
     for source in kg.sources.iter().filter(|s| cited.contains(s.id.as_str())) {
@@ -124,9 +128,12 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
         props.put("title", [source.title.as_str()]);
         props.put("publisher", [source.publisher.as_str()]);
         props.put("publishedAt", PartialDate::parse(&source.date).ok().map(|d| d.to_string()));
-        line(format!("kgq-source.{}", source.id), "Document", props.0);
+        line(format!("kgq-source.{}", source.id), "Document", props.0)?;
     }
-    let selected: BTreeSet<EntityRef> = selection.nodes.iter().copied().collect();
+    let mut selected = FixedBitSet::with_capacity(kg.entity_count());
+    selection.nodes.iter().for_each(|n| selected.insert(n.index()));
+    // An instrument's issuers, looked up once each: an instrument may be cited by many.
+    let mut issuers_of: HashMap<EntityRef, Vec<&str>> = HashMap::new();
     for n in &selection.nodes {
         let e = kg.entity(*n);
         let mut props = Props::default();
@@ -135,26 +142,28 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
         props.put("notes", e.note());
         props.put("description", attrs_text(e.attrs()));
         props.evidence(kg, e.evidence());
-        line(entity_id(e.id()), schema_of(e.kind()), props.0);
+        line(entity_id(e.id()), schema_of(e.kind()), props.0)?;
     }
     for n in &selection.nodes {
         let e = kg.entity(*n);
-        let Some(country) = e.country().and_then(|c| kg.by_id(c)).filter(|c| selected.contains(c)) else { continue };
+        let Some(country) = e.country().and_then(|c| kg.by_id(c)).filter(|c| selected.contains(c.index())) else {
+            continue;
+        };
         let mut props = Props::default();
         props.put("subject", [entity_id(e.id())]);
         props.put("object", [entity_id(kg.entity(country).id())]);
         props.put("role", ["country"]);
-        line(format!("kgq-{}.country", e.id()), "UnknownLink", props.0);
+        line(format!("kgq-{}.country", e.id()), "UnknownLink", props.0)?;
     }
-    for e in &selection.relations {
-        let r = kg.relation(*e);
-        let (from, to) = kg.ends(*e);
-        let (from, to) = (kg.entity(from), kg.entity(to));
+    for e in selection.relations() {
+        let r = kg.relation(e);
+        let (from_ref, to_ref) = kg.ends(e);
+        let (from, to) = (kg.entity(from_ref), kg.entity(to_ref));
         let mut props = Props::default();
         let schema = if r.rel() == DESIGNATION {
             props.put("entity", [entity_id(from.id())]);
             props.put("program", [to.name()]);
-            props.put("authority", issuers(kg, to));
+            props.put("authority", issuers_of.entry(to_ref).or_insert_with(|| issuers(kg, to)).iter());
             props.put("listingDate", r.date().or(r.since()).map(|d| d.to_string()));
             "Sanction"
         } else {
@@ -175,9 +184,9 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
         let description = [r.note().map(str::to_string), attrs_text(r.attrs())];
         props.put("description", description.into_iter().flatten().collect::<Vec<_>>().join("\n").into_nonempty());
         props.evidence(kg, r.evidence());
-        line(entity_id(&keys[e.index()]), schema, props.0);
+        line(entity_id(&selection.key(kg, e)), schema, props.0)?;
     }
-    out
+    Ok(())
 }
 
 /// The names of the entities that issued an instrument, in declaration order.

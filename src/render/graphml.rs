@@ -15,6 +15,11 @@
 //! `exchange::relation_keys`. Every string is escaped by quick-xml, characters XML 1.0
 //! forbids are written as visible escapes (`\x1b`), and a carriage return as `&#13;` so
 //! that it survives the parser's line-end handling.
+//!
+//! The document is written as it is made, element by element, into any writer: an export
+//! of a large graph is never held in memory (see `fsutil::write_atomic_with`).
+
+use std::io::{self, Write};
 
 use quick_xml::Writer;
 use quick_xml::escape::escape;
@@ -30,13 +35,13 @@ const NODE_KEYS: [&str; 7] = ["label", "kind", "name", "aliases", "country", "no
 const EDGE_KEYS: [&str; 10] =
     ["rel", "label", "directed", "since", "until", "date", "status", "note", "evidence", "key"];
 
-/// The selection as a GraphML document, ending in a newline.
-pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
+/// Writes the selection as a GraphML document, ending in a newline; stops at the first
+/// error of `out`.
+pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) -> io::Result<()> {
     let node_attrs = exchange::attr_columns(selection.nodes.iter().map(|n| kg.entity(*n).attrs()), &NODE_KEYS);
-    let edge_attrs = exchange::attr_columns(selection.relations.iter().map(|e| kg.relation(*e).attrs()), &EDGE_KEYS);
-    let keys = relation_keys_of(kg, selection);
-    let mut doc = Document { w: Writer::new_with_indent(Vec::new(), b' ', 2) };
-    doc.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let edge_attrs = exchange::attr_columns(selection.relations().map(|e| kg.relation(e).attrs()), &EDGE_KEYS);
+    let mut doc = Document { w: Writer::new_with_indent(out, b' ', 2) };
+    doc.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let mut root = BytesStart::new("graphml");
     root.push_attribute(("xmlns", "http://graphml.graphdrawing.org/xmlns"));
     root.push_attribute(("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"));
@@ -44,28 +49,28 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
         "xsi:schemaLocation",
         "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd",
     ));
-    doc.event(Event::Start(root));
+    doc.event(Event::Start(root))?;
     for (i, key) in NODE_KEYS.iter().enumerate() {
-        doc.key(&format!("n{i}"), "node", key, "string");
+        doc.key(&format!("n{i}"), "node", key, "string")?;
     }
     for (i, col) in node_attrs.iter().enumerate() {
-        doc.key(&format!("na{i}"), "node", &col.column, type_name(col));
+        doc.key(&format!("na{i}"), "node", &col.column, type_name(col))?;
     }
     for (i, key) in EDGE_KEYS.iter().enumerate() {
-        doc.key(&format!("e{i}"), "edge", key, if *key == "directed" { "boolean" } else { "string" });
+        doc.key(&format!("e{i}"), "edge", key, if *key == "directed" { "boolean" } else { "string" })?;
     }
     for (i, col) in edge_attrs.iter().enumerate() {
-        doc.key(&format!("ea{i}"), "edge", &col.column, type_name(col));
+        doc.key(&format!("ea{i}"), "edge", &col.column, type_name(col))?;
     }
     let mut graph = BytesStart::new("graph");
     graph.push_attribute(("id", "kgq"));
     graph.push_attribute(("edgedefault", "directed"));
-    doc.event(Event::Start(graph));
+    doc.event(Event::Start(graph))?;
     for n in &selection.nodes {
         let e = kg.entity(*n);
         let mut node = BytesStart::new("node");
         node.push_attribute(("id", xml_safe(e.id()).as_ref()));
-        doc.event(Event::Start(node));
+        doc.event(Event::Start(node))?;
         let values = [
             Some(e.name().to_string()),
             Some(e.kind().to_string()),
@@ -75,18 +80,19 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
             e.note().map(str::to_string),
             evidence(kg, e.evidence()),
         ];
-        doc.values("n", &values);
-        doc.attrs("na", &node_attrs, e.attrs());
-        doc.event(Event::End(BytesEnd::new("node")));
+        doc.values("n", &values)?;
+        doc.attrs("na", &node_attrs, e.attrs())?;
+        doc.event(Event::End(BytesEnd::new("node")))?;
     }
-    for (e, key) in selection.relations.iter().zip(keys) {
-        let r = kg.relation(*e);
+    for e in selection.relations() {
+        let key = selection.key(kg, e);
+        let r = kg.relation(e);
         let def = kg.schema.relation(r.rel());
         let mut edge = BytesStart::new("edge");
         edge.push_attribute(("id", xml_safe(&key).as_ref()));
         edge.push_attribute(("source", xml_safe(r.from()).as_ref()));
         edge.push_attribute(("target", xml_safe(r.to()).as_ref()));
-        doc.event(Event::Start(edge));
+        doc.event(Event::Start(edge))?;
         let values = [
             Some(r.rel().to_string()),
             Some(def.map_or(r.rel(), |d| d.reads.as_str()).to_string()),
@@ -97,23 +103,15 @@ pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> String {
             Some(r.status().as_str().to_string()),
             r.note().map(str::to_string),
             evidence(kg, r.evidence()),
-            Some(key.clone()),
+            Some(key),
         ];
-        doc.values("e", &values);
-        doc.attrs("ea", &edge_attrs, r.attrs());
-        doc.event(Event::End(BytesEnd::new("edge")));
+        doc.values("e", &values)?;
+        doc.attrs("ea", &edge_attrs, r.attrs())?;
+        doc.event(Event::End(BytesEnd::new("edge")))?;
     }
-    doc.event(Event::End(BytesEnd::new("graph")));
-    doc.event(Event::End(BytesEnd::new("graphml")));
-    let mut xml = String::from_utf8(doc.w.into_inner()).expect("the XML writer writes UTF-8");
-    xml.push('\n');
-    xml
-}
-
-/// The keys of the selected relations, in the selection's order.
-fn relation_keys_of(kg: &KnowledgeGraph, selection: &Selection) -> Vec<String> {
-    let mut all = exchange::relation_keys(kg);
-    selection.relations.iter().map(|e| std::mem::take(&mut all[e.index()])).collect()
+    doc.event(Event::End(BytesEnd::new("graph")))?;
+    doc.event(Event::End(BytesEnd::new("graphml")))?;
+    doc.w.into_inner().write_all(b"\n")
 }
 
 fn type_name(col: &AttrColumn) -> &'static str {
@@ -152,47 +150,49 @@ fn attr_json(value: &AttrValue) -> serde_json::Value {
 }
 
 /// The writer, with the few shapes of element a GraphML document is made of.
-struct Document {
-    w: Writer<Vec<u8>>,
+struct Document<'w> {
+    w: Writer<&'w mut dyn Write>,
 }
 
-impl Document {
-    fn event(&mut self, event: Event) {
-        self.w.write_event(event).expect("writing XML to memory cannot fail");
+impl Document<'_> {
+    fn event(&mut self, event: Event) -> io::Result<()> {
+        self.w.write_event(event)
     }
 
-    fn key(&mut self, id: &str, target: &str, name: &str, kind: &str) {
+    fn key(&mut self, id: &str, target: &str, name: &str, kind: &str) -> io::Result<()> {
         let mut key = BytesStart::new("key");
         key.push_attribute(("id", id));
         key.push_attribute(("for", target));
         key.push_attribute(("attr.name", xml_safe(name).as_ref()));
         key.push_attribute(("attr.type", kind));
-        self.event(Event::Empty(key));
+        self.event(Event::Empty(key))
     }
 
-    fn data(&mut self, key: &str, text: &str) {
+    fn data(&mut self, key: &str, text: &str) -> io::Result<()> {
         let mut data = BytesStart::new("data");
         data.push_attribute(("key", key));
-        self.event(Event::Start(data));
+        self.event(Event::Start(data))?;
         let escaped = escape(xml_safe(text).into_owned()).replace('\r', "&#13;");
-        self.event(Event::Text(BytesText::from_escaped(escaped)));
-        self.event(Event::End(BytesEnd::new("data")));
+        self.event(Event::Text(BytesText::from_escaped(escaped)))?;
+        self.event(Event::End(BytesEnd::new("data")))
     }
 
     /// The built-in values, keyed `{prefix}{i}`; absent ones are left out.
-    fn values(&mut self, prefix: &str, values: &[Option<String>]) {
+    fn values(&mut self, prefix: &str, values: &[Option<String>]) -> io::Result<()> {
         for (i, value) in values.iter().enumerate() {
             if let Some(value) = value {
-                self.data(&format!("{prefix}{i}"), value);
+                self.data(&format!("{prefix}{i}"), value)?;
             }
         }
+        Ok(())
     }
 
-    fn attrs(&mut self, prefix: &str, columns: &[AttrColumn], attrs: &Attrs) {
+    fn attrs(&mut self, prefix: &str, columns: &[AttrColumn], attrs: &Attrs) -> io::Result<()> {
         for (i, col) in columns.iter().enumerate() {
             if let Some(value) = attrs.get(&col.key) {
-                self.data(&format!("{prefix}{i}"), &attr_text(col, value));
+                self.data(&format!("{prefix}{i}"), &attr_text(col, value))?;
             }
         }
+        Ok(())
     }
 }

@@ -12,7 +12,10 @@
 //!
 //! The exports for other tools take what a picture would show, every relation apart
 //! (`exchange::Selection`): `graphml`, `neo4j` (a folder of files, written by `kgq export`
-//! through [`neo4j_files`]) and `ftm` (FollowTheMoney entities).
+//! through [`neo4j_folder`]) and `ftm` (FollowTheMoney entities). They write into any
+//! `io::Write` as they go, so that `kgq export` streams a whole graph to its file
+//! ([`Streamed`], [`neo4j_folder`]) and never holds it; an answer is made in memory, as
+//! every other output is, and refused as it passes [`ANSWER_BUDGET`].
 
 pub mod csv;
 pub mod dot;
@@ -29,6 +32,8 @@ pub mod screen;
 pub mod stats;
 pub mod table;
 pub mod text;
+
+use std::io::{self, Write};
 
 pub use crate::format::Format;
 use crate::graph::KnowledgeGraph;
@@ -93,9 +98,9 @@ pub enum ProduceError {
     NoDelimiter(#[from] neo4j::NoDelimiter),
 }
 
-/// Whether the format writes what a picture shows (rather than an answer's rows).
+/// Whether the format draws what a picture shows (rather than an answer's rows).
 fn selects(format: Format) -> bool {
-    matches!(format, Format::Dot | Format::GraphJson | Format::Svg | Format::Png | Format::Graphml | Format::Ftm)
+    matches!(format, Format::Dot | Format::GraphJson | Format::Svg | Format::Png)
 }
 
 /// What a picture of the subject shows; an answer that holds rows but nothing to show is
@@ -111,11 +116,114 @@ fn select(kg: &KnowledgeGraph, subject: Subject) -> Result<Picture, ProduceError
     }
 }
 
-/// The files of the Neo4j export of `subject` (see `neo4j`): the whole graph, or what an
-/// answer shows (refused when it shows nothing, as pictures are).
+/// What an export for other tools writes: every entity and relation of the graph, or
+/// what a picture of an answer shows (refused when it shows nothing, as pictures are).
+fn selection(kg: &KnowledgeGraph, subject: Subject) -> Result<exchange::Selection, ProduceError> {
+    match subject {
+        Subject::Graph => Ok(exchange::Selection::whole(kg)),
+        Subject::Answer(_) => Ok(exchange::Selection::of(kg, &select(kg, subject)?)),
+    }
+}
+
+/// The exports for other tools that are one file, written as they are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streamed {
+    Graphml,
+    Ftm,
+}
+
+impl Streamed {
+    pub fn of(format: Format) -> Option<Streamed> {
+        match format {
+            Format::Graphml => Some(Streamed::Graphml),
+            Format::Ftm => Some(Streamed::Ftm),
+            _ => None,
+        }
+    }
+
+    /// The export of `subject`, chosen (and refused when an answer shows nothing) before
+    /// anything is written.
+    pub fn prepare<'g>(self, kg: &'g KnowledgeGraph, subject: Subject) -> Result<Export<'g>, ProduceError> {
+        Ok(Export { kg, selection: selection(kg, subject)?, form: self })
+    }
+}
+
+/// An export ready to be written ([`Streamed::prepare`]).
+pub struct Export<'g> {
+    kg: &'g KnowledgeGraph,
+    selection: exchange::Selection,
+    form: Streamed,
+}
+
+impl Export<'_> {
+    /// Writes the export into `out` as it is made; stops at the first error of `out`.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self.form {
+            Streamed::Graphml => graphml::write(self.kg, &self.selection, out),
+            Streamed::Ftm => ftm::write(self.kg, &self.selection, out),
+        }
+    }
+}
+
+/// The Neo4j export of `subject` (see `neo4j`), planned: its files' names, each written on
+/// demand.
+pub fn neo4j_folder(kg: &KnowledgeGraph, subject: Subject) -> Result<neo4j::Folder, ProduceError> {
+    Ok(neo4j::Folder::plan(kg, selection(kg, subject)?)?)
+}
+
+/// The files of the Neo4j export of `subject`, made in memory; an answer's together within
+/// [`ANSWER_BUDGET`], as any answer's output.
 pub fn neo4j_files(kg: &KnowledgeGraph, subject: Subject) -> Result<Vec<neo4j::File>, ProduceError> {
-    let picture = select(kg, subject)?;
-    Ok(neo4j::render(kg, &exchange::Selection::of(kg, &picture))?)
+    let folder = neo4j_folder(kg, subject)?;
+    let mut held = Held::for_subject(subject);
+    let mut files = Vec::new();
+    for (i, name) in folder.names().enumerate() {
+        let start = held.bytes.len();
+        held.run(|out| folder.write(kg, i, out))?;
+        let text = String::from_utf8(held.bytes.split_off(start)).expect("the Neo4j files are UTF-8");
+        held.spent += text.len();
+        files.push(neo4j::File { name: name.to_string(), text });
+    }
+    Ok(files)
+}
+
+/// Output made in memory: for an answer at most [`ANSWER_BUDGET`] bytes, refused as it
+/// passes them (so never held past them); for the whole graph, all of it.
+struct Held {
+    bytes: Vec<u8>,
+    /// Bytes already taken from `bytes` that count against the budget.
+    spent: usize,
+    budget: Option<usize>,
+}
+
+impl Held {
+    fn for_subject(subject: Subject) -> Held {
+        let budget = matches!(subject, Subject::Answer(_)).then_some(ANSWER_BUDGET);
+        Held { bytes: Vec::new(), spent: 0, budget }
+    }
+
+    /// Runs a writer into memory: past the budget, [`TooLarge`].
+    fn run(&mut self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), TooLarge> {
+        write(self).map_err(|err| {
+            assert_eq!(err.kind(), io::ErrorKind::FileTooLarge, "writing to memory fails only past the budget");
+            TooLarge(ANSWER_BUDGET)
+        })
+    }
+}
+
+impl Write for Held {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.budget {
+            Some(budget) if self.spent + self.bytes.len() + buf.len() > budget => {
+                Err(io::Error::new(io::ErrorKind::FileTooLarge, TooLarge(budget)))
+            }
+            _ => self.bytes.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes `subject` in `format`: the one entry point for every output. `options` shape
@@ -145,8 +253,13 @@ pub fn produce(
         (Format::Csv, Subject::Answer(rows)) => csv::render(kg, rows),
         (Format::Dot, _) => dot::render(kg, picture(), options),
         (Format::GraphJson, _) => graph_json::render(kg, picture()),
-        (Format::Graphml, _) => graphml::render(kg, &exchange::Selection::of(kg, picture())),
-        (Format::Ftm, _) => ftm::render(kg, &exchange::Selection::of(kg, picture())),
+        (Format::Graphml | Format::Ftm, _) => {
+            let form = Streamed::of(format).expect("graphml and ftm are streamed");
+            let export = form.prepare(kg, subject)?;
+            let mut held = Held::for_subject(subject);
+            held.run(|out| export.write(out))?;
+            return Ok(Produced { bytes: held.bytes, aside: String::new() });
+        }
         (Format::Neo4j, _) => return Err(ProduceError::Folder),
         (Format::Svg | Format::Png, _) => {
             let image = format.image().expect("svg and png are images");
@@ -162,4 +275,22 @@ pub fn produce(
         _ => String::new(),
     };
     Ok(Produced { bytes: text.into_bytes(), aside })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_output_is_refused_as_it_passes_the_budget_counting_every_file() {
+        let mut held = Held { bytes: Vec::new(), spent: 0, budget: Some(10) };
+        held.run(|out| out.write_all(b"123456")).expect("within the budget");
+        held.spent += held.bytes.len();
+        held.bytes.clear();
+        assert_eq!(held.run(|out| out.write_all(b"12345")), Err(TooLarge(ANSWER_BUDGET)));
+        assert!(held.bytes.is_empty(), "nothing past the budget is held");
+        let mut whole = Held::for_subject(Subject::Graph);
+        whole.run(|out| out.write_all(&[b'x'; 1 << 10])).expect("the whole graph has no budget here");
+        assert_eq!(whole.bytes.len(), 1 << 10);
+    }
 }

@@ -25,8 +25,13 @@
 //!
 //! Kinds and relation kinds that are not plain names (ASCII letters, digits, `_`) get
 //! files numbered by their place in the schema, `nodes--3.csv`, which no plain name gives.
+//!
+//! The files are planned first ([`Folder::plan`]: their names, the array delimiter), then
+//! each is written as it is made, row by row, into any writer: an export of a large graph
+//! is never held in memory.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use super::exchange::{self, AttrColumn, Scalar, Selection};
 use crate::graph::{EntityRef, KnowledgeGraph, RelationRef};
@@ -49,33 +54,88 @@ const DELIMITERS: [char; 5] = [';', '|', '\u{1f}', '\u{1e}', '\u{7f}'];
 const NODE_COLUMNS: [&str; 7] = ["id", "name", "aliases", "country", "note", "evidence", "kind"];
 const RELATION_COLUMNS: [&str; 8] = ["key", "since", "until", "date", "status", "note", "evidence", "rel"];
 
-/// The files of the export of `selection`, in the order `import.sh` names them.
-pub fn render(kg: &KnowledgeGraph, selection: &Selection) -> Result<Vec<File>, NoDelimiter> {
-    let keys = exchange::relation_keys(kg);
-    let delimiter = delimiter(kg, selection)?;
-    let mut files = Vec::new();
-    let (mut nodes, mut relationships) = (Vec::new(), Vec::new());
-    for (i, kind) in kg.schema.kinds.iter().enumerate() {
-        let members: Vec<EntityRef> =
-            selection.nodes.iter().copied().filter(|n| kg.entity(*n).kind() == kind.name).collect();
-        if !members.is_empty() {
-            let name = file_name("nodes", &kind.name, i);
-            files.push(File { name: name.clone(), text: nodes_csv(kg, &members, delimiter) });
-            nodes.push(name);
+/// The export of a selection as a folder: the names of its files, in the order
+/// `import.sh` names them, and what each holds, written on demand.
+pub struct Folder {
+    selection: Selection,
+    delimiter: char,
+    files: Vec<(String, Part)>,
+}
+
+/// What a file of the folder holds.
+enum Part {
+    /// The entities of the kind at this place in the schema.
+    Nodes(usize),
+    /// The relations of the kind at this place in the schema.
+    Relationships(usize),
+    ImportSh,
+    Cypher,
+}
+
+impl Folder {
+    /// The files of the export of `selection`: one per kind and relation kind it holds,
+    /// then the scripts. Refused when no array delimiter is free.
+    pub fn plan(kg: &KnowledgeGraph, selection: Selection) -> Result<Folder, NoDelimiter> {
+        let delimiter = delimiter(kg, &selection)?;
+        let mut files = Vec::new();
+        for (i, kind) in kg.schema.kinds.iter().enumerate() {
+            if nodes_of(kg, &selection, i).next().is_some() {
+                files.push((file_name("nodes", &kind.name, i), Part::Nodes(i)));
+            }
+        }
+        for (i, rel) in kg.schema.relations.iter().enumerate() {
+            if relations_of(kg, &selection, i).next().is_some() {
+                files.push((file_name("relationships", &rel.name, i), Part::Relationships(i)));
+            }
+        }
+        files.push(("import.sh".into(), Part::ImportSh));
+        files.push(("import.cypher".into(), Part::Cypher));
+        Ok(Folder { selection, delimiter, files })
+    }
+
+    /// The names of the files, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// Writes the `i`th file; stops at the first error of `out`.
+    pub fn write(&self, kg: &KnowledgeGraph, i: usize, out: &mut dyn Write) -> io::Result<()> {
+        let (selection, delimiter) = (&self.selection, self.delimiter);
+        match self.files[i].1 {
+            Part::Nodes(kind) => nodes_csv(kg, nodes_of(kg, selection, kind), delimiter, out),
+            Part::Relationships(rel) => {
+                relationships_csv(kg, selection, relations_of(kg, selection, rel), delimiter, out)
+            }
+            Part::ImportSh => {
+                let names = |pick: fn(&Part) -> bool| {
+                    self.files.iter().filter(move |(_, part)| pick(part)).map(|(name, _)| name.as_str())
+                };
+                let nodes = names(|part| matches!(part, Part::Nodes(_)));
+                let relationships = names(|part| matches!(part, Part::Relationships(_)));
+                out.write_all(import_sh(nodes, relationships, delimiter).as_bytes())
+            }
+            Part::Cypher => cypher(kg, selection, out),
         }
     }
-    for (i, rel) in kg.schema.relations.iter().enumerate() {
-        let members: Vec<RelationRef> =
-            selection.relations.iter().copied().filter(|e| kg.relation(*e).rel() == rel.name).collect();
-        if !members.is_empty() {
-            let name = file_name("relationships", &rel.name, i);
-            files.push(File { name: name.clone(), text: relationships_csv(kg, &members, &keys, delimiter) });
-            relationships.push(name);
-        }
-    }
-    files.push(File { name: "import.sh".into(), text: import_sh(&nodes, &relationships, delimiter) });
-    files.push(File { name: "import.cypher".into(), text: cypher(kg, selection, &keys) });
-    Ok(files)
+}
+
+/// The selected entities of the kind at place `kind` in the schema, by id.
+fn nodes_of<'s>(
+    kg: &'s KnowledgeGraph,
+    selection: &'s Selection,
+    kind: usize,
+) -> impl Iterator<Item = EntityRef> + Clone + 's {
+    let name = kg.schema.kinds[kind].name.as_str();
+    selection.nodes.iter().copied().filter(move |n| kg.entity(*n).kind() == name)
+}
+
+/// The selected relations of the kind at place `rel` in the schema, in declaration order.
+fn relations_of<'s>(
+    kg: &'s KnowledgeGraph,
+    selection: &'s Selection,
+    rel: usize,
+) -> impl Iterator<Item = RelationRef> + Clone + 's {
+    selection.relations().filter(move |e| usize::from(kg.topology().rel(*e)) == rel)
 }
 
 fn file_name(what: &str, name: &str, i: usize) -> String {
@@ -98,8 +158,8 @@ fn delimiter(kg: &KnowledgeGraph, selection: &Selection) -> Result<char, NoDelim
         evidence_items(e.evidence()).iter().for_each(|ev| see(ev));
         e.attrs().values().flat_map(exchange::items).for_each(|item| see(&item));
     }
-    for e in &selection.relations {
-        let r = kg.relation(*e);
+    for e in selection.relations() {
+        let r = kg.relation(e);
         evidence_items(r.evidence()).iter().for_each(|ev| see(ev));
         r.attrs().values().flat_map(exchange::items).for_each(|item| see(&item));
     }
@@ -135,43 +195,50 @@ fn array(items: &[String], delimiter: char) -> Option<String> {
     (!items.is_empty()).then(|| items.join(&delimiter.to_string()))
 }
 
-/// RFC 4180 CSV, quoting a field that holds a quote, a comma or a line break, and an
-/// empty string (so that it is told from a missing value).
-fn csv_text(header: &[String], rows: impl Iterator<Item = Row>) -> String {
-    let mut out = String::new();
+/// Writes RFC 4180 CSV, quoting a field that holds a quote, a comma or a line break, and
+/// an empty string (so that it is told from a missing value).
+fn write_csv(header: &[String], rows: impl Iterator<Item = Row>, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = String::new();
     let mut line = |cells: &mut dyn Iterator<Item = Option<&str>>| {
+        text.clear();
         for (i, cell) in cells.enumerate() {
             if i > 0 {
-                out.push(',');
+                text.push(',');
             }
             match cell {
                 None => {}
-                Some(text) if text.is_empty() || text.contains(['"', ',', '\n', '\r']) => {
-                    out.push('"');
-                    out.push_str(&text.replace('"', "\"\""));
-                    out.push('"');
+                Some(cell) if cell.is_empty() || cell.contains(['"', ',', '\n', '\r']) => {
+                    text.push('"');
+                    text.push_str(&cell.replace('"', "\"\""));
+                    text.push('"');
                 }
-                Some(text) => out.push_str(text),
+                Some(cell) => text.push_str(cell),
             }
         }
-        out.push('\n');
+        text.push('\n');
+        out.write_all(text.as_bytes())
     };
-    line(&mut header.iter().map(|h| Some(h.as_str())));
+    line(&mut header.iter().map(|h| Some(h.as_str())))?;
     for row in rows {
-        line(&mut row.iter().map(Option::as_deref));
+        line(&mut row.iter().map(Option::as_deref))?;
     }
-    out
+    Ok(())
 }
 
-fn nodes_csv(kg: &KnowledgeGraph, members: &[EntityRef], delimiter: char) -> String {
-    let columns = exchange::attr_columns(members.iter().map(|n| kg.entity(*n).attrs()), &NODE_COLUMNS);
+fn nodes_csv(
+    kg: &KnowledgeGraph,
+    members: impl Iterator<Item = EntityRef> + Clone,
+    delimiter: char,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let columns = exchange::attr_columns(members.clone().map(|n| kg.entity(n).attrs()), &NODE_COLUMNS);
     let mut header: Vec<String> =
         ["id:ID", ":LABEL", "name", "aliases:string[]", "country", "note", "evidence:string[]"]
             .map(String::from)
             .into();
     header.extend(columns.iter().map(header_type));
-    let rows = members.iter().map(|n| {
-        let e = kg.entity(*n);
+    let rows = members.map(|n| {
+        let e = kg.entity(n);
         let mut row = vec![
             Some(e.id().to_string()),
             Some(format!("Entity{delimiter}{}", e.kind())),
@@ -184,23 +251,29 @@ fn nodes_csv(kg: &KnowledgeGraph, members: &[EntityRef], delimiter: char) -> Str
         row.extend(attr_cells(&columns, e.attrs(), delimiter));
         row
     });
-    csv_text(&header, rows)
+    write_csv(&header, rows, out)
 }
 
-fn relationships_csv(kg: &KnowledgeGraph, members: &[RelationRef], keys: &[String], delimiter: char) -> String {
-    let columns = exchange::attr_columns(members.iter().map(|e| kg.relation(*e).attrs()), &RELATION_COLUMNS);
+fn relationships_csv(
+    kg: &KnowledgeGraph,
+    selection: &Selection,
+    members: impl Iterator<Item = RelationRef> + Clone,
+    delimiter: char,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let columns = exchange::attr_columns(members.clone().map(|e| kg.relation(e).attrs()), &RELATION_COLUMNS);
     let mut header: Vec<String> =
         [":START_ID", ":END_ID", ":TYPE", "key", "since", "until", "date", "status", "note", "evidence:string[]"]
             .map(String::from)
             .into();
     header.extend(columns.iter().map(header_type));
-    let rows = members.iter().map(|e| {
-        let r = kg.relation(*e);
+    let rows = members.map(|e| {
+        let r = kg.relation(e);
         let mut row = vec![
             Some(r.from().to_string()),
             Some(r.to().to_string()),
             Some(r.rel().to_string()),
-            Some(keys[e.index()].clone()),
+            Some(selection.key(kg, e)),
             r.since().map(|d| d.to_string()),
             r.until().map(|d| d.to_string()),
             r.date().map(|d| d.to_string()),
@@ -211,10 +284,14 @@ fn relationships_csv(kg: &KnowledgeGraph, members: &[RelationRef], keys: &[Strin
         row.extend(attr_cells(&columns, r.attrs(), delimiter));
         row
     });
-    csv_text(&header, rows)
+    write_csv(&header, rows, out)
 }
 
-fn import_sh(nodes: &[String], relationships: &[String], delimiter: char) -> String {
+fn import_sh<'a>(
+    nodes: impl Iterator<Item = &'a str>,
+    relationships: impl Iterator<Item = &'a str>,
+    delimiter: char,
+) -> String {
     let delimiter = match delimiter {
         ';' | '|' => format!("'{delimiter}'"),
         other => format!("U+{:04X}", u32::from(other)),
@@ -235,11 +312,11 @@ fn import_sh(nodes: &[String], relationships: &[String], delimiter: char) -> Str
 }
 
 /// The Cypher script: a constraint, then one statement a node and one a relation.
-fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String {
-    let mut out = String::from(
-        "// The graph as Cypher statements, for an empty Neo4j database (cypher-shell -f import.cypher).\n\
+fn cypher(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(
+        b"// The graph as Cypher statements, for an empty Neo4j database (cypher-shell -f import.cypher).\n\
          CREATE CONSTRAINT kgq_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;\n",
-    );
+    )?;
     for n in &selection.nodes {
         let e = kg.entity(*n);
         let mut props = vec![("name", string(e.name()))];
@@ -250,17 +327,17 @@ fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String
             props.push(("country", string(country)));
         }
         note_and_evidence(&mut props, e.note(), e.evidence());
-        let _ = writeln!(
+        writeln!(
             out,
             "MERGE (n:Entity {{id: {}}}) SET n:{} SET n += {};",
             string(e.id()),
             name(e.kind()),
             map(&props, e.attrs(), &NODE_COLUMNS)
-        );
+        )?;
     }
-    for e in &selection.relations {
-        let r = kg.relation(*e);
-        let mut props = vec![("key", string(&keys[e.index()]))];
+    for e in selection.relations() {
+        let r = kg.relation(e);
+        let mut props = vec![("key", string(&selection.key(kg, e)))];
         for (field, date) in [("since", r.since()), ("until", r.until()), ("date", r.date())] {
             if let Some(date) = date {
                 props.push((field, string(&date.to_string())));
@@ -268,16 +345,16 @@ fn cypher(kg: &KnowledgeGraph, selection: &Selection, keys: &[String]) -> String
         }
         props.push(("status", string(r.status().as_str())));
         note_and_evidence(&mut props, r.note(), r.evidence());
-        let _ = writeln!(
+        writeln!(
             out,
             "MATCH (a:Entity {{id: {}}}), (b:Entity {{id: {}}}) CREATE (a)-[:{} {}]->(b);",
             string(r.from()),
             string(r.to()),
             name(r.rel()),
             map(&props, r.attrs(), &RELATION_COLUMNS)
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// The note and the evidence, which entities and relations both have, when present.
@@ -376,9 +453,8 @@ mod tests {
         assert_eq!(file_name("nodes", "dprk_company", 4), "nodes-dprk_company.csv");
         assert_eq!(file_name("nodes", "a b", 4), "nodes--4.csv");
         let rows = [vec![None, Some(String::new()), Some("a,\"b\"\nc".into()), Some("d".into())]];
-        assert_eq!(
-            csv_text(&["h".into(), "i".into(), "j".into(), "k".into()], rows.into_iter()),
-            "h,i,j,k\n,\"\",\"a,\"\"b\"\"\nc\",d\n"
-        );
+        let mut csv = Vec::new();
+        write_csv(&["h".into(), "i".into(), "j".into(), "k".into()], rows.into_iter(), &mut csv).expect("to memory");
+        assert_eq!(csv, b"h,i,j,k\n,\"\",\"a,\"\"b\"\"\nc\",d\n");
     }
 }
