@@ -301,14 +301,7 @@ impl Walk {
 /// reading (a pipe could block, a device never end), and the read stops past the cap in
 /// case the file grows meanwhile. For the folder walk and for `--data FILE` alike.
 pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
-    check_regular(&std::fs::metadata(path)?)?;
-    let file = open(path)?;
-    // The file may have been replaced since it was looked at: judge what was opened.
-    let meta = file.metadata()?;
-    check_regular(&meta)?;
-    if meta.len() > cap {
-        return Err(Unread::TooLarge { size: meta.len(), cap });
-    }
+    let (file, meta) = open_regular(path, cap)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
@@ -322,6 +315,7 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
 pub fn open_regular(path: &Path, cap: u64) -> Result<(File, Metadata), Unread> {
     check_regular(&std::fs::metadata(path)?)?;
     let file = open(path)?;
+    // The file may have been replaced since it was looked at: judge what was opened.
     let meta = file.metadata()?;
     check_regular(&meta)?;
     if meta.len() > cap {
