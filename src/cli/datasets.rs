@@ -41,17 +41,33 @@ pub(super) fn check_several(
     let (e, r) = (merged.entities.len(), merged.relations.len());
     let _ = writeln!(out, "{}: merged, {e} entities, {r} relations", names.join(" + "));
     joins(&mut out, &merged);
-    if !unjoined.is_empty() {
+    let (same, apart): (Vec<&merge::Unjoined>, Vec<_>) = unjoined.iter().partition(|u| u.same_dataset);
+    if !same.is_empty() {
         let _ = writeln!(
             out,
             "{} within one dataset (not joined: records of one dataset are one entity only by same_as):",
-            diag::plural(unjoined.len(), "shared registration number")
+            diag::plural(same.len(), "shared registration number")
         );
-        for (dataset, a, b, number) in unjoined.iter().take(LISTED) {
-            let _ = writeln!(out, "  {dataset} `{a}` and `{b}`: registration number {number}");
+        for u in same.iter().take(LISTED) {
+            let [(dataset, a, _), (_, b, _)] = &u.records;
+            let _ = writeln!(out, "  {dataset} `{a}` and `{b}`: {}", u.shared);
         }
-        if unjoined.len() > LISTED {
-            let _ = writeln!(out, "  ... and {} more", unjoined.len() - LISTED);
+        if same.len() > LISTED {
+            let _ = writeln!(out, "  ... and {} more", same.len() - LISTED);
+        }
+    }
+    if !apart.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} between records of two kinds (not joined: one entity has one kind; correct the kind, or leave them apart):",
+            diag::plural(apart.len(), "shared identifier")
+        );
+        for u in apart.iter().take(LISTED) {
+            let [(set_a, a, kind_a), (set_b, b, kind_b)] = &u.records;
+            let _ = writeln!(out, "  {set_a} `{a}` ({kind_a}) and {set_b} `{b}` ({kind_b}): {}", u.shared);
+        }
+        if apart.len() > LISTED {
+            let _ = writeln!(out, "  ... and {} more", apart.len() - LISTED);
         }
     }
     if found.is_empty() && unjoined.is_empty() {

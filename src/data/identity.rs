@@ -121,6 +121,9 @@ pub struct Identity {
     pub links: Vec<Link>,
     /// Records of one dataset that share a registration number and country: not joined.
     pub unjoined: Vec<(Record, Record, String)>,
+    /// Records of different datasets that share a strong identifier (what it is, as
+    /// "registration number X" or "referent Y") but not a kind: not joined.
+    pub apart: Vec<(Record, Record, String)>,
 }
 
 /// The datasets' records, numbered across datasets.
@@ -284,14 +287,17 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
             link(&mut forest, a, b, Rule::SameAs { place: s.place.clone(), cited });
         }
     }
+    let mut apart = Vec::new();
     for (j, (_, data)) in sets.iter().enumerate() {
         for (n, more) in data.entities.with_more() {
             for id in texts(more.attrs.get("referents")) {
                 let g = records.global(j, n);
                 for i in (0..sets.len()).filter(|&i| i != j) {
-                    let found = sets[i].1.entities.find(&id).map(|m| records.global(i, m));
-                    if let Some(m) = found.filter(|&m| records.kind(m) == records.kind(g)) {
+                    let Some(m) = sets[i].1.entities.find(&id).map(|m| records.global(i, m)) else { continue };
+                    if records.kind(m) == records.kind(g) {
                         link(&mut forest, m, g, Rule::Referent { id: id.to_string() });
+                    } else {
+                        apart.push((m, g, format!("referent {id}")));
                     }
                 }
             }
@@ -302,6 +308,9 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
     // later records with the same number are listed instead.
     let mut unjoined = Vec::new();
     let mut numbers: FxHashMap<(String, &str, &str), (Record, usize, Record)> = FxHashMap::default();
+    // Per number and country, the first record of any kind: a record of another kind and
+    // dataset with the same number is listed as not joined.
+    let mut any_kind: FxHashMap<(String, &str), (Record, usize)> = FxHashMap::default();
     for (j, (_, data)) in sets.iter().enumerate() {
         for (n, more) in data.entities.with_more() {
             let Some(country) = more.country.as_deref() else { continue };
@@ -311,6 +320,15 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
                     continue;
                 }
                 let g = records.global(j, n);
+                match any_kind.get(&(key.clone(), country)) {
+                    Some(&(first, set)) if set != j && records.kind(first) != records.kind(g) => {
+                        apart.push((first, g, format!("registration number {number}")));
+                    }
+                    Some(_) => {}
+                    None => {
+                        any_kind.insert((key.clone(), country), (g, j));
+                    }
+                }
                 match numbers.get_mut(&(key.clone(), country, records.kind(g))) {
                     Some((_, set, mine)) if *set == j => unjoined.push((*mine, g, number.to_string())),
                     Some((first, set, mine)) => {
@@ -325,7 +343,7 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
             }
         }
     }
-    drop(numbers);
+    drop((numbers, any_kind));
     // The record each entity keeps: the earliest that is not a second end of a same_as.
     let mut best = vec![Record::MAX; total as usize];
     for g in 0..total {
@@ -336,7 +354,7 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
         }
     }
     let kept = (0..total).map(|g| best[forest.root(g) as usize]).collect();
-    Ok(Identity { kept, links, unjoined })
+    Ok(Identity { kept, links, unjoined, apart })
 }
 
 /// Which dataset record `g` (numbered across `sets`, as [`resolve`] numbers them) is of,

@@ -38,9 +38,16 @@ pub fn merge(sets: Vec<(String, Dataset)>) -> Result<Dataset, Unmade> {
     merge_reporting(sets).map(|(data, _)| data)
 }
 
-/// Records of one dataset that share a registration number and country, and so were not
-/// joined: (dataset, one id, the other id, the number).
-pub type Unjoined = (String, String, String, String);
+/// Two records that share a strong identifier and were not joined, for `kgq check` to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unjoined {
+    /// Each record: its dataset, id and kind.
+    pub records: [(String, String, String); 2],
+    /// What they share: "registration number X", "referent Y".
+    pub shared: String,
+    /// Whether they are of one dataset (else they are of two kinds).
+    pub same_dataset: bool,
+}
 
 /// [`merge`], and the records it did not join although they share a registration number
 /// (for `kgq check` to say).
@@ -49,14 +56,17 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
         return Ok((sets.pop().expect("one set").1, Vec::new()));
     }
     let identity = identity::resolve(&sets)?;
-    let unjoined = identity
-        .unjoined
-        .iter()
-        .map(|(a, b, number)| {
-            let [(set, a), (_, b)] = [*a, *b].map(|g| identity::locate(&sets, g));
-            let (name, data) = &sets[set];
-            (name.clone(), data.entities.id(a).to_string(), data.entities.id(b).to_string(), number.clone())
-        })
+    let record = |g: identity::Record| {
+        let (set, n) = identity::locate(&sets, g);
+        let (name, data) = &sets[set];
+        let kind = data.schema.kinds[usize::from(data.entities.kind(n))].name.clone();
+        (name.clone(), data.entities.id(n).to_string(), kind)
+    };
+    let same = identity.unjoined.iter().map(|(a, b, number)| (a, b, format!("registration number {number}"), true));
+    let apart = identity.apart.iter().map(|(a, b, shared)| (a, b, shared.clone(), false));
+    let unjoined = same
+        .chain(apart)
+        .map(|(&a, &b, shared, same_dataset)| Unjoined { records: [record(a), record(b)], shared, same_dataset })
         .collect();
     let mut out = Dataset::default();
     let mut vocabularies = Vec::with_capacity(sets.len());
@@ -462,6 +472,44 @@ mod tests {
         assert!(merged.entities.find("reg2").is_some(), "a second record of one dataset is not joined");
         assert!(merged.entities.find("else").is_some(), "another country is another number");
         assert_eq!(rules(&merged), [(0, "kp", "shared id"), (hy, "reg", "registration number")]);
-        assert_eq!(unjoined, [("b".into(), "reg".into(), "reg2".into(), "KP-7731/02".into())]);
+        let record = |id: &str| ("b".to_string(), id.to_string(), "company".to_string());
+        let same = Unjoined {
+            records: [record("reg"), record("reg2")],
+            shared: "registration number KP-7731/02".into(),
+            same_dataset: true,
+        };
+        assert_eq!(unjoined, [same]);
+    }
+
+    #[test]
+    fn a_shared_identifier_between_two_kinds_is_listed_not_joined() {
+        let a = registered(
+            "kp,country,KP,,
+hy,company,Hyoksin,kp,KP 7731-02
+",
+            "",
+        );
+        let b = registered(
+            "kp,country,KP,,
+hp,person,Hyoksin Pak,kp,KP773102
+",
+            "",
+        );
+        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert!(merged.entities.find("hp").is_some(), "a person is not joined to a company");
+        assert_eq!(rules(&merged), [(0, "kp", "shared id")]);
+        let apart = Unjoined {
+            records: [("a".into(), "hy".into(), "company".into()), ("b".into(), "hp".into(), "person".into())],
+            shared: "registration number KP773102".into(),
+            same_dataset: false,
+        };
+        assert_eq!(unjoined, [apart]);
+        // A referent naming a record of another kind: listed too.
+        let a = with_header("id,kind,name,country,attr.referents", "hy,company,Hyoksin,,\n", "");
+        let b = with_header("id,kind,name,country,attr.referents", "hp,person,Pak,,hy\n", "");
+        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.entities.len(), 2);
+        assert_eq!(unjoined.len(), 1);
+        assert_eq!((unjoined[0].shared.as_str(), unjoined[0].same_dataset), ("referent hy", false));
     }
 }

@@ -213,6 +213,15 @@ impl Mapping {
                     diags.push(Diagnostic::error(format!("`{name}` is {what}")).at(at(&name), format!("in [{table}]")));
                     continue;
                 }
+                if to == crate::data::identity::SAME_AS {
+                    // same_as is an identity statement, never an edge: an FtM link is one.
+                    diags.push(
+                        Diagnostic::error(format!("`{name}` cannot become `same_as`"))
+                            .at(at(&name), "mapped to the identity relation")
+                            .help("same_as is built in and only written in a data folder, where it joins two records into one entity; map the schema to a relation kind of its own"),
+                    );
+                    continue;
+                }
                 mapping.chosen.insert(name, to);
             }
         }
@@ -254,5 +263,9 @@ mod tests {
         assert_eq!(m.target(schema("Person").unwrap()), Some("person"));
         let said: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(said, ["unknown FtM schema `Compnay`", "`Ownership` is a link schema: map it under [relations]"]);
+        let mut diags = Vec::new();
+        let mapping = Mapping::read(Some((FileId(0), "[relations]\nUnknownLink = \"same_as\"\n")), &mut diags);
+        assert_eq!(diags[0].message, "`UnknownLink` cannot become `same_as`");
+        assert_eq!(mapping.target(schema("UnknownLink").unwrap()), Some("linked_to"), "the default stays");
     }
 }
