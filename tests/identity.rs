@@ -278,3 +278,23 @@ fn a_declared_relation_kind_named_same_as_is_refused() {
     let said = stderr(&out);
     assert!(said.contains("relation kind `same_as` is built in"), "{said}");
 }
+
+#[test]
+fn check_lists_an_identifier_two_kinds_share_and_joins_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, rows: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("id,kind,name,country,attr.registration_number\n{rows}")).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let a = write("a.csv", "kp,country,KP,,\nhy,company,Hyoksin,kp,KP 7731-02\n");
+    let b = write("b.csv", "kp,country,KP,,\nhp,person,Hyoksin Pak,kp,KP773102\n");
+    let out = kgq(&["--color", "never", "check", "--data", &a, "--data", &b], &root());
+    let text = stdout(&out);
+    assert!(text.contains("1 shared identifier between records of two kinds (not joined"), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("`hy` (company) and") && text.contains("`hp` (person): registration number KP773102"),
+        "{text}"
+    );
+    assert!(text.contains("merged, 3 entities"), "nothing joined but the shared country id: {text}");
+}
