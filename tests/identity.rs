@@ -82,9 +82,15 @@ fn load_set(set: &Set) -> Dataset {
     for (a, b) in &set.same_as {
         relations.push_str(&format!("e{a},same_as,e{b}\n"));
     }
+    // A declared vocabulary: there `same_as` is the identity statement.
+    let schema = "[[kind]]\nname = \"country\"\n[[kind]]\nname = \"company\"\n".to_string();
     let files = DataFiles::from_files(
         "g",
-        [("entities/e.csv".to_string(), entities), ("relations/r.csv".to_string(), relations)],
+        [
+            ("schema.toml".to_string(), schema),
+            ("entities/e.csv".to_string(), entities),
+            ("relations/r.csv".to_string(), relations),
+        ],
     );
     let loaded = load(&files);
     loaded.dataset.unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))

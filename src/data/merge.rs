@@ -354,12 +354,50 @@ mod tests {
         let files = DataFiles::from_files(
             "g",
             [
+                ("schema.toml".to_string(), schema_of(entities, relations)),
                 ("entities/e.csv".to_string(), format!("{header}\n{entities}")),
                 ("relations/r.csv".to_string(), format!("from,rel,to\n{relations}")),
             ],
         );
         let loaded = load(&files);
         loaded.dataset.unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
+    }
+
+    /// A schema declaring the kinds and relation kinds (any ends) the rows use: a folder
+    /// with a declared vocabulary, where `same_as` is the identity statement.
+    fn schema_of(entities: &str, relations: &str) -> String {
+        let column = |rows: &str| -> std::collections::BTreeSet<String> {
+            rows.lines().filter_map(|l| l.split(',').nth(1)).map(str::to_string).collect()
+        };
+        let mut out = String::new();
+        for kind in column(entities) {
+            out.push_str(&format!("[[kind]]\nname = \"{kind}\"\n"));
+        }
+        for rel in column(relations).into_iter().filter(|r| r != "same_as") {
+            out.push_str(&format!(
+                "[[relation]]\nname = \"{rel}\"\nfrom = []\nto = []\nreads = \"{rel}\"\ninverse = \"{rel} of\"\n"
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn same_as_is_a_relation_like_any_other_where_no_schema_declares_the_vocabulary() {
+        // Bulk files alone (the peer benchmark's graphs among them) name relation kinds by use.
+        let files = DataFiles::from_files(
+            "g",
+            [
+                ("entities/e.csv".to_string(), "id,kind,name\na,thing,A\nb,thing,B\n".to_string()),
+                ("relations/r.csv".to_string(), "from,rel,to\na,same_as,b\n".to_string()),
+            ],
+        );
+        let data = load(&files).dataset.unwrap();
+        assert_eq!((data.entities.len(), data.relations.len(), data.same_as.len()), (2, 1, 0));
+        assert_eq!(data.schema.relations[0].name, "same_as");
+        // Declared, it is the identity statement: a and b are one entity.
+        let data = with_header("id,kind,name", "a,thing,A\nb,thing,B\n", "a,same_as,b\n");
+        assert_eq!((data.relations.len(), data.same_as.len()), (0, 1));
+        assert_eq!(merge(vec![("g".into(), data)]).unwrap().entities.len(), 1);
     }
 
     #[test]

@@ -246,7 +246,10 @@ impl Loader<'_> {
     /// Checks a relation whose ends' ids find `found`; adds it when accepted, or reports why not.
     fn check_relation(&mut self, r: &RelationRecord, found: [Option<u32>; 2]) {
         self.learn_sources(r.at.file, r.extra.as_ref());
-        if r.rel.text == SAME_AS {
+        // A folder with a schema declares its vocabulary, and there `same_as` is the built-in
+        // identity statement; a folder of bulk files alone names its relation kinds by use,
+        // and its `same_as` is a relation kind like any other.
+        if r.rel.text == SAME_AS && self.files.schema.is_some() {
             return self.same_as(r, found);
         }
         let checked = check::relation(r, found, &mut self.vocab, &self.entities, &self.source_ids);
