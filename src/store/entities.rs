@@ -15,7 +15,7 @@ use crate::model::{Attrs, Evidence};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EntityMore {
     pub aliases: Vec<String>,
-    pub country: Option<String>,
+    pub country: Option<std::sync::Arc<str>>,
     pub attrs: Attrs,
     pub note: Option<String>,
     pub evidence: Vec<Evidence>,

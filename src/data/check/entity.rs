@@ -70,7 +70,7 @@ pub fn entity<'a>(e: &EntityRecord<'a>, vocab: &mut Vocab, sources: &[String]) -
         Some(extra) => parts(e.at.file, extra, "entity", sources, &mut refusals).map(|parts| {
             Some(Box::new(EntityMore {
                 aliases: e.aliases.iter().map(|a| a.get_ref().trim().to_string()).collect(),
-                country: e.country.as_ref().map(|c| c.text.to_string()),
+                country: e.country.as_ref().map(|c| c.text.into()),
                 attrs: parts.attrs,
                 note: extra.note.map(str::to_string),
                 evidence: parts.evidence,

@@ -172,6 +172,8 @@ struct Import {
     datasets: FxHashSet<Arc<str>>,
     /// The source addresses read so far, each held once (most datasets cite a few pages).
     urls: FxHashSet<Arc<str>>,
+    /// The country entity ids used so far, each held once.
+    countries: FxHashSet<Arc<str>>,
     /// Ids of things refused for an error: links to them are not reported again.
     refused: FxHashSet<Box<str>>,
     /// Records not imported, by schema: how many and where the first is.
@@ -383,8 +385,8 @@ impl Import {
         }
         for (i, id) in ids.into_iter().enumerate() {
             if i == 0 {
-                country = Some(id);
-            } else if country.as_ref() != Some(&id) {
+                country = Some(shared(&mut self.countries, &id));
+            } else if country.as_deref() != Some(id.as_str()) {
                 push_attr(&mut attrs, "countries", id);
             }
         }
