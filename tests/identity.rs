@@ -304,3 +304,36 @@ fn check_lists_an_identifier_two_kinds_share_and_joins_nothing() {
     );
     assert!(text.contains("merged, 3 entities"), "nothing joined but the shared country id: {text}");
 }
+
+#[test]
+fn the_same_link_record_in_two_datasets_is_one_relation_and_a_joined_id_still_finds_its_entity() {
+    // Overlapping collections: the same stream under two names holds each link record twice.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.ftm.json");
+    std::fs::copy(root().join("tests/fixtures/ftm/sanctions.ftm.json"), &copy).unwrap();
+    let stream = "tests/fixtures/ftm/sanctions.ftm.json";
+    let alone = stdout(&kgq(&["--data", stream, "query", "count relations"], &root()));
+    let both = kgq(&["--data", stream, "--data", copy.to_str().unwrap(), "query", "count relations"], &root());
+    assert_eq!(stdout(&both), alone, "{}", stderr(&both));
+    let why = kgq(
+        &["--data", stream, "--data", copy.to_str().unwrap(), "query", "why NK-kim-tong-chol and NK-mops-namibia"],
+        &root(),
+    );
+    let text = stdout(&why);
+    assert_eq!(text.matches("us_ofac_sdn:NK-dir-kim").count(), 1, "one relation, not two: {text}");
+    assert!(text.contains("copy:NK-dir-kim") || text.contains("us_ofac_sdn"), "{text}");
+    // Whichever record is kept, the other's id finds the entity.
+    let order = [
+        "--data",
+        "tests/fixtures/ftm/sanctions.ftm.json",
+        "--data",
+        "tests/fixtures/ftm/registry.ftm.json",
+        "--data",
+        "tests/fixtures/identity",
+        "query",
+        "show hyoksin",
+    ];
+    let out = kgq(&order, &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("joined"), "{}", stdout(&out));
+}

@@ -29,8 +29,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
+use super::ftm::mapping::{self, Shape};
 use crate::diag::Location;
 use crate::model::{AttrValue, Evidence};
+use crate::render::ftm::{is_a, schema_of};
 
 /// The relation kind that says two records are one entity. It is built in: never an edge
 /// of the graph, and a schema may not declare a relation kind of this name.
@@ -250,7 +252,11 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
         for n in 0..data.entities.len() as u32 {
             let id = data.entities.id(n);
             if let Some(m) = (0..j).find_map(|i| sets[i].1.entities.find(id).map(|m| records.global(i, m))) {
-                link(&mut forest, m, records.global(j, n), Rule::SharedId);
+                let g = records.global(j, n);
+                if !kinds_agree(records.kind(m), records.kind(g)) {
+                    return Err(two_kinds(&records, m, g, j, data.entities.more(n)));
+                }
+                link(&mut forest, m, g, Rule::SharedId);
             }
         }
     }
@@ -263,7 +269,7 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
                 (Err(_), _) => return Err(unresolved(&records, j, s, 0)),
                 (_, Err(_)) => return Err(unresolved(&records, j, s, 1)),
             };
-            if records.kind(a) != records.kind(b) {
+            if !kinds_agree(records.kind(a), records.kind(b)) {
                 let message = format!(
                     "`{}` same_as `{}` would make one entity of a {} ({}) and a {} ({})",
                     s.kept,
@@ -294,7 +300,7 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
                 let g = records.global(j, n);
                 for i in (0..sets.len()).filter(|&i| i != j) {
                     let Some(m) = sets[i].1.entities.find(&id).map(|m| records.global(i, m)) else { continue };
-                    if records.kind(m) == records.kind(g) {
+                    if kinds_agree(records.kind(m), records.kind(g)) {
                         link(&mut forest, m, g, Rule::Referent { id: id.to_string() });
                     } else {
                         apart.push((m, g, format!("referent {id}")));
@@ -307,10 +313,7 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
     // the last dataset that has it. The first record of each dataset joins; a dataset's
     // later records with the same number are listed instead.
     let mut unjoined = Vec::new();
-    let mut numbers: FxHashMap<(String, &str, &str), (Record, usize, Record)> = FxHashMap::default();
-    // Per number and country, the first record of any kind: a record of another kind and
-    // dataset with the same number is listed as not joined.
-    let mut any_kind: FxHashMap<(String, &str), (Record, usize)> = FxHashMap::default();
+    let mut numbers: FxHashMap<(String, &str), (Record, usize, Record)> = FxHashMap::default();
     for (j, (_, data)) in sets.iter().enumerate() {
         for (n, more) in data.entities.with_more() {
             let Some(country) = more.country.as_deref() else { continue };
@@ -320,16 +323,13 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
                     continue;
                 }
                 let g = records.global(j, n);
-                match any_kind.get(&(key.clone(), country)) {
-                    Some(&(first, set)) if set != j && records.kind(first) != records.kind(g) => {
-                        apart.push((first, g, format!("registration number {number}")));
+                match numbers.get_mut(&(key.clone(), country)) {
+                    // Another kind: never one entity; listed when the datasets differ.
+                    Some((first, _, _)) if !kinds_agree(records.kind(*first), records.kind(g)) => {
+                        if records.local(*first).0 != j {
+                            apart.push((*first, g, format!("registration number {number}")));
+                        }
                     }
-                    Some(_) => {}
-                    None => {
-                        any_kind.insert((key.clone(), country), (g, j));
-                    }
-                }
-                match numbers.get_mut(&(key.clone(), country, records.kind(g))) {
                     Some((_, set, mine)) if *set == j => unjoined.push((*mine, g, number.to_string())),
                     Some((first, set, mine)) => {
                         (*set, *mine) = (j, g);
@@ -337,13 +337,13 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
                         link(&mut forest, first, g, Rule::Registration { number: number.to_string() });
                     }
                     None => {
-                        numbers.insert((key, country, records.kind(g)), (g, j, g));
+                        numbers.insert((key, country), (g, j, g));
                     }
                 }
             }
         }
     }
-    drop((numbers, any_kind));
+    drop(numbers);
     // The record each entity keeps: the earliest that is not a second end of a same_as.
     let mut best = vec![Record::MAX; total as usize];
     for g in 0..total {
@@ -355,6 +355,45 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
     }
     let kept = (0..total).map(|g| best[forest.root(g) as usize]).collect();
     Ok(Identity { kept, links, unjoined, apart })
+}
+
+/// The error of an id two datasets give records of different kinds (`m` of an earlier
+/// dataset, `g` of dataset `set`, whose side parts `more` say where it is written).
+fn two_kinds(records: &Records, m: Record, g: Record, set: usize, more: Option<&crate::store::EntityMore>) -> Unmade {
+    let (a, b) = (records.local(m), records.local(g));
+    let id = records.sets[b.0].1.entities.id(b.1);
+    let message = format!(
+        "`{id}` is {} `{}` in {} and {} `{}` in {}: one id names one entity, of one kind",
+        article(records.kind(m)),
+        records.kind(m),
+        records.sets[a.0].0,
+        article(records.kind(g)),
+        records.kind(g),
+        records.sets[b.0].0,
+    );
+    let help = "give one of the records another id (an FtM record its `id`), or make the kinds agree";
+    let at = more.map(|m| m.origin.clone()).filter(|o| *o != Location::default()).map(|o| (set, o));
+    Unmade { message, help: Some(help), place: None, at }
+}
+
+/// Whether records of kinds `a` and `b` may be one entity: the same kind, or kinds whose
+/// FollowTheMoney schemata are one an extension of the other, as FtM's own merging allows
+/// (a curated `dprk_company` and an imported `company` are both Companies; an
+/// `organisation` may be a Company; a `country` and a `person` never agree). A kind's
+/// schema is the one the import maps to it by default, else the one the FtM export writes.
+pub fn kinds_agree(a: &str, b: &str) -> bool {
+    let (x, y) = (ftm_schema(a), ftm_schema(b));
+    a == b || is_a(x, y) || is_a(y, x)
+}
+
+fn ftm_schema(kind: &str) -> &'static str {
+    let imported = mapping::SCHEMATA.iter().find(|s| matches!(s.shape, Shape::Thing) && s.default == Some(kind));
+    imported.map_or_else(|| schema_of(kind), |s| s.name)
+}
+
+/// "a" or "an" before a kind's name.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// Which dataset record `g` (numbered across `sets`, as [`resolve`] numbers them) is of,

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Dataset;
 use super::identity::{self, Identity, Join, Unmade};
-use crate::model::RelDef;
-use crate::store::EntityMore;
+use crate::model::{AttrValue, Attrs, Evidence, RelDef};
+use crate::store::{EntityMore, RelationMore, Relations};
 
 /// One dataset of a merged graph: its name and where its entities and relations end
 /// (exclusive: dataset `i` holds the entities from the end of dataset `i - 1` to `entities`).
@@ -113,13 +113,26 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
     amended.sort_unstable_by_key(|(n, _)| *n);
     out.entities.amend(amended);
     let mut offset = 0usize;
+    let mut earlier = Earlier::default();
+    let mut again: FxHashMap<u32, Vec<Evidence>> = FxHashMap::default();
     for (i, (name, data)) in sets.iter_mut().enumerate() {
         let rels = &vocabularies[i].1;
+        let (first, shared) = (out.relations.len() as u32, if i == 0 { 0 } else { ends[i - 1] });
         for e in 0..data.relations.len() as u32 {
             let (a, b) = data.relations.ends(e);
             let ends = (numbers[offset + a as usize], numbers[offset + b as usize]);
             let rel = rels[usize::from(data.relations.rels()[e as usize])];
             let more = data.relations.take_more(e);
+            // Between two entities earlier datasets have, it may be one of their records
+            // again (overlapping collections): then it is that relation, with both evidence.
+            if ends.0 < shared
+                && ends.1 < shared
+                && let Some(more) = &more
+                && let Some(r) = earlier.same_record(&out.relations, first, (rel, ends.0, ends.1), more)
+            {
+                again.entry(r).or_default().extend(more.evidence.iter().cloned());
+                continue;
+            }
             out.relations
                 .push(ends, rel, data.relations.status(e), more)
                 .map_err(|_| Unmade::whole(format!("{name} does not fit: the relation table is full")))?;
@@ -131,6 +144,17 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
         let part = Part { name: name.clone(), entities: ends[i], relations: out.relations.len() as u32 };
         out.parts.push(part);
     }
+    let mut again: Vec<(u32, Vec<Evidence>)> = again.into_iter().collect();
+    again.sort_unstable_by_key(|(r, _)| *r);
+    let amended = again
+        .into_iter()
+        .map(|(r, evidence)| {
+            let mut more = out.relations.more(r).cloned().unwrap_or_default();
+            add_evidence(&mut more.evidence, evidence);
+            (r, more)
+        })
+        .collect();
+    out.relations.amend(amended);
     out.joins.extend(joins(&sets, &identity, &numbers));
     out.joins.sort_by_key(|j| j.entity);
     if sets.len() == 1 {
@@ -152,6 +176,33 @@ pub fn parts_are_sound(data: &Dataset) -> bool {
     let joins = data.joins.windows(2).all(|w| w[0].entity <= w[1].entity)
         && data.joins.last().is_none_or(|j| (j.entity as usize) < data.entities.len());
     ordered && whole && joins
+}
+
+/// The merged relations of earlier datasets by kind and ends, indexed only as far as a
+/// later dataset asks: a relation between two entities earlier datasets have may be the
+/// same record again (the same FtM link in two overlapping collections).
+#[derive(Default)]
+struct Earlier {
+    by_ends: FxHashMap<(u16, u32, u32), Vec<u32>>,
+    /// The relations below this number are indexed.
+    upto: u32,
+}
+
+impl Earlier {
+    /// The relation below `below` of kind and ends `key` that is the record `more` cites, if any.
+    fn same_record(&mut self, out: &Relations, below: u32, key: (u16, u32, u32), more: &RelationMore) -> Option<u32> {
+        let record = more.evidence.iter().find_map(|ev| ev.record.as_ref())?;
+        for r in self.upto..below {
+            let (a, b) = out.ends(r);
+            self.by_ends.entry((out.rels()[r as usize], a, b)).or_default().push(r);
+        }
+        self.upto = self.upto.max(below);
+        let cites = |r: u32| {
+            out.more(r)
+                .is_some_and(|m| m.evidence.iter().any(|ev| ev.record.as_ref().is_some_and(|x| x.id == record.id)))
+        };
+        self.by_ends.get(&key)?.iter().copied().find(|&r| cites(r))
+    }
 }
 
 /// Each join of `identity` as the merged graph keeps it: every record its entity does not
@@ -242,7 +293,8 @@ fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> R
 }
 
 /// What a later record of an entity adds to the earlier one (`known` its name): its name
-/// and aliases as aliases, its evidence, and the country and attributes the earlier lacks.
+/// and aliases as aliases, its evidence, its country, attributes and note (beside the
+/// earlier's where they differ).
 fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<EntityMore>) {
     let mut alias = |label: &str| {
         if label != known && !more.aliases.iter().any(|a| a == label) {
@@ -252,13 +304,38 @@ fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<Enti
     alias(name);
     let Some(later) = later else { return };
     later.aliases.iter().for_each(|a| alias(a));
-    more.evidence.extend(later.evidence);
-    if more.country.is_none() {
-        more.country = later.country;
+    add_evidence(&mut more.evidence, later.evidence);
+    // Values the kept record lacks are taken; values that differ are kept beside its own,
+    // never dropped: another country in `countries`, attributes as lists, notes one after
+    // the other.
+    match (&more.country, later.country) {
+        (None, country) => more.country = country,
+        (Some(mine), Some(theirs)) if *mine != theirs => {
+            let other: Attrs = [("countries".to_string(), AttrValue::Text(theirs.to_string()))].into_iter().collect();
+            more.attrs.add_all(&other);
+        }
+        _ => {}
     }
-    more.attrs.add_missing(&later.attrs);
-    if more.note.is_none() {
-        more.note = later.note;
+    more.attrs.add_all(&later.attrs);
+    match (&mut more.note, later.note) {
+        (None, note) => more.note = note,
+        (Some(mine), Some(theirs)) if *mine != theirs && !mine.contains(&theirs) => {
+            mine.push('\n');
+            mine.push_str(&theirs);
+        }
+        _ => {}
+    }
+}
+
+/// Adds the evidence of `later` that `evidence` does not hold already (the same record in
+/// two overlapping datasets cites the same dataset and record twice).
+fn add_evidence(evidence: &mut Vec<Evidence>, later: Vec<Evidence>) {
+    for ev in later {
+        let same =
+            |e: &Evidence| e.source == ev.source && e.line == ev.line && e.quote == ev.quote && e.record == ev.record;
+        if !evidence.iter().any(same) {
+            evidence.push(ev);
+        }
     }
 }
 
@@ -434,6 +511,41 @@ mod tests {
 
     fn rules(data: &Dataset) -> Vec<(u32, &str, &str)> {
         data.joins.iter().map(|j| (j.entity, j.id.as_str(), j.rule.name())).collect()
+    }
+
+    #[test]
+    fn an_id_of_two_kinds_that_cannot_be_one_entity_is_refused_and_kinds_of_one_schema_join() {
+        let a = folder("poland,country,Poland,\n", "");
+        let b = folder("poland,person,Jan Kowalski,\n", "");
+        let err = merge(vec![("builtin".into(), a), ("pl".into(), b)]).unwrap_err().to_string();
+        assert!(
+            err.contains("`poland` is a `country` in builtin and a `person` in pl: one id names one entity"),
+            "{err}"
+        );
+        assert!(identity::kinds_agree("dprk_company", "company") && identity::kinds_agree("organisation", "company"));
+        assert!(!identity::kinds_agree("country", "person") && !identity::kinds_agree("vessel", "company"));
+        let a = folder("m,dprk_company,Mansudae,\n", "");
+        let b = folder("m,company,MANSUDAE,\n", "");
+        let merged = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!((merged.entities.len(), merged.entity(0).kind()), (1, "dprk_company"), "the kept record's kind");
+    }
+
+    #[test]
+    fn values_that_differ_are_kept_beside_the_kept_records_not_dropped() {
+        let header = "id,kind,name,country,attr.registration_number";
+        let a = with_header(header, "kp,country,KP,,\nx,company,X,kp,111\n", "");
+        let b = with_header(header, "de,country,DE,,\nx,company,X,de,999\n", "");
+        let merged = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let x = merged.entity(merged.entities.find("x").unwrap());
+        assert_eq!(x.country(), Some("kp"));
+        assert_eq!(x.attrs()["countries"], AttrValue::Text("de".into()));
+        let both = AttrValue::List(vec![AttrValue::Int(111), AttrValue::Int(999)]);
+        let text = AttrValue::List(vec![AttrValue::Text("111".into()), AttrValue::Text("999".into())]);
+        assert!(
+            x.attrs()["registration_number"] == both || x.attrs()["registration_number"] == text,
+            "{:?}",
+            x.attrs()
+        );
     }
 
     #[test]

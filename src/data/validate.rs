@@ -275,10 +275,10 @@ impl Loader<'_> {
             Err(refusals) => return self.report(&r.at, refusals),
         };
         let at = |field: &Field| Location::new(r.at.file, field.span.clone());
+        let kind = |n: u32| self.vocab.schema.kinds[usize::from(self.entities.kind(n))].name.clone();
         if let [Some(a), Some(b)] = found
-            && self.entities.kind(a) != self.entities.kind(b)
+            && !super::identity::kinds_agree(&kind(a), &kind(b))
         {
-            let kind = |n: u32| self.vocab.schema.kinds[usize::from(self.entities.kind(n))].name.clone();
             let message = format!("a same_as joins {} `{}` with {} `{}`", kind(a), r.from.text, kind(b), r.to.text);
             let help = "same_as joins records of one entity, which has one kind: correct the kind or the id";
             self.diags.push(Diagnostic::error(message).at(at(&r.to), "of another kind").help(help));

@@ -140,8 +140,11 @@ impl KnowledgeGraph {
         self.topology.ends(edge)
     }
 
+    /// The entity with this id, or the entity a record of this id was joined into (see
+    /// `data::identity`), so that an id keeps finding its entity whichever record is kept.
     pub fn by_id(&self, id: &str) -> Option<EntityRef> {
-        self.entities.find(id).map(EntityRef::new)
+        let joined = || self.joins.iter().find(|j| j.id == id).map(|j| j.entity);
+        self.entities.find(id).or_else(joined).map(EntityRef::new)
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {

@@ -87,6 +87,30 @@ impl Attrs {
         }
     }
 
+    /// Adds the values of `other`: a key this one lacks is added; a key both have with
+    /// different values holds both, as a list without repeats (this one's first). Nothing
+    /// of either is lost (for records joined into one entity).
+    pub fn add_all(&mut self, other: &Attrs) {
+        self.add_missing(other);
+        for (key, theirs) in &other.0 {
+            let Some(mine) = self.get_mut(key) else { continue };
+            if mine == theirs {
+                continue;
+            }
+            let flat = |v: &AttrValue| match v {
+                AttrValue::List(items) => items.clone(),
+                one => vec![one.clone()],
+            };
+            let mut all = flat(mine);
+            for value in flat(theirs) {
+                if !all.contains(&value) {
+                    all.push(value);
+                }
+            }
+            *mine = if all.len() == 1 { all.pop().expect("one value") } else { AttrValue::List(all) };
+        }
+    }
+
     /// Gives back the room kept for attributes not added yet (for tables of many records).
     pub fn shrink_to_fit(&mut self) {
         self.0.shrink_to_fit();

@@ -93,7 +93,7 @@ pub fn schema_of(kind: &str) -> &'static str {
 }
 
 /// Whether FtM's `schema` is, or extends, `range` (for the schemata this module writes).
-fn is_a(schema: &str, range: &str) -> bool {
+pub fn is_a(schema: &str, range: &str) -> bool {
     schema == range
         || range == "Thing"
         || match range {

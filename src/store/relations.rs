@@ -68,6 +68,12 @@ impl Relations {
         self.more = Sparse::default();
     }
 
+    /// Replaces the side parts of the relations in `changes` (numbers in increasing order),
+    /// as merging datasets does when a later dataset holds a relation again.
+    pub fn amend(&mut self, changes: Vec<(u32, RelationMore)>) {
+        self.more.set_all(changes);
+    }
+
     /// Gives back the room of the side table that no relation uses (when no more will come).
     pub fn shrink_to_fit(&mut self) {
         self.more.shrink_to_fit();
