@@ -337,3 +337,27 @@ fn the_same_link_record_in_two_datasets_is_one_relation_and_a_joined_id_still_fi
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("joined"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_source_id_two_datasets_declare_differently_is_renamed_not_refused() {
+    // The built-in graph and the fixture folder both number their documents from 001.
+    let data =
+        ["--data", "builtin", "--data", "tests/fixtures/identity", "--data", "tests/fixtures/ftm/sanctions.ftm.json"];
+    let mut check = data.to_vec();
+    check.extend(["--color", "never", "check"]);
+    let out = kgq(&check, &root());
+    let text = stdout(&out);
+    assert!(
+        text.contains("1 source renamed") && text.contains("tests/fixtures/identity `001` is `001@identity`"),
+        "{text}{}",
+        stderr(&out)
+    );
+    assert!(text.contains("citing 001@identity:3"), "a same_as cites the merged id: {text}");
+    let mut show = data.to_vec();
+    show.extend(["query", "show hyoksin"]);
+    let out = kgq(&show, &root());
+    assert!(stdout(&out).contains("001@identity:4 \"Hyoksin Trading is registered in Pyongyang\""), "{}", stdout(&out));
+    let mut builtin = data.to_vec();
+    builtin.extend(["query", "cited by \"001:4\" limit 1"]);
+    assert!(!stdout(&kgq(&builtin, &root())).contains("Hyoksin"), "the built-in 001 is another document");
+}

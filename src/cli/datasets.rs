@@ -34,7 +34,8 @@ pub(super) fn check_several(
         return Err(ending);
     }
     let sets: Result<Vec<(String, Dataset)>, _> = all.iter().map(|s| s.open_part().map(|d| (s.name(), d))).collect();
-    let (merged, unjoined) = merge_sources(all, sets.map_err(refused)?).map_err(refused)?;
+    let (merged, report) = merge_sources(all, sets.map_err(refused)?).map_err(refused)?;
+    let unjoined = &report.unjoined;
     let found = merge::likely_duplicates(&merged);
     let mut out = String::new();
     let names: Vec<&str> = merged.parts.iter().map(|p| p.name.as_str()).collect();
@@ -68,6 +69,19 @@ pub(super) fn check_several(
         }
         if apart.len() > LISTED {
             let _ = writeln!(out, "  ... and {} more", apart.len() - LISTED);
+        }
+    }
+    if !report.renamed.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} renamed (an earlier dataset declares another document under the same id):",
+            diag::plural(report.renamed.len(), "source")
+        );
+        for r in report.renamed.iter().take(LISTED) {
+            let _ = writeln!(out, "  {} `{}` is `{}`", r.dataset, r.from, r.to);
+        }
+        if report.renamed.len() > LISTED {
+            let _ = writeln!(out, "  ... and {} more", report.renamed.len() - LISTED);
         }
     }
     if found.is_empty() && unjoined.is_empty() {

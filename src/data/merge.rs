@@ -12,14 +12,19 @@
 //! [`likely_duplicates`] lists them for a person to confirm. Vocabularies merge by name: a
 //! kind or relation kind both declare is one, and a relation kind must mean the same in
 //! both (direction and role), else the merge is refused with both datasets named. Its
-//! allowed ends become those of both.
+//! allowed ends become those of both. Sources merge by id; one a later dataset declares
+//! differently is renamed `ID@DATASET`, its evidence with it ([`Report::renamed`]). A
+//! joined record's values that differ from the kept record's are kept beside them, and the
+//! same FtM link record in two datasets is one relation ([`Earlier`]).
+
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
 use super::identity::{self, Identity, Join, Unmade};
-use crate::model::{AttrValue, Attrs, Evidence, RelDef};
+use crate::model::{AttrValue, Attrs, Evidence, RelDef, Source};
 use crate::store::{EntityMore, RelationMore, Relations};
 
 /// One dataset of a merged graph: its name and where its entities and relations end
@@ -38,6 +43,22 @@ pub fn merge(sets: Vec<(String, Dataset)>) -> Result<Dataset, Unmade> {
     merge_reporting(sets).map(|(data, _)| data)
 }
 
+/// What a merge did that `kgq check` says: records it did not join although they share an
+/// identifier, and sources it renamed.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub unjoined: Vec<Unjoined>,
+    pub renamed: Vec<Renamed>,
+}
+
+/// A source of `dataset` whose id an earlier dataset declares differently, renamed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    pub dataset: String,
+    pub from: String,
+    pub to: String,
+}
+
 /// Two records that share a strong identifier and were not joined, for `kgq check` to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unjoined {
@@ -51,9 +72,21 @@ pub struct Unjoined {
 
 /// [`merge`], and the records it did not join although they share a registration number
 /// (for `kgq check` to say).
-pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec<Unjoined>), Unmade> {
+pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Report), Unmade> {
     if sets.len() == 1 && sets[0].1.same_as.is_empty() {
-        return Ok((sets.pop().expect("one set").1, Vec::new()));
+        return Ok((sets.pop().expect("one set").1, Report::default()));
+    }
+    let mut out = Dataset::default();
+    let mut vocabularies = Vec::with_capacity(sets.len());
+    for (i, (name, data)) in sets.iter().enumerate() {
+        let earlier = sets[..i].iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+        vocabularies.push(vocabulary(&mut out, name, &earlier, data)?);
+    }
+    // A same_as cites its sources by their merged ids, as the joins it makes say.
+    for ((_, data), (_, _, renamed)) in sets.iter_mut().zip(&vocabularies) {
+        for s in &mut data.same_as {
+            rename_sources(&mut s.evidence, renamed);
+        }
     }
     let identity = identity::resolve(&sets)?;
     let record = |g: identity::Record| {
@@ -68,23 +101,20 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
         .chain(apart)
         .map(|(&a, &b, shared, same_dataset)| Unjoined { records: [record(a), record(b)], shared, same_dataset })
         .collect();
-    let mut out = Dataset::default();
-    let mut vocabularies = Vec::with_capacity(sets.len());
-    for (i, (name, data)) in sets.iter().enumerate() {
-        let earlier = sets[..i].iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
-        vocabularies.push(vocabulary(&mut out, name, &earlier, data)?);
-    }
     // The kept records, dataset by dataset, then what the others add to them.
     let mut numbers = vec![u32::MAX; identity.kept.len()];
     let mut ends = Vec::with_capacity(sets.len());
     let mut g = 0usize;
     // The parts beyond id, kind and name are moved, not copied: a merge of a large dataset
     // never holds it twice.
-    for ((name, data), (kinds, _)) in sets.iter_mut().zip(&vocabularies) {
+    for ((name, data), (kinds, _, renamed)) in sets.iter_mut().zip(&vocabularies) {
         for n in 0..data.entities.len() as u32 {
             if identity.kept[g] as usize == g {
                 let kind = kinds[usize::from(data.entities.kind(n))];
-                let more = data.entities.take_more(n);
+                let mut more = data.entities.take_more(n);
+                if let Some(more) = &mut more {
+                    rename_sources(&mut more.evidence, renamed);
+                }
                 let pushed = out.entities.push(data.entities.id(n), data.entities.name(n), kind, more);
                 numbers[g] =
                     pushed.map_err(|_| Unmade::whole(format!("{name} does not fit: the entity table is full")))?;
@@ -95,13 +125,16 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
     }
     let mut amended: FxHashMap<u32, EntityMore> = FxHashMap::default();
     let mut g = 0usize;
-    for (_, data) in &mut sets {
+    for ((_, data), (_, _, renamed)) in sets.iter_mut().zip(&vocabularies) {
         for n in 0..data.entities.len() as u32 {
             let kept = identity.kept[g] as usize;
             if kept != g {
                 let into = numbers[kept];
                 let more = amended.entry(into).or_insert_with(|| out.entities.more(into).cloned().unwrap_or_default());
-                let later = data.entities.take_more(n);
+                let mut later = data.entities.take_more(n);
+                if let Some(later) = &mut later {
+                    rename_sources(&mut later.evidence, renamed);
+                }
                 add_record(more, out.entities.name(into), data.entities.name(n), later);
                 numbers[g] = into;
             }
@@ -122,7 +155,10 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
             let (a, b) = data.relations.ends(e);
             let ends = (numbers[offset + a as usize], numbers[offset + b as usize]);
             let rel = rels[usize::from(data.relations.rels()[e as usize])];
-            let more = data.relations.take_more(e);
+            let mut more = data.relations.take_more(e);
+            if let Some(more) = &mut more {
+                rename_sources(&mut more.evidence, &vocabularies[i].2);
+            }
             // Between two entities earlier datasets have, it may be one of their records
             // again (overlapping collections): then it is that relation, with both evidence.
             if ends.0 < shared
@@ -160,7 +196,18 @@ pub fn merge_reporting(mut sets: Vec<(String, Dataset)>) -> Result<(Dataset, Vec
     if sets.len() == 1 {
         out.parts.clear();
     }
-    Ok((out, unjoined))
+    let renamed = sets
+        .iter()
+        .zip(&vocabularies)
+        .flat_map(|((dataset, _), (_, _, renamed))| {
+            renamed.iter().map(|(from, to)| Renamed {
+                dataset: dataset.clone(),
+                from: from.clone(),
+                to: to.to_string(),
+            })
+        })
+        .collect();
+    Ok((out, Report { unjoined, renamed }))
 }
 
 /// Whether a dataset's parts cover its tables in order and its joins name its entities in
@@ -246,7 +293,8 @@ fn joins(sets: &[(String, Dataset)], identity: &Identity, numbers: &[u32]) -> Ve
 
 /// Adds the vocabulary and sources of `data` (named `name`) to those of `out`; returns
 /// where each of its kinds and relation kinds is in `out`'s schema.
-fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> Result<(Vec<u16>, Vec<u16>), Unmade> {
+/// Its sources too; returns the new ids of the sources it renamed.
+fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> Result<Vocabulary, Unmade> {
     let kinds: Vec<u16> = data
         .schema
         .kinds
@@ -277,19 +325,43 @@ fn vocabulary(out: &mut Dataset, name: &str, earlier: &str, data: &Dataset) -> R
         };
         rels.push(at as u16);
     }
+    // Sources merge by id; a source an earlier dataset declares differently (folders number
+    // their documents `001`, `002`, ... each their own way) is renamed `ID@DATASET`.
+    let mut renamed = FxHashMap::default();
     for s in &data.sources {
         match out.sources.iter().find(|o| o.id == s.id) {
             Some(o) if (&o.title, &o.file) != (&s.title, &s.file) => {
-                return Err(Unmade::whole(format!(
-                    "source `{}` is declared differently in {name} (\"{}\") and in {} (\"{}\")",
-                    s.id, s.title, earlier, o.title
-                )));
+                let id = fresh_source_id(out, &s.id, name);
+                renamed.insert(s.id.clone(), Arc::<str>::from(id.as_str()));
+                out.sources.push(Source { id, ..s.clone() });
             }
             Some(_) => {}
             None => out.sources.push(s.clone()),
         }
     }
-    Ok((kinds, rels))
+    Ok((kinds, rels, renamed))
+}
+
+/// `ID@DATASET` (DATASET the last part of the dataset's name, without extensions), with a
+/// number after it if that is taken too.
+fn fresh_source_id(out: &Dataset, id: &str, dataset: &str) -> String {
+    let file = dataset.trim_end_matches(['/', '\\']).rsplit(['/', '\\']).next().unwrap_or(dataset);
+    let stem = file.split('.').next().filter(|s| !s.is_empty()).unwrap_or(file);
+    let taken = |candidate: &str| out.sources.iter().any(|o| o.id == candidate);
+    let base = format!("{id}@{stem}");
+    (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|c| !taken(c)).expect("a free id")
+}
+
+/// Points evidence at the sources' new ids, where the merge renamed them.
+fn rename_sources(evidence: &mut [Evidence], renamed: &FxHashMap<String, Arc<str>>) {
+    if renamed.is_empty() {
+        return;
+    }
+    for ev in evidence {
+        if let Some(new) = renamed.get(&*ev.source) {
+            ev.source = Arc::clone(new);
+        }
+    }
 }
 
 /// What a later record of an entity adds to the earlier one (`known` its name): its name
@@ -326,6 +398,10 @@ fn add_record(more: &mut EntityMore, known: &str, name: &str, later: Option<Enti
         _ => {}
     }
 }
+
+/// Where a dataset's kinds and relation kinds are in the merged schema, and the new ids of
+/// the sources the merge renamed.
+type Vocabulary = (Vec<u16>, Vec<u16>, FxHashMap<String, Arc<str>>);
 
 /// Adds the evidence of `later` that `evidence` does not hold already (the same record in
 /// two overlapping datasets cites the same dataset and record twice).
@@ -616,7 +692,8 @@ mod tests {
             "kp,country,KP,,\nreg,company,HYOKSIN,kp,kp773102\nreg2,company,Other,kp,KP-7731/02\nru,country,RU,,\nelse,company,Else,ru,kp773102\n",
             "",
         );
-        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let (merged, report) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let unjoined = report.unjoined;
         let hy = merged.entities.find("hy").unwrap();
         assert_eq!(merged.entity(hy).aliases(), ["HYOKSIN"]);
         assert!(merged.entities.find("reg2").is_some(), "a second record of one dataset is not joined");
@@ -645,7 +722,8 @@ hp,person,Hyoksin Pak,kp,KP773102
 ",
             "",
         );
-        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let (merged, report) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let unjoined = report.unjoined;
         assert!(merged.entities.find("hp").is_some(), "a person is not joined to a company");
         assert_eq!(rules(&merged), [(0, "kp", "shared id")]);
         let apart = Unjoined {
@@ -657,7 +735,8 @@ hp,person,Hyoksin Pak,kp,KP773102
         // A referent naming a record of another kind: listed too.
         let a = with_header("id,kind,name,country,attr.referents", "hy,company,Hyoksin,,\n", "");
         let b = with_header("id,kind,name,country,attr.referents", "hp,person,Pak,,hy\n", "");
-        let (merged, unjoined) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let (merged, report) = merge_reporting(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let unjoined = report.unjoined;
         assert_eq!(merged.entities.len(), 2);
         assert_eq!(unjoined.len(), 1);
         assert_eq!((unjoined[0].shared.as_str(), unjoined[0].same_dataset), ("referent hy", false));

@@ -174,7 +174,7 @@ impl DataSource {
 pub fn merge_sources(
     sources: &[DataSource],
     sets: Vec<(String, Dataset)>,
-) -> Result<(Dataset, Vec<merge::Unjoined>), OpenError> {
+) -> Result<(Dataset, merge::Report), OpenError> {
     merge::merge_reporting(sets).map_err(|unmade| {
         if let Some((set, at)) = &unmade.at
             && let Ok(files) = sources[*set].files()
