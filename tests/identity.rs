@@ -361,3 +361,19 @@ fn a_source_id_two_datasets_declare_differently_is_renamed_not_refused() {
     builtin.extend(["query", "cited by \"001:4\" limit 1"]);
     assert!(!stdout(&kgq(&builtin, &root())).contains("Hyoksin"), "the built-in 001 is another document");
 }
+
+#[test]
+fn an_id_of_two_kinds_refuses_the_graph_at_the_record_and_says_how_to_see_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = dir.path().join("pl.ftm.json");
+    let line =
+        r#"{"id": "poland", "schema": "Person", "properties": {"name": ["Jan Kowalski"], "nationality": ["pl"]}}"#;
+    std::fs::write(&stream, format!("{line}\n")).unwrap();
+    let name = stream.to_str().unwrap();
+    let out = kgq(&["--color", "never", "--data", "builtin", "--data", name, "query", "show poland"], &root());
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("`poland` is a `country` in builtin and a `person` in"), "{err}");
+    assert!(err.contains("pl.ftm.json:1:1]"), "located at the record: {err}");
+    assert!(err.contains(&format!("run `kgq --data builtin --data {name} check` for details")), "{err}");
+}

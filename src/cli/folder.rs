@@ -112,6 +112,7 @@ pub(super) fn coverage(
         return Err(refused(OpenError::Invalid {
             errors: loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
             files: Box::new(files),
+            hint: None,
         }));
     };
     let (waivers, problems) = builder::waivers::read(&files, &dataset, true);

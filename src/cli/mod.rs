@@ -424,15 +424,12 @@ fn refused(err: OpenError) -> Termination {
             let help = help.map_or(String::new(), |help| format!("  help: {help}\n"));
             Termination::Usage(format!("kgq: {message}\n{help}"))
         }
-        OpenError::Invalid { files, errors } => {
+        OpenError::Invalid { files, errors, hint } => {
             let report = diag::render(&errors, &files.map, Style::for_stderr());
             // The command that shows these errors with the warnings beside them.
-            let check = format!("kgq check {}", diag::visible(&files.root));
-            Termination::problem(format!(
-                "the graph-data has {}; run `{check}` for details",
-                diag::plural(errors.len(), "error")
-            ))
-            .after(&report)
+            let hint = hint.unwrap_or_else(|| format!("run `kgq check {}` for details", diag::visible(&files.root)));
+            Termination::problem(format!("the graph-data has {}; {hint}", diag::plural(errors.len(), "error")))
+                .after(&report)
         }
     }
 }

@@ -48,8 +48,10 @@ pub enum OpenError {
     /// Nothing could be read: a missing folder, an unreadable file, a damaged snapshot.
     /// The message names the path; `help` says what to do, when there is more to say.
     Unreadable { message: String, help: Option<&'static str> },
-    /// The files were read and have errors: `errors`, located in `files`.
-    Invalid { files: Box<DataFiles>, errors: Vec<Diagnostic> },
+    /// The files were read and have errors: `errors`, located in `files`. `hint` says
+    /// how to see them again when `kgq check` of `files` alone would not (errors of
+    /// several datasets together).
+    Invalid { files: Box<DataFiles>, errors: Vec<Diagnostic>, hint: Option<String> },
 }
 
 impl OpenError {
@@ -157,12 +159,16 @@ impl DataSource {
             Some(dataset) if alone => {
                 // Opened alone, a same_as end the folder lacks is an error at the end.
                 let errors = unresolved(&dataset);
-                if errors.is_empty() { Ok(dataset) } else { Err(OpenError::Invalid { files: Box::new(files), errors }) }
+                if errors.is_empty() {
+                    return Ok(dataset);
+                }
+                let hint = "give the dataset that has each end with another --data".to_string();
+                Err(OpenError::Invalid { files: Box::new(files), errors, hint: Some(hint) })
             }
             Some(dataset) => Ok(dataset),
             None => {
                 let errors = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-                Err(OpenError::Invalid { files: Box::new(files), errors })
+                Err(OpenError::Invalid { files: Box::new(files), errors, hint: None })
             }
         }
     }
@@ -184,7 +190,10 @@ pub fn merge_sources(
                 Some(help) => error.help(help),
                 None => error,
             }];
-            return OpenError::Invalid { files: Box::new(files), errors };
+            let data: Vec<String> =
+                sources.iter().map(|s| format!("--data {}", crate::diag::visible(&s.name()))).collect();
+            let hint = format!("run `kgq {} check` for details", data.join(" "));
+            return OpenError::Invalid { files: Box::new(files), errors, hint: Some(hint) };
         }
         // The message quotes ids and file names from the data.
         let message = crate::diag::visible(&unmade.to_string()).into_owned();

@@ -283,7 +283,7 @@ impl Session {
                 let help = help.map_or(String::new(), |help| format!("\n  help: {help}"));
                 diag::visible_lines(&format!("{message}{help}")).into_owned()
             }
-            OpenError::Invalid { files, errors } => format!(
+            OpenError::Invalid { files, errors, .. } => format!(
                 "{}{} has {}; the current graph stays loaded",
                 diag::render(&errors, &files.map, self.style),
                 diag::visible(&dir.display().to_string()),
