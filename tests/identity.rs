@@ -377,3 +377,18 @@ fn an_id_of_two_kinds_refuses_the_graph_at_the_record_and_says_how_to_see_it_aga
     assert!(err.contains("pl.ftm.json:1:1]"), "located at the record: {err}");
     assert!(err.contains(&format!("run `kgq --data builtin --data {name} check` for details")), "{err}");
 }
+
+#[test]
+fn a_streams_countries_beside_the_built_in_ones_are_listed_with_the_mapping_that_joins_them() {
+    // Without its ftm-mapping.toml the stream's countries are its codes (`kp`).
+    let dir = tempfile::tempdir().unwrap();
+    let stream = dir.path().join("sanctions.ftm.json");
+    std::fs::copy(root().join("tests/fixtures/ftm/sanctions.ftm.json"), &stream).unwrap();
+    let out = kgq(&["--data", "builtin", "--data", stream.to_str().unwrap(), "check"], &root());
+    let text = stdout(&out);
+    assert!(text.contains("builtin `north-korea` North Korea (country)  ~  "), "{text}{}", stderr(&out));
+    assert!(
+        text.contains(r#"map them under [countries] in the ftm-mapping.toml beside it, `kp = "north-korea"`"#),
+        "{text}"
+    );
+}

@@ -110,6 +110,22 @@ pub(super) fn check_several(
     if found.len() > LISTED {
         let _ = writeln!(out, "  ... and {} more", found.len() - LISTED);
     }
+    // An FtM stream's countries are entities named by their ISO code (`kp`): the way to
+    // make them another dataset's countries is the stream's mapping, not a same_as.
+    let code = |n: u32| {
+        let id = merged.entities.id(n);
+        (2..=3).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    let country = |n: u32| merged.entity(n).kind() == "country";
+    if let Some(&(a, b)) = found.iter().find(|&&(a, b)| country(a) && country(b) && (code(a) || code(b))) {
+        let (named, coded) = if code(b) { (a, b) } else { (b, a) };
+        let _ = writeln!(
+            out,
+            "  (an FtM stream's countries are its ISO codes: map them under [countries] in the ftm-mapping.toml beside it, `{} = \"{}\"`, and its records take that country)",
+            merged.entities.id(coded),
+            merged.entities.id(named)
+        );
+    }
     let out = diag::visible_lines(&out).into_owned();
     // Shared registration numbers and look-alikes are warnings; the joins are not.
     if deny_warnings {
