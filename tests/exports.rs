@@ -221,3 +221,15 @@ fn a_streamed_export_into_a_pipe_closed_early_is_not_an_error() {
         assert_eq!(stderr(&out), "", "{format}");
     }
 }
+
+#[test]
+fn a_neo4j_import_of_an_answer_without_entities_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("neo");
+    let args =
+        ["export", "--format", "neo4j", "-o", folder.to_str().unwrap(), "--query", "find person where name = \"zzz\""];
+    let out = kgq(&args, &root());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("this answer has no entities: a Neo4j import needs at least one"));
+    assert!(!folder.exists(), "no folder is made");
+}

@@ -223,6 +223,7 @@ fn refusal(err: ProduceError) -> Termination {
         }
         ProduceError::Graphviz(err) => Termination::usage(err),
         ProduceError::Folder => Termination::usage(err),
+        ProduceError::NothingToImport => Termination::usage(format!("{err}; nothing was written")),
         ProduceError::NoDelimiter(err) => Termination::problem(err),
     }
 }

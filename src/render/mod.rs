@@ -91,6 +91,9 @@ pub enum ProduceError {
     TooLarge(#[from] TooLarge),
     #[error(transparent)]
     Graphviz(#[from] GraphvizError),
+    /// A Neo4j import of an answer without entities: neo4j-admin needs a node file.
+    #[error("this answer has no entities: a Neo4j import needs at least one")]
+    NothingToImport,
     /// Neo4j's import is a folder of files, which only `kgq export -o DIR` writes.
     #[error("the neo4j format is a folder of files; write it with kgq export --format neo4j -o DIR")]
     Folder,
@@ -168,7 +171,12 @@ impl Export<'_> {
 /// The Neo4j export of `subject` (see `neo4j`), planned: its files' names, each written on
 /// demand.
 pub fn neo4j_folder(kg: &KnowledgeGraph, subject: Subject) -> Result<neo4j::Folder, ProduceError> {
-    Ok(neo4j::Folder::plan(kg, selection(kg, subject)?)?)
+    let selection = selection(kg, subject)?;
+    if selection.nodes.is_empty() {
+        // neo4j-admin refuses an import without a node file.
+        return Err(ProduceError::NothingToImport);
+    }
+    Ok(neo4j::Folder::plan(kg, selection)?)
 }
 
 /// The files of the Neo4j export of `subject`, made in memory; an answer's together within
