@@ -198,7 +198,15 @@ fn write_folder(
     }
     for (i, name) in names.iter().enumerate() {
         let target = dir.join(name);
-        write_atomic_with(&target, |out| write(i, out)).map_err(|err| cannot(&target, err))?;
+        write_atomic_with(&target, |out| write(i, out)).map_err(|err| {
+            // Each file is whole or untouched, but the folder is not one import any more.
+            let written = if i == 0 { "none of its files was written".to_string() } else { format!("{i} of its {} files were written", names.len()) };
+            Termination::usage(format!(
+                "cannot write {}: {err}\n  the folder {} is incomplete ({written}): do not import it; export again once the cause is fixed",
+                shown(&target),
+                shown(dir)
+            ))
+        })?;
     }
     eprintln!(
         "wrote {} files to {}: load them with its import.sh (neo4j-admin) or import.cypher (cypher-shell)",
