@@ -230,3 +230,32 @@ fn a_byte_order_mark_opening_the_stream_is_passed_over() {
         (said.lines().find(|l| l.starts_with(" 1 │")).unwrap(), said.lines().find(|l| l.contains('┬')));
     assert_eq!(column(under.unwrap(), "─"), column(shown, "Persn"), "{said}");
 }
+
+#[test]
+fn an_ftm_name_on_a_folder_or_in_a_graph_data_folder_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("dir.ftm.json");
+    std::fs::create_dir(&folder).unwrap();
+    let out = kgq(&["--data", folder.to_str().unwrap(), "query", "count *"], &root());
+    let said = stderr(&out);
+    assert!(said.contains("dir.ftm.json: it is a folder, not a regular file"), "{said}");
+    assert!(said.contains("an FtM stream is a file"), "{said}");
+    // Streams inside a graph-data folder: one warning each, not read as the folder's own files.
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("entities")).unwrap();
+    std::fs::write(data.join("entities/e.csv"), "id,kind,name\na,person,A\n").unwrap();
+    let line = "{\"id\": \"x\", \"schema\": \"Person\", \"caption\": \"X\", \"properties\": {\"name\": [\"X\"]}}\n";
+    std::fs::write(data.join("entities/x.ftm.jsonl"), line).unwrap();
+    std::fs::write(data.join("y.ftm.json"), line).unwrap();
+    let out = kgq(&["--color", "never", "check", data.to_str().unwrap()], &root());
+    let said = stderr(&out).replace("\n  │ ", " ").replace("\n        ", " ");
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(!said.contains("caption"), "not read as kgq's JSON Lines: {said}");
+    for name in ["entities/x.ftm.jsonl", "y.ftm.json"] {
+        let warning = format!("{name} is an FtM stream, which is not read with the folder");
+        assert!(said.contains(&warning), "{said}");
+    }
+    let help = "help: give the stream with a --data of its own: kgq --data FOLDER --data";
+    assert_eq!(said.matches(help).count(), 2, "{said}");
+    assert!(stdout(&out).contains("ok, 1 entities, 0 relations (3 warnings)"), "{}", stdout(&out));
+}
