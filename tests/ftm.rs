@@ -259,3 +259,25 @@ fn an_ftm_name_on_a_folder_or_in_a_graph_data_folder_is_said_plainly() {
     assert_eq!(said.matches(help).count(), 2, "{said}");
     assert!(stdout(&out).contains("ok, 1 entities, 0 relations (3 warnings)"), "{}", stdout(&out));
 }
+
+#[test]
+fn the_ftm_export_writes_no_empty_value_and_takes_the_import_s_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["g.ftm.jsonl", "g.ftm", "g.ftm.json"] {
+        let to = dir.path().join(name);
+        let out = with_builtin(&["export", "-o", to.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let text = std::fs::read_to_string(&to).unwrap();
+        let mut imported = 0;
+        for line in text.lines() {
+            let entity: serde_json::Value = serde_json::from_str(line).unwrap();
+            for (prop, values) in entity["properties"].as_object().unwrap() {
+                for value in values.as_array().unwrap() {
+                    assert!(!value.as_str().unwrap().trim().is_empty(), "{prop} is empty: {line}");
+                }
+            }
+            imported += usize::from(line.contains("us_ofac_sdn:"));
+        }
+        assert!(imported > 0, "the stream's records are in the export: {text}");
+    }
+}
