@@ -71,14 +71,14 @@ impl Format {
 
     /// The format a file name asks for by its extension (any case): `.json`, `.csv`, `.dot`
     /// (or `.gv`), `.svg`, `.png`, `.md` (or `.markdown`), `.txt` (a table), `.graphml`;
-    /// `.graph.json` is graph-json and `.ftm.json` FtM. (Neo4j writes a folder: no
-    /// extension names it.)
+    /// `.graph.json` is graph-json and `.ftm.json` (or `.ftm.jsonl`, `.ftm`, as the import
+    /// reads) FtM. (Neo4j writes a folder: no extension names it.)
     pub fn of_file(path: &std::path::Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         if name.ends_with(".graph.json") {
             return Some(Format::GraphJson);
         }
-        if name.ends_with(".ftm.json") {
+        if [".ftm.json", ".ftm.jsonl", ".ftm"].iter().any(|ext| name.ends_with(ext)) {
             return Some(Format::Ftm);
         }
         match name.rsplit_once('.')?.1 {
@@ -128,6 +128,9 @@ mod tests {
         assert_eq!(of("rows.json"), Some(Format::Json));
         assert_eq!(of("graph.GraphML"), Some(Format::Graphml));
         assert_eq!(of("entities.ftm.json"), Some(Format::Ftm));
+        assert_eq!(of("g.FTM.jsonl"), Some(Format::Ftm));
+        assert_eq!(of("g.ftm"), Some(Format::Ftm));
+        assert_eq!(of("g.jsonl"), None);
         assert_eq!(of("poland.gv"), Some(Format::Dot));
         assert_eq!(of("report.md"), Some(Format::Markdown));
         assert_eq!(of("report"), None);

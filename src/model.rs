@@ -285,6 +285,24 @@ impl PartialDate {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
+    /// The day `days` (-1, 0 or 1) from this one, when the date is known to the day; a
+    /// date known to the month or year is returned as it is.
+    pub fn add_days(self, days: i8) -> PartialDate {
+        let (Some(month), Some(day)) = (self.month, self.day) else { return self };
+        let year = self.year;
+        match days {
+            1 if day < days_in_month(year, month) => PartialDate { day: Some(day + 1), ..self },
+            1 if month < 12 => PartialDate { month: Some(month + 1), day: Some(1), ..self },
+            1 => PartialDate { year: year + 1, month: Some(1), day: Some(1) },
+            -1 if day > 1 => PartialDate { day: Some(day - 1), ..self },
+            -1 if month > 1 => {
+                PartialDate { month: Some(month - 1), day: Some(days_in_month(year, month - 1)), ..self }
+            }
+            -1 => PartialDate { year: year - 1, month: Some(12), day: Some(31) },
+            _ => self,
+        }
+    }
+
     /// The last day the date covers, as (year, month, day).
     pub fn last_day(self) -> (u16, u8, u8) {
         let month = self.month.unwrap_or(12);

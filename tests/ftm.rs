@@ -59,7 +59,7 @@ fn a_broken_stream_and_mapping_file_get_located_errors() {
     insta::assert_snapshot!(stderr(&out));
     let out = kgq(&["--data", "tests/fixtures/ftm/bad/bad.ftm.json", "query", "count *"], &root());
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("the graph-data has 13 errors"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the graph-data has 18 errors"), "{}", stderr(&out));
 }
 
 #[test]
@@ -171,4 +171,113 @@ fn a_stream_is_read_line_by_line_and_a_bad_line_is_located_not_fatal() {
     assert!(err.contains("× this line is longer than 16 MiB") && err.contains("odd.ftm.json:3:1]"), "{err}");
     assert!(err.len() < 20_000, "the long line is not printed whole: {} bytes", err.len());
     assert!(err.contains(": 2 errors, 0 warnings"), "the lines around them are read: {err}");
+}
+
+/// Writes `text` as `name` in a new folder; the folder (kept while the test runs) and the path.
+fn stream_in(name: &str, text: &[u8]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap().to_string();
+    (dir, path)
+}
+
+#[test]
+fn every_value_of_a_property_is_imported_or_counted() {
+    let text = r#"{"id": "a", "schema": "Person", "properties": {"name": ["Ann"]}}
+{"id": "b", "schema": "Company", "properties": {"name": ["Bee"], "sourceUrl": ["https://one.example/", "https://two.example/"]}}
+{"id": "o", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "startDate": ["2005", "2001-03"], "endDate": ["2010", "2012"]}}
+{"id": "s", "schema": "Sanction", "properties": {"entity": ["b"], "program": ["P1", "P2"], "authority": ["UN"], "listingDate": ["2016"]}}
+{"id": "s2", "schema": "Sanction", "properties": {"entity": ["a"], "program": ["P1"], "authority": ["OFAC"]}}
+{"id": "s3", "schema": "Sanction", "properties": {"entity": ["a"], "programId": ["X1", "X2"], "program": ["Only one"]}}
+"#;
+    let (_dir, path) = stream_in("multi.ftm.json", text.as_bytes());
+    let out = kgq(&["--color", "never", "check", &path], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stderr(&out).replace("\n  │ ", " ");
+    // The earliest start and the latest end are kept, as FtM's timeline takes them; the
+    // other page, dates, the authority P1 does not hold and the unpaired program are counted.
+    assert!(
+        said.contains(
+            "values beyond the one kept were left out (5): Company.sourceUrl (1), Ownership.endDate (1), \
+             Ownership.startDate (1), Sanction.authority (1), Sanction.program (1)"
+        ),
+        "{said}"
+    );
+    let show = |id: &str| stdout(&kgq(&["--data", &path, "query", &format!("show {id}")], &root()));
+    let bee = show("b");
+    assert!(bee.contains("P1 (program-p1)") && bee.contains("P2 (program-p2)"), "a designation under each: {bee}");
+    assert!(bee.contains("2001-03 – 2012"), "the earliest start, the latest end: {bee}");
+    let ann = show("a");
+    assert!(ann.contains("X1 (X1)") && ann.contains("X2 (X2)"), "one under each programId: {ann}");
+}
+
+#[test]
+fn a_byte_order_mark_opening_the_stream_is_passed_over() {
+    let mut text = b"\xEF\xBB\xBF".to_vec();
+    text.extend_from_slice(b"{\"id\": \"b\", \"schema\": \"Persn\", \"properties\": {\"name\": [\"Bo\"]}}\n");
+    text.extend_from_slice(b"{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Ann\"]}}\n");
+    let (_dir, path) = stream_in("bom.ftm.json", &text);
+    let out = kgq(&["--color", "never", "check", &path], &root());
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    // Only the schema is wrong, not the first line's JSON; the caret is where the text says
+    // and the mark is not shown.
+    assert!(said.contains("unknown FtM schema `Persn`") && said.contains("1 error, 0 warnings"), "{said}");
+    assert!(said.contains("bom.ftm.json:1:24]") && !said.contains('\u{feff}'), "{said}");
+    let column = |line: &str, what: &str| line.find(what).map(|i| line[..i].chars().count());
+    let (shown, under) =
+        (said.lines().find(|l| l.starts_with(" 1 │")).unwrap(), said.lines().find(|l| l.contains('┬')));
+    assert_eq!(column(under.unwrap(), "─"), column(shown, "Persn"), "{said}");
+}
+
+#[test]
+fn an_ftm_name_on_a_folder_or_in_a_graph_data_folder_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("dir.ftm.json");
+    std::fs::create_dir(&folder).unwrap();
+    let out = kgq(&["--data", folder.to_str().unwrap(), "query", "count *"], &root());
+    let said = stderr(&out);
+    assert!(said.contains("dir.ftm.json: it is a folder, not a regular file"), "{said}");
+    assert!(said.contains("an FtM stream is a file"), "{said}");
+    // Streams inside a graph-data folder: one warning each, not read as the folder's own files.
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("entities")).unwrap();
+    std::fs::write(data.join("entities/e.csv"), "id,kind,name\na,person,A\n").unwrap();
+    let line = "{\"id\": \"x\", \"schema\": \"Person\", \"caption\": \"X\", \"properties\": {\"name\": [\"X\"]}}\n";
+    std::fs::write(data.join("entities/x.ftm.jsonl"), line).unwrap();
+    std::fs::write(data.join("y.ftm.json"), line).unwrap();
+    let out = kgq(&["--color", "never", "check", data.to_str().unwrap()], &root());
+    let said = stderr(&out).replace("\n  │ ", " ").replace("\n        ", " ");
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(!said.contains("caption"), "not read as kgq's JSON Lines: {said}");
+    for name in ["entities/x.ftm.jsonl", "y.ftm.json"] {
+        let warning = format!("{name} is an FtM stream, which is not read with the folder");
+        assert!(said.contains(&warning), "{said}");
+    }
+    let help = "help: give the stream with a --data of its own: kgq --data FOLDER --data";
+    assert_eq!(said.matches(help).count(), 2, "{said}");
+    assert!(stdout(&out).contains("ok, 1 entities, 0 relations (3 warnings)"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_ftm_export_writes_no_empty_value_and_takes_the_import_s_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["g.ftm.jsonl", "g.ftm", "g.ftm.json"] {
+        let to = dir.path().join(name);
+        let out = with_builtin(&["export", "-o", to.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let text = std::fs::read_to_string(&to).unwrap();
+        let mut imported = 0;
+        for line in text.lines() {
+            let entity: serde_json::Value = serde_json::from_str(line).unwrap();
+            for (prop, values) in entity["properties"].as_object().unwrap() {
+                for value in values.as_array().unwrap() {
+                    assert!(!value.as_str().unwrap().trim().is_empty(), "{prop} is empty: {line}");
+                }
+            }
+            imported += usize::from(line.contains("us_ofac_sdn:"));
+        }
+        assert!(imported > 0, "the stream's records are in the export: {text}");
+    }
 }

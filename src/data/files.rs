@@ -146,6 +146,9 @@ enum Problem {
     Io(io::Error),
     /// A link to a folder already read (a loop, or the same folder twice).
     Revisited(PathBuf),
+    /// A FollowTheMoney stream (`*.ftm.json`, `*.ftm.jsonl`, `*.ftm`): data of its own, not
+    /// a file of the layout, and not read.
+    Ftm,
 }
 
 impl Problem {
@@ -183,6 +186,9 @@ impl Problem {
             ))
             .at(at, "not followed")
             .help("remove the link if it was not meant to be there"),
+            Problem::Ftm => Diagnostic::warning(format!("{name} is an FtM stream, which is not read with the folder"))
+                .at(at, "not read")
+                .help(format!("give the stream with a --data of its own: kgq --data FOLDER --data {name}")),
         }
     }
 }
@@ -272,6 +278,9 @@ impl Walk {
                 self.enter(path, rel)
             }
             return;
+        }
+        if super::open::is_ftm(&path) {
+            return self.problems.push((rel, Problem::Ftm));
         }
         if !wanted(&path) {
             return;
@@ -372,6 +381,8 @@ fn check_regular(meta: &Metadata) -> Result<(), Unread> {
             "a socket"
         } else if t.is_char_device() || t.is_block_device() {
             "a device"
+        } else if t.is_dir() {
+            "a folder"
         } else {
             "neither a file nor a folder"
         };

@@ -241,7 +241,7 @@ fn read_file(path: &Path) -> Result<DataFiles, OpenError> {
 }
 
 /// Whether a file's name makes it an FtM stream: `*.ftm.json`, `*.ftm.jsonl` or `*.ftm`, in any case.
-fn is_ftm(path: &Path) -> bool {
+pub(super) fn is_ftm(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
     let name = name.to_ascii_lowercase();
     [".ftm.json", ".ftm.jsonl", ".ftm"].iter().any(|ext| name.len() > ext.len() && name.ends_with(ext))
@@ -263,8 +263,11 @@ fn read_ftm(path: &Path) -> Result<DataFiles, OpenError> {
     let mapping =
         if beside.exists() { Some((beside.display().to_string(), read(&beside, MAX_FILE_BYTES)?)) } else { None };
     // The stream is read line by line by the import, not held (see `data::ftm`).
-    let (_, meta) = open_regular(path, MAX_FTM_BYTES)
-        .map_err(|unread| OpenError::unreadable(format!("cannot read {}: {unread}", path.display())))?;
+    let (_, meta) = open_regular(path, MAX_FTM_BYTES).map_err(|unread| {
+        let message = format!("cannot read {}: {unread}", path.display());
+        let help = path.is_dir().then_some("an FtM stream is a file, one entity a line: give the stream's file");
+        OpenError::Unreadable { message, help }
+    })?;
     Ok(super::ftm::stream_file(path.display().to_string(), Stream::new(path, &meta), mapping))
 }
 

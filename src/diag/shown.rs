@@ -1,6 +1,7 @@
 //! A file's text as a diagnostic's snippet shows it ([`Shown`]): line breaks, CRLF endings
 //! and tabs (which miette expands) as they are, everything else that acts on a terminal
-//! escaped, with what each escape adds, so that spans move onto the shown text.
+//! escaped, with what each escape adds, so that spans move onto the shown text. A byte
+//! order mark opening a file is not shown.
 //!
 //! Of a [`Stream`] (a file not held in memory) only the lines near the places shown are
 //! read again; every other line is shown empty, so line numbers stay those of the file
@@ -36,7 +37,8 @@ impl Shown {
         }
         let text = &file.text;
         let mut out = Escaper::default();
-        out.push(text, 0);
+        let skip = out.bom(text.as_bytes(), 0);
+        out.push(&text[skip..], skip);
         match out.shown {
             None => Shown { text: Arc::clone(text), lines: Arc::clone(file.lines()), growth: out.growth },
             Some(shown) => Shown { lines: Arc::new(line_starts(&shown)), text: Arc::new(shown), growth: out.growth },
@@ -79,9 +81,11 @@ impl Shown {
                 if newline {
                     line.push(b'\n');
                 }
-                out.push_bytes(&line, at);
+                let skip = out.bom(&line, at);
+                out.push_bytes(&line[skip..], at + skip);
             } else {
-                out.push_bytes(&line, at);
+                let skip = out.bom(&line, at);
+                out.push_bytes(&line[skip..], at + skip);
                 out.drop_bytes(at + line.len(), cut);
                 out.raw(newline);
             }
@@ -152,6 +156,18 @@ impl Escaper {
                 at += 1;
             }
         }
+    }
+
+    /// Leaves out a byte order mark opening the file (`bytes` start at byte `at`), which
+    /// readers pass over and a terminal would show as nothing; how many bytes it took.
+    fn bom(&mut self, bytes: &[u8], at: usize) -> usize {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if at != 0 || !bytes.starts_with(BOM) {
+            return 0;
+        }
+        self.shown.get_or_insert_with(String::new);
+        self.drop_bytes(0, BOM.len());
+        BOM.len()
     }
 
     /// A line break, when there is one, that adds or takes nothing.

@@ -219,16 +219,22 @@ impl NonEmpty for String {
     }
 }
 
-/// An entity's properties, each a list of distinct strings; empty ones are left out.
+/// An entity's properties, each a list of distinct strings; empty and blank values are
+/// left out (FtM drops them on reading, so a round trip would not be unchanged), and so is
+/// a property left without values.
 #[derive(Default)]
 struct Props(Map<String, Value>);
 
 impl Props {
-    /// Sets a property to the values, each once (an FtM property is a set).
+    /// Sets a property to the values that are not blank, each once (an FtM property is a set).
     fn put<S: ToString>(&mut self, prop: &str, values: impl IntoIterator<Item = S>) {
         let mut seen = BTreeSet::new();
-        let values: Vec<Value> =
-            values.into_iter().map(|v| v.to_string()).filter(|v| seen.insert(v.clone())).map(Value::String).collect();
+        let values: Vec<Value> = values
+            .into_iter()
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty() && seen.insert(v.clone()))
+            .map(Value::String)
+            .collect();
         if !values.is_empty() {
             self.0.insert(prop.to_string(), Value::Array(values));
         }
@@ -256,5 +262,14 @@ mod tests {
         assert!(is_a("Company", "LegalEntity") && is_a("PublicBody", "Organization"));
         assert!(!is_a("Organization", "Person") && !is_a("Territory", "LegalEntity"));
         assert!(is_a("Territory", "Thing"));
+    }
+
+    #[test]
+    fn blank_values_are_never_written() {
+        let mut props = Props::default();
+        props.put("publisher", ["", " ", "UN", "UN"]);
+        props.put("alias", [""]);
+        props.put("notes", None::<String>);
+        assert_eq!(Value::Object(props.0), json!({ "publisher": ["UN"] }));
     }
 }

@@ -1,12 +1,12 @@
 //! The links of an FtM stream: edge schemata and sanctions become relations between the
 //! entities their properties name (the second pass of the import, once every entity is in
-//! the table), with their dates, kept properties and the record as evidence; a sanction's
-//! instrument is made on first use.
+//! the table), with their dates, kept properties and the record as evidence; a sanction is
+//! a designation under each program it names, each instrument made on first use.
 
 use super::mapping::{self, SchemaDef, Shape};
 use super::{At, Import, note, record};
 use crate::diag::{Diagnostic, visible};
-use crate::model::{AttrValue, Attrs, PartialDate, RelDef, RelRole, Status};
+use crate::model::{Attrs, PartialDate, RelDef, RelRole, Status};
 use crate::store::{EntityMore, RelationMore};
 
 impl Import {
@@ -15,21 +15,28 @@ impl Import {
         let Some(rel_name) = self.mapping.target(at.def).map(str::to_string) else {
             return self.leave(at);
         };
-        let props = &at.line.properties;
         let (source, target, directed) = match at.def.shape {
             Shape::Edge { source, target, directed } => (source, target, directed),
             _ => ("entity", "program", true),
         };
         let Some(froms) = self.ends(at, source) else { return };
         let tos = match at.def.shape {
-            Shape::Sanction => vec![self.instrument(at)],
+            Shape::Sanction => self.instruments(at),
             _ => match self.ends(at, target) {
                 Some(tos) => tos,
                 None => return,
             },
         };
-        let dated = |prop: &str| props.first(prop).and_then(|d| record::date(d).ok());
-        let since: Option<PartialDate> = dated("startDate").or_else(|| dated("listingDate"));
+        // One start, end and date each: the earliest start and the latest end, as FtM's
+        // timeline takes them (`temporal_start`, `temporal_end`), the earliest date; the
+        // other values are counted. A listing date is the start when there is no start date.
+        let since: Option<PartialDate> = match self.dates(at, "startDate", Pick::Earliest) {
+            Some(start) => {
+                self.more_values(at, "listingDate", at.line.properties.get("listingDate").len());
+                Some(start)
+            }
+            None => self.dates(at, "listingDate", Pick::Earliest),
+        };
         let status = if matches!(at.def.shape, Shape::Sanction) { Status::Official } else { Status::Reported };
         let kept =
             ["role", "relationship", "percentage", "sharesCount", "sharesValue", "ownershipType", "amount", "currency"];
@@ -40,8 +47,8 @@ impl Import {
         self.count_unread(at, &used);
         let more = RelationMore {
             since,
-            until: dated("endDate"),
-            date: dated("date"),
+            until: self.dates(at, "endDate", Pick::Latest),
+            date: self.dates(at, "date", Pick::Earliest),
             attrs: self.attrs(at, &kept),
             note: note(at),
             evidence: self.evidence(at),
@@ -102,30 +109,85 @@ impl Import {
         Some(out)
     }
 
-    /// The instrument a sanction is under: its `programId`, else its `program` or
-    /// `authority` as a slug, else the dataset's sanctions; made on first use, with the
-    /// first sanction's authority as an attribute and the first sanction as its evidence.
-    fn instrument(&mut self, at: &At) -> u32 {
+    /// The instruments a sanction is under, a designation under each: one for each
+    /// `programId`, named by the `program` beside it (when the two lists are as long), else
+    /// one for each `program` (its slug the id), else one named by the `authority` or, failing
+    /// that, the dataset's sanctions. Each is made on first use, with the authorities of that
+    /// sanction as its attribute and the sanction as its evidence; a later sanction's
+    /// authorities the instrument does not hold are counted, as are programs no instrument
+    /// is named by.
+    fn instruments(&mut self, at: &At) -> Vec<u32> {
         let props = &at.line.properties;
-        let name = props.first("program").or_else(|| props.first("authority"));
+        let (ids, programs, authorities) = (props.get("programId"), props.get("program"), props.get("authority"));
         let dataset = at.line.datasets.first().map_or(at.stem, |d| d.as_ref());
-        let name = name.map_or_else(|| format!("{dataset} sanctions"), str::to_string);
-        // A name without Latin letters or digits has no slug: the id is the name itself.
-        let slug = Some(crate::builder::mentions::slug(&name)).filter(|s| !s.is_empty());
-        let id = props
-            .first("programId")
-            .map_or_else(|| slug.map_or_else(|| format!("program-{name}"), |s| format!("program-{s}")), str::to_string);
-        if let Some(n) = self.data.entities.find(&id) {
-            return n;
+        let fallback = || authorities.first().map_or_else(|| format!("{dataset} sanctions"), |a| a.to_string());
+        let slug_id = |name: &str| {
+            // A name without Latin letters or digits has no slug: the id is the name itself.
+            let slug = crate::builder::mentions::slug(name);
+            if slug.is_empty() { format!("program-{name}") } else { format!("program-{slug}") }
+        };
+        let named: Vec<(String, String)> = if ids.is_empty() {
+            if programs.is_empty() {
+                let name = fallback();
+                vec![(slug_id(&name), name)]
+            } else {
+                programs.iter().map(|p| (slug_id(p), p.to_string())).collect()
+            }
+        } else if ids.len() == programs.len() {
+            ids.iter().zip(programs).map(|(id, p)| (id.to_string(), p.to_string())).collect()
+        } else {
+            self.more_values(at, "program", programs.len());
+            let one = |id: &str| if ids.len() == 1 { fallback() } else { id.to_string() };
+            ids.iter().map(|id| (id.to_string(), one(id))).collect()
+        };
+        if named.len() > 64 {
+            self.diags.push(
+                Diagnostic::error(format!("a {} under {} programs", at.def.name, named.len()))
+                    .at(at.place("programId", ""), "this record")
+                    .help("a sanction names at most 64 programs; split the record"),
+            );
+            return Vec::new();
         }
-        let kind = self.kind(mapping::INSTRUMENT);
-        let evidence = self.evidence(at);
-        let mut attrs = Attrs::new();
-        if let Some(authority) = props.first("authority").filter(|a| *a != name) {
-            attrs.insert("authority".into(), AttrValue::Text(authority.to_string()));
+        let mut out = Vec::with_capacity(named.len());
+        for (id, name) in named {
+            let held: Vec<String> = authorities.iter().filter(|a| **a != name).map(|a| a.to_string()).collect();
+            if let Some(n) = self.data.entities.find(&id) {
+                let known = self.authorities.get(id.as_str());
+                let new = held.iter().filter(|a| !known.is_some_and(|k| k.contains(a))).count();
+                self.more_values(at, "authority", new);
+                out.push(n);
+                continue;
+            }
+            let kind = self.kind(mapping::INSTRUMENT);
+            let evidence = self.evidence(at);
+            let mut attrs = Attrs::new();
+            for authority in &held {
+                super::push_attr(&mut attrs, "authority", authority.clone());
+            }
+            self.authorities.insert(id.as_str().into(), held);
+            let more = EntityMore { evidence, attrs, ..EntityMore::default() };
+            match self.data.entities.push(&id, &name, kind, Some(more)) {
+                Ok(n) => out.push(n),
+                Err(_) => {
+                    self.diags.push(Diagnostic::error("the entity table is full").at(at.location(), "here"));
+                    break;
+                }
+            }
         }
-        let more = EntityMore { evidence, attrs, ..EntityMore::default() };
-        self.data.entities.push(&id, &name, kind, Some(more)).expect("the id was not found just above")
+        out
+    }
+
+    /// The date of `prop` a relation keeps, `pick`ed from its values (each checked before);
+    /// the values not kept are counted.
+    fn dates(&mut self, at: &At, prop: &str, pick: Pick) -> Option<PartialDate> {
+        let values = at.line.properties.get(prop);
+        self.more_values(at, prop, values.len().saturating_sub(1));
+        let dates = values.iter().filter_map(|d| record::date(d).ok());
+        // FtM compares its dates as ISO text, a year before its months.
+        match pick {
+            Pick::Earliest => dates.min_by_key(|d| d.to_string()),
+            Pick::Latest => dates.max_by_key(|d| d.to_string()),
+        }
     }
 
     /// The relation kind named `name`, declared on first use (any kind at either end).
@@ -147,6 +209,13 @@ impl Import {
         });
         (rels.len() - 1) as u16
     }
+}
+
+/// Which of several dates a relation keeps.
+#[derive(Clone, Copy)]
+enum Pick {
+    Earliest,
+    Latest,
 }
 
 /// How the default relation kinds read, forwards and backwards; others read by their name.

@@ -6,37 +6,42 @@
 //! after it. What
 //! each schema becomes is [`mapping`]'s table, overridden by `ftm-mapping.toml` beside the
 //! stream; which properties are read and how is [`record`]'s. Nothing is dropped
-//! silently: records of schemata the mapping leaves out, links whose end was left out and
-//! property values the import does not read are counted into warnings. Evidence of an
+//! silently: records of schemata the mapping leaves out, links whose end was left out,
+//! property values the import does not read and values beyond the one a field keeps (a
+//! relation's dates, a record's page) are counted into warnings. Evidence of an
 //! imported record is the record itself ([`crate::model::Record`]: its dataset, its id
 //! and its `sourceUrl`); each dataset a record names becomes a source.
 //!
 //! Bad input is located like every other loader's (file and line, a caret on the value):
-//! a line that is not an FtM entity, an unknown schema, a date FtM would reject, an
-//! unknown country code, a link whose end is no entity of the stream, a line that is not
-//! UTF-8 or is longer than [`MAX_LINE`]. A stream named on the command line is not held:
-//! it is read line by line, twice (things, then the links, whose places the first pass
-//! keeps), and a stream changed between the two reads is reported, not mixed. Diagnostics
-//! read the lines they show again (`diag::Stream`). serde_json limits nesting to 128 levels.
+//! a line that is not JSON or not an FtM entity, an empty or blank id, an unknown schema,
+//! a date FtM would reject (a time out of range too), an unknown country code, a link
+//! whose end is no entity of the stream, a line that is not UTF-8 or is longer than
+//! [`MAX_LINE`] (`lines.rs`, which passes over a byte order mark opening the stream). A
+//! stream named on the command line is not held: it is read line by line, twice (things,
+//! then the links, whose places the first pass keeps), and a stream changed between the
+//! two reads is reported, not mixed. Diagnostics read the lines they show again
+//! (`diag::Stream`). serde_json limits nesting to 128 levels.
 
 mod countries;
+mod lines;
 mod links;
 pub mod mapping;
 mod record;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::ops::ControlFlow::{self, Break, Continue};
 use std::ops::Range;
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
+use self::lines::{Lines, Next};
 use self::mapping::{Mapping, SchemaDef, Shape};
 use self::record::Line;
 use super::{DataFiles, Dataset};
-use crate::diag::{Diagnostic, FileId, Location, SourceFile, Stream, read_line_capped, visible};
+use crate::diag::{Diagnostic, FileId, Location, SourceFile, Stream, visible};
 use crate::model::{AttrValue, Attrs, Evidence, KindDef, Record, Source};
 use crate::store::EntityMore;
 
@@ -81,75 +86,12 @@ fn mapping_files(name: &str, mapping: Option<(String, String)>) -> DataFiles {
     files
 }
 
-/// The lines of a stream, one at a time, held or read from disk.
-struct Lines<'a> {
-    reader: Box<dyn BufRead + 'a>,
-    line: Vec<u8>,
-    /// Where the next line starts.
-    at: usize,
-}
-
 /// Which read of a stream: the first reads things and reports what cannot be read, the
 /// second reads the links the first found.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pass {
     First,
     Second,
-}
-
-/// A line of a stream as [`Lines`] reads it.
-enum Next<'a> {
-    /// A line that is not blank: its span (without its line break) and its text.
-    Line(Range<usize>, &'a str),
-    /// A line that could not be read as text: a located error.
-    Bad(Diagnostic),
-    End,
-}
-
-impl<'a> Lines<'a> {
-    fn open(source: &'a SourceFile) -> io::Result<Lines<'a>> {
-        let reader: Box<dyn BufRead> = match &source.stream {
-            Some(stream) => Box::new(BufReader::with_capacity(1 << 20, stream.reopen()?)),
-            None => Box::new(source.text.as_bytes()),
-        };
-        Ok(Lines { reader, line: Vec::new(), at: 0 })
-    }
-
-    fn next(&mut self, file: FileId) -> io::Result<Next<'_>> {
-        loop {
-            let (taken, newline) = read_line_capped(&mut self.reader, &mut self.line, MAX_LINE)?;
-            if taken == 0 {
-                return Ok(Next::End);
-            }
-            let start = self.at;
-            self.at += taken;
-            let content = taken - usize::from(newline);
-            if content > self.line.len() {
-                let diag = Diagnostic::error(format!("this line is longer than {} MiB", MAX_LINE >> 20))
-                    .at(Location::new(file, start..start + 1), "this line")
-                    .help("an FtM stream holds one entity a line; split the record or check that the file is an FtM stream");
-                return Ok(Next::Bad(diag));
-            }
-            if self.line.last() == Some(&b'\r') {
-                self.line.pop();
-            }
-            let text = match std::str::from_utf8(&self.line) {
-                Ok(text) => text,
-                Err(err) => {
-                    let bad = start + err.valid_up_to();
-                    let diag = Diagnostic::error("this line is not UTF-8 text")
-                        .at(Location::new(file, bad..bad + 1), "not UTF-8")
-                        .help("FtM streams are UTF-8: convert the file (iconv -f ... -t UTF-8)");
-                    return Ok(Next::Bad(diag));
-                }
-            };
-            if !text.trim().is_empty() {
-                // Read again so the borrow is of the finished line.
-                let text = std::str::from_utf8(&self.line).expect("checked just above");
-                return Ok(Next::Line(start..start + text.len(), text));
-            }
-        }
-    }
 }
 
 /// The dataset a record without `datasets` belongs to: the stream's file name without its
@@ -182,6 +124,11 @@ struct Import {
     left_links: BTreeMap<&'static str, (u64, Location)>,
     /// Property values not read, by `Schema.property`.
     left_props: BTreeMap<String, (u64, Location)>,
+    /// Values of a property read for one value (a relation's dates, a record's page) beyond
+    /// the one kept, by `Schema.property`.
+    left_values: BTreeMap<String, (u64, Location)>,
+    /// The authorities each instrument holds, by the instrument's id (see `links.rs`).
+    authorities: rustc_hash::FxHashMap<Box<str>, Vec<String>>,
 }
 
 /// Where a line is and what it says, while it is imported.
@@ -288,8 +235,19 @@ impl Import {
 
     /// A line read as an entity of a known schema, or its problem reported.
     fn read<'a>(&mut self, file: FileId, span: Range<usize>, body: &'a str, stem: &'a str) -> Option<At<'a>> {
-        let parsed = if body.trim_start().starts_with('{') { serde_json::from_str(body) } else { Err(not_object()) };
-        let line: Line = match parsed {
+        let help = "each line of an FtM stream is one object: {\"id\": ..., \"schema\": ..., \"properties\": {\"name\": [...]}}";
+        if !body.trim_start().starts_with('{') {
+            // Not an object: say whether it is JSON at all (serde's first complaint about
+            // plain text, "expected ident", would not tell).
+            let what = match serde_json::from_str::<serde::de::IgnoredAny>(body) {
+                Ok(_) => "this line is not an FtM entity: it is not an object",
+                Err(_) => "this line is not JSON",
+            };
+            let start = span.start + (body.len() - body.trim_start().len());
+            self.diags.push(Diagnostic::error(what).at(Location::new(file, start..start + 1), "here").help(help));
+            return None;
+        }
+        let line: Line = match serde_json::from_str(body) {
             Ok(line) => line,
             Err(err) => {
                 let column = if err.line() == 1 { err.column().saturating_sub(1).min(body.len()) } else { 0 };
@@ -303,11 +261,21 @@ impl Import {
                 self.diags.push(
                     Diagnostic::error(format!("{what}: {}", visible(&without_place(&err))))
                         .at(Location::new(file, start..end), "here")
-                        .help("each line of an FtM stream is one object: {\"id\": ..., \"schema\": ..., \"properties\": {\"name\": [...]}}"),
+                        .help(help),
                 );
                 return None;
             }
         };
+        if line.id.trim().is_empty() {
+            let what = if line.id.is_empty() { "empty" } else { "blank" };
+            let place = body.find("\"id\"").map_or(span.clone(), |i| span.start + i..span.start + i + 4);
+            self.diags.push(
+                Diagnostic::error(format!("this entity's id is {what}"))
+                    .at(Location::new(file, place), "this id")
+                    .help("each entity of an FtM stream has an id of its own that links and other datasets name it by"),
+            );
+            return None;
+        }
         let Some(def) = mapping::schema(&line.schema) else {
             let at = At { file, span: span.clone(), body, def: &mapping::SCHEMATA[0], line, stem };
             let place = at.place("schema", &at.line.schema);
@@ -364,8 +332,9 @@ impl Import {
             return self.leave(at);
         };
         let props = &at.line.properties;
-        let mut names = record::NAMES.iter().flat_map(|p| props.get(p)).map(Cow::as_ref);
-        let name = names.next().or_else(|| props.first("full")).unwrap_or(&at.line.id).to_string();
+        // An address's `full` names it when nothing else does; else it is one more alias.
+        let mut names = record::NAMES.iter().chain(&["full"]).flat_map(|p| props.get(p)).map(Cow::as_ref);
+        let name = names.next().unwrap_or(&at.line.id).to_string();
         let mut aliases: Vec<String> = Vec::new();
         for alias in names {
             if alias != name && !aliases.iter().any(|a| a == alias) {
@@ -470,8 +439,18 @@ impl Import {
         out
     }
 
-    /// Counts the values of every property not in `used`.
+    /// Counts `n` values of `prop` that were read but not kept (none when `n` is 0).
+    fn more_values(&mut self, at: &At, prop: &str, n: usize) {
+        if n > 0 {
+            let key = format!("{}.{prop}", at.def.name);
+            self.left_values.entry(key).or_insert_with(|| (0, at.place(prop, ""))).0 += n as u64;
+        }
+    }
+
+    /// Counts the values of every property not in `used`, and the pages after the first
+    /// (evidence names one).
     fn count_unread(&mut self, at: &At, used: &[&[&str]]) {
+        self.more_values(at, record::SOURCE_URL, at.line.properties.get(record::SOURCE_URL).len().saturating_sub(1));
         for (prop, values) in &at.line.properties.0 {
             let read = prop == record::SOURCE_URL || used.iter().any(|list| list.contains(&prop.as_ref()));
             if !read {
@@ -512,6 +491,10 @@ impl Import {
             "values of properties the import does not read were left out",
             help,
         );
+        let help = "a relation holds one start (the earliest, as FtM's timeline takes), one end (the latest) \
+            and one date (the earliest), and evidence one page (the first); a designation's instrument keeps \
+            the authorities of its first record";
+        left_out(&mut self.diags, &self.left_values, "values beyond the one kept were left out", help);
         (self.data, self.diags)
     }
 }
@@ -524,11 +507,6 @@ fn shared(set: &mut FxHashSet<Arc<str>>, text: &str) -> Arc<str> {
     let held: Arc<str> = text.into();
     set.insert(Arc::clone(&held));
     held
-}
-
-/// The error of a line that is JSON but not an object.
-fn not_object() -> serde_json::Error {
-    serde::de::Error::custom("it is not an object")
 }
 
 /// A serde_json error without its " at line 1 column N" (the caret shows where).
