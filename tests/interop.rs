@@ -215,7 +215,9 @@ fn python_tools_read_the_exports_as_kgq_wrote_them() {
     let Some(python) = python_with_tools() else { return };
     let script = root().join("tests/interop/check_exports.py");
     let hostile = fixture("hostile");
-    for data in [None, Some(hostile.to_str().unwrap())] {
+    // An imported stream too: its links go back to their own FtM schemata.
+    let stream = root().join("tests/fixtures/ftm/sanctions.ftm.json");
+    for data in [None, Some(hostile.to_str().unwrap()), Some(stream.to_str().unwrap())] {
         let mut run = Command::new(&python);
         run.arg(&script).arg(env!("CARGO_BIN_EXE_kgq")).args(data).env("NO_COLOR", "1");
         let out = run.output().expect("python runs");

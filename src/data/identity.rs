@@ -29,7 +29,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Dataset;
-use super::ftm::mapping::{self, Shape};
 use crate::diag::Location;
 use crate::model::{AttrValue, Evidence};
 use crate::render::ftm::{is_a, schema_of};
@@ -380,15 +379,10 @@ fn two_kinds(records: &Records, m: Record, g: Record, set: usize, more: Option<&
 /// FollowTheMoney schemata are one an extension of the other, as FtM's own merging allows
 /// (a curated `dprk_company` and an imported `company` are both Companies; an
 /// `organisation` may be a Company; a `country` and a `person` never agree). A kind's
-/// schema is the one the import maps to it by default, else the one the FtM export writes.
+/// schema is the one the FtM export writes (`render::ftm::schema_of`).
 pub fn kinds_agree(a: &str, b: &str) -> bool {
-    let (x, y) = (ftm_schema(a), ftm_schema(b));
+    let (x, y) = (schema_of(a), schema_of(b));
     a == b || is_a(x, y) || is_a(y, x)
-}
-
-fn ftm_schema(kind: &str) -> &'static str {
-    let imported = mapping::SCHEMATA.iter().find(|s| matches!(s.shape, Shape::Thing) && s.default == Some(kind));
-    imported.map_or_else(|| schema_of(kind), |s| s.name)
 }
 
 /// "a" or "an" before a kind's name.

@@ -3,11 +3,12 @@
 //! (`THINGS`, `LINKS`), repeated in the README:
 //!
 //! - Each entity becomes a thing of its kind's schema (`Territory` for places, which FtM
-//!   keeps as reference areas; `Document` for instruments; `LegalEntity` for a kind the
-//!   table does not name), with `name`, `alias` (aliases), `notes` (the note) and
+//!   keeps as reference areas; `Document` for instruments; the schema a kind the FtM import
+//!   makes was read from; `LegalEntity` for any other kind), with `name`, `alias` (aliases), `notes` (the note) and
 //!   `description` (its attributes, `key: value` a line, since FtM has no free properties).
 //! - Each relation becomes an interval: the schema `LINKS` gives when both ends are of
-//!   schemata its properties accept (FtM's ranges), else `UnknownLink` (subject, object),
+//!   schemata its properties accept (FtM's ranges), or, for a relation read from an FtM
+//!   stream, the schema it was read from (`ROUND_TRIP`), else `UnknownLink` (subject, object),
 //!   with `role` the relation kind, `startDate`/`endDate`/`date` from since/until/date,
 //!   `status`, and `description` the note and attributes. `designated_under` becomes a
 //!   `Sanction` of the designated entity, with `program` the instrument's name and
@@ -34,6 +35,7 @@ use fixedbitset::FixedBitSet;
 use serde_json::{Map, Value, json};
 
 use super::exchange::Selection;
+use crate::data::ftm::mapping::{self, Shape};
 use crate::graph::{EntityRef, KnowledgeGraph};
 use crate::model::{Attrs, Evidence, PartialDate};
 use crate::store::EntityView;
@@ -89,7 +91,13 @@ pub const DESIGNATION: &str = "designated_under";
 
 /// The schema an entity kind is written as.
 pub fn schema_of(kind: &str) -> &'static str {
-    THINGS.iter().find(|(k, _)| *k == kind).map_or(OTHER_KIND, |(_, s)| s)
+    let curated = THINGS.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s);
+    // A kind the FtM import makes goes back to the schema it was read from (`vessel`).
+    let imported = || {
+        let thing = |s: &&mapping::SchemaDef| matches!(s.shape, Shape::Thing) && s.default == Some(kind);
+        mapping::SCHEMATA.iter().find(thing).map(|s| s.name)
+    };
+    curated.or_else(imported).unwrap_or(OTHER_KIND)
 }
 
 /// Whether FtM's `schema` is, or extends, `range` (for the schemata this module writes).
@@ -170,8 +178,10 @@ pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) ->
             let link = LINKS.iter().find(|l| {
                 l.rel == r.rel() && is_a(schema_of(from.kind()), l.from.1) && is_a(schema_of(to.kind()), l.to.1)
             });
-            let (schema, source, target) =
-                link.map_or(("UnknownLink", "subject", "object"), |l| (l.schema, l.from.0, l.to.0));
+            let (schema, source, target) = link
+                .map(|l| (l.schema, l.from.0, l.to.0))
+                .or_else(|| imported_link(r.rel(), r.evidence()))
+                .unwrap_or(("UnknownLink", "subject", "object"));
             props.put(source, [entity_id(from.id())]);
             props.put(target, [entity_id(to.id())]);
             props.put("role", [r.rel()]);
@@ -187,6 +197,26 @@ pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) ->
         line(entity_id(&selection.key(kg, e)), schema, props.0)?;
     }
     Ok(())
+}
+
+/// The FtM interval schemata an imported relation goes back to (each has `role` and
+/// `status`, which every link is written with); others are written as `UnknownLink`.
+const ROUND_TRIP: [&str; 7] =
+    ["Ownership", "Directorship", "Membership", "Employment", "Control", "Representation", "Succession"];
+
+/// The schema and end properties of a relation read from an FtM stream (its evidence is an
+/// imported record) whose kind is the import's default for one of [`ROUND_TRIP`]: it was
+/// read from such a record, with ends of the schemata that schema takes.
+fn imported_link(rel: &str, evidence: &[Evidence]) -> Option<(&'static str, &'static str, &'static str)> {
+    if !evidence.iter().any(|ev| ev.record.is_some()) {
+        return None;
+    }
+    mapping::SCHEMATA.iter().find_map(|s| match s.shape {
+        Shape::Edge { source, target, .. } if s.default == Some(rel) && ROUND_TRIP.contains(&s.name) => {
+            Some((s.name, source, target))
+        }
+        _ => None,
+    })
 }
 
 /// The names of the entities that issued an instrument, in declaration order.
@@ -258,7 +288,9 @@ mod tests {
     #[test]
     fn kinds_map_to_schemata_and_ranges_decide_the_link() {
         assert_eq!(schema_of("company"), "Company");
-        assert_eq!(schema_of("vessel"), OTHER_KIND);
+        assert_eq!(schema_of("vessel"), "Vessel", "as the import reads it");
+        assert_eq!(schema_of("worker_group"), "Organization");
+        assert_eq!(schema_of("festival"), OTHER_KIND);
         assert!(is_a("Company", "LegalEntity") && is_a("PublicBody", "Organization"));
         assert!(!is_a("Organization", "Person") && !is_a("Territory", "LegalEntity"));
         assert!(is_a("Territory", "Thing"));
