@@ -48,47 +48,30 @@ pub(super) fn check_several(
     let _ = writeln!(out, "{}: merged, {e} entities, {r} relations", names.join(" + "));
     joins(&mut out, &merged);
     let (same, apart): (Vec<&merge::Unjoined>, Vec<_>) = unjoined.iter().partition(|u| u.same_dataset);
-    if !same.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} within one dataset (not joined: records of one dataset are one entity only by same_as):",
-            diag::plural(same.len(), "shared registration number")
-        );
-        for u in same.iter().take(LISTED) {
+    let heading = "within one dataset (not joined: records of one dataset are one entity only by same_as):";
+    list(
+        &mut out,
+        &diag::plural(same.len(), "shared registration number"),
+        heading,
+        same.iter().map(|u| {
             let [(dataset, a, _), (_, b, _)] = &u.records;
-            let _ = writeln!(out, "  {dataset} `{a}` and `{b}`: {}", u.shared);
-        }
-        if same.len() > LISTED {
-            let _ = writeln!(out, "  ... and {} more", same.len() - LISTED);
-        }
-    }
-    if !apart.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} between records of two kinds (not joined: one entity has one kind; correct the kind, or leave them apart):",
-            diag::plural(apart.len(), "shared identifier")
-        );
-        for u in apart.iter().take(LISTED) {
+            format!("{dataset} `{a}` and `{b}`: {}", u.shared)
+        }),
+    );
+    let heading =
+        "between records of two kinds (not joined: one entity has one kind; correct the kind, or leave them apart):";
+    list(
+        &mut out,
+        &diag::plural(apart.len(), "shared identifier"),
+        heading,
+        apart.iter().map(|u| {
             let [(set_a, a, kind_a), (set_b, b, kind_b)] = &u.records;
-            let _ = writeln!(out, "  {set_a} `{a}` ({kind_a}) and {set_b} `{b}` ({kind_b}): {}", u.shared);
-        }
-        if apart.len() > LISTED {
-            let _ = writeln!(out, "  ... and {} more", apart.len() - LISTED);
-        }
-    }
-    if !report.renamed.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} renamed (an earlier dataset declares another document under the same id):",
-            diag::plural(report.renamed.len(), "source")
-        );
-        for r in report.renamed.iter().take(LISTED) {
-            let _ = writeln!(out, "  {} `{}` is `{}`", r.dataset, r.from, r.to);
-        }
-        if report.renamed.len() > LISTED {
-            let _ = writeln!(out, "  ... and {} more", report.renamed.len() - LISTED);
-        }
-    }
+            format!("{set_a} `{a}` ({kind_a}) and {set_b} `{b}` ({kind_b}): {}", u.shared)
+        }),
+    );
+    let heading = "renamed (an earlier dataset declares another document under the same id):";
+    let renamed = report.renamed.iter().map(|r| format!("{} `{}` is `{}`", r.dataset, r.from, r.to));
+    list(&mut out, &diag::plural(report.renamed.len(), "source"), heading, renamed);
     if found.is_empty() && unjoined.is_empty() {
         return emit(diag::visible_lines(&out).as_bytes());
     }
@@ -97,19 +80,9 @@ pub(super) fn check_several(
         let country = e.country().map_or(String::new(), |c| format!(", {c}"));
         format!("{} `{}` {} ({}{country})", part_of(&merged, n), e.id(), e.name(), e.kind())
     };
-    if !found.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} across datasets (same name and country; give both the same id or a same_as to make them one, or leave them apart):",
-            diag::plural(found.len(), "likely duplicate")
-        );
-    }
-    for &(a, b) in found.iter().take(LISTED) {
-        let _ = writeln!(out, "  {}  ~  {}", describe(a), describe(b));
-    }
-    if found.len() > LISTED {
-        let _ = writeln!(out, "  ... and {} more", found.len() - LISTED);
-    }
+    let heading = "across datasets (same name and country; give both the same id or a same_as to make them one, or leave them apart):";
+    let pairs = found.iter().map(|&(a, b)| format!("{}  ~  {}", describe(a), describe(b)));
+    list(&mut out, &diag::plural(found.len(), "likely duplicate"), heading, pairs);
     // An FtM stream's countries are entities named by their ISO code (`kp`): the way to
     // make them another dataset's countries is the stream's mapping, not a same_as.
     let code = |n: u32| {
@@ -134,6 +107,22 @@ pub(super) fn check_several(
     emit(out.as_bytes())
 }
 
+/// `count heading`, then the first [`LISTED`] of `items` a line each and how many more
+/// there are; nothing when there are none.
+fn list(out: &mut String, count: &str, heading: &str, items: impl ExactSizeIterator<Item = String>) {
+    let n = items.len();
+    if n == 0 {
+        return;
+    }
+    let _ = writeln!(out, "{count} {heading}");
+    for item in items.take(LISTED) {
+        let _ = writeln!(out, "  {item}");
+    }
+    if n > LISTED {
+        let _ = writeln!(out, "  ... and {} more", n - LISTED);
+    }
+}
+
 /// Lists the records joined into entities by a rule other than a shared id (a shared id is
 /// counted), each with the entity it joined and why.
 fn joins(out: &mut String, merged: &Dataset) {
@@ -143,31 +132,13 @@ fn joins(out: &mut String, merged: &Dataset) {
     if shared > 0 {
         let _ = writeln!(out, "{} joined by a shared id", diag::plural(shared, "record"));
     }
-    if declared.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "{} joined by a declared identity (same_as) or a strong identifier:",
-        diag::plural(declared.len(), "record")
-    );
-    for j in declared.iter().take(LISTED) {
+    let heading = "joined by a declared identity (same_as) or a strong identifier:";
+    let lines = declared.iter().map(|j| {
         let e = merged.entity(j.entity);
-        let _ = writeln!(
-            out,
-            "  {} `{}` joined {} `{}` {} ({}): {}",
-            j.dataset,
-            j.id,
-            part_of(merged, j.entity),
-            e.id(),
-            e.name(),
-            e.kind(),
-            j.rule
-        );
-    }
-    if declared.len() > LISTED {
-        let _ = writeln!(out, "  ... and {} more", declared.len() - LISTED);
-    }
+        let (entity, name, kind) = (e.id(), e.name(), e.kind());
+        format!("{} `{}` joined {} `{entity}` {name} ({kind}): {}", j.dataset, j.id, part_of(merged, j.entity), j.rule)
+    });
+    list(out, &diag::plural(declared.len(), "record"), heading, lines);
 }
 
 /// The name of the dataset entity `n` of a merged graph is kept from.
