@@ -34,7 +34,7 @@ use crate::serve;
 #[command(name = "kgq", version, about = "Build a knowledge graph from curated data files and ask it questions.")]
 pub struct Cli {
     /// Use this graph-data folder, one .csv or .jsonl file of entities, a FollowTheMoney
-    /// stream (.ftm.json), or a snapshot file from `kgq build`, instead of the built-in graph.
+    /// stream (.ftm.json, .ftm.jsonl, .ftm), or a snapshot file from `kgq build`, instead of the built-in graph.
     /// Given more than once, the datasets are one graph (`builtin` names the built-in graph).
     #[arg(long, global = true, value_name = "DIR|FILE")]
     pub data: Vec<PathBuf>,
@@ -147,7 +147,7 @@ pub enum Command {
         /// What to write: the graph's data (json), an answer's table (table, csv, markdown,
         /// line; needs --query), a picture (dot, graph-json, svg, png), or for other tools
         /// (graphml, neo4j: a folder, ftm). Without it, the extension of -o says (`.json`,
-        /// `.csv`, `.md`, `.dot`, `.graph.json`, `.svg`, `.png`, `.txt`, `.graphml`, `.ftm.json`).
+        /// `.csv`, `.md`, `.dot`, `.graph.json`, `.svg`, `.png`, `.txt`, `.graphml`, `.ftm.json`, `.ftm.jsonl`, `.ftm`).
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Export this statement's result instead of the whole graph.
@@ -378,7 +378,7 @@ pub fn run(cli: Cli) -> Result<(), Termination> {
                     // something else.
                     Some(ext) => Err(Termination::usage(format!(
                         "cannot tell a format from `.{}`; give --format, or -o FILE with the \
-                             extension of one (.txt, .md, .json, .csv, .dot, .graph.json, .svg, .png, .graphml, .ftm.json)",
+                             extension of one (.txt, .md, .json, .csv, .dot, .graph.json, .svg, .png, .graphml, .ftm.json, .ftm.jsonl, .ftm)",
                         diag::visible(&ext.to_string_lossy())
                     ))),
                     None => Ok(Format::Table),

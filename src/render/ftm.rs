@@ -21,8 +21,10 @@
 //!
 //! Ids are stable and derived from kgq's: `kgq-ID` for an entity, `kgq-FROM.REL.TO.N` for
 //! a relation (see `exchange`), `kgq-ID.country` for a country link, `kgq-source.ID` for a
-//! source document. Entity ids never hold a `.`, so these cannot collide. A link whose
-//! other end is not written (a country outside an exported answer) is left out.
+//! source document, each as [`ftm_id`] writes it (a name FtM would refuse as an id, with
+//! `_` or a space, becomes `kgq.NAME.HASH`). Curated entity ids never hold a `.`, so these
+//! cannot collide. A link whose other end is not written (a country outside an exported
+//! answer) is left out.
 //!
 //! Entities are written one line at a time into any writer: an export of a large graph is
 //! never held in memory.
@@ -112,7 +114,31 @@ pub fn is_a(schema: &str, range: &str) -> bool {
 }
 
 fn entity_id(id: &str) -> String {
-    format!("kgq-{id}")
+    ftm_id(id)
+}
+
+/// The FtM id of a kgq id, relation key or source (`source.ID`): `kgq-` and the name, when
+/// FtM accepts that as an id (letters, digits, `.` and `-`, a letter or digit at each end);
+/// else `kgq.`, the name with each other character as `-`, and a 64-bit FNV-1a hash of the
+/// name, so that two names never share an id (the two forms cannot meet: one starts
+/// `kgq-`, the other `kgq.`) and an id that FtM would drop (with every `proof` and link to
+/// it) is never written. Stable: the same name, the same id.
+pub fn ftm_id(name: &str) -> String {
+    let plain = format!("kgq-{name}");
+    if is_ftm_id(&plain) {
+        return plain;
+    }
+    let readable: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' }).collect();
+    let mut hash = fnv::FnvHasher::default();
+    std::hash::Hasher::write(&mut hash, name.as_bytes());
+    format!("kgq.{readable}.{:016x}", std::hash::Hasher::finish(&hash))
+}
+
+/// Whether FtM's entity type accepts `id`: `^[0-9a-zA-Z]([0-9a-zA-Z.-]*[0-9a-zA-Z])?$`.
+fn is_ftm_id(id: &str) -> bool {
+    let inner = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+    let ends = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    ends(id.chars().next()) && ends(id.chars().last()) && id.chars().all(inner)
 }
 
 /// Writes the selection as FtM entities, one JSON object a line; stops at the first error
@@ -136,7 +162,7 @@ pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) ->
         props.put("title", [source.title.as_str()]);
         props.put("publisher", [source.publisher.as_str()]);
         props.put("publishedAt", PartialDate::parse(&source.date).ok().map(|d| d.to_string()));
-        line(format!("kgq-source.{}", source.id), "Document", props.0)?;
+        line(entity_id(&format!("source.{}", source.id)), "Document", props.0)?;
     }
     let mut selected = FixedBitSet::with_capacity(kg.entity_count());
     selection.nodes.iter().for_each(|n| selected.insert(n.index()));
@@ -161,7 +187,7 @@ pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) ->
         props.put("subject", [entity_id(e.id())]);
         props.put("object", [entity_id(kg.entity(country).id())]);
         props.put("role", ["country"]);
-        line(format!("kgq-{}.country", e.id()), "UnknownLink", props.0)?;
+        line(entity_id(&format!("{}.country", e.id())), "UnknownLink", props.0)?;
     }
     for e in selection.relations() {
         let r = kg.relation(e);
@@ -277,7 +303,7 @@ impl Props {
         let publishers: BTreeSet<&str> =
             sources.iter().filter_map(|s| kg.source(s)).map(|s| s.publisher.as_str()).collect();
         self.put("publisher", publishers);
-        self.put("proof", sources.iter().filter(|s| kg.source(s).is_some()).map(|s| format!("kgq-source.{s}")));
+        self.put("proof", sources.iter().filter(|s| kg.source(s).is_some()).map(|s| entity_id(&format!("source.{s}"))));
     }
 }
 
@@ -291,6 +317,13 @@ mod tests {
         assert_eq!(schema_of("vessel"), "Vessel", "as the import reads it");
         assert_eq!(schema_of("worker_group"), "Organization");
         assert_eq!(schema_of("festival"), OTHER_KIND);
+        assert_eq!(ftm_id("rite-mix"), "kgq-rite-mix");
+        assert_eq!(ftm_id("source.002"), "kgq-source.002");
+        let (a, b) = (ftm_id("rite-mix.located_in.malta.1"), ftm_id("rite-mix.located-in.malta.1"));
+        assert!(a.starts_with("kgq.rite-mix.located-in.malta.1.") && b == "kgq-rite-mix.located-in.malta.1", "{a} {b}");
+        for id in [a, ftm_id("a b"), ftm_id("ä"), ftm_id("x-"), ftm_id("")] {
+            assert!(is_ftm_id(&id), "{id}");
+        }
         assert!(is_a("Company", "LegalEntity") && is_a("PublicBody", "Organization"));
         assert!(!is_a("Organization", "Person") && !is_a("Territory", "LegalEntity"));
         assert!(is_a("Territory", "Thing"));
