@@ -368,7 +368,10 @@ fn an_id_of_two_kinds_refuses_the_graph_at_the_record_and_says_how_to_see_it_aga
     let stream = dir.path().join("pl.ftm.json");
     let line =
         r#"{"id": "poland", "schema": "Person", "properties": {"name": ["Jan Kowalski"], "nationality": ["pl"]}}"#;
-    std::fs::write(&stream, format!("{line}\n")).unwrap();
+    // A vessel is no company; a LegalEntity may be a person (FtM's Person extends it).
+    let more = r#"{"id": "rungrado", "schema": "Vessel", "properties": {"name": ["R"]}}
+{"id": "kim-jong-un", "schema": "LegalEntity", "properties": {"name": ["Kim"]}}"#;
+    std::fs::write(&stream, format!("{line}\n{more}\n")).unwrap();
     let name = stream.to_str().unwrap();
     let out = kgq(&["--color", "never", "--data", "builtin", "--data", name, "query", "show poland"], &root());
     assert_ne!(out.status.code(), Some(0));
@@ -376,6 +379,13 @@ fn an_id_of_two_kinds_refuses_the_graph_at_the_record_and_says_how_to_see_it_aga
     assert!(err.contains("`poland` is a `country` in builtin and a `person` in"), "{err}");
     assert!(err.contains("pl.ftm.json:1:1]"), "located at the record: {err}");
     assert!(err.contains(&format!("run `kgq --data builtin --data {name} check` for details")), "{err}");
+    assert!(err.contains("(and 1 more id whose kinds do not agree: `rungrado`)"), "every conflict is counted: {err}");
+    // From a snapshot, which keeps no places, the error is shown at the built-in record.
+    let snapshot = dir.path().join("pl.kgq");
+    let built = kgq(&["--data", name, "build", "-o", snapshot.to_str().unwrap()], &root());
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let out = kgq(&["--color", "never", "--data", "builtin", "--data", snapshot.to_str().unwrap(), "check"], &root());
+    assert!(stderr(&out).contains("graph-data/entities/places.toml:"), "{}", stderr(&out));
 }
 
 #[test]

@@ -247,17 +247,38 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
         }
     };
     // The same id: each record joins the earliest dataset's record of its id.
+    // Ids whose records' kinds do not agree: all found, the first shown.
+    let mut conflicts = Vec::new();
     for (j, (_, data)) in sets.iter().enumerate().skip(1) {
         for n in 0..data.entities.len() as u32 {
             let id = data.entities.id(n);
             if let Some(m) = (0..j).find_map(|i| sets[i].1.entities.find(id).map(|m| records.global(i, m))) {
                 let g = records.global(j, n);
-                if !kinds_agree(records.kind(m), records.kind(g)) {
-                    return Err(two_kinds(&records, m, g, j, data.entities.more(n)));
+                if kinds_agree(records.kind(m), records.kind(g)) {
+                    link(&mut forest, m, g, Rule::SharedId);
+                } else {
+                    conflicts.push((m, g));
                 }
-                link(&mut forest, m, g, Rule::SharedId);
             }
         }
+    }
+    if let Some(&(m, g)) = conflicts.first() {
+        let mut unmade = two_kinds(&records, m, g);
+        if conflicts.len() > 1 {
+            let others: Vec<String> = conflicts[1..]
+                .iter()
+                .take(5)
+                .map(|&(_, g)| {
+                    let (set, n) = records.local(g);
+                    format!("`{}`", records.sets[set].1.entities.id(n))
+                })
+                .collect();
+            let more = if conflicts.len() > 6 { format!(" and {} more", conflicts.len() - 6) } else { String::new() };
+            let n = conflicts.len() - 1;
+            let ids = if n == 1 { "1 more id".to_string() } else { format!("{n} more ids") };
+            unmade.message.push_str(&format!(" (and {ids} whose kinds do not agree: {}{more})", others.join(", ")));
+        }
+        return Err(unmade);
     }
     let mut second_ends = FxHashSet::default();
     for (j, (_, data)) in sets.iter().enumerate() {
@@ -356,9 +377,10 @@ pub fn resolve(sets: &[(String, Dataset)]) -> Result<Identity, Unmade> {
     Ok(Identity { kept, links, unjoined, apart })
 }
 
-/// The error of an id two datasets give records of different kinds (`m` of an earlier
-/// dataset, `g` of dataset `set`, whose side parts `more` say where it is written).
-fn two_kinds(records: &Records, m: Record, g: Record, set: usize, more: Option<&crate::store::EntityMore>) -> Unmade {
+/// The error of an id two datasets give records whose kinds do not agree (`m` of an
+/// earlier dataset, `g` of a later), located at the later record, else at the earlier
+/// (a snapshot keeps no places).
+fn two_kinds(records: &Records, m: Record, g: Record) -> Unmade {
     let (a, b) = (records.local(m), records.local(g));
     let id = records.sets[b.0].1.entities.id(b.1);
     let message = format!(
@@ -371,8 +393,11 @@ fn two_kinds(records: &Records, m: Record, g: Record, set: usize, more: Option<&
         records.sets[b.0].0,
     );
     let help = "give one of the records another id (an FtM record its `id`), or make the kinds agree";
-    let at = more.map(|m| m.origin.clone()).filter(|o| *o != Location::default()).map(|o| (set, o));
-    Unmade { message, help: Some(help), place: None, at }
+    let origin = |(set, n): (usize, u32)| {
+        let more = records.sets[set].1.entities.more(n)?;
+        (more.origin != Location::default()).then(|| (set, more.origin.clone()))
+    };
+    Unmade { message, help: Some(help), place: None, at: origin(b).or_else(|| origin(a)) }
 }
 
 /// Whether records of kinds `a` and `b` may be one entity: the same kind, or kinds whose

@@ -85,7 +85,7 @@ pub const SCHEMATA: &[SchemaDef] = &[
     other("Image"),
     other("Interest"),
     other("Interval"),
-    thing("LegalEntity", Some("organisation")),
+    thing("LegalEntity", Some("legal_entity")),
     other("License"),
     edge("Membership", "member", "organization", Some("member_of")),
     other("Mention"),
