@@ -90,13 +90,17 @@ pub(super) fn check_several(
         (2..=3).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase())
     };
     let country = |n: u32| merged.entity(n).kind() == "country";
-    if let Some(&(a, b)) = found.iter().find(|&&(a, b)| country(a) && country(b) && (code(a) || code(b))) {
-        let (named, coded) = if code(b) { (a, b) } else { (b, a) };
+    let lines: Vec<String> = found
+        .iter()
+        .filter(|&&(a, b)| country(a) && country(b) && (code(a) || code(b)))
+        .map(|&(a, b)| if code(b) { (a, b) } else { (b, a) })
+        .map(|(named, coded)| format!("`{} = \"{}\"`", merged.entities.id(coded), merged.entities.id(named)))
+        .collect();
+    if !lines.is_empty() {
         let _ = writeln!(
             out,
-            "  (an FtM stream's countries are its ISO codes: map them under [countries] in the ftm-mapping.toml beside it, `{} = \"{}\"`, and its records take that country)",
-            merged.entities.id(coded),
-            merged.entities.id(named)
+            "  (an FtM stream's countries are its ISO codes: map them under [countries] in the ftm-mapping.toml beside it, {}, and its records take those countries)",
+            lines.join(", ")
         );
     }
     let out = diag::visible_lines(&out).into_owned();

@@ -547,7 +547,18 @@ mod tests {
         let data = load(&files).dataset.unwrap();
         assert_eq!((data.entities.len(), data.relations.len(), data.same_as.len()), (2, 1, 0));
         assert_eq!(data.schema.relations[0].name, "same_as");
-        // Declared, it is the identity statement: a and b are one entity.
+        // Declared, it is the identity statement: a and b are one entity, and a row without
+        // evidence is said.
+        let files = DataFiles::from_files(
+            "g",
+            [
+                ("schema.toml".to_string(), schema_of("a,thing,A\n", "")),
+                ("entities/e.csv".to_string(), "id,kind,name\na,thing,A\nb,thing,B\n".to_string()),
+                ("relations/r.csv".to_string(), "from,rel,to\na,same_as,b\n".to_string()),
+            ],
+        );
+        let said: Vec<String> = load(&files).diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(said, ["a same_as of `a` and `b` without evidence"]);
         let data = with_header("id,kind,name", "a,thing,A\nb,thing,B\n", "a,same_as,b\n");
         assert_eq!((data.relations.len(), data.same_as.len()), (0, 1));
         assert_eq!(merge(vec![("g".into(), data)]).unwrap().entities.len(), 1);

@@ -274,6 +274,17 @@ impl Loader<'_> {
             Ok(evidence) => evidence,
             Err(refusals) => return self.report(&r.at, refusals),
         };
+        if evidence.is_empty() {
+            // A bulk row without evidence columns is accepted, as any bulk row is; a join
+            // resting on nothing a reader can check is said.
+            self.diags.push(
+                Diagnostic::warning(format!("a same_as of `{}` and `{}` without evidence", r.from.text, r.to.text))
+                    .at(r.at.clone(), "no evidence")
+                    .help(
+                        "give the row evidence columns (source, line, quote) naming where the two are said to be one",
+                    ),
+            );
+        }
         let at = |field: &Field| Location::new(r.at.file, field.span.clone());
         let kind = |n: u32| self.vocab.schema.kinds[usize::from(self.entities.kind(n))].name.clone();
         if let [Some(a), Some(b)] = found

@@ -28,13 +28,28 @@ pub fn text(stats: &Stats) -> String {
     section(&mut out, "entities by kind", &stats.entities_by_kind);
     section(&mut out, "relations by kind", &stats.relations_by_rel);
     let _ = writeln!(out, "evidence by source");
-    let _ =
-        writeln!(out, "  {:<6} {:>8} {:>9} {:>8} {:>6}  title", "source", "entities", "relations", "locators", "lines");
+    // The id column is as wide as the longest id (a dataset's name may be long).
+    let w = stats.sources.iter().map(|s| s.id.width()).max().unwrap_or(0).max("source".len());
+    let pad = |id: &str| format!("{id}{}", " ".repeat(w - id.width()));
+    let _ = writeln!(
+        out,
+        "  {} {:>8} {:>9} {:>8} {:>6}  title",
+        pad("source"),
+        "entities",
+        "relations",
+        "locators",
+        "lines"
+    );
     for s in &stats.sources {
         let _ = writeln!(
             out,
-            "  {:<6} {:>8} {:>9} {:>8} {:>6}  {}",
-            s.id, s.entities, s.relations, s.locators, s.lines, s.title
+            "  {} {:>8} {:>9} {:>8} {:>6}  {}",
+            pad(&s.id),
+            s.entities,
+            s.relations,
+            s.locators,
+            s.lines,
+            s.title
         );
     }
     out
