@@ -386,6 +386,8 @@ fn an_id_of_two_kinds_refuses_the_graph_at_the_record_and_says_how_to_see_it_aga
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
     let out = kgq(&["--color", "never", "--data", "builtin", "--data", snapshot.to_str().unwrap(), "check"], &root());
     assert!(stderr(&out).contains("graph-data/entities/places.toml:"), "{}", stderr(&out));
+    // `check` is the command the footer would name: it says what failed instead.
+    assert!(stderr(&out).contains("has 1 error; the datasets do not merge"), "{}", stderr(&out));
 }
 
 #[test]

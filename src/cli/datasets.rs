@@ -11,7 +11,7 @@ use super::folder::check;
 use super::output::emit;
 use super::{Termination, refused};
 use crate::data::identity::{Join, Rule};
-use crate::data::{DataSource, Dataset, merge, merge_sources};
+use crate::data::{DataSource, Dataset, OpenError, merge, merge_sources};
 use crate::diag;
 
 /// At most this many likely duplicates are listed; the count says how many there are.
@@ -39,7 +39,15 @@ pub(super) fn check_several(
         return Err(ending);
     }
     let sets: Result<Vec<(String, Dataset)>, _> = all.iter().map(|s| s.open_part().map(|d| (s.name(), d))).collect();
-    let (merged, report) = merge_sources(all, sets.map_err(refused)?).map_err(refused)?;
+    let (merged, report) = merge_sources(all, sets.map_err(refused)?).map_err(|err| {
+        // This is the command the footer would send a person to: say what failed instead.
+        refused(match err {
+            OpenError::Invalid { files, errors, hint: Some(_) } => {
+                OpenError::Invalid { files, errors, hint: Some("the datasets do not merge".to_string()) }
+            }
+            other => other,
+        })
+    })?;
     let unjoined = &report.unjoined;
     let found = merge::likely_duplicates(&merged);
     let mut out = String::new();
