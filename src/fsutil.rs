@@ -312,3 +312,18 @@ mod tests {
         assert_eq!(err.to_string(), "it is a folder");
     }
 }
+
+/// Opens a file for reading. On Unix without blocking: opening a FIFO that appeared where a
+/// file was looked at would otherwise wait for a writer forever. (Reading files lives with
+/// writing them here so that the data reader and the diagnostics' re-reading of a stream
+/// open files the one way.)
+pub fn open_for_reading(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}

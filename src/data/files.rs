@@ -323,7 +323,7 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Unread> {
 /// read as it is needed (an FtM stream, a snapshot) rather than whole.
 pub fn open_regular(path: &Path, cap: u64) -> Result<(File, Metadata), Unread> {
     check_regular(&std::fs::metadata(path)?)?;
-    let file = open(path)?;
+    let file = crate::fsutil::open_for_reading(path)?;
     // The file may have been replaced since it was looked at: judge what was opened.
     let meta = file.metadata()?;
     check_regular(&meta)?;
@@ -390,17 +390,4 @@ fn check_regular(meta: &Metadata) -> Result<(), Unread> {
     }
     #[cfg(not(unix))]
     Err(Unread::NotRegular("neither a file nor a folder".into()))
-}
-
-/// Opens a file for reading. On Unix without blocking: opening a FIFO that appeared since
-/// it was looked at would otherwise wait for a writer forever.
-fn open(path: &Path) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
 }

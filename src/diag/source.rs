@@ -96,15 +96,7 @@ impl Stream {
 
     /// The file opened for reading, if it is as it was.
     pub fn reopen(&self) -> io::Result<File> {
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true);
-        // Without blocking: a FIFO put in the file's place would otherwise wait for a writer.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.custom_flags(libc::O_NONBLOCK);
-        }
-        let file = options.open(&self.path)?;
+        let file = crate::fsutil::open_for_reading(&self.path)?;
         let meta = file.metadata()?;
         if !meta.is_file() || meta.len() != self.len || meta.modified().ok() != self.modified {
             return Err(io::Error::other("it changed since it was read; read it again"));
@@ -187,15 +179,16 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let text = Arc::new(text.into());
-        self.files.push(SourceFile { name: name.into(), text, lines: OnceLock::new(), stream: None });
-        FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
+        self.push(name.into(), text.into(), None)
     }
 
     /// A file that is read from disk when needed rather than held (see [`Stream`]).
     pub fn add_stream(&mut self, name: impl Into<String>, stream: Stream) -> FileId {
-        let (text, stream) = (Arc::new(String::new()), Some(Arc::new(stream)));
-        self.files.push(SourceFile { name: name.into(), text, lines: OnceLock::new(), stream });
+        self.push(name.into(), String::new(), Some(Arc::new(stream)))
+    }
+
+    fn push(&mut self, name: String, text: String, stream: Option<Arc<Stream>>) -> FileId {
+        self.files.push(SourceFile { name, text: Arc::new(text), lines: OnceLock::new(), stream });
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 files"))
     }
 

@@ -15,7 +15,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The lines of a stream, one at a time, held or read from disk.
 pub(super) struct Lines<'a> {
     reader: Box<dyn BufRead + 'a>,
-    line: Vec<u8>,
+    /// The last line read; its room is reused for the next.
+    text: String,
     /// Where the next line starts.
     at: usize,
 }
@@ -35,45 +36,46 @@ impl<'a> Lines<'a> {
             Some(stream) => Box::new(BufReader::with_capacity(1 << 20, stream.reopen()?)),
             None => Box::new(source.text.as_bytes()),
         };
-        Ok(Lines { reader, line: Vec::new(), at: 0 })
+        Ok(Lines { reader, text: String::new(), at: 0 })
     }
 
     pub(super) fn next(&mut self, file: FileId) -> io::Result<Next<'_>> {
+        let mut line = std::mem::take(&mut self.text).into_bytes();
         loop {
-            let (taken, newline) = read_line_capped(&mut self.reader, &mut self.line, MAX_LINE)?;
+            let (taken, newline) = read_line_capped(&mut self.reader, &mut line, MAX_LINE)?;
             if taken == 0 {
                 return Ok(Next::End);
             }
             let start = self.at;
             self.at += taken;
             let content = taken - usize::from(newline);
-            if content > self.line.len() {
+            if content > line.len() {
                 let diag = Diagnostic::error(format!("this line is longer than {} MiB", MAX_LINE >> 20))
                     .at(Location::new(file, start..start + 1), "this line")
                     .help("an FtM stream holds one entity a line; split the record or check that the file is an FtM stream");
                 return Ok(Next::Bad(diag));
             }
-            if self.line.last() == Some(&b'\r') {
-                self.line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
             }
             // A byte order mark opening the stream is not part of its first line (RFC 8259
             // lets a reader pass over it).
-            let skip = if start == 0 && self.line.starts_with(BOM) { BOM.len() } else { 0 };
-            let start = start + skip;
-            let text = match std::str::from_utf8(&self.line[skip..]) {
-                Ok(text) => text,
+            let skip = if start == 0 && line.starts_with(BOM) { BOM.len() } else { 0 };
+            // Checked once, as the line becomes the `String` the caller borrows.
+            match String::from_utf8(line) {
                 Err(err) => {
-                    let bad = start + err.valid_up_to();
+                    let bad = start + err.utf8_error().valid_up_to();
                     let diag = Diagnostic::error("this line is not UTF-8 text")
                         .at(Location::new(file, bad..bad + 1), "not UTF-8")
                         .help("FtM streams are UTF-8: convert the file (iconv -f ... -t UTF-8)");
                     return Ok(Next::Bad(diag));
                 }
-            };
-            if !text.trim().is_empty() {
-                // Read again so the borrow is of the finished line.
-                let text = std::str::from_utf8(&self.line[skip..]).expect("checked just above");
-                return Ok(Next::Line(start..start + text.len(), text));
+                Ok(text) if text[skip..].trim().is_empty() => line = text.into_bytes(),
+                Ok(text) => {
+                    self.text = text;
+                    let body = &self.text[skip..];
+                    return Ok(Next::Line(start + skip..start + skip + body.len(), body));
+                }
             }
         }
     }
