@@ -93,10 +93,7 @@ pub(super) fn check_several(
     list(&mut out, &diag::plural(found.len(), "likely duplicate"), heading, pairs);
     // An FtM stream's countries are entities named by their ISO code (`kp`): the way to
     // make them another dataset's countries is the stream's mapping, not a same_as.
-    let code = |n: u32| {
-        let id = merged.entities.id(n);
-        (2..=3).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase())
-    };
+    let code = |n: u32| crate::data::ftm::is_country_code(merged.entities.id(n));
     let country = |n: u32| merged.entity(n).kind() == "country";
     let lines: Vec<String> = found
         .iter()

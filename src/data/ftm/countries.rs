@@ -3,6 +3,11 @@
 //! an FtM `country` value names a country entity by its code (see `mapping.rs`), and
 //! this table gives the entity its name. Sorted by code, for a binary search.
 
+/// The place of `code` (lower case) in [`COUNTRIES`], when FtM knows it.
+pub fn find(code: &str) -> Option<usize> {
+    COUNTRIES.binary_search_by(|(c, _)| c.cmp(&code)).ok()
+}
+
 /// (code, name), sorted by code.
 pub const COUNTRIES: &[(&str, &str)] = &[
     ("ac", "Ascension Island"),

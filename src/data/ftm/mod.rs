@@ -58,6 +58,12 @@ pub fn load(files: &DataFiles) -> (Dataset, Vec<Diagnostic>) {
     import.finish()
 }
 
+/// Whether `id` is a country code FtM knows (`kp`): the id the import gives a country
+/// entity unless `ftm-mapping.toml` names another.
+pub fn is_country_code(id: &str) -> bool {
+    countries::find(id).is_some()
+}
+
 /// The longest line of a stream that is read (OpenSanctions' longest records are far shorter).
 pub const MAX_LINE: usize = 16 << 20;
 

@@ -69,7 +69,7 @@ impl Import {
     /// The id of the country entity `code` names, made on first use; an unknown code is reported.
     pub(super) fn country(&mut self, at: &At, code: &str) -> Option<String> {
         let lower = code.to_ascii_lowercase();
-        let known = countries::COUNTRIES.binary_search_by(|(c, _)| c.cmp(&lower.as_str())).ok();
+        let known = countries::find(&lower);
         let mapped = self.mapping.country(&lower).to_string();
         if self.data.entities.find(&mapped).is_some() {
             return Some(mapped);
