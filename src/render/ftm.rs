@@ -149,6 +149,11 @@ pub fn write(kg: &KnowledgeGraph, selection: &Selection, out: &mut dyn Write) ->
         serde_json::to_writer(&mut *out, &entity)?;
         out.write_all(b"\n")
     };
+    // Each kind's schema, found once (a kind the table does not name is looked up in the
+    // import's table of every FtM schema), not once per entity and relation end.
+    let schemata: HashMap<&str, &'static str> =
+        kg.schema.kinds.iter().map(|k| (k.name.as_str(), schema_of(&k.name))).collect();
+    let schema_of = |kind: &str| schemata.get(kind).copied().unwrap_or_else(|| schema_of(kind));
     let cited: BTreeSet<&str> = selection
         .nodes
         .iter()
