@@ -406,8 +406,10 @@ fn two_kinds(records: &Records, m: Record, g: Record) -> Unmade {
 /// `organisation` may be a Company; a `country` and a `person` never agree). A kind's
 /// schema is the one the FtM export writes (`render::ftm::schema_of`).
 pub fn kinds_agree(a: &str, b: &str) -> bool {
-    let (x, y) = (schema_of(a), schema_of(b));
-    a == b || is_a(x, y) || is_a(y, x)
+    a == b || {
+        let (x, y) = (schema_of(a), schema_of(b));
+        is_a(x, y) || is_a(y, x)
+    }
 }
 
 /// "a" or "an" before a kind's name.
